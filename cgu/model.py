@@ -1,0 +1,177 @@
+"""Frozen dataclasses that the pipeline stages pass to each other; no I/O here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+DOCUMENT_KINDS: tuple[str, ...] = ("cgu", "privacy")
+"""The document types an organism can publish: terms of use and privacy policy."""
+
+COUNTRIES: tuple[str, ...] = ("FR", "BE")
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """Where something came from: a project-relative path and, when known, a 1-based line."""
+
+    path: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    def at(self, line_offset: int) -> SourceLocation:
+        """The location `line_offset` lines further down the same file."""
+        return SourceLocation(self.path, (self.line or 1) + line_offset)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One user-facing error or warning, with where it comes from and which organism it concerns."""
+
+    location: SourceLocation
+    message: str
+    organism: str | None = None
+    severity: str = "error"
+    rule: str | None = None
+
+    def __str__(self) -> str:
+        rule = f"{self.rule}: " if self.rule else ""
+        who = f" (organism {self.organism})" if self.organism else ""
+        level = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.location}: {level}{rule}{self.message}{who}"
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A reusable clause: front matter plus a Markdown body with Jinja2 in it."""
+
+    id: str
+    title: str
+    category: str
+    documents: tuple[str, ...]
+    """Document kinds this clause may appear in (subset of DOCUMENT_KINDS)."""
+    requires: tuple[str, ...]
+    """Dotted variable paths the body needs (`dpo.email`); checked before rendering."""
+    material: bool
+    """Whether a change to this clause is material for members (needs re-acceptance)."""
+    body: str
+    location: SourceLocation
+    """The clause file; `location.line` is the first line of the body."""
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    """What an organism declares for one document: its clauses, in order, and its dates."""
+
+    kind: str
+    title: str
+    version: dt.date
+    effective: dt.date
+    clauses: tuple[str, ...]
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class Theme:
+    """A theme folder and the organism's settings for it."""
+
+    name: str
+    color: str
+    logo: str | None
+    """Project-relative path of the organism's logo, if any."""
+
+
+@dataclass(frozen=True)
+class Organism:
+    """An organism after `extends` is resolved: its variables and its documents."""
+
+    id: str
+    name: str
+    country: str
+    data: Mapping[str, Any]
+    """Every variable, merged along the `extends` chain (read-only view)."""
+    documents: Mapping[str, DocumentSpec]
+    theme: Theme
+    chain: tuple[str, ...]
+    """This organism's id followed by the ids it extends, nearest first."""
+    locations: Mapping[str, SourceLocation] = field(default_factory=lambda: MappingProxyType({}))
+    """Dotted key path (`dpo.email`, `cookies.2.name`) -> where it was defined."""
+    location: SourceLocation = SourceLocation("organisms")
+
+    def where(self, dotted: str) -> SourceLocation:
+        """The location of a variable, or of its nearest defined parent, or of the organism file."""
+        parts = dotted.split(".")
+        while parts:
+            key = ".".join(parts)
+            if key in self.locations:
+                return self.locations[key]
+            parts.pop()
+        return self.location
+
+
+@dataclass(frozen=True)
+class Section:
+    """A sub-heading inside an article (numbered `3.2`), with its stable anchor."""
+
+    anchor: str
+    number: str
+    title: str
+    level: int
+
+
+@dataclass(frozen=True)
+class Article:
+    """One numbered article of a composed document, made from one clause."""
+
+    number: int
+    id: str
+    """The clause id: the stable anchor of the article, whatever its number."""
+    title: str
+    markdown: str
+    """The clause body after Jinja2, before Markdown rendering: the canonical text."""
+    html: str
+    material: bool
+    source: SourceLocation
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def heading(self) -> str:
+        return f"Article {self.number} – {self.title}"
+
+
+@dataclass(frozen=True)
+class Document:
+    """A composed document of one organism, ready to render."""
+
+    organism: Organism
+    kind: str
+    title: str
+    version: dt.date
+    effective: dt.date
+    articles: tuple[Article, ...]
+    draft: bool = False
+    """An unreleased working-tree build, shown as "Projet"."""
+
+    @property
+    def slug(self) -> str:
+        """Dated file stem: `cgu-2024-06-01`."""
+        return f"{self.kind}-{self.version.isoformat()}"
+
+    def canonical_text(self) -> str:
+        """The text a release's hash and redlines are computed on: headings and bodies in order."""
+        parts = [f"# {self.title}\n"]
+        for article in self.articles:
+            parts.append(f"## {article.heading} {{#{article.id}}}\n\n{article.markdown.strip()}\n")
+        return "\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One file a build writes, relative to the output directory."""
+
+    path: str
+    content: bytes

@@ -101,6 +101,10 @@ class Organism:
     locations: Mapping[str, SourceLocation] = field(default_factory=lambda: MappingProxyType({}))
     """Dotted key path (`dpo.email`, `cookies.2.name`) -> where it was defined."""
     location: SourceLocation = SourceLocation("organisms")
+    clause_dirs: tuple[str, ...] = ()
+    """Project-relative folders searched for clause overrides, this organism's first."""
+    abstract: bool = False
+    """A base that other organisms extend; never built itself."""
 
     def where(self, dotted: str) -> SourceLocation:
         """The location of a variable, or of its nearest defined parent, or of the organism file."""

@@ -1,0 +1,77 @@
+"""The PDF builder: WeasyPrint with a print stylesheet, a fetcher confined to the project, fixed identifiers."""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+import logging
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from cgu.builders.html import page_context
+from cgu.model import Document
+from cgu.themes import ThemeFolder
+
+
+class ConfinedFetcher(URLFetcher):
+    """Serves `file:` URLs inside the allowed folders only; refuses every other file and any network URL."""
+
+    def __init__(self, allowed: list[Path]) -> None:
+        super().__init__(allowed_protocols=("file",))
+        self.allowed = [p.resolve() for p in allowed]
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url.startswith("file:"):
+            from urllib.parse import unquote, urlparse
+
+            path = Path(unquote(urlparse(url).path)).resolve()
+            if any(path == base or base in path.parents for base in self.allowed):
+                return super().fetch(url, headers)
+        self.refused.append(url)
+        raise ValueError(f"cgu does not let a PDF load {url!r}: only files of the project and its theme")
+
+
+class PdfBuilder:
+    """`build/<organism>/<kind>-<date>.pdf`: A4, running header and footer, TOC with page numbers, bookmarks."""
+
+    name = "pdf"
+    suffix = ".pdf"
+
+    def __init__(self) -> None:
+        # Parsing fonts is the costliest part of setting up a render; one configuration serves every document.
+        self.fonts = FontConfiguration()
+        logging.getLogger("weasyprint").setLevel(logging.ERROR)
+        logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
+        logo = document.organism.theme.logo
+        logo_url = (root / logo).resolve().as_uri() if logo else None
+        html = theme.render("document.html", **page_context(document, "pdf", theme.path.resolve().as_uri() + "/", logo_url))
+        fetcher = ConfinedFetcher([root, theme.path])
+        identifier = hashlib.sha256(f"{document.organism.id}/{document.slug}".encode()).hexdigest()[:32].encode()
+        with _source_date(calendar.timegm(document.version.timetuple())):
+            pdf = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
+                font_config=self.fonts, pdf_identifier=identifier, uncompressed_pdf=False)
+        assert pdf is not None
+        return bytes(pdf)
+
+
+@contextmanager
+def _source_date(default_epoch: int) -> Iterator[None]:
+    """fontTools stamps "now" into subset fonts unless SOURCE_DATE_EPOCH is set: pin it to the user's or the version date."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous if previous and previous.isdigit() else str(default_epoch)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous

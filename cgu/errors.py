@@ -1,0 +1,60 @@
+"""User-facing errors: every one names its source, and several are reported at once."""
+
+from __future__ import annotations
+
+from typing import IO, Any, Iterable
+
+import click
+
+from cgu.model import Problem, SourceLocation
+
+
+class CguError(click.ClickException):
+    """A failure the user can fix; printed as `path:line: message`, never as a traceback."""
+
+    exit_code = 1
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, location: SourceLocation, message: str, organism: str | None = None) -> CguError:
+        """A single problem at one location."""
+        return cls([Problem(location, message, organism)])
+
+    def format_message(self) -> str:
+        return self.message
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        errors = sum(1 for p in self.problems if p.severity == "error")
+        for problem in self.problems:
+            click.echo(str(problem), file=file, err=True)
+        if errors > 1:
+            click.echo(f"{errors} errors; nothing was written.", file=file, err=True)
+
+
+class Problems:
+    """Collects problems across a whole stage so that every one is reported, then raises once."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, location: SourceLocation, message: str, organism: str | None = None) -> None:
+        self.items.append(Problem(location, message, organism))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    def raise_if_any(self) -> None:
+        """Raise a CguError carrying every error collected so far, in file order."""
+        if self.errors:
+            raise CguError(sorted(self.errors, key=_order))
+
+
+def _order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.location.path, problem.location.line or 0, problem.message)

@@ -1,0 +1,154 @@
+"""Load organisms: discover their files, resolve `extends`, validate, and collect every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from cgu import schema
+from cgu.errors import CguError, Problems
+from cgu.model import DocumentSpec, Organism, SourceLocation, Theme
+from cgu.sources import Locations, load_yaml, read_text, relative
+
+DEFAULT_THEME = "default"
+DEFAULT_COLOR = "#1f4e79"
+
+
+@dataclass(frozen=True)
+class _RawOrganism:
+    """One organism file as written, before `extends` is applied."""
+
+    id: str
+    data: dict[str, Any]
+    locations: Locations
+    location: SourceLocation
+    clause_dir: str | None
+
+
+def discover_organisms(root: Path) -> dict[str, Path]:
+    """Map each organism id to its YAML file: `organisms/<id>.yaml` or `organisms/<id>/organism.yaml`."""
+    folder = root / "organisms"
+    found: dict[str, Path] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.iterdir()):
+        if path.is_file() and path.suffix in (".yaml", ".yml"):
+            found[path.stem] = path
+        elif path.is_dir() and (path / "organism.yaml").is_file():
+            found[path.name] = path / "organism.yaml"
+    return found
+
+
+def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
+    """Every organism of the project, `extends` resolved; problems are collected, not raised."""
+    raws: dict[str, _RawOrganism] = {}
+    for organism_id, path in discover_organisms(root).items():
+        shown = relative(path, root)
+        if not schema.ID_PATTERN.match(organism_id):
+            problems.add(SourceLocation(shown), f"organism id {organism_id!r} must be lower-case letters, digits and hyphens; rename the file")
+            continue
+        if _escapes(path, root):
+            problems.add(SourceLocation(shown), "organism file is a link to outside the project; copy it in instead")
+            continue
+        try:
+            data, locations = load_yaml(read_text(path, shown), shown)
+        except CguError as exc:
+            problems.extend(exc.problems)
+            continue
+        if not isinstance(data, dict):
+            problems.add(SourceLocation(shown, 1), "an organism file must be a mapping of keys (identity:, documents:, ...)", organism_id)
+            continue
+        declared = data.get("id")
+        if declared is not None and declared != organism_id:
+            problems.add(locations.get("id", SourceLocation(shown, 1)), f"id {declared!r} does not match the file name {organism_id!r}", organism_id)
+        clause_dir = path.parent / "clauses" if path.name == "organism.yaml" else None
+        raws[organism_id] = _RawOrganism(organism_id, data, locations, SourceLocation(shown, 1),
+                                         relative(clause_dir, root) if clause_dir else None)
+    organisms: dict[str, Organism] = {}
+    for organism_id in raws:
+        organism = _resolve(organism_id, raws, root, problems)
+        if organism is not None:
+            organisms[organism_id] = organism
+    return organisms
+
+
+def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, problems: Problems) -> Organism | None:
+    chain = [organism_id]
+    raw = raws[organism_id]
+    while (base := raws[chain[-1]].data.get("extends")) is not None:
+        here = raws[chain[-1]]
+        where = here.locations.get("extends", here.location)
+        if not isinstance(base, str) or base not in raws:
+            problems.add(where, f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}", organism_id)
+            return None
+        if base in chain:
+            cycle = " -> ".join([*chain, base])
+            problems.add(where, f"extends cycle: {cycle}; remove one 'extends'", organism_id)
+            return None
+        chain.append(base)
+    data: dict[str, Any] = {}
+    locations: Locations = {}
+    for member in reversed(chain):
+        part = raws[member]
+        data = _merge(data, {k: v for k, v in part.data.items() if k not in ("id", "abstract")})
+        locations.update({k: v for k, v in part.locations.items()})
+    abstract = bool(raw.data.get("abstract", False))
+    data.pop("extends", None)
+
+    def where(path: str) -> SourceLocation:
+        return locations.get(path, raw.location) if path else raw.location
+
+    found = schema.validate({**data, "abstract": abstract} if "abstract" in raw.data else data, where, organism_id, abstract)
+    problems.extend(found)
+    if found:
+        return None
+    theme = _theme(data, where, root, organism_id, problems)
+    documents = {
+        kind: DocumentSpec(kind, spec["title"], schema.as_date(spec["version"]), schema.as_date(spec["effective"]),  # type: ignore[arg-type]
+                           tuple(spec["clauses"]), where(f"documents.{kind}"))
+        for kind, spec in (data.get("documents") or {}).items()
+        if not abstract or all(spec.get(k) is not None for k in schema.REQUIRED_IN_DOCUMENT)
+    }
+    identity = data.get("identity") or {}
+    return Organism(
+        id=organism_id, name=identity.get("name", organism_id), country=data.get("country", "FR"),
+        data=MappingProxyType(data), documents=MappingProxyType(documents), theme=theme, chain=tuple(chain),
+        locations=MappingProxyType(locations), location=raw.location,
+        clause_dirs=tuple(d for d in (raws[m].clause_dir for m in chain) if d), abstract=abstract,
+    )
+
+
+def _theme(data: dict[str, Any], where: Any, root: Path, organism_id: str, problems: Problems) -> Theme:
+    settings = data.get("theme") or {}
+    logo = settings.get("logo")
+    if logo is not None:
+        path = root / logo
+        if Path(logo).is_absolute() or _escapes(path, root) or ".." in Path(logo).parts:
+            problems.add(where("theme.logo"), f"logo {logo!r} must be a path inside the project", organism_id)
+            logo = None
+        elif not path.is_file():
+            problems.add(where("theme.logo"), f"logo file {logo!r} does not exist", organism_id)
+            logo = None
+    return Theme(settings.get("name", DEFAULT_THEME), settings.get("color", DEFAULT_COLOR), logo)
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Mappings merge key by key (the override wins); lists and values replace."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _escapes(path: Path, root: Path) -> bool:
+    """Whether a path (following links) lands outside the project root."""
+    try:
+        path.resolve().relative_to(root.resolve())
+        return False
+    except ValueError:
+        return True

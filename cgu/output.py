@@ -1,0 +1,87 @@
+"""Write a build: everything goes to a staging folder first, which then replaces the output in one rename."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cgu.builders.html import GENERATOR
+from cgu.errors import CguError
+from cgu.model import Artifact, SourceLocation
+
+if TYPE_CHECKING:
+    from cgu.build import Project
+
+INDEX_TITLE = "Conditions générales et politiques de confidentialité"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One row of build/index.html."""
+
+    organism: str
+    title: str
+    version: Any
+    effective: Any
+    files: tuple[tuple[str, str], ...]
+
+
+def write_output(out: Path, artifacts: list[Artifact], project: Project, keep_previous: bool,
+                 replaced_prefixes: set[str]) -> None:
+    """Stage every file, add the index, then swap the staging folder in place of `out`."""
+    out = out.resolve()
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    try:
+        shutil.rmtree(staging, ignore_errors=True)
+        if keep_previous and out.is_dir():
+            # Hard links: the previous files are shared, never modified (every write replaces a file).
+            shutil.copytree(out, staging, copy_function=os.link)
+            for prefix in replaced_prefixes:
+                folder, stem = prefix.split("/", 1)
+                for old in (staging / folder).glob(f"{stem}*") if (staging / folder).is_dir() else ():
+                    old.unlink()
+        staging.mkdir(parents=True, exist_ok=True)
+        for artifact in artifacts:
+            _write(staging / artifact.path, artifact.content)
+        _write(staging / "index.html", _index(staging, project).encode("utf-8"))
+        _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()  # never write through a hard link shared with the previous build
+    path.write_bytes(content)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        os.utime(path, (int(epoch), int(epoch)))
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging`: the old output is moved aside, then removed once the new one is in place."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _index(staging: Path, project: Project) -> str:
+    entries = []
+    for organism in sorted(project.organisms.values(), key=lambda o: o.name.lower()):
+        for kind, spec in organism.documents.items():
+            stem = f"{organism.id}/{kind}-{spec.version.isoformat()}"
+            files = tuple((label, f"{stem}{suffix}") for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
+                          if (staging / f"{stem}{suffix}").is_file())
+            if files and not organism.abstract:
+                entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files))
+    from cgu.themes import find_theme
+
+    theme = project.themes.get("default") or (next(iter(project.themes.values())) if project.themes else find_theme(project.root, "default"))
+    return theme.render("index.html", title=INDEX_TITLE, entries=entries, theme_name=theme.name, generator=GENERATOR)

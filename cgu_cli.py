@@ -1,0 +1,6 @@
+"""Run the cgu command without installing it: `python cgu_cli.py build`."""
+
+from cgu.cli import main
+
+if __name__ == "__main__":
+    main()

@@ -53,8 +53,22 @@ class Problems:
     def raise_if_any(self) -> None:
         """Raise a CguError carrying every error collected so far, in file order."""
         if self.errors:
-            raise CguError(sorted(self.errors, key=_order))
+            raise CguError(sorted(_merge_organisms(self.errors), key=_order))
 
 
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (problem.location.path, problem.location.line or 0, problem.message)
+
+
+def _merge_organisms(problems: list[Problem]) -> list[Problem]:
+    """One line for a problem that several organisms share (a base file, a library clause)."""
+    grouped: dict[tuple[SourceLocation, str, str, str | None], list[str]] = {}
+    for p in problems:
+        names = grouped.setdefault((p.location, p.message, p.severity, p.rule), [])
+        if p.organism and p.organism not in names:
+            names.append(p.organism)
+    merged = []
+    for (location, message, severity, rule), names in grouped.items():
+        organism = ", ".join(sorted(names)) if names else None
+        merged.append(Problem(location, message, organism, severity, rule))
+    return merged

@@ -40,7 +40,8 @@ class Problem:
 
     def __str__(self) -> str:
         rule = f"{self.rule}: " if self.rule else ""
-        who = f" (organism {self.organism})" if self.organism else ""
+        plural = "s" if self.organism and ", " in self.organism else ""
+        who = f" (organism{plural} {self.organism})" if self.organism else ""
         level = "" if self.severity == "error" else f"{self.severity}: "
         return f"{self.location}: {level}{rule}{self.message}{who}"
 

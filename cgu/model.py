@@ -65,6 +65,19 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class ReleaseSpec:
+    """A release as declared in an organism file: dates, whether members must re-accept, a summary."""
+
+    version: dt.date
+    effective: dt.date
+    material: bool
+    summary: str
+    location: SourceLocation
+    sha256: str | None = None
+    """The canonical text's hash, once sealed; a later mismatch means history was rewritten."""
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
     """What an organism declares for one document: its clauses, in order, and its dates."""
 
@@ -74,6 +87,8 @@ class DocumentSpec:
     effective: dt.date
     clauses: tuple[str, ...]
     location: SourceLocation
+    releases: tuple[ReleaseSpec, ...] = ()
+    """Declared releases, oldest first; the document's dates are the newest one's when it has any."""
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from cgu import schema
 from cgu.errors import CguError, Problems
-from cgu.model import DocumentSpec, Organism, SourceLocation, Theme
+from cgu.model import DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme
 from cgu.sources import Locations, load_yaml, read_text, relative
 
 DEFAULT_THEME = "default"
@@ -106,10 +106,9 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
         return None
     theme = _theme(data, where, root, organism_id, problems)
     documents = {
-        kind: DocumentSpec(kind, spec["title"], schema.as_date(spec["version"]), schema.as_date(spec["effective"]),  # type: ignore[arg-type]
-                           tuple(spec["clauses"]), where(f"documents.{kind}"))
+        kind: _document_spec(kind, spec, where)
         for kind, spec in (data.get("documents") or {}).items()
-        if not abstract or all(spec.get(k) is not None for k in schema.REQUIRED_IN_DOCUMENT)
+        if not abstract or (spec.get("title") and spec.get("clauses") and (spec.get("releases") or spec.get("version")))
     }
     identity = data.get("identity") or {}
     return Organism(
@@ -118,6 +117,17 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
         locations=MappingProxyType(locations), location=raw.location,
         clause_dirs=tuple(d for d in (raws[m].clause_dir for m in chain) if d), abstract=abstract,
     )
+
+
+def _document_spec(kind: str, spec: dict[str, Any], where: Any) -> DocumentSpec:
+    releases = sorted((ReleaseSpec(schema.as_date(r["version"]), schema.as_date(r["effective"]),  # type: ignore[arg-type]
+                                   bool(r.get("material", False)), str(r["summary"]),
+                                   where(f"documents.{kind}.releases.{index}"), r.get("sha256"))
+                       for index, r in enumerate(spec.get("releases") or [])), key=lambda r: r.version)
+    version = schema.as_date(spec.get("version")) or releases[-1].version
+    effective = schema.as_date(spec.get("effective")) or releases[-1].effective
+    return DocumentSpec(kind, spec["title"], version, effective, tuple(spec["clauses"]), where(f"documents.{kind}"),
+                        tuple(releases))
 
 
 def _theme(data: dict[str, Any], where: Any, root: Path, organism_id: str, problems: Problems) -> Theme:

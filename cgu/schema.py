@@ -20,7 +20,8 @@ TEXT, FLAG, NUMBER, DATE, FREE = "text", "yes/no", "whole number", "date", "anyt
 ADDRESS: Spec = {"street": TEXT, "complement": TEXT, "postal_code": TEXT, "city": TEXT, "country": TEXT, "po_box": TEXT}
 CONTACT: Spec = {"name": TEXT, "legal_form": TEXT, "address": ADDRESS, "phone": TEXT, "email": TEXT, "website": TEXT,
                  "web_form": TEXT, "certification": TEXT, "siren": TEXT, "rcs": TEXT, "capital": TEXT, "bce": TEXT}
-DOCUMENT: Spec = {"title": TEXT, "version": DATE, "effective": DATE, "clauses": [TEXT]}
+RELEASE: Spec = {"version": DATE, "effective": DATE, "material": FLAG, "summary": TEXT, "sha256": TEXT}
+DOCUMENT: Spec = {"title": TEXT, "version": DATE, "effective": DATE, "clauses": [TEXT], "releases": [RELEASE]}
 
 ORGANISM: Spec = {
     "id": TEXT, "extends": TEXT, "abstract": FLAG, "country": TEXT, "language": TEXT,
@@ -78,6 +79,8 @@ def validate(data: dict[str, Any], where: Callable[[str], SourceLocation], organ
                 add(key.rsplit(".", 1)[0] if "." in key else "", f"missing required key '{key}'")
         for kind, spec in (data.get("documents") or {}).items():
             for key in REQUIRED_IN_DOCUMENT:
+                if key in ("version", "effective") and isinstance(spec, dict) and spec.get("releases"):
+                    continue  # the dates of the newest release
                 if isinstance(spec, dict) and spec.get(key) is None:
                     add(f"documents.{kind}", f"document '{kind}' is missing '{key}'")
     _check_values(data, add)
@@ -142,6 +145,21 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
         version, effective = as_date(spec.get("version")), as_date(spec.get("effective"))
         if version and effective and effective < version:
             add(f"documents.{kind}.effective", f"effective date {effective} is before the version date {version}")
+        seen: set[dt.date] = set()
+        for index, release in enumerate(spec.get("releases") or []):
+            if not isinstance(release, dict):
+                continue
+            where = f"documents.{kind}.releases.{index}"
+            r_version, r_effective = as_date(release.get("version")), as_date(release.get("effective"))
+            for key in ("version", "effective", "summary"):
+                if release.get(key) is None:
+                    add(where, f"release {index + 1} of '{kind}' is missing '{key}'")
+            if r_version and r_effective and r_effective < r_version:
+                add(f"{where}.effective", f"effective date {r_effective} is before the release's version date {r_version}")
+            if r_version in seen:
+                add(f"{where}.version", f"two releases of '{kind}' have the version date {r_version}")
+            if r_version:
+                seen.add(r_version)
         for index, clause in enumerate(spec.get("clauses") or []):
             if isinstance(clause, str) and not ID_PATTERN.match(clause):
                 add(f"documents.{kind}.clauses.{index}", f"clause id must be lower-case letters, digits and hyphens, not {clause!r}")

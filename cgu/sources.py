@@ -20,6 +20,7 @@ MAX_YAML_NODES = 200_000
 """Bounds alias expansion ("billion laughs"): a real organism file has a few hundred nodes."""
 
 Locations = dict[str, SourceLocation]
+STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
 
 
 def relative(path: Path, root: Path) -> str:
@@ -76,21 +77,25 @@ def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations,
     budget[0] -= 1
     if budget[0] < 0:
         raise CguError.at(SourceLocation(shown, first), f"YAML document expands to more than {MAX_YAML_NODES} values (alias bomb?); write the values out")
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag and tag not in STANDARD_TAGS:
+        line = locations[prefix].line if prefix in locations else first
+        raise CguError.at(SourceLocation(shown, line), f"YAML tag {tag!r} is not allowed; write plain values")
     if isinstance(node, CommentedMap):
         result: dict[str, Any] = {}
         for key, value in node.items():
             name = str(key)
             path = f"{prefix}.{name}" if prefix else name
-            line, _ = node.lc.key(key)
-            locations[path] = SourceLocation(shown, first + line)
+            position = node.lc.key(key)
+            locations[path] = SourceLocation(shown, first + position[0]) if position else locations.get(prefix, SourceLocation(shown, first))
             result[name] = _plain(value, path, shown, first, locations, budget)
         return result
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
             path = f"{prefix}.{index}" if prefix else str(index)
-            line, _ = node.lc.item(index)
-            locations[path] = SourceLocation(shown, first + line)
+            position = node.lc.item(index)
+            locations[path] = SourceLocation(shown, first + position[0]) if position else locations.get(prefix, SourceLocation(shown, first))
             items.append(_plain(value, path, shown, first, locations, budget))
         return items
     if isinstance(node, dt.datetime):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from cgu.builders.html import GENERATOR
 from cgu.errors import CguError
@@ -35,7 +39,17 @@ def write_output(out: Path, artifacts: list[Artifact], project: Project, keep_pr
     out = out.resolve()
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     try:
-        shutil.rmtree(staging, ignore_errors=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CguError.at(SourceLocation(str(out)), f"cannot create the output folder: {exc.strerror or exc}") from None
+    with output_lock(out):
+        _recover(out)
+        _stage_and_swap(out, staging, artifacts, project, keep_previous, replaced_prefixes)
+
+
+def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], project: Project, keep_previous: bool,
+                    replaced_prefixes: set[str]) -> None:
+    try:
         if keep_previous and out.is_dir():
             # Hard links: the previous files are shared, never modified (every write replaces a file).
             shutil.copytree(out, staging, copy_function=os.link)
@@ -63,8 +77,61 @@ def _write(path: Path, content: bytes) -> None:
         os.utime(path, (int(epoch), int(epoch)))
 
 
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one is told so instead of corrupting the first."""
+    lock_path = out.parent / f".{out.name}.lock"
+    try:
+        handle = open(lock_path, "a+")
+    except OSError as exc:
+        raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise CguError.at(SourceLocation(str(out)), "another cgu build is writing this output folder; wait for it to finish and run again") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _recover(out: Path) -> None:
+    """Clean what a killed build left: its staging folder, or a previous output moved aside but not removed."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if not out.exists():
+            os.rename(leftover, out)  # killed between the two renames of a fallback swap: put the output back
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in out.parent.glob(f".{out.name}.staging-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+
 def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging`: the old output is moved aside, then removed once the new one is in place."""
+    """Put `staging` in place of `out` in one atomic step, so `out` is at every instant either the old or the new build."""
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous build
+        return
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
         os.rename(out, old)

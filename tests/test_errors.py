@@ -150,7 +150,7 @@ def test_failed_build_leaves_previous_output_untouched(mini: Path, tmp_path: Pat
     assert code == 1
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert not list(tmp_path.glob(".site.*")), "no staging folder left behind"
+    assert not list(tmp_path.glob(".site.staging-*")) + list(tmp_path.glob(".site.old-*")), "nothing left behind"
 
 
 @pytest.mark.parametrize("body, message", [

@@ -5,14 +5,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 from cgu.builders import BUILDERS
 from cgu.clauses import load_clauses
 from cgu.compose import Composer
 from cgu.errors import CguError, Problems
-from cgu.model import DOCUMENT_KINDS, Artifact, Document, Organism, SourceLocation
+from cgu.incremental import MANIFEST, document_inputs, manifest_bytes, read_manifest, theme_digest
+from cgu.model import DOCUMENT_KINDS, Artifact, Clause, Document, Organism, Problem, SourceLocation
 from cgu.organisms import load_organisms
-from cgu.output import write_output
+from cgu.output import index_page, write_output
+from cgu.shards import Shard
 from cgu.themes import ThemeFolder, find_theme
 
 
@@ -24,6 +27,7 @@ class Project:
     organisms: dict[str, Organism]
     documents: tuple[Document, ...]
     themes: dict[str, ThemeFolder]
+    library: dict[str, Clause] = field(default_factory=dict)
 
 
 @dataclass
@@ -36,9 +40,31 @@ class Timings:
         self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - since
 
 
+@dataclass(frozen=True)
+class Decision:
+    """Whether one artifact is rebuilt, and why (for `cgu build --explain`)."""
+
+    path: str
+    rebuilt: bool
+    reason: str
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the files it rendered, those it kept, and why."""
+
+    rendered: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    timings: Timings = field(default_factory=Timings)
+
+
 def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[str, ...] = DOCUMENT_KINDS,
-                 timings: Timings | None = None) -> Project:
-    """Load, validate and compose the selected documents; raise one CguError listing every problem."""
+                 timings: Timings | None = None, compose: Callable[[Organism, str], bool] | None = None) -> Project:
+    """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
+
+    `compose(organism, kind)` may decline a document (an up-to-date one in an incremental build).
+    """
     start = time.perf_counter()
     root = root.resolve()
     problems = Problems()
@@ -49,25 +75,30 @@ def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[st
     for organism_id in organism_ids:
         if organism_id not in organisms and not any(p.organism == organism_id for p in problems.items):
             problems.add(SourceLocation("organisms"), f"no organism {organism_id!r}; known: {', '.join(sorted(organisms))}")
-    selected = [o for o in organisms.values() if not o.abstract and (not organism_ids or o.id in organism_ids)]
     composer = Composer(root, library, problems)
     documents: list[Document] = []
     themes: dict[str, ThemeFolder] = {}
-    for organism in selected:
-        for kind in kinds:
-            if kind in organism.documents:
-                document = composer.compose(organism, kind)
-                if document is not None:
-                    documents.append(document)
+    for organism in selected_organisms(organisms, organism_ids):
         if organism.theme.name not in themes:
             try:
                 themes[organism.theme.name] = find_theme(root, organism.theme.name)
             except CguError as exc:
-                problems.extend(p.__class__(organism.where("theme.name"), p.message, organism.id) for p in exc.problems)
+                problems.extend(Problem(organism.where("theme.name"), p.message, organism.id) for p in exc.problems)
+                continue
+        for kind in kinds:
+            if kind in organism.documents and (compose is None or compose(organism, kind)):
+                document = composer.compose(organism, kind)
+                if document is not None:
+                    documents.append(document)
     problems.raise_if_any()
     if timings:
         timings.add("load+compose", start)
-    return Project(root, organisms, tuple(documents), themes)
+    return Project(root, organisms, tuple(documents), themes, library)
+
+
+def selected_organisms(organisms: dict[str, Organism], organism_ids: tuple[str, ...]) -> list[Organism]:
+    """The organisms a build is about: every concrete one, or those named."""
+    return [o for o in organisms.values() if not o.abstract and (not organism_ids or o.id in organism_ids)]
 
 
 def render_documents(project: Project, formats: tuple[str, ...], timings: Timings | None = None) -> list[Artifact]:
@@ -78,11 +109,16 @@ def render_documents(project: Project, formats: tuple[str, ...], timings: Timing
         start = time.perf_counter()
         for document in project.documents:
             theme = project.themes[document.organism.theme.name]
-            content = builder.render(document, theme, project.root)
-            artifacts.append(Artifact(f"{document.organism.id}/{document.slug}{builder.suffix}", content))
+            artifacts.append(Artifact(artifact_path(document.organism, document.kind, builder.suffix),
+                                      builder.render(document, theme, project.root)))
         if timings:
             timings.add(f"render {name}", start)
     return artifacts
+
+
+def artifact_path(organism: Organism, kind: str, suffix: str) -> str:
+    """Where a document goes in the output: `<organism>/<kind>-<version date><suffix>`."""
+    return f"{organism.id}/{kind}-{organism.documents[kind].version.isoformat()}{suffix}"
 
 
 def support_files(project: Project) -> list[Artifact]:
@@ -91,23 +127,78 @@ def support_files(project: Project) -> list[Artifact]:
     for theme in project.themes.values():
         for path in theme.assets():
             artifacts.append(Artifact(f"assets/{theme.name}/{path.relative_to(theme.path).as_posix()}", path.read_bytes()))
-    for organism in {d.organism.id: d.organism for d in project.documents}.values():
-        if organism.theme.logo:
+    for organism in selected_organisms(project.organisms, ()):
+        if organism.theme.logo and organism.theme.name in project.themes:
             logo = project.root / organism.theme.logo
             artifacts.append(Artifact(f"{organism.id}/logo{logo.suffix}", logo.read_bytes()))
     return artifacts
 
 
 def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[str, ...] = DOCUMENT_KINDS,
-          formats: tuple[str, ...] = ("html", "pdf"), timings: Timings | None = None) -> list[Artifact]:
-    """Build the selected documents into `out`; on any error nothing in `out` changes."""
-    timings = timings or Timings()
-    project = load_project(root, organism_ids, kinds, timings)
-    artifacts = render_documents(project, formats, timings)
+          formats: tuple[str, ...] = ("html", "pdf"), timings: Timings | None = None, jobs: int = 1,
+          shard: Shard | None = None, progress: Callable[[str], None] | None = None) -> BuildReport:
+    """Build the selected documents into `out`, rendering only what changed; on any error `out` is untouched."""
+    report = BuildReport(timings=timings or Timings())
+    root = root.resolve()
+    previous = read_manifest(out)
+    plan: dict[str, dict[str, Any]] = {}
+    replaced: set[tuple[str, str]] = set()
+    cache: dict[str, Any] = {}
+
+    def needs_compose(organism: Organism, kind: str) -> bool:
+        if shard is not None and not shard.owns(organism.id):
+            return False
+        stale = False
+        for fmt in formats:
+            suffix = BUILDERS[fmt].suffix
+            replaced.add((f"{organism.id}/{kind}-", suffix))
+            path = artifact_path(organism, kind, suffix)
+            inputs = _inputs(root, organism, kind, fmt, cache)
+            before = previous.get(path)
+            if before is None or not (out / path).is_file():
+                reason = "new" if before is None else "missing from the output"
+            elif before.get("digest") != inputs.digest:
+                reason = "changed: " + ", ".join(inputs.changed_since(before.get("inputs", {})))
+            else:
+                reason = ""
+            plan[path] = {"digest": inputs.digest, "inputs": inputs.hashes}
+            report.decisions.append(Decision(path, bool(reason), reason or "up to date"))
+            stale = stale or bool(reason)
+        return stale
+
+    project = load_project(root, organism_ids, kinds, report.timings, compose=needs_compose)
+    from cgu.workers import render_parallel
+
+    artifacts = render_parallel(project, formats, jobs, report.timings, progress)
+    report.rendered = sorted(a.path for a in artifacts)
+    report.kept = sorted(d.path for d in report.decisions if not d.rebuilt)
     start = time.perf_counter()
     artifacts += support_files(project)
-    partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS
-    replaced = {f"{d.organism.id}/{d.kind}-" for d in project.documents}
-    write_output(out, artifacts, project, keep_previous=partial, replaced_prefixes=replaced)
-    timings.add("write", start)
-    return artifacts
+    partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS or tuple(formats) != ("html", "pdf")
+
+    def keep(path: str) -> bool:
+        """Which files of the previous output carry over: up-to-date ones, and in a partial build all it did not touch."""
+        if path in plan:
+            return True
+        return partial and not any(path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in replaced)
+
+    manifest = {**{k: v for k, v in previous.items() if keep(k) and (out / k).is_file()}, **plan}
+    artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
+    if shard is None:
+        present = set(manifest) | {a.path for a in artifacts}
+        artifacts.append(Artifact("index.html", index_page(project, present).encode("utf-8")))
+    write_output(out, artifacts, keep)
+    report.timings.add("write", start)
+    return report
+
+
+def _inputs(root: Path, organism: Organism, kind: str, fmt: str, cache: dict[str, Any]) -> Any:
+    if "composer" not in cache:
+        cache["composer"] = Composer(root, load_clauses(root / "clauses", root, Problems()), Problems())
+        cache["themes"] = {}
+    themes = cache["themes"]
+    if organism.theme.name not in themes:
+        theme = find_theme(root, organism.theme.name)
+        themes[organism.theme.name] = (theme, theme_digest(theme))
+    theme, digest = themes[organism.theme.name]
+    return document_inputs(root, organism, kind, cache["composer"], theme, digest, fmt)

@@ -44,12 +44,16 @@ def main() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Output folder (default: build/ in the project).")
 @click.option("--timings", is_flag=True, help="Print the time spent composing and rendering each format.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Render on N processes.")
+@click.option("--shard", metavar="I/N", default=None, help="Build only part I of N (CI matrix); merge with `cgu merge`.")
+@click.option("--explain", is_flag=True, help="Say why each file was rebuilt or kept.")
 def build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], formats: tuple[str, ...],
-          out: Path | None, timings: bool) -> None:
+          out: Path | None, timings: bool, jobs: int, shard: str | None, explain: bool) -> None:
     """Build dated HTML and PDF documents of every organism into build/.
 
     Everything is validated first; on any error nothing is written and the
-    previous build/ stays as it was.
+    previous build/ stays as it was. Only documents whose inputs changed
+    (organism, clauses, theme, tool version) are rendered again.
 
     \b
     Example:
@@ -57,7 +61,7 @@ def build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], for
     """
     from cgu.commands import run_build
 
-    run_build(project, organisms, kinds, formats, out, timings)
+    run_build(project, organisms, kinds, formats, out, timings, jobs, shard, explain)
 
 
 @main.command()
@@ -72,6 +76,23 @@ def check(project: Path) -> None:
     from cgu.commands import run_check
 
     run_check(project)
+
+
+@main.command()
+@project_option
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("shards", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def merge(project: Path, out: Path, shards: tuple[Path, ...]) -> None:
+    """Merge the outputs of `cgu build --shard I/N` into one site OUT.
+
+    \b
+    Example:
+      cgu build --shard 1/2 --out shard-1 && cgu build --shard 2/2 --out shard-2
+      cgu merge build shard-1 shard-2
+    """
+    from cgu.merge import merge_shards
+
+    click.echo(f"merged {merge_shards(project, out, list(shards))} files into {out}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from cgu.builders.html import GENERATOR
 from cgu.errors import CguError
@@ -33,8 +33,7 @@ class IndexEntry:
     files: tuple[tuple[str, str], ...]
 
 
-def write_output(out: Path, artifacts: list[Artifact], project: Project, keep_previous: bool,
-                 replaced_prefixes: set[str]) -> None:
+def write_output(out: Path, artifacts: list[Artifact], keep: Callable[[str], bool]) -> None:
     """Stage every file, add the index, then swap the staging folder in place of `out`."""
     out = out.resolve()
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
@@ -44,23 +43,21 @@ def write_output(out: Path, artifacts: list[Artifact], project: Project, keep_pr
         raise CguError.at(SourceLocation(str(out)), f"cannot create the output folder: {exc.strerror or exc}") from None
     with output_lock(out):
         _recover(out)
-        _stage_and_swap(out, staging, artifacts, project, keep_previous, replaced_prefixes)
+        _stage_and_swap(out, staging, artifacts, keep)
 
 
-def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], project: Project, keep_previous: bool,
-                    replaced_prefixes: set[str]) -> None:
+def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], keep: Callable[[str], bool]) -> None:
     try:
-        if keep_previous and out.is_dir():
+        staging.mkdir(parents=True)
+        if out.is_dir():
             # Hard links: the previous files are shared, never modified (every write replaces a file).
-            shutil.copytree(out, staging, copy_function=os.link)
-            for prefix in replaced_prefixes:
-                folder, stem = prefix.split("/", 1)
-                for old in (staging / folder).glob(f"{stem}*") if (staging / folder).is_dir() else ():
-                    old.unlink()
-        staging.mkdir(parents=True, exist_ok=True)
+            for path in sorted(p for p in out.rglob("*") if p.is_file()):
+                name = path.relative_to(out).as_posix()
+                if keep(name):
+                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(path, staging / name)
         for artifact in artifacts:
             _write(staging / artifact.path, artifact.content)
-        _write(staging / "index.html", _index(staging, project).encode("utf-8"))
         _swap(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -139,16 +136,17 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _index(staging: Path, project: Project) -> str:
+def index_page(project: Project, present: set[str]) -> str:
+    """build/index.html: every document of every organism whose files are in the output."""
+    from cgu.themes import find_theme
+
     entries = []
-    for organism in sorted(project.organisms.values(), key=lambda o: o.name.lower()):
+    for organism in sorted(project.organisms.values(), key=lambda o: (o.name.lower(), o.id)):
         for kind, spec in organism.documents.items():
             stem = f"{organism.id}/{kind}-{spec.version.isoformat()}"
             files = tuple((label, f"{stem}{suffix}") for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
-                          if (staging / f"{stem}{suffix}").is_file())
+                          if f"{stem}{suffix}" in present)
             if files and not organism.abstract:
                 entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files))
-    from cgu.themes import find_theme
-
-    theme = project.themes.get("default") or (next(iter(project.themes.values())) if project.themes else find_theme(project.root, "default"))
+    theme = project.themes.get("default") or find_theme(project.root, "default")
     return theme.render("index.html", title=INDEX_TITLE, entries=entries, theme_name=theme.name, generator=GENERATOR)

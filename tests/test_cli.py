@@ -24,7 +24,7 @@ def test_script_entry_point_builds(tmp_path: object) -> None:
     result = subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(FIXTURES / "mini"),
                              "--document", "cgu", "--format", "html", "--out", out], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "built 2 files" in result.stdout
+    assert "built 2 files, kept 0 up to date" in result.stdout
 
 
 def test_bad_option_value_is_a_usage_error() -> None:

@@ -1,0 +1,36 @@
+"""Merge the outputs of a sharded build (`cgu build --shard I/N`) into one site, as an unsharded build makes it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from cgu.build import load_project, support_files
+from cgu.errors import CguError
+from cgu.incremental import MANIFEST, manifest_bytes
+from cgu.model import Artifact, SourceLocation
+from cgu.output import index_page, write_output
+
+
+def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
+    """Combine shard folders into `out` (atomically); returns the number of document files merged."""
+    project = load_project(root, compose=lambda organism, kind: False)
+    files: dict[str, bytes] = {}
+    manifest: dict[str, Any] = {}
+    for folder in shard_dirs:
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise CguError.at(SourceLocation(str(folder)), f"not a shard output: no readable {MANIFEST}; build it with --shard I/N") from None
+        for path, entry in data.get("artifacts", {}).items():
+            if path in manifest and manifest[path] != entry:
+                raise CguError.at(SourceLocation(str(folder / path)), "two shards built this file differently; rebuild them from the same commit")
+            manifest[path] = entry
+            files[path] = (folder / path).read_bytes()
+    artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
+    artifacts += support_files(project)
+    artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
+    artifacts.append(Artifact("index.html", index_page(project, set(manifest)).encode("utf-8")))
+    write_output(out, artifacts, keep=lambda path: False)
+    return len(files)

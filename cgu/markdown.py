@@ -13,6 +13,7 @@ from cgu.model import Section
 
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_RAW_TAG = re.compile(r"</?(?:script|style|iframe|object|embed|img|a|div|span|p|b|i|u|br|table|form|input|svg|math|link|meta)\b[^>]*>?", re.I)
 
 
 def _validate_link(url: str) -> bool:
@@ -83,3 +84,5 @@ def _refuse_unsafe(children: list[Token], line: int, refused: list[tuple[int, st
                 child.attrSet("src", "")
         elif child.type == "text" and re.search(r"\]\((?:javascript|vbscript|data|file):", child.content, re.I):
             refused.append((line, "link with a forbidden scheme (javascript:, data:, file:...); use https:, mailto: or tel:"))
+        elif child.type == "text" and (tag := _RAW_TAG.search(child.content)):
+            refused.append((line, f"raw HTML {tag.group(0)!r} is not allowed in a clause; write Markdown instead"))

@@ -62,6 +62,8 @@ REQUIRED_IN_DOCUMENT: tuple[str, ...] = ("title", "version", "effective", "claus
 
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interest", "public_interest", "legitimate_interest")
 COOKIE_CATEGORIES = ("necessary", "functional", "audience", "advertising", "social")
+MAX_LIST = 1000
+"""No real inventory comes near: 1,000 cookies or purposes would make an unreadable document."""
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -105,6 +107,9 @@ def _check(value: Any, spec: Spec, path: str, add: Callable[[str, str], None]) -
     elif isinstance(spec, list):
         if not isinstance(value, list):
             add(path, f"'{path}' must be a list, not {_kind(value)}")
+            return
+        if len(value) > MAX_LIST:
+            add(path, f"'{path}' has {len(value)} entries, over the limit of {MAX_LIST}; a document cannot present that many")
             return
         for index, item in enumerate(value):
             _check(item, spec[0], f"{path}.{index}", add)

@@ -91,6 +91,9 @@ class Composer:
                 return self.overrides[folder][clause_id]
         return self.library.get(clause_id)
 
+    def _exists_but_broken(self, organism: Organism, clause_id: str) -> bool:
+        return any((self.root / folder / f"{clause_id}.md").exists() for folder in (*organism.clause_dirs, "clauses"))
+
     def compose(self, organism: Organism, kind: str, draft: bool = False) -> Document | None:
         """One document of one organism; None (with problems recorded) when anything is wrong."""
         spec = organism.documents[kind]
@@ -100,7 +103,8 @@ class Composer:
             where = organism.where(f"documents.{kind}.clauses.{index}")
             clause = self.clause_for(organism, clause_id)
             if clause is None:
-                self.problems.add(where, f"unknown clause id {clause_id!r}: no clauses/{clause_id}.md", organism.id)
+                if not self._exists_but_broken(organism, clause_id):  # a broken file is reported once, by itself
+                    self.problems.add(where, f"unknown clause id {clause_id!r}: no clauses/{clause_id}.md", organism.id)
             elif kind not in clause.documents:
                 self.problems.add(where, f"clause {clause_id!r} may not appear in a {kind} document (its front matter allows {', '.join(clause.documents) or 'none'})", organism.id)
             elif any(c.id == clause_id for c in clauses):

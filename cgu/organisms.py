@@ -44,7 +44,9 @@ def discover_organisms(root: Path) -> dict[str, Path]:
 def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
     """Every organism of the project, `extends` resolved; problems are collected, not raised."""
     raws: dict[str, _RawOrganism] = {}
+    broken: set[str] = set()
     for organism_id, path in discover_organisms(root).items():
+        broken.add(organism_id)  # until it loads
         shown = relative(path, root)
         if not schema.ID_PATTERN.match(organism_id):
             problems.add(SourceLocation(shown), f"organism id {organism_id!r} must be lower-case letters, digits and hyphens; rename the file")
@@ -66,26 +68,35 @@ def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
         clause_dir = path.parent / "clauses" if path.name == "organism.yaml" else None
         raws[organism_id] = _RawOrganism(organism_id, data, locations, SourceLocation(shown, 1),
                                          relative(clause_dir, root) if clause_dir else None)
+        broken.discard(organism_id)
     organisms: dict[str, Organism] = {}
     for organism_id in raws:
-        organism = _resolve(organism_id, raws, root, problems)
+        organism = _resolve(organism_id, raws, root, problems, broken)
         if organism is not None:
             organisms[organism_id] = organism
     return organisms
 
 
-def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, problems: Problems) -> Organism | None:
+def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, problems: Problems,
+             broken: set[str]) -> Organism | None:
     chain = [organism_id]
     raw = raws[organism_id]
     while (base := raws[chain[-1]].data.get("extends")) is not None:
         here = raws[chain[-1]]
         where = here.locations.get("extends", here.location)
+        if isinstance(base, str) and base in broken:
+            return None  # its own error is reported; this one would only repeat it
         if not isinstance(base, str) or base not in raws:
             problems.add(where, f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}", organism_id)
             return None
         if base in chain:
-            cycle = " -> ".join([*chain, base])
-            problems.add(where, f"extends cycle: {cycle}; remove one 'extends'", organism_id)
+            cycle = chain[chain.index(base):]
+            if organism_id == min(cycle):  # report a cycle once, from its first member, not from each one
+                start = cycle.index(organism_id)
+                members = cycle[start:] + cycle[:start]
+                first = raws[members[0]]
+                problems.add(first.locations.get("extends", first.location),
+                             f"extends cycle: {' -> '.join([*members, members[0]])}; remove one 'extends'", organism_id)
             return None
         chain.append(base)
     data: dict[str, Any] = {}

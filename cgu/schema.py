@@ -80,6 +80,8 @@ def validate(data: dict[str, Any], where: Callable[[str], SourceLocation], organ
             if _get(data, key) is None:
                 add(key.rsplit(".", 1)[0] if "." in key else "", f"missing required key '{key}'")
         for kind, spec in (data.get("documents") or {}).items():
+            if kind not in DOCUMENT_KINDS:
+                continue  # reported as an unknown key
             for key in REQUIRED_IN_DOCUMENT:
                 if key in ("version", "effective") and isinstance(spec, dict) and spec.get("releases"):
                     continue  # the dates of the newest release

@@ -25,10 +25,12 @@ STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int",
 
 def relative(path: Path, root: Path) -> str:
     """The path as shown to users: relative to the project root when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    for candidate, base in ((path.absolute(), root.absolute()), (path.resolve(), root.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -80,7 +82,8 @@ def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations,
     tag = getattr(getattr(node, "tag", None), "value", None)
     if tag and tag not in STANDARD_TAGS:
         line = locations[prefix].line if prefix in locations else first
-        raise CguError.at(SourceLocation(shown, line), f"YAML tag {tag!r} is not allowed; write plain values")
+        shown_tag = str(tag).replace("tag:yaml.org,2002:", "!!")
+        raise CguError.at(SourceLocation(shown, line), f"YAML tag {shown_tag!r} is not allowed; write plain values")
     if isinstance(node, CommentedMap):
         result: dict[str, Any] = {}
         for key, value in node.items():

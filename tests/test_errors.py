@@ -102,7 +102,7 @@ def test_template_cannot_reach_python_internals(mini: Path) -> None:
 def test_extends_cycle(mini: Path) -> None:
     replace(mini / "organisms/base.yaml", "abstract: true\n", "abstract: true\nextends: beta\n")
     code, output = run(mini, "check")
-    assert code == 1 and "extends cycle: beta -> base -> beta" in output
+    assert code == 1 and "organisms/base.yaml:2: extends cycle: base -> beta -> base; remove one 'extends'" in output
 
 
 def test_missing_base(mini: Path) -> None:

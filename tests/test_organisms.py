@@ -51,7 +51,7 @@ def test_python_tags_are_refused() -> None:
     try:
         load_yaml("a: 1\nx: !!python/object/apply:os.system ['echo pwned']\n", "evil.yaml")
     except CguError as exc:
-        assert "evil.yaml:2: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed" in str(exc)
+        assert "evil.yaml:2: YAML tag '!!python/object/apply:os.system' is not allowed" in str(exc)
     else:
         raise AssertionError("a Python tag must be refused")
 

@@ -95,5 +95,93 @@ def merge(project: Path, out: Path, shards: tuple[Path, ...]) -> None:
     click.echo(f"merged {merge_shards(project, out, list(shards))} files into {out}")
 
 
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new content repository that builds at once.
+
+    It holds the clause library, the default theme, one example organism, a CI
+    workflow and a README for writers.
+
+    \b
+    Example:
+      cgu init ../cgu-contenus && cd ../cgu-contenus && cgu build
+    """
+    from cgu.commands import run_init
+
+    run_init(directory)
+
+
+@main.group()
+def new() -> None:
+    """Scaffold a new organism or clause with every required field, commented.
+
+    \b
+    Example:
+      cgu new organism mutuelle-du-lac --extends vivoptim-base
+    """
+
+
+@new.command("organism")
+@project_option
+@click.argument("organism_id", metavar="ID")
+@click.option("--extends", "base", metavar="BASE", default=None, help="Inherit every key from this organism.")
+def new_organism(project: Path, organism_id: str, base: str | None) -> None:
+    """Create organisms/ID/organism.yaml.
+
+    \b
+    Example:
+      cgu new organism mutuelle-du-lac --extends vivoptim-base
+    """
+    from cgu.commands import run_new_organism
+
+    run_new_organism(project, organism_id, base)
+
+
+@new.command("clause")
+@project_option
+@click.argument("clause_id", metavar="ID")
+def new_clause(project: Path, clause_id: str) -> None:
+    """Create clauses/ID.md.
+
+    \b
+    Example:
+      cgu new clause teleconsultation
+    """
+    from cgu.commands import run_new_clause
+
+    run_new_clause(project, clause_id)
+
+
+@main.command()
+@project_option
+@click.argument("path", type=click.Path(path_type=Path))
+def impact(project: Path, path: Path) -> None:
+    """List the organisms and documents a clause, theme or organism file affects.
+
+    \b
+    Example:
+      cgu impact clauses/cookies.md
+    """
+    from cgu.commands import run_impact
+
+    run_impact(project, path)
+
+
+@main.command("vars")
+@project_option
+@click.argument("organism_id", metavar="ORGANISM")
+def vars_command(project: Path, organism_id: str) -> None:
+    """List every variable of an organism, where it is defined and which clauses use it.
+
+    \b
+    Example:
+      cgu vars harmonie-mutuelle
+    """
+    from cgu.commands import run_vars
+
+    run_vars(project, organism_id)
+
+
 if __name__ == "__main__":
     main()

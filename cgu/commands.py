@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Callable
@@ -50,3 +51,46 @@ def run_check(project: Path) -> None:
     loaded = load_project(project)
     built = [o for o in loaded.organisms.values() if not o.abstract]
     click.echo(f"ok: {len(built)} organisms, {len(loaded.documents)} documents")
+
+
+def run_init(directory: Path) -> None:
+    """`cgu init`: a new content repository."""
+    from cgu.scaffold import init_repository
+
+    for path in init_repository(directory, dt.date.today().isoformat()):
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {directory} && cgu build")
+
+
+def run_new_organism(project: Path, organism_id: str, base: str | None) -> None:
+    """`cgu new organism`."""
+    from cgu.scaffold import new_organism
+
+    click.echo(f"created {new_organism(project, organism_id, base, dt.date.today().isoformat())}")
+
+
+def run_new_clause(project: Path, clause_id: str) -> None:
+    """`cgu new clause`."""
+    from cgu.scaffold import new_clause
+
+    click.echo(f"created {new_clause(project, clause_id)}")
+
+
+def run_impact(project: Path, path: Path) -> None:
+    """`cgu impact`: one line per affected document."""
+    from cgu.impact import impact
+
+    affected = impact(project, path)
+    for organism_id, kind in affected:
+        click.echo(f"{organism_id} {kind}")
+    if not affected:
+        click.echo(f"{path}: no document uses it")
+
+
+def run_vars(project: Path, organism_id: str) -> None:
+    """`cgu vars`: a table of variables."""
+    from cgu.impact import variables
+
+    for variable in variables(project, organism_id):
+        used = ", ".join(variable.used_by) or "(unused)"
+        click.echo(f"{variable.name:<40} {str(variable.defined):<40} {used}")

@@ -93,6 +93,21 @@ def test_pdf_reads_back(mini_build: Path) -> None:
         for font in page["/Resources"]["/Font"].values():
             fonts.add(str(font.get_object()["/BaseFont"]))
     assert fonts and all("Lato" in f for f in fonts), f"only the theme's shipped font: {fonts}"
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/FontDescriptor"] if "/FontDescriptor" in font.get_object() else \
+                font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), "every font is embedded"
+
+
+def test_pdf_is_archival_and_tagged(mini_build: Path) -> None:
+    reader = PdfReader(built_file(mini_build, "beta", "privacy", ".pdf"))
+    xmp = reader.xmp_metadata
+    assert xmp is not None
+    xml = xmp.rdf_root.toxml()
+    assert 'pdfaid:part="3"' in xml and 'pdfaid:conformance="U"' in xml
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root
 
 
 def test_pdf_toc_has_page_numbers_on_long_documents(shipped_build: Path) -> None:

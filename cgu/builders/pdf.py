@@ -38,6 +38,10 @@ class ConfinedFetcher(URLFetcher):
         raise ValueError(f"cgu does not let a PDF load {url!r}: only files of the project and its theme")
 
 
+PDF_VARIANT = "pdf/a-3u"
+"""Archival PDF/A-3 with Unicode text (copy and search work), fonts embedded; tagged for accessibility."""
+
+
 class PdfBuilder:
     """`build/<organism>/<kind>-<date>.pdf`: A4, running header and footer, TOC with page numbers, bookmarks."""
 
@@ -58,7 +62,7 @@ class PdfBuilder:
         identifier = hashlib.sha256(f"{document.organism.id}/{document.slug}".encode()).hexdigest()[:32].encode()
         with _source_date(calendar.timegm(document.version.timetuple())):
             pdf = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
-                font_config=self.fonts, pdf_identifier=identifier, uncompressed_pdf=False)
+                font_config=self.fonts, pdf_identifier=identifier, pdf_variant=PDF_VARIANT, pdf_tags=True)
         assert pdf is not None
         return bytes(pdf)
 

@@ -40,7 +40,7 @@ def run_build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...],
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")
     click.echo(f"built {len(report.rendered)} files, kept {len(report.kept)} up to date, into {target}")
     if show_timings:
-        total = sum(timings.stages.values())
+        total = sum(v for k, v in timings.stages.items() if "(wall)" not in k)
         for stage, seconds in timings.stages.items():
             click.echo(f"  {stage:<14} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
         click.echo(f"  {'total':<14} {total:7.2f} s")

@@ -47,6 +47,19 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+_STANDALONE_TAG_LINE = re.compile(r"(?m)^([ \t]*(?:\{%(?:(?!%\}).)*%\}[ \t]*)+)\n")
+
+
+def standalone_tags_leave_no_line(body: str) -> str:
+    """A line holding only block tags (`{% if %}`, `{% endfor %}`) leaves no empty line behind.
+
+    Jinja's `trim_blocks` would also eat the line break after a tag that ends a line of text
+    (`- {{ a }}{% if b %} ({{ b }}){% endif %}`), gluing list items together; here the break after
+    a tag-only line is swallowed by a Jinja comment instead, which also keeps line numbers exact.
+    """
+    return _STANDALONE_TAG_LINE.sub(lambda m: m.group(1) + "{#\n#}", body)
+
+
 class ClauseLoader(jinja2.BaseLoader):
     """Serves each clause body under its file path, so Jinja's tracebacks point at the clause file."""
 
@@ -56,14 +69,14 @@ class ClauseLoader(jinja2.BaseLoader):
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         if template not in self.sources:
             raise jinja2.TemplateNotFound(template)
-        return self.sources[template], template, lambda: True
+        return standalone_tags_leave_no_line(self.sources[template]), template, lambda: True
 
 
 def make_environment() -> tuple[ImmutableSandboxedEnvironment, ClauseLoader]:
     """The clause environment: sandboxed (no Python internals), undefined variables are errors."""
     loader = ClauseLoader()
     env = ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
-                                        finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                                        finalize=_finalize, trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update({
         "date": french_date, "join_fr": lambda items: join_french(escape_markdown(str(i)) for i in items),
         "address": lambda a: escape_markdown(one_line_address(a)), "phone": phone_number,

@@ -66,16 +66,38 @@ def build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], for
 
 @main.command()
 @project_option
-def check(project: Path) -> None:
-    """Validate clauses, organisms and themes and compose every document, writing nothing.
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: machine-readable findings (for CI annotations).")
+@click.option("--legal/--no-legal", default=True, show_default=True, help="Run the legal checks (GDPR, cookies, identifiers).")
+def check(project: Path, output_format: str, legal: bool) -> None:
+    """Validate everything, compose every document and run the legal checks, writing nothing.
+
+    Findings print as `path:line: rule-id: message`; errors fail the check,
+    warnings do not. See docs/rules.md for the rules and their sources.
 
     \b
     Example:
-      cgu check --project ../my-content
+      cgu check --project ../my-content --format json
     """
     from cgu.commands import run_check
 
-    run_check(project)
+    run_check(project, output_format, legal)
+
+
+@main.command("export-cookies")
+@project_option
+@click.argument("organism_id", metavar="ORGANISM")
+@click.option("--format", "output_format", type=click.Choice(["tarteaucitron", "json"]), default="tarteaucitron", show_default=True)
+def export_cookies_command(project: Path, organism_id: str, output_format: str) -> None:
+    """Write the cookie banner's configuration from the organism's cookie inventory.
+
+    \b
+    Example:
+      cgu export-cookies klesia --format tarteaucitron > tarteaucitron-config.js
+    """
+    from cgu.commands import run_export_cookies
+
+    run_export_cookies(project, organism_id, output_format)
 
 
 @main.command()

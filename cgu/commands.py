@@ -46,11 +46,33 @@ def run_build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...],
         click.echo(f"  {'total':<14} {total:7.2f} s")
 
 
-def run_check(project: Path) -> None:
-    """`cgu check`: validate and compose everything, write nothing."""
+def run_check(project: Path, output_format: str = "text", legal: bool = True) -> None:
+    """`cgu check`: validate and compose everything, run the legal rules, write nothing."""
+    import json
+
+    from cgu.errors import CguError, merge_organisms
+    from cgu.rules import check_organism
+
     loaded = load_project(project)
     built = [o for o in loaded.organisms.values() if not o.abstract]
-    click.echo(f"ok: {len(built)} organisms, {len(loaded.documents)} documents")
+    findings, waived = [], []
+    for organism in built if legal else []:
+        found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
+        findings += found
+        waived += silenced
+    findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
+    errors = [f for f in findings if f.severity == "error"]
+    if output_format == "json":
+        click.echo(json.dumps([{"path": f.location.path, "line": f.location.line, "rule": f.rule, "severity": f.severity,
+                                "message": f.message, "organism": f.organism} for f in findings], ensure_ascii=False, indent=1))
+    else:
+        for finding in findings:
+            click.echo(str(finding), err=True)
+    if errors:
+        raise CguError([])  # every finding is printed above
+    if output_format != "json":
+        click.echo(f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
+                   f"{len(findings)} warnings, {len(waived)} findings waived with a justification")
 
 
 def run_init(directory: Path) -> None:
@@ -94,3 +116,15 @@ def run_vars(project: Path, organism_id: str) -> None:
     for variable in variables(project, organism_id):
         used = ", ".join(variable.used_by) or "(unused)"
         click.echo(f"{variable.name:<40} {str(variable.defined):<40} {used}")
+
+
+def run_export_cookies(project: Path, organism_id: str, output_format: str) -> None:
+    """`cgu export-cookies`: the banner configuration on standard output."""
+    from cgu.cookie_export import export_cookies
+    from cgu.errors import CguError
+    from cgu.model import SourceLocation
+
+    loaded = load_project(project, organism_ids=(organism_id,), compose=lambda organism, kind: False)
+    if organism_id not in loaded.organisms:
+        raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
+    click.echo(export_cookies(loaded.organisms[organism_id], output_format), nl=False)

@@ -28,6 +28,8 @@ class CguError(click.ClickException):
 
     def show(self, file: IO[Any] | None = None) -> None:
         errors = sum(1 for p in self.problems if p.severity == "error")
+        if not self.problems:
+            return  # the problems were already printed (legal findings)
         for problem in self.problems:
             click.echo(str(problem), file=file, err=True)
         if errors > 1:
@@ -53,14 +55,14 @@ class Problems:
     def raise_if_any(self) -> None:
         """Raise a CguError carrying every error collected so far, in file order."""
         if self.errors:
-            raise CguError(sorted(_merge_organisms(self.errors), key=_order))
+            raise CguError(sorted(merge_organisms(self.errors), key=_order))
 
 
 def _order(problem: Problem) -> tuple[str, int, str]:
     return (problem.location.path, problem.location.line or 0, problem.message)
 
 
-def _merge_organisms(problems: list[Problem]) -> list[Problem]:
+def merge_organisms(problems: list[Problem]) -> list[Problem]:
     """One line for a problem that several organisms share (a base file, a library clause)."""
     grouped: dict[tuple[SourceLocation, str, str, str | None], list[str]] = {}
     for p in problems:

@@ -50,8 +50,6 @@ def document_text(document: Document) -> str:
 
 def check_organism(organism: Organism, documents: Sequence[Document]) -> tuple[list[Problem], list[Problem]]:
     """(findings, waived findings) of every rule for one organism; a waiver needs a rule id and a justification."""
-    from cgu.rules import cookies, gdpr, identity  # noqa: F401 - importing registers the rules
-
     waivers = organism.data.get("waivers") or []
     findings: list[Problem] = []
     waived: list[Problem] = []
@@ -70,3 +68,6 @@ def check_organism(organism: Organism, documents: Sequence[Document]) -> tuple[l
             else:
                 findings.append(problem)
     return findings, waived
+
+
+from cgu.rules import cookies, gdpr, identity  # noqa: E402,F401 - importing registers every rule

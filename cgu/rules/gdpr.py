@@ -133,7 +133,7 @@ def requirement(organism: Organism, documents: Sequence[Document]) -> Iterable[F
 
 @rule("gdpr-automated-decisions", "error", "RGPD art. 13.2.f et 22", "Automated decisions and profiling.")
 def automated(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    yield from _says(organism, documents, "automated_decisions", ["automatisé"], "whether automated decisions or profiling happen")
+    yield from _says(organism, documents, "automated_decisions", ["profilage", "article 22"], "whether automated decisions or profiling happen")
 
 
 @rule("gdpr-health-data", "error", "RGPD art. 9 ; CSP art. L.1111-8", "Health data: the article 9 ground and, in France, a certified host (HDS).")

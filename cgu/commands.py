@@ -9,7 +9,8 @@ from typing import Callable
 
 import click
 
-from cgu.build import Timings, build, load_project
+from cgu.build import Project, Timings, build, load_project
+from cgu.model import Organism, Problem
 from cgu.shards import parse_shard
 
 
@@ -58,7 +59,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
     findings, waived = [], []
     for organism in built if legal else []:
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
-        findings += found
+        findings += found + unused_variables(loaded, organism)
         waived += silenced
     findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
     errors = [f for f in findings if f.severity == "error"]
@@ -128,3 +129,18 @@ def run_export_cookies(project: Path, organism_id: str, output_format: str) -> N
     if organism_id not in loaded.organisms:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
     click.echo(export_cookies(loaded.organisms[organism_id], output_format), nl=False)
+
+
+ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
+"""Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's documents."""
+
+
+def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
+    """Warnings for organism variables that no clause of its documents reads (rule `unused-variable`)."""
+    from cgu.compose import Composer
+    from cgu.errors import Problems
+    from cgu.impact import readers
+
+    used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
+    return [Problem(organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id, "warning", "unused-variable")
+            for key in organism.data if key not in ALWAYS_USED and key not in used]

@@ -46,14 +46,15 @@ def variables(root: Path, organism_id: str) -> list[Variable]:
     organism = project.organisms.get(organism_id)
     if organism is None:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
-    readers = _readers(project.root, organism, Composer(project.root, project.library, Problems()))
-    return [Variable(name, organism.where(name), tuple(sorted(readers.get(name.split(".")[0], ()))))
+    used = readers(project.root, organism, Composer(project.root, project.library, Problems()))
+    return [Variable(name, organism.where(name), tuple(sorted(used.get(name.split(".")[0], ()))))
             for name in _leaves(dict(organism.data), "")]
 
 
-def _readers(root: Path, organism: Organism, composer: Composer) -> dict[str, set[str]]:
+def readers(root: Path, organism: Organism, composer: Composer) -> dict[str, set[str]]:
+    """Top-level variable name -> the clause files (of the organism's documents) that read it."""
     env, _ = make_environment()
-    readers: dict[str, set[str]] = {}
+    found: dict[str, set[str]] = {}
     for spec in organism.documents.values():
         for clause_id in spec.clauses:
             clause = composer.clause_for(organism, clause_id)
@@ -64,8 +65,8 @@ def _readers(root: Path, organism: Organism, composer: Composer) -> dict[str, se
             except jinja2.TemplateSyntaxError:
                 continue
             for name in names:
-                readers.setdefault(name, set()).add(clause.location.path)
-    return readers
+                found.setdefault(name, set()).add(clause.location.path)
+    return found
 
 
 def _leaves(data: Any, prefix: str) -> list[str]:

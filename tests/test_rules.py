@@ -155,3 +155,16 @@ def test_cookie_export_matches_the_inventory(project: Project) -> None:
 def test_every_rule_is_documented() -> None:
     listed = (ROOT / "docs/rules.md").read_text(encoding="utf-8")
     assert all(f"`{rule_id}`" in listed for rule_id in RULES)
+
+
+def test_unused_variable_warning(project: Project) -> None:
+    from cgu.commands import unused_variables
+
+    organism, _ = parts(project, "klesia")
+    assert unused_variables(project, organism) == []
+    with_extra = mutate(organism, lambda x: x.update(automated_decisions="Aucune décision automatisée."))
+    privacy = dataclasses.replace(organism.documents["privacy"], clauses=tuple(c for c in organism.documents["privacy"].clauses if c != "profilage"))
+    broken = dataclasses.replace(with_extra, documents=MappingProxyType({**organism.documents, "privacy": privacy}))
+    warnings = unused_variables(project, broken)
+    assert [(w.rule, w.severity) for w in warnings] == [("unused-variable", "warning")]
+    assert "'automated_decisions' is defined but no clause of its documents uses it" in str(warnings[0])

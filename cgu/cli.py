@@ -205,5 +205,25 @@ def vars_command(project: Path, organism_id: str) -> None:
     run_vars(project, organism_id)
 
 
+@main.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/redlines"), show_default=True)
+@click.option("--format", "formats", type=_csv(("html", "fragment", "json", "pdf")), default="html,fragment,json,pdf", show_default=True)
+def redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
+    """Compare two Markdown files, aligned on their headings, word by word.
+
+    Moved sections show as moved, rewritten ones whole; typographic and
+    formatting changes are reported as editorial.
+
+    \b
+    Example:
+      cgu redline ancienne.md nouvelle.md --out build/redlines
+    """
+    from cgu.commands import run_redline
+
+    run_redline(old, new, out, formats)
+
+
 if __name__ == "__main__":
     main()

@@ -144,3 +144,23 @@ def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
     used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
     return [Problem(organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id, "warning", "unused-variable")
             for key in organism.data if key not in ALWAYS_USED and key not in used]
+
+
+def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
+    """`cgu redline OLD.md NEW.md`: compare two Markdown files aligned on their headings."""
+    from cgu.model import Artifact
+    from cgu.output import write_output
+    from cgu.redline import redline
+    from cgu.redline_render import render_html_fragment, render_html_page, render_json, render_pdf
+    from cgu.sections import split_markdown
+    from cgu.sources import read_text
+
+    result = redline(split_markdown(read_text(old, str(old)), str(old)), split_markdown(read_text(new, str(new)), str(new)))
+    title = f"Comparaison de {old.name} et {new.name}"
+    stem = f"redline-{old.stem}-to-{new.stem}"
+    render = {"html": lambda: render_html_page(result, title).encode(), "fragment": lambda: render_html_fragment(result).encode(),
+              "json": lambda: render_json(result).encode(), "pdf": lambda: render_pdf(result, title, out.parent)}
+    suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf"}
+    write_output(out, [Artifact(stem + suffix[f], render[f]()) for f in formats], keep=lambda path: True)
+    summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"
+    click.echo(f"{summary}; wrote {', '.join(stem + suffix[f] for f in formats)} into {out}")

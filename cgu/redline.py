@@ -1,0 +1,261 @@
+"""Redlines: two versions of a document aligned article by article, with a word-level diff inside each article."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Sequence
+
+from diff_match_patch import diff_match_patch
+
+from cgu.model import Article
+
+EQUAL, DELETE, INSERT = 0, -1, 1
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+REDLINE_BUDGET = 0.5
+"""Seconds diff-match-patch may spend on a whole redline. Real edits take milliseconds; on a wholesale rewrite the
+budget runs out and the remaining changed passages are shown as replaced (still exact, only coarser)."""
+
+
+class _Budget:
+    """The time left for diffing in one redline."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.perf_counter() + seconds
+
+    def left(self) -> float:
+        return self.deadline - time.perf_counter()
+REWRITE_SIMILARITY = 0.25
+"""Below this share of common words, an article is shown as rewritten (deleted then inserted), without a diff."""
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """One article in a redline: what happened to it, and the operations that rebuild both versions."""
+
+    kind: str
+    """unchanged | editorial | modified | added | removed."""
+    moved: bool
+    old: Article | None
+    new: Article | None
+    ops: tuple[tuple[int, str], ...]
+
+    @property
+    def anchor(self) -> str:
+        article = self.new or self.old
+        assert article is not None
+        return article.id
+
+    def old_text(self) -> str:
+        return "".join(text for op, text in self.ops if op <= EQUAL)
+
+    def new_text(self) -> str:
+        return "".join(text for op, text in self.ops if op >= EQUAL)
+
+
+@dataclass(frozen=True)
+class Redline:
+    """The articles of the new version in order, removed ones where they stood, each with its change."""
+
+    changes: tuple[ArticleChange, ...]
+
+    @property
+    def substantive(self) -> tuple[ArticleChange, ...]:
+        """Changes a member must read: everything but unchanged and purely editorial articles (a move counts)."""
+        return tuple(c for c in self.changes if c.kind in ("modified", "added", "removed") or c.moved)
+
+    @property
+    def editorial_only(self) -> bool:
+        return not self.substantive and any(c.kind == "editorial" for c in self.changes)
+
+    def old_text(self) -> str:
+        """The old version's text, rebuilt from the redline alone (articles in their old order)."""
+        olds = sorted((c for c in self.changes if c.old is not None), key=lambda c: c.old.number if c.old else 0)
+        return "".join(c.old_text() for c in olds)
+
+    def new_text(self) -> str:
+        """The new version's text, rebuilt from the redline alone."""
+        return "".join(c.new_text() for c in self.changes if c.new is not None)
+
+
+def article_text(article: Article) -> str:
+    """What is compared for an article: its raw section text (files) or its heading and body (composed documents)."""
+    return article.markdown if not article.html else f"{article.heading}\n\n{article.markdown}"
+
+
+def normalize(text: str) -> str:
+    """Text without what does not change its meaning: typography, Markdown markers, escapes and spacing."""
+    text = unicodedata.normalize("NFKC", text)
+    for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("…", "..."), ("–", "-"), ("—", "-")):
+        text = text.replace(curly, straight)
+    text = re.sub(r"\\(.)", r"\1", text)
+    text = re.sub(r"\w*\[email\s+protected\]", "[email protected]", text)  # e-mail obfuscation that changes on every capture
+    text = re.sub(r"(?m)^(\s*#*\s*)(?:article\s+)?\d+(?:\.\d+)*\.?\s*[-–—:]?\s*", r"\1", text, flags=re.I)  # renumbering
+    text = re.sub(r"[*_`#>\"']+", " ", text)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[int, str], ...]:
+    """Paragraphs first, then words inside each changed run of paragraphs: fast on long texts, exact both ways."""
+    if old == new:
+        return ((EQUAL, old),) if old else ()
+    budget = budget or _Budget(REDLINE_BUDGET)
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    if len(old_lines) + len(new_lines) <= 4:
+        return _token_diff(old, new, budget)
+    codes: dict[str, str] = {}
+    line_diffs = _diff(_encode(old_lines, codes), _encode(new_lines, codes), codes, budget)
+    result: list[tuple[int, str]] = []
+    pending = {DELETE: "", INSERT: ""}
+    for op, text in [*line_diffs, (EQUAL, "")]:
+        if op == EQUAL:
+            if pending[DELETE] or pending[INSERT]:
+                result.extend(_token_diff(pending[DELETE], pending[INSERT], budget))
+                pending = {DELETE: "", INSERT: ""}
+            if text:
+                result.append((EQUAL, text))
+        else:
+            pending[op] += text
+    return _merge(result)
+
+
+def _token_diff(old: str, new: str, budget: _Budget) -> tuple[tuple[int, str], ...]:
+    """A diff on word tokens (never splitting a word), semantically cleaned."""
+    if not old or not new:
+        return tuple(op for op in ((DELETE, old), (INSERT, new)) if op[1])
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    if _similarity(old_tokens, new_tokens) < REWRITE_SIMILARITY:
+        return tuple(op for op in ((DELETE, old), (INSERT, new)) if op[1])
+    codes: dict[str, str] = {}
+    return _merge(_diff(_encode(old_tokens, codes), _encode(new_tokens, codes), codes, budget))
+
+
+def _diff(old_chars: str, new_chars: str, codes: dict[str, str], budget: _Budget) -> list[tuple[int, str]]:
+    """diff-match-patch on one character per unit (token or line), cleaned, expanded back to text."""
+    decode = {char: unit for unit, char in codes.items()}
+    left = budget.left()
+    if left < 0.005:  # out of time: show the passage as replaced (Diff_Timeout 0 would mean "no limit")
+        return [(DELETE, "".join(decode[c] for c in old_chars)), (INSERT, "".join(decode[c] for c in new_chars))]
+    engine = diff_match_patch()
+    engine.Diff_Timeout = left
+    diffs = engine.diff_main(old_chars, new_chars, False)
+    engine.diff_cleanupSemantic(diffs)
+    return [(op, "".join(decode[c] for c in chars)) for op, chars in diffs]
+
+
+def _merge(ops: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    merged: list[tuple[int, str]] = []
+    for op, text in ops:
+        if merged and merged[-1][0] == op:
+            merged[-1] = (op, merged[-1][1] + text)
+        elif text:
+            merged.append((op, text))
+    return tuple(merged)
+
+
+def _encode(tokens: list[str], codes: dict[str, str]) -> str:
+    chars = []
+    for token in tokens:
+        if token not in codes:
+            point = 0x100 + len(codes)
+            if point >= 0xD800:
+                point += 0x800  # skip the surrogate range
+            codes[token] = chr(point)
+        chars.append(codes[token])
+    return "".join(chars)
+
+
+def _similarity(old_tokens: list[str], new_tokens: list[str]) -> float:
+    old_words = Counter(t for t in old_tokens if not t.isspace())
+    new_words = Counter(t for t in new_tokens if not t.isspace())
+    total = max(sum(old_words.values()), sum(new_words.values()), 1)
+    return sum((old_words & new_words).values()) / total
+
+
+def redline(old: Sequence[Article], new: Sequence[Article]) -> Redline:
+    """Align two versions on article ids (then titles, then content) and diff each pair of articles."""
+    budget = _Budget(REDLINE_BUDGET)
+    pairs = _align(old, new)
+    old_position = {id(a): i for i, a in enumerate(old)}
+    matched_old_order = [old_position[id(pairs[n.id])] for n in new if n.id in pairs]
+    keep = set(_longest_increasing(matched_old_order))
+    changes: list[ArticleChange] = []
+    removed_after: dict[int, list[Article]] = {}
+    paired_old = {id(a) for a in pairs.values()}
+    previous = -1
+    for index, article in enumerate(old):
+        if id(article) not in paired_old:
+            removed_after.setdefault(previous, []).append(article)
+        else:
+            previous = index
+    for article in removed_after.get(-1, []):
+        changes.append(ArticleChange("removed", False, article, None, ((DELETE, article_text(article)),)))
+    for article in new:
+        counterpart = pairs.get(article.id)
+        if counterpart is None:
+            changes.append(ArticleChange("added", False, None, article, ((INSERT, article_text(article)),)))
+            continue
+        old_index = old_position[id(counterpart)]
+        moved = old_index not in keep
+        before, after = article_text(counterpart), article_text(article)
+        if before == after:
+            kind = "unchanged"
+        elif normalize(before) == normalize(after):
+            kind = "editorial"
+        else:
+            kind = "modified"
+        changes.append(ArticleChange(kind, moved, counterpart, article, word_diff(before, after, budget)))
+        for removed in removed_after.get(old_index, []):
+            changes.append(ArticleChange("removed", False, removed, None, ((DELETE, article_text(removed)),)))
+    return Redline(tuple(changes))
+
+
+def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
+    """new id -> old article: same id first, then same normalized title, then similar content."""
+    by_id = {a.id: a for a in old}
+    pairs = {a.id: by_id[a.id] for a in new if a.id in by_id}
+    used = {id(a) for a in pairs.values()}
+    for article in new:
+        if article.id in pairs:
+            continue
+        candidates = [o for o in old if id(o) not in used]
+        title = normalize(article.title).lower()
+        same_title = [o for o in candidates if normalize(o.title).lower() == title]
+        best = same_title[0] if same_title else None
+        if best is None and candidates:
+            scored = max(candidates, key=lambda o: SequenceMatcher(None, o.markdown[:2000], article.markdown[:2000]).quick_ratio())
+            if SequenceMatcher(None, scored.markdown[:2000], article.markdown[:2000]).ratio() >= 0.6:
+                best = scored
+        if best is not None:
+            pairs[article.id] = best
+            used.add(id(best))
+    return pairs
+
+
+def _longest_increasing(values: list[int]) -> list[int]:
+    """The longest increasing subsequence: articles in it kept their order; the others moved."""
+    import bisect
+
+    tails: list[int] = []
+    tails_index: list[int] = []
+    parents = [-1] * len(values)
+    for i, value in enumerate(values):
+        slot = bisect.bisect_left(tails, value)
+        if slot == len(tails):
+            tails.append(value)
+            tails_index.append(i)
+        else:
+            tails[slot] = value
+            tails_index[slot] = i
+        parents[i] = tails_index[slot - 1] if slot else -1
+    result = []
+    index = tails_index[-1] if tails_index else -1
+    while index >= 0:
+        result.append(values[index])
+        index = parents[index]
+    return result[::-1]

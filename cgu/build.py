@@ -166,7 +166,7 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
             stale = stale or bool(reason)
         return stale
 
-    project = load_project(root, organism_ids, kinds, report.timings, compose=needs_compose)
+    project = mark_drafts(load_project(root, organism_ids, kinds, report.timings, compose=needs_compose))
     from cgu.workers import render_parallel
 
     artifacts = render_parallel(project, formats, jobs, report.timings, progress)
@@ -190,6 +190,23 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     write_output(out, artifacts, keep)
     report.timings.add("write", start)
     return report
+
+
+def mark_drafts(project: Project) -> Project:
+    """Documents whose text differs from their newest release are drafts ("Projet"); without git, nothing changes."""
+    if not any(d.organism.documents[d.kind].releases for d in project.documents):
+        return project
+    from dataclasses import replace
+
+    from cgu.history import History
+    from cgu.releases import load_releases, mark_draft
+
+    history = History(project.root)
+    if not history.available:
+        return project
+    documents = tuple(mark_draft(d, load_releases(project.root, d.organism, d.kind, history, d)[0])
+                      if d.organism.documents[d.kind].releases else d for d in project.documents)
+    return replace(project, documents=documents)
 
 
 def _inputs(root: Path, organism: Organism, kind: str, fmt: str, cache: dict[str, Any]) -> Any:

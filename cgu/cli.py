@@ -206,6 +206,25 @@ def vars_command(project: Path, organism_id: str) -> None:
 
 
 @main.command()
+@project_option
+@click.argument("organism_id", metavar="ORGANISM")
+@click.argument("kind", metavar="DOCUMENT", type=click.Choice(DOCUMENT_KINDS))
+def releases(project: Path, organism_id: str, kind: str) -> None:
+    """List a document's releases: dates, material flag, SHA-256 of the text and the commit that pinned it.
+
+    Paste a release's sha256 into its declaration to seal it: `cgu check`
+    then fails if history is ever rewritten so that its text changes.
+
+    \b
+    Example:
+      cgu releases harmonie-mutuelle cgu
+    """
+    from cgu.commands import run_releases
+
+    run_releases(project, organism_id, kind)
+
+
+@main.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/redlines"), show_default=True)

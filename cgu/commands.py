@@ -61,6 +61,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
         findings += found + unused_variables(loaded, organism)
         waived += silenced
+    findings += release_problems(loaded)
     findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
@@ -164,3 +165,49 @@ def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> No
     write_output(out, [Artifact(stem + suffix[f], render[f]()) for f in formats], keep=lambda path: True)
     summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"
     click.echo(f"{summary}; wrote {', '.join(stem + suffix[f] for f in formats)} into {out}")
+
+
+def release_problems(loaded: Project) -> list[Problem]:
+    """Problems of every declared release (immutability, notice period), or a note that history is unavailable."""
+    from cgu.history import History
+    from cgu.releases import load_releases
+
+    with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
+    if not with_releases:
+        return []
+    history = History(loaded.root)
+    if not history.available:
+        click.echo(f"history unavailable ({history.unavailable}): releases are built from the working tree", err=True)
+        return []
+    if history.shallow:
+        click.echo("warning: shallow git clone; releases declared in commits that were not fetched cannot be checked "
+                   "(fetch the full history: git fetch --unshallow)", err=True)
+    problems: list[Problem] = []
+    for document in with_releases:
+        problems += load_releases(loaded.root, document.organism, document.kind, history, document)[1]
+    return problems
+
+
+def run_releases(project: Path, organism_id: str, kind: str) -> None:
+    """`cgu releases`: one line per release, then whether the working tree is a draft."""
+    from cgu.errors import CguError
+    from cgu.history import History
+    from cgu.model import SourceLocation
+    from cgu.releases import load_releases, mark_draft, text_hash
+
+    loaded = load_project(project, (organism_id,), (kind,))
+    if not loaded.documents:
+        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
+    document = loaded.documents[0]
+    history = History(loaded.root)
+    if not history.available:
+        click.echo(f"history unavailable ({history.unavailable}): only the working tree can be shown", err=True)
+    releases, problems = load_releases(loaded.root, document.organism, kind, history, document)
+    for release in releases:
+        commit = release.commit[:10] if release.commit else "uncommitted"
+        click.echo(f"{release.spec.version.isoformat()}  effective {release.spec.effective.isoformat()}  "
+                   f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  {commit}  {release.spec.summary}")
+    state = "draft (differs from the last release)" if mark_draft(document, releases).draft else "same as the last release"
+    click.echo(f"working tree: sha256 {text_hash(document)}, {state}")
+    for problem in problems:
+        click.echo(str(problem), err=True)

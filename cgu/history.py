@@ -1,0 +1,115 @@
+"""The only module that touches git: find the commit that declared a release, and read the project as it was then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import git
+
+from cgu.sources import load_yaml
+
+_EXPORTS: dict[str, Path] = {}
+_EXPORT_ROOT = Path(tempfile.gettempdir()) / "cgu-history"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The commit that introduced a release's declaration, and when it was made."""
+
+    commit: str
+    date: dt.datetime
+
+
+class History:
+    """A project's git history, read from git objects only (the work tree is never touched)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.repo: git.Repo | None = None
+        self.unavailable: str | None = None
+        self.shallow = False
+        try:
+            self.repo = git.Repo(self.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            self.unavailable = "not a git repository"
+            return
+        if not self.repo.head.is_valid():
+            self.unavailable = "the git repository has no commits yet"
+            self.repo = None
+            return
+        self.shallow = (Path(self.repo.git_dir) / "shallow").exists()
+        self.prefix = PurePosixPath(self.root.relative_to(Path(self.repo.working_tree_dir or self.root).resolve()).as_posix())
+
+    @property
+    def available(self) -> bool:
+        return self.repo is not None
+
+    def _path(self, relative: str) -> str:
+        return str(self.prefix / relative) if str(self.prefix) != "." else relative
+
+    def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
+        """The oldest commit on HEAD's history whose organism file declares this release (survives squash and rebase)."""
+        assert self.repo is not None
+        commits = list(self.repo.iter_commits("HEAD", paths=self._path(organism_file)))
+        for commit in reversed(commits):
+            text = self.read(commit.hexsha, organism_file)
+            if text is not None and _declares(text, organism_file, kind, version):
+                return Declaration(commit.hexsha, commit.committed_datetime)
+        return None
+
+    def read(self, commit: str, relative: str) -> str | None:
+        """A file's text at a commit, or None where it did not exist."""
+        assert self.repo is not None
+        try:
+            blob = self.repo.commit(commit).tree / self._path(relative)
+        except KeyError:
+            return None
+        return blob.data_stream.read().decode("utf-8", errors="replace")
+
+    def exists(self, commit: str) -> bool:
+        assert self.repo is not None
+        try:
+            self.repo.commit(commit)
+            return True
+        except (ValueError, git.BadName):
+            return False
+
+    def export(self, commit: str) -> Path:
+        """The project folder as it was at `commit`, written from git objects into a cache folder (by tree id)."""
+        assert self.repo is not None
+        tree = self.repo.commit(commit).tree
+        if str(self.prefix) != ".":
+            tree = tree / str(self.prefix)
+        if tree.hexsha in _EXPORTS and _EXPORTS[tree.hexsha].is_dir():
+            return _EXPORTS[tree.hexsha]
+        target = _EXPORT_ROOT / tree.hexsha
+        if not target.is_dir():
+            staging = Path(tempfile.mkdtemp(prefix="export-", dir=_ensure(_EXPORT_ROOT)))
+            for item in tree.traverse():
+                if item.type == "blob":
+                    path = staging / item.path[len(tree.path) + 1:] if tree.path else staging / item.path
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(item.data_stream.read())
+            try:
+                staging.rename(target)
+            except OSError:  # another process exported the same tree meanwhile
+                pass
+        _EXPORTS[tree.hexsha] = target
+        return target
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _declares(text: str, shown: str, kind: str, version: dt.date) -> bool:
+    try:
+        data, _ = load_yaml(text, shown)
+    except Exception:  # noqa: BLE001 - a broken file at some past commit simply declares nothing
+        return False
+    releases = (((data or {}).get("documents") or {}).get(kind) or {}).get("releases") or [] if isinstance(data, dict) else []
+    return any(isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in releases)

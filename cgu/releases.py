@@ -1,0 +1,84 @@
+"""Releases: each declared release composed from the commit that declared it, hashed, and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from cgu.build import load_project
+from cgu.errors import CguError
+from cgu.history import History
+from cgu.model import Document, Organism, Problem, ReleaseSpec
+
+DEFAULT_NOTICE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published version of one document: its declaration, the commit that pinned it, its hash and text."""
+
+    organism: str
+    kind: str
+    spec: ReleaseSpec
+    commit: str | None
+    """None while the declaration is not committed yet (then it is composed from the work tree)."""
+    published: dt.datetime | None
+    sha256: str
+    document: Document
+
+
+def text_hash(document: Document) -> str:
+    """SHA-256 of the canonical text: what a member accepts, and what must never change afterwards."""
+    return hashlib.sha256(document.canonical_text().encode("utf-8")).hexdigest()
+
+
+def document_at(history: History, commit: str, organism_id: str, kind: str) -> Document:
+    """The document as composed from the project at `commit` (clauses, organisms and themes of that time)."""
+    project = load_project(history.export(commit), (organism_id,), (kind,))
+    return project.documents[0]
+
+
+def load_releases(root: Path, organism: Organism, kind: str, history: History, current: Document) -> tuple[list[Release], list[Problem]]:
+    """Every declared release of a document, oldest first, with the problems found (immutability, notice period)."""
+    releases: list[Release] = []
+    problems: list[Problem] = []
+    notice = int(organism.data.get("notice_days", DEFAULT_NOTICE_DAYS))
+    for spec in organism.documents[kind].releases:
+        label = f"release {spec.version.isoformat()} of {organism.id} {kind}"
+        declaration = history.declaration(spec.location.path, kind, spec.version) if history.available else None
+        if declaration is None:
+            if history.available:
+                problems.append(Problem(spec.location, f"{label} is not committed yet: commit the organism file to publish it", organism.id, "warning", "release-uncommitted"))
+            releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
+            continue
+        try:
+            document = document_at(history, declaration.commit, organism.id, kind)
+        except CguError as error:
+            problems.append(Problem(spec.location, f"{label} cannot be rebuilt from commit {declaration.commit[:10]}: {error.problems[0].message}", organism.id, "error", "release-rebuild"))
+            continue
+        digest = text_hash(document)
+        if spec.sha256 and spec.sha256 != digest:
+            files = ", ".join(sorted({a.source.path for a in document.articles} | {organism.location.path}))
+            problems.append(Problem(spec.location, f"{label} changed after publication: sealed sha256 {spec.sha256[:12]}…, the text at commit "
+                                    f"{declaration.commit[:10]} hashes {digest[:12]}…; history was rewritten in one of: {files}", organism.id, "error", "release-immutable"))
+        if spec.material and releases and spec.effective < declaration.date.date() + dt.timedelta(days=notice):
+            earliest = declaration.date.date() + dt.timedelta(days=notice)
+            problems.append(Problem(spec.location, f"{label} needs re-acceptance, so it cannot take effect before {earliest.isoformat()} "
+                                    f"(published {declaration.date.date().isoformat()} + {notice} days' notice)", organism.id, "error", "release-notice"))
+        releases.append(Release(organism.id, kind, spec, declaration.commit, declaration.date, digest, document))
+    return releases, problems
+
+
+def mark_draft(document: Document, releases: list[Release]) -> Document:
+    """The work-tree document, marked "Projet" when its text differs from the newest release."""
+    if releases and text_hash(document) != releases[-1].sha256:
+        return replace(document, draft=True)
+    return document
+
+
+def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
+    """Whether a member who accepted `accepted` must accept again: a material release came after it."""
+    later = [r for r in releases if r.spec.version > accepted.spec.version]
+    return any(r.spec.material for r in later)

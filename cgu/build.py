@@ -173,7 +173,7 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     report.rendered = sorted(a.path for a in artifacts)
     report.kept = sorted(d.path for d in report.decisions if not d.rebuilt)
     start = time.perf_counter()
-    artifacts += support_files(project)
+    artifacts += support_files(project) + released_documents_files(root, project, kinds, shard)
     partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS or tuple(formats) != ("html", "pdf")
 
     def keep(path: str) -> bool:
@@ -190,6 +190,17 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     write_output(out, artifacts, keep)
     report.timings.add("write", start)
     return report
+
+
+def released_documents_files(root: Path, project: Project, kinds: tuple[str, ...], shard: Shard | None) -> list[Artifact]:
+    """Changelogs, versions.json and redlines of every selected document that has releases (cheap: no PDF)."""
+    from cgu.changelog import release_files
+
+    owners = tuple(o.id for o in selected_organisms(project.organisms, ())
+                   if any(k in o.documents and o.documents[k].releases for k in kinds) and (shard is None or shard.owns(o.id)))
+    if not owners:
+        return []
+    return release_files(root, list(mark_drafts(load_project(root, owners, kinds)).documents))
 
 
 def mark_drafts(project: Project) -> Project:

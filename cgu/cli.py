@@ -225,6 +225,40 @@ def releases(project: Path, organism_id: str, kind: str) -> None:
 
 
 @main.command()
+@project_option
+@click.argument("organism_id", metavar="ORGANISM")
+@click.argument("kind", metavar="DOCUMENT", type=click.Choice(DOCUMENT_KINDS))
+@click.option("--format", "output_format", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+def changelog(project: Path, organism_id: str, kind: str, output_format: str) -> None:
+    """Print a document's changelog: releases newest first, dates, material flag, summary, changed articles.
+
+    \b
+    Example:
+      cgu changelog harmonie-mutuelle cgu --format md
+    """
+    from cgu.commands import run_changelog
+
+    run_changelog(project, organism_id, kind, output_format)
+
+
+@main.command("verify-receipt")
+@project_option
+@click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_receipt_command(project: Path, receipt: Path) -> None:
+    """Check that an acceptance receipt names a published release with that exact SHA-256.
+
+    A receipt is JSON: {"organism", "document", "release", "sha256", "timestamp"}.
+
+    \b
+    Example:
+      cgu verify-receipt acceptation-123.json
+    """
+    from cgu.commands import run_verify_receipt
+
+    run_verify_receipt(project, receipt)
+
+
+@main.command()
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/redlines"), show_default=True)

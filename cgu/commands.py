@@ -211,3 +211,30 @@ def run_releases(project: Path, organism_id: str, kind: str) -> None:
     click.echo(f"working tree: sha256 {text_hash(document)}, {state}")
     for problem in problems:
         click.echo(str(problem), err=True)
+
+
+def run_changelog(project: Path, organism_id: str, kind: str, output_format: str) -> None:
+    """`cgu changelog`: releases newest first, with what changed in each."""
+    from cgu.changelog import changelog_entries, changelog_html, changelog_json, changelog_markdown
+    from cgu.errors import CguError
+    from cgu.history import History
+    from cgu.model import SourceLocation
+    from cgu.releases import load_releases
+
+    loaded = load_project(project, (organism_id,), (kind,))
+    if not loaded.documents:
+        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
+    document = loaded.documents[0]
+    history = History(loaded.root)
+    if not history.available:
+        raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): a changelog needs the git history")
+    entries = changelog_entries(load_releases(loaded.root, document.organism, kind, history, document)[0])
+    render = {"md": changelog_markdown, "html": changelog_html, "json": changelog_json}[output_format]
+    click.echo(render(document.organism, kind, entries), nl=False)
+
+
+def run_verify_receipt(project: Path, receipt: Path) -> None:
+    """`cgu verify-receipt`."""
+    from cgu.changelog import verify_receipt
+
+    click.echo(verify_receipt(project, receipt))

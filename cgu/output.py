@@ -146,6 +146,8 @@ def index_page(project: Project, present: set[str]) -> str:
             stem = f"{organism.id}/{kind}-{spec.version.isoformat()}"
             files = tuple((label, f"{stem}{suffix}") for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
                           if f"{stem}{suffix}" in present)
+            if files and f"{organism.id}/{kind}/changelog.html" in present:
+                files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
             if files and not organism.abstract:
                 entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files))
     theme = project.themes.get("default") or find_theme(project.root, "default")

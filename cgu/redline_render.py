@@ -66,9 +66,9 @@ def render_html_fragment(redline: Redline) -> str:
     elif redline.editorial_only:
         out.append(Markup("<p>Seules des modifications de forme (typographie, mise en page) ont été apportées.</p>"))
     out.append(Markup("<ol>"))
-    for index, change in enumerate(changed, start=1):
+    for change in changed:
         label = KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
-        out.append(Markup('<li><a href="#change-{}">{}</a> : {}</li>').format(index, _title(change), label))
+        out.append(Markup('<li><a href="#{}">{}</a> : {}</li>').format(change.anchor, _title(change), label))
     out.append(Markup("</ol><p class=\"nav-links\">Touches <kbd>n</kbd> et <kbd>p</kbd> : modification suivante ou précédente.</p></nav>"))
     index = 0
     unchanged: list[str] = []
@@ -83,14 +83,14 @@ def render_html_fragment(redline: Redline) -> str:
             continue
         index += 1
         label = KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
-        out.append(Markup('<section class="change kind-{}" id="change-{}" tabindex="-1" aria-labelledby="change-{}-title">').format(change.kind, index, index))
-        out.append(Markup('<h3 id="change-{}-title">{} <small>({})</small></h3>').format(index, _title(change), label))
+        out.append(Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">').format(change.kind, change.anchor, change.anchor))
+        out.append(Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(change.anchor, _title(change), label))
         out.append(Markup('<div class="text">{}</div>').format(_ops_html(change)))
         links = []
         if index > 1:
-            links.append(Markup('<a href="#change-{}">Modification précédente</a>').format(index - 1))
+            links.append(Markup('<a href="#{}">Modification précédente</a>').format(changed[index - 2].anchor))
         if index < len(changed):
-            links.append(Markup('<a href="#change-{}">Modification suivante</a>').format(index + 1))
+            links.append(Markup('<a href="#{}">Modification suivante</a>').format(changed[index].anchor))
         out.append(Markup('<p class="nav-links">{}</p></section>').format(Markup(" · ").join(links)))
     out.append(Markup("</div>"))
     return str(Markup("\n").join(out)) + "\n"

@@ -158,3 +158,33 @@ def test_releases_command(repo: Path) -> None:
     result = CliRunner().invoke(main, ["releases", "beta", "cgu", "--project", str(repo)])
     assert result.exit_code == 0
     assert "2024-06-01  effective 2024-06-15  material" in result.output and "same as the last release" in result.output
+
+
+def test_build_writes_versions_changelog_and_redlines(repo: Path, tmp_path: Path) -> None:
+    import json
+
+    today = dt.date.today()
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    edit(repo / "organisms/base.yaml", '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
+         '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
+         f'      - {{version: {today}, effective: {today + dt.timedelta(days=30)}, material: true, summary: "Nouvelle rédaction du droit applicable."}}\n')
+    commit_all(repo, "second release")
+    out = tmp_path / "site"
+    build(repo, out, formats=("html",))
+    versions = json.loads((out / "beta/cgu/versions.json").read_text(encoding="utf-8"))
+    assert versions["current"]["version"] == today.isoformat()
+    first = versions["releases"][0]
+    assert first["reaccept"] is True and first["redline_to_current"] == f"redline-2024-06-01-to-{today}.html"
+    redline_page = (out / "beta/cgu" / first["redline_to_current"]).read_text(encoding="utf-8")
+    assert "<del>" in redline_page and "relèvent" in redline_page and "soumises" in redline_page
+    assert "Article 3 – Droit applicable" in (out / "beta/cgu/changelog.md").read_text(encoding="utf-8")
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(json.dumps({"organism": "beta", "document": "cgu", "release": "2024-06-01", "sha256": first["sha256"],
+                                   "timestamp": "2024-07-01T10:00:00Z"}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify-receipt", str(receipt), "--project", str(repo)])
+    assert result.exit_code == 0 and "valid: beta cgu release 2024-06-01" in result.output
+    receipt.write_text(receipt.read_text(encoding="utf-8").replace(first["sha256"], "0" * 64), encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify-receipt", str(receipt), "--project", str(repo)])
+    assert result.exit_code == 1 and "is not the hash of release 2024-06-01" in result.output
+    changelog = CliRunner().invoke(main, ["changelog", "beta", "cgu", "--format", "json", "--project", str(repo)])
+    assert json.loads(changelog.output)["releases"][0]["articles"] == [{"change": "modified", "id": "droit", "moved": False}]

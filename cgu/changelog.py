@@ -1,0 +1,161 @@
+"""Changelogs, re-acceptance data (versions.json) and the redlines they point to, for every released document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import escape
+
+from cgu.errors import CguError
+from cgu.french import french_date
+from cgu.history import History
+from cgu.model import Artifact, Document, Organism, SourceLocation
+from cgu.redline import Redline, redline
+from cgu.redline_render import KIND_LABELS, render_html_fragment, render_html_page, render_json
+from cgu.releases import Release, load_releases, reaccept_needed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One release in a changelog, with what changed since the release before it."""
+
+    release: Release
+    redline: Redline | None
+    redline_url: str | None
+
+
+def folder(organism: Organism, kind: str) -> str:
+    return f"{organism.id}/{kind}"
+
+
+def redline_name(old: Release, new_version: str) -> str:
+    return f"redline-{old.spec.version.isoformat()}-to-{new_version}"
+
+
+def changelog_entries(releases: list[Release]) -> list[Entry]:
+    """Newest first; each release compared with the one before it."""
+    entries = []
+    for index, release in enumerate(releases):
+        if index == 0:
+            entries.append(Entry(release, None, None))
+            continue
+        previous = releases[index - 1]
+        entries.append(Entry(release, redline(previous.document.articles, release.document.articles),
+                             f"{redline_name(previous, release.spec.version.isoformat())}.html"))
+    return entries[::-1]
+
+
+def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> str:
+    lines = [f"# Historique des versions – {organism.documents[kind].title} – {organism.name}", ""]
+    for entry in entries:
+        spec = entry.release.spec
+        flag = "modification substantielle, nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
+        lines += [f"## Version du {french_date(spec.version)}", "",
+                  f"En vigueur à compter du {french_date(spec.effective)} ({flag}).", "", spec.summary, "",
+                  f"Empreinte SHA-256 : `{entry.release.sha256}`", ""]
+        if entry.redline is not None:
+            for change in entry.redline.changes:
+                if change.kind != "unchanged" or change.moved:
+                    article = change.new or change.old
+                    assert article is not None
+                    label = KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
+                    lines.append(f"- [{article.heading}]({entry.redline_url}#{article.id}) : {label}")
+            lines.append("")
+    return "\n".join(lines)
+
+
+def changelog_json(organism: Organism, kind: str, entries: list[Entry]) -> str:
+    data = [{"version": e.release.spec.version.isoformat(), "effective": e.release.spec.effective.isoformat(),
+             "material": e.release.spec.material, "summary": e.release.spec.summary, "sha256": e.release.sha256,
+             "commit": e.release.commit, "redline": e.redline_url,
+             "articles": [] if e.redline is None else [
+                 {"id": c.anchor, "change": c.kind, "moved": c.moved} for c in e.redline.changes if c.kind != "unchanged" or c.moved]}
+            for e in entries]
+    return json.dumps({"organism": organism.id, "document": kind, "releases": data}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
+    title = f"Historique des versions – {organism.documents[kind].title} – {organism.name}"
+    items = []
+    for entry in entries:
+        spec = entry.release.spec
+        flag = "nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
+        link = f' <a href="{escape(entry.redline_url)}">Voir les modifications</a>' if entry.redline_url else ""
+        items.append(f"<li><h2>Version du {escape(french_date(spec.version))}</h2><p>En vigueur à compter du "
+                     f"{escape(french_date(spec.effective))} ({flag}).{link}</p><p>{escape(spec.summary)}</p>"
+                     f"<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>")
+    return (f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
+            f'<ol reversed>\n{"".join(items)}\n</ol>\n</main>\n</body>\n</html>\n')
+
+
+def versions_json(organism: Organism, kind: str, releases: list[Release], current: Document) -> str:
+    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline."""
+    latest = releases[-1]
+    data = {"organism": organism.id, "document": kind,
+            "current": {"version": latest.spec.version.isoformat(), "effective": latest.spec.effective.isoformat(),
+                        "sha256": latest.sha256, "draft_pending": current.draft},
+            "releases": [{"version": r.spec.version.isoformat(), "effective": r.spec.effective.isoformat(),
+                          "material": r.spec.material, "sha256": r.sha256, "commit": r.commit,
+                          "reaccept": reaccept_needed(releases, r),
+                          "redline_to_current": None if r is latest else f"{redline_name(r, latest.spec.version.isoformat())}.html"}
+                         for r in releases]}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
+    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of released documents."""
+    history = History(root)
+    artifacts: list[Artifact] = []
+    for document in documents:
+        organism, kind = document.organism, document.kind
+        if not organism.documents[kind].releases or not history.available:
+            continue
+        releases, _ = load_releases(root, organism, kind, history, document)
+        base = folder(organism, kind)
+        entries = changelog_entries(releases)
+        redlines: dict[str, tuple[Release, Release]] = {}
+        for index in range(1, len(releases)):
+            redlines[redline_name(releases[index - 1], releases[index].spec.version.isoformat())] = (releases[index - 1], releases[index])
+        for release in releases[:-1]:
+            redlines[redline_name(release, releases[-1].spec.version.isoformat())] = (release, releases[-1])
+        for name, (old, new) in sorted(redlines.items()):
+            result = redline(old.document.articles, new.document.articles)
+            title = f"{organism.documents[kind].title} – modifications entre les versions du {french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            artifacts += [Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
+                          Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),
+                          Artifact(f"{base}/{name}.json", render_json(result).encode())]
+        artifacts += [Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document).encode()),
+                      Artifact(f"{base}/changelog.md", changelog_markdown(organism, kind, entries).encode()),
+                      Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries).encode()),
+                      Artifact(f"{base}/changelog.json", changelog_json(organism, kind, entries).encode())]
+    return artifacts
+
+
+def verify_receipt(root: Path, receipt: Path) -> str:
+    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation."""
+    from cgu.build import load_project
+    from cgu.sources import read_text
+
+    shown = str(receipt)
+    try:
+        data = json.loads(read_text(receipt, shown))
+        organism_id, kind, version, digest = data["organism"], data["document"], data["release"], data["sha256"]
+        str(data["timestamp"])
+    except (ValueError, KeyError, TypeError) as error:
+        raise CguError.at(SourceLocation(shown), f"not a receipt: it needs organism, document, release, sha256 and timestamp ({error})") from None
+    project = load_project(root, (organism_id,), (kind,))
+    if not project.documents:
+        raise CguError.at(SourceLocation(shown), f"{organism_id} has no {kind} document")
+    history = History(project.root)
+    if not history.available:
+        raise CguError.at(SourceLocation(shown), f"cannot verify without the git history ({history.unavailable})")
+    releases, _ = load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])
+    match = next((r for r in releases if r.spec.version.isoformat() == str(version) and r.commit), None)
+    if match is None:
+        raise CguError.at(SourceLocation(shown), f"{organism_id} {kind} has no published release {version}")
+    if match.sha256 != digest:
+        raise CguError.at(SourceLocation(shown), f"the receipt's sha256 {str(digest)[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)")
+    return f"valid: {organism_id} {kind} release {version} accepted on {data['timestamp']}"

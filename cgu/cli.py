@@ -259,23 +259,33 @@ def verify_receipt_command(project: Path, receipt: Path) -> None:
 
 
 @main.command()
-@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@project_option
+@click.argument("first", metavar="OLD.md|ORGANISM")
+@click.argument("second", metavar="NEW.md|DOCUMENT")
+@click.option("--from", "from_version", metavar="YYYY-MM-DD", default=None, help="Release to compare from (organism form).")
+@click.option("--to", "to_version", metavar="YYYY-MM-DD|draft", default=None, help="Release (or draft) to compare to.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/redlines"), show_default=True)
 @click.option("--format", "formats", type=_csv(("html", "fragment", "json", "pdf")), default="html,fragment,json,pdf", show_default=True)
-def redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
-    """Compare two Markdown files, aligned on their headings, word by word.
+def redline(project: Path, first: str, second: str, from_version: str | None, to_version: str | None, out: Path,
+            formats: tuple[str, ...]) -> None:
+    """Show what changed between two versions, article by article and word by word.
 
-    Moved sections show as moved, rewritten ones whole; typographic and
-    formatting changes are reported as editorial.
+    Two Markdown files are aligned on their headings; an organism's document
+    is aligned on clause ids, between two releases (default: the last release
+    to the draft, or the previous release to the last). Moved articles show as
+    moved, typographic changes as editorial.
 
     \b
-    Example:
+    Examples:
       cgu redline ancienne.md nouvelle.md --out build/redlines
+      cgu redline harmonie-mutuelle cgu --from 2024-03-01
     """
-    from cgu.commands import run_redline
+    from cgu.commands import run_redline, run_release_redline
 
-    run_redline(old, new, out, formats)
+    if Path(first).is_file() and Path(second).is_file():
+        run_redline(Path(first), Path(second), out, formats)
+    else:
+        run_release_redline(project, first, second, from_version, to_version, out, formats)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,13 @@ def run_build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...],
     target = out if out is not None else project / "build"
     report = build(project, target, organisms, kinds, formats, timings, jobs=jobs,
                    shard=parse_shard(shard) if shard else None, progress=_progress())
+    if any(o.documents[k].releases for o in load_project(project, compose=lambda o, k: False).organisms.values() for k in o.documents):
+        from cgu.history import History
+
+        history = History(project)
+        if not history.available:
+            click.echo(f"history unavailable ({history.unavailable}): releases, changelogs and redlines are not built; "
+                       "the working tree is built as it is", err=True)
     if explain:
         for decision in report.decisions:
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")
@@ -149,16 +156,59 @@ def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
 
 def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
     """`cgu redline OLD.md NEW.md`: compare two Markdown files aligned on their headings."""
-    from cgu.model import Artifact
-    from cgu.output import write_output
     from cgu.redline import redline
-    from cgu.redline_render import render_html_fragment, render_html_page, render_json, render_pdf
     from cgu.sections import split_markdown
     from cgu.sources import read_text
 
     result = redline(split_markdown(read_text(old, str(old)), str(old)), split_markdown(read_text(new, str(new)), str(new)))
-    title = f"Comparaison de {old.name} et {new.name}"
-    stem = f"redline-{old.stem}-to-{new.stem}"
+    write_redline(result, f"Comparaison de {old.name} et {new.name}", f"redline-{old.stem}-to-{new.stem}", out, formats)
+
+
+def run_release_redline(project: Path, organism_id: str, kind: str, from_version: str | None, to_version: str | None,
+                        out: Path, formats: tuple[str, ...]) -> None:
+    """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
+    from cgu.errors import CguError
+    from cgu.history import History
+    from cgu.model import DOCUMENT_KINDS, SourceLocation
+    from cgu.redline import redline
+    from cgu.releases import load_releases, mark_draft
+
+    if kind not in DOCUMENT_KINDS:
+        raise CguError.at(SourceLocation(organism_id), f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither")
+    loaded = load_project(project, (organism_id,), (kind,))
+    if not loaded.documents:
+        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
+    history = History(loaded.root)
+    if not history.available:
+        raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): comparing releases needs the git history")
+    current = loaded.documents[0]
+    releases = load_releases(loaded.root, current.organism, kind, history, current)[0]
+    versions = {r.spec.version.isoformat(): r.document for r in releases}
+    draft = mark_draft(current, releases).draft
+    if to_version is None:
+        to_version = "draft" if draft or len(releases) < 2 else releases[-1].spec.version.isoformat()
+    if from_version is None:
+        candidates = [v for v in versions if to_version == "draft" or v < to_version]
+        if not candidates:
+            raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} {kind} has no release before {to_version}")
+        from_version = candidates[-1]
+    documents = {**versions, "draft": current}
+    for version in (from_version, to_version):
+        if version not in documents:
+            raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"no release {version} of {organism_id} {kind}; releases: {', '.join(versions) or 'none'}")
+    result = redline(documents[from_version].articles, documents[to_version].articles)
+    title = f"{current.title} – {current.organism.name} – modifications du {from_version} au {to_version}"
+    write_redline(result, title, f"{organism_id}-{kind}-redline-{from_version}-to-{to_version}", out, formats)
+
+
+def write_redline(result: object, title: str, stem: str, out: Path, formats: tuple[str, ...]) -> None:
+    """Write a redline in the requested formats into `out` (atomically, keeping other files)."""
+    from cgu.model import Artifact
+    from cgu.output import write_output
+    from cgu.redline import Redline
+    from cgu.redline_render import render_html_fragment, render_html_page, render_json, render_pdf
+
+    assert isinstance(result, Redline)
     render = {"html": lambda: render_html_page(result, title).encode(), "fragment": lambda: render_html_fragment(result).encode(),
               "json": lambda: render_json(result).encode(), "pdf": lambda: render_pdf(result, title, out.parent)}
     suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf"}

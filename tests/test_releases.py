@@ -188,3 +188,22 @@ def test_build_writes_versions_changelog_and_redlines(repo: Path, tmp_path: Path
     assert result.exit_code == 1 and "is not the hash of release 2024-06-01" in result.output
     changelog = CliRunner().invoke(main, ["changelog", "beta", "cgu", "--format", "json", "--project", str(repo)])
     assert json.loads(changelog.output)["releases"][0]["articles"] == [{"change": "modified", "id": "droit", "moved": False}]
+
+
+def test_redline_between_release_and_draft(repo: Path, tmp_path: Path) -> None:
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    result = CliRunner().invoke(main, ["redline", "beta", "cgu", "--project", str(repo), "--out", str(tmp_path / "r"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    produced = (tmp_path / "r/beta-cgu-redline-2024-06-01-to-draft.json").read_text(encoding="utf-8")
+    assert '"kind": "modified"' in produced and "soumises" in produced
+    missing = CliRunner().invoke(main, ["redline", "beta", "cgu", "--from", "2020-01-01", "--project", str(repo), "--out", str(tmp_path / "r")])
+    assert missing.exit_code == 1 and "no release 2020-01-01 of beta cgu; releases: 2024-06-01" in missing.output
+
+
+def test_build_without_git_says_history_is_unavailable(tmp_path: Path) -> None:
+    project = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "mini", project)
+    edit(project / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
+    result = CliRunner().invoke(main, ["build", "--format", "html", "--project", str(project), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0 and "history unavailable (not a git repository)" in result.output
+    assert (tmp_path / "o/beta/cgu-2024-06-01.html").is_file()

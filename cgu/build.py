@@ -136,7 +136,8 @@ def support_files(project: Project) -> list[Artifact]:
 
 def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[str, ...] = DOCUMENT_KINDS,
           formats: tuple[str, ...] = ("html", "pdf"), timings: Timings | None = None, jobs: int = 1,
-          shard: Shard | None = None, progress: Callable[[str], None] | None = None) -> BuildReport:
+          shard: Shard | None = None, progress: Callable[[str], None] | None = None,
+          preserve: Callable[[str], bool] | None = None) -> BuildReport:
     """Build the selected documents into `out`, rendering only what changed; on any error `out` is untouched."""
     report = BuildReport(timings=timings or Timings())
     root = root.resolve()
@@ -178,7 +179,7 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
 
     def keep(path: str) -> bool:
         """Which files of the previous output carry over: up-to-date ones, and in a partial build all it did not touch."""
-        if path in plan:
+        if path in plan or (preserve is not None and preserve(path)):
             return True
         return partial and not any(path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in replaced)
 

@@ -241,6 +241,40 @@ def changelog(project: Path, organism_id: str, kind: str, output_format: str) ->
     run_changelog(project, organism_id, kind, output_format)
 
 
+@main.command()
+@project_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Render on N processes.")
+def publish(project: Path, out: Path, jobs: int) -> None:
+    """Write the static site: current documents, every release, redlines, changelogs, index.json and bundles.
+
+    Links are relative, so the folder works from any host or from disk. Each
+    bundle (one zip per organism, one for all) carries a manifest.json with
+    every file's SHA-256 and size, the tool version and the source commit.
+
+    \b
+    Example:
+      cgu publish --out public && cgu verify-bundle public/bundles/all.zip
+    """
+    from cgu.commands import run_publish
+
+    run_publish(project, out, jobs)
+
+
+@main.command("verify-bundle")
+@click.argument("bundle", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify_bundle_command(bundle: Path) -> None:
+    """Check a bundle's files against its manifest.json (hash, size, nothing missing or added).
+
+    \b
+    Example:
+      cgu verify-bundle public/bundles/harmonie-mutuelle.zip
+    """
+    from cgu.commands import run_verify_bundle
+
+    run_verify_bundle(bundle)
+
+
 @main.command("verify-receipt")
 @project_option
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))

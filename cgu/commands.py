@@ -288,3 +288,18 @@ def run_verify_receipt(project: Path, receipt: Path) -> None:
     from cgu.changelog import verify_receipt
 
     click.echo(verify_receipt(project, receipt))
+
+
+def run_publish(project: Path, out: Path, jobs: int) -> None:
+    """`cgu publish`."""
+    from cgu.publish import publish
+
+    report = publish(project, out, jobs)
+    click.echo(f"published {report.files} files ({report.releases} releases, {report.bundles} bundles) into {out}")
+
+
+def run_verify_bundle(bundle: Path) -> None:
+    """`cgu verify-bundle`."""
+    from cgu.publish import verify_bundle
+
+    click.echo(verify_bundle(bundle))

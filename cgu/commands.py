@@ -16,15 +16,16 @@ from cgu.shards import parse_shard
 
 def _progress() -> Callable[[str], None]:
     """A line per rendered document: rewritten in place on a terminal, plain lines otherwise (CI logs)."""
-    count = [0]
     tty = sys.stderr.isatty()
 
     def show(label: str) -> None:
-        count[0] += 1
+        done, _, rest = label.partition(" ")
         if tty:
-            click.echo(f"\r\033[K[{count[0]}] {label}", nl=False, err=True)
+            current, total = (int(x) for x in done.split("/"))
+            bar = "#" * (30 * current // total)
+            click.echo(f"\r\033[K[{bar:<30}] {done} {rest}", nl=(current == total), err=True)
         else:
-            click.echo(f"[{count[0]}] rendered {label}", err=True)
+            click.echo(f"[{done}] rendered {rest}", err=True)
 
     return show
 

@@ -39,6 +39,7 @@ def render_parallel(project: Project, formats: tuple[str, ...], jobs: int, timin
     _SHARED["project"] = project
     total = len(project.documents)
     results: list[list[Artifact]] = [[] for _ in range(total)]
+    done = [0]
 
     def record(index: int, artifacts: list[Artifact], seconds: dict[str, float]) -> None:
         results[index] = artifacts
@@ -46,7 +47,8 @@ def render_parallel(project: Project, formats: tuple[str, ...], jobs: int, timin
             timings.stages[stage] = timings.stages.get(stage, 0.0) + value
         if progress:
             document = project.documents[index]
-            progress(f"{document.organism.id} {document.kind}")
+            done[0] += 1
+            progress(f"{done[0]}/{total} {document.organism.id} {document.kind}")
 
     start = time.perf_counter()
     if jobs <= 1 or total <= 1:

@@ -275,6 +275,23 @@ def verify_bundle_command(bundle: Path) -> None:
     run_verify_bundle(bundle)
 
 
+@main.command()
+@project_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def preview(project: Path, port: int) -> None:
+    """Serve the drafts on 127.0.0.1, rebuilt on every save, with a redline against the last release.
+
+    Build errors are shown in the page with their file and line.
+
+    \b
+    Example:
+      cgu preview --port 8000
+    """
+    from cgu.commands import run_preview
+
+    run_preview(project, port)
+
+
 @main.command("verify-receipt")
 @project_option
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))

@@ -304,3 +304,21 @@ def run_verify_bundle(bundle: Path) -> None:
     from cgu.publish import verify_bundle
 
     click.echo(verify_bundle(bundle))
+
+
+def run_preview(project: Path, port: int) -> None:
+    """`cgu preview`: serve until interrupted."""
+    import threading
+
+    from cgu.preview import serve
+
+    stop = threading.Event()
+    server = serve(project, port, stop=stop)
+    click.echo(f"preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        stop.set()
+        server.shutdown()

@@ -1,0 +1,79 @@
+"""The preview server end to end, in Debian's headless Chromium: live update on save, errors shown with their location."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cgu.preview import serve
+from conftest import FIXTURES
+from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
+
+__all__ = ["browser"]
+
+
+@pytest.fixture
+def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "mini", project)
+    stop = threading.Event()
+    server = serve(project, 0, stop=stop)
+    yield project, f"http://127.0.0.1:{server.server_address[1]}"
+    stop.set()
+    server.shutdown()
+
+
+def wait_for(condition, seconds: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_preview_lists_and_serves_documents(preview) -> None:  # type: ignore[no-untyped-def]
+    _, url = preview
+    index = urllib.request.urlopen(f"{url}/").read().decode()
+    assert "/doc/beta/cgu" in index
+    page = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
+    assert "Article 3 – Droit applicable" in page and "/__generation" in page
+    assert urllib.request.urlopen(f"{url}/assets/default/style.css").status == 200
+
+
+def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    project, url = preview
+    browser.get(f"{url}/doc/beta/cgu")
+    assert "relèvent du droit" in browser.find_element("tag name", "body").text
+    clause = project / "clauses/droit.md"
+    clause.write_text(clause.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8")
+    assert wait_for(lambda: "sont soumises au droit" in browser.find_element("tag name", "body").text), "the page updates on save"
+    clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"), encoding="utf-8")
+    assert wait_for(lambda: "clauses/droit.md:9: undefined variable" in browser.find_element("tag name", "body").text), \
+        "the error shows with its file and line"
+
+
+def test_redline_toggle_against_the_last_release(tmp_path: Path) -> None:
+    from test_releases import RELEASE_1, commit_all, edit, git
+
+    project = tmp_path / "content"
+    shutil.copytree(FIXTURES / "mini", project)
+    edit(project / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "release")
+    edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    stop = threading.Event()
+    server = serve(project, 0, stop=stop)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        page = urllib.request.urlopen(f"{url}/doc/beta/cgu?redline=1").read().decode()
+        assert "<del>" in page and "relèvent" in page and "soumises" in page
+        assert "(projet)" in urllib.request.urlopen(f"{url}/").read().decode()
+    finally:
+        stop.set()
+        server.shutdown()

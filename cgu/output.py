@@ -101,8 +101,9 @@ def _recover(out: Path) -> None:
             os.rename(leftover, out)  # killed between the two renames of a fallback swap: put the output back
         else:
             shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in out.parent.glob(f".{out.name}.staging-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (f".{out.name}.staging-*", f".{out.name}.publishing-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
 
 
 _RENAME_EXCHANGE = 2

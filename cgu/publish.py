@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,7 @@ from cgu.errors import CguError
 from cgu.history import History
 from cgu.incremental import tool_version
 from cgu.model import Artifact, SourceLocation
-from cgu.output import write_output
+from cgu.output import _recover, _swap, output_lock, write_output
 from cgu.releases import load_releases
 
 BUNDLES = "bundles"
@@ -33,8 +35,25 @@ class PublishReport:
 
 
 def publish(root: Path, out: Path, jobs: int = 1) -> PublishReport:
-    """Build the current documents, then add releases, index.json and bundles; each step replaces `out` atomically."""
-    root = root.resolve()
+    """Build, add releases, index.json and bundles in a working copy, then swap it in place of `out` in one step."""
+    out = out.resolve()
+    work = out.parent / f".{out.name}.publishing-{os.getpid()}"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(out):
+            _recover(out)  # a publish killed earlier: its working copy goes, the site it left is whole
+            if out.is_dir():
+                shutil.copytree(out, work, copy_function=os.link)  # hard links: the previous files are never modified
+            report = _publish_into(root.resolve(), work, jobs)
+            _swap(work, out)
+    except OSError as exc:
+        raise CguError.at(SourceLocation(str(out)), f"cannot write the published site: {exc.strerror or exc}; the previous site is unchanged") from None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
     build(root, out, jobs=jobs, preserve=published_extra)
     project = mark_drafts(load_project(root))
     history = History(root)

@@ -53,6 +53,9 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
                 problems.append(Problem(spec.location, f"{label} is not committed yet: commit the organism file to publish it", organism.id, "warning", "release-uncommitted"))
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
             continue
+        if spec.version > declaration.date.date():
+            problems.append(Problem(spec.location, f"{label} is dated in the future: its version date is the day it is published, "
+                                    f"and it was committed on {declaration.date.date().isoformat()}", organism.id, "error", "release-future"))
         try:
             document = document_at(history, declaration.commit, organism.id, kind)
         except CguError as error:

@@ -106,3 +106,43 @@ def test_second_concurrent_build_is_refused(mini: Path, tmp_path: Path) -> None:
         result = cgu(mini, out, "--format", "html")
     assert result.returncode == 1
     assert "another cgu build is writing this output folder; wait for it to finish and run again" in result.stderr
+
+
+def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
+    import shutil as sh
+
+    from conftest import FIXTURES
+    from test_releases import RELEASE_1, commit_all, edit, git
+
+    project = tmp_path / "content"
+    sh.copytree(FIXTURES / "mini", project)
+    edit(project / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "release")
+
+    def publish(out: Path) -> None:
+        subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
+                       check=True, capture_output=True)
+
+    out = tmp_path / "public"
+    publish(out)
+    old = snapshot(out)
+    edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    started = time.perf_counter()
+    publish(tmp_path / "reference")
+    duration = time.perf_counter() - started
+    new = snapshot(tmp_path / "reference")
+    outcomes = []
+    for point in range(6):
+        process = subprocess.Popen([sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * (0.15 + point * 0.17))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        state = snapshot(out)
+        assert state in (old, new), f"published site is neither the old nor the new one after a kill at point {point}"
+        outcomes.append("new" if state == new else "old")
+    publish(out)
+    assert snapshot(out) == new
+    assert not list(tmp_path.glob(".public.publishing-*")) and not list(tmp_path.glob(".public.staging-*"))
+    assert "old" in outcomes, outcomes

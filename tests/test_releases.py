@@ -120,7 +120,7 @@ def test_squash_merge_and_rebase_keep_releases(repo: Path) -> None:
     base = repo / "organisms/base.yaml"
     edit(base, '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
          '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
-         '      - {version: 2030-01-01, effective: 2030-03-01, material: false, summary: "Reformulation."}\n')
+         f'      - {{version: {dt.date.today()}, effective: {dt.date.today()}, material: false, summary: "Reformulation."}}\n')
     commit_all(repo, "declare")
     git(repo, "checkout", "-q", "main")
     git(repo, "merge", "-q", "--squash", "feature")
@@ -207,3 +207,13 @@ def test_build_without_git_says_history_is_unavailable(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["build", "--format", "html", "--project", str(project), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0 and "history unavailable (not a git repository)" in result.output
     assert (tmp_path / "o/beta/cgu-2024-06-01.html").is_file()
+
+
+def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
+    edit(repo / "organisms/base.yaml", '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
+         '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
+         '      - {version: 2099-01-01, effective: 2099-03-01, material: false, summary: "Plus tard."}\n')
+    commit_all(repo, "future")
+    _, problems = releases(repo)
+    assert [p.rule for p in problems] == ["release-future"]
+    assert "release 2099-01-01 of beta cgu is dated in the future" in problems[0].message

@@ -227,6 +227,10 @@ def release_problems(loaded: Project) -> list[Problem]:
     if not with_releases:
         return []
     history = History(loaded.root)
+    if history.unavailable == "the git repository has no commits yet":
+        return [Problem(spec.location, f"release {spec.version.isoformat()} of the {d.kind} is declared but the "
+                        "repository has no commits: commit the content to publish it", d.organism.id, "error", "release-no-commits")
+                for d in with_releases for spec in d.organism.documents[d.kind].releases]
     if not history.available:
         click.echo(f"history unavailable ({history.unavailable}): releases are built from the working tree", err=True)
         return []

@@ -31,6 +31,7 @@ class History:
         self.repo: git.Repo | None = None
         self.unavailable: str | None = None
         self.shallow = False
+        self.boundary: set[str] = set()
         try:
             self.repo = git.Repo(self.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -40,7 +41,10 @@ class History:
             self.unavailable = "the git repository has no commits yet"
             self.repo = None
             return
-        self.shallow = (Path(self.repo.git_dir) / "shallow").exists()
+        shallow_file = Path(self.repo.git_dir) / "shallow"
+        self.shallow = shallow_file.exists()
+        self.boundary = set(shallow_file.read_text().split()) if self.shallow else set()
+        """Commits whose parents were not fetched: a declaration found there may be older in truth."""
         self.prefix = PurePosixPath(self.root.relative_to(Path(self.repo.working_tree_dir or self.root).resolve()).as_posix())
 
     @property

@@ -46,8 +46,12 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
     problems: list[Problem] = []
     notice = int(organism.data.get("notice_days", DEFAULT_NOTICE_DAYS))
     for spec in organism.documents[kind].releases:
-        label = f"release {spec.version.isoformat()} of {organism.id} {kind}"
+        label = f"release {spec.version.isoformat()} of the {kind}"
         declaration = history.declaration(spec.location.path, kind, spec.version) if history.available else None
+        if history.available and history.shallow and (declaration is None or declaration.commit in history.boundary):
+            problems.append(Problem(spec.location, f"{label}: the commit that declared it is not in this shallow clone; "
+                                    "fetch the full history (git fetch --unshallow)", organism.id, "error", "release-shallow"))
+            continue
         if declaration is None:
             if history.available:
                 problems.append(Problem(spec.location, f"{label} is not committed yet: commit the organism file to publish it", organism.id, "warning", "release-uncommitted"))

@@ -109,7 +109,7 @@ def test_sealed_release_detects_rewritten_history(repo: Path) -> None:
     commit_all(repo, "rewritten history")
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-immutable"]
-    assert "release 2024-06-01 of beta cgu changed after publication" in problems[0].message
+    assert "release 2024-06-01 of the cgu changed after publication" in problems[0].message
     assert "clauses/droit.md" in problems[0].message
 
 
@@ -216,4 +216,4 @@ def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
     commit_all(repo, "future")
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-future"]
-    assert "release 2099-01-01 of beta cgu is dated in the future" in problems[0].message
+    assert "release 2099-01-01 of the cgu is dated in the future" in problems[0].message

@@ -1,0 +1,85 @@
+"""Bad-input cases that need a git history: each gives one clear message with its location and a non-zero exit."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+MINI = ROOT / "tests/fixtures/mini"
+ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"}
+RELEASE = '    releases:\n      - {version: VERSION, effective: EFFECTIVE, material: false, summary: "Publication."SEAL}\n'
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, env={**ENV, "HOME": str(repo)})
+
+
+def project(tmp_path: Path, version: str = "2024-06-01", effective: str = "2024-06-15", seal: str = "") -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(MINI, target)
+    base = target / "organisms/base.yaml"
+    release = RELEASE.replace("VERSION", version).replace("EFFECTIVE", effective).replace("SEAL", f', sha256: "{seal}"' if seal else "")
+    base.write_text(base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", release, 1), encoding="utf-8")
+    return target
+
+
+def commit(repo: Path) -> None:
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "content")
+
+
+def check(repo: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "check", "--no-legal", "--project", str(repo)],
+                          capture_output=True, text=True)
+
+
+def assert_one_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [expected], result.stderr
+
+
+def test_release_dated_in_the_future(tmp_path: Path) -> None:
+    repo = project(tmp_path, "2099-01-01", "2099-01-01")
+    commit(repo)
+    today = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=repo, capture_output=True, text=True).stdout.strip()
+    assert_one_error(check(repo), "organisms/base.yaml:15: release-future: release 2099-01-01 of the cgu is dated in the future: its version "
+                                  f"date is the day it is published, and it was committed on {today} (organisms acme, beta)")
+
+
+def test_release_whose_content_changed_after_publication(tmp_path: Path) -> None:
+    repo = project(tmp_path, seal="0" * 64)
+    commit(repo)
+    result = check(repo)
+    assert result.returncode == 1 and "release-immutable" in result.stderr and "changed after publication" in result.stderr
+    assert "organisms/base.yaml:15:" in result.stderr and "clauses/droit.md" in result.stderr
+
+
+def test_repository_without_commits(tmp_path: Path) -> None:
+    repo = project(tmp_path)
+    git(repo, "init", "-q")
+    assert_one_error(check(repo), "organisms/base.yaml:15: release-no-commits: release 2024-06-01 of the cgu is declared but the repository "
+                                  "has no commits: commit the content to publish it (organisms acme, beta)")
+
+
+def test_shallow_clone_missing_the_declaration(tmp_path: Path) -> None:
+    repo = project(tmp_path)
+    commit(repo)
+    (repo / "README").write_text("later commit\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "later")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", repo.as_uri(), str(clone)], check=True, capture_output=True)
+    result = check(clone)
+    assert result.returncode == 1
+    assert "release-shallow" in result.stderr and "git fetch --unshallow" in result.stderr
+
+
+def test_downloaded_archive_builds_the_working_tree(tmp_path: Path) -> None:
+    repo = project(tmp_path)
+    result = check(repo)
+    assert result.returncode == 0 and "history unavailable (not a git repository)" in result.stderr

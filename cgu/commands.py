@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from cgu.history import History
 
 import click
 
 from cgu.build import Project, Timings, build, load_project
-from cgu.model import Organism, Problem
+from cgu.model import Document, Organism, Problem
 from cgu.shards import parse_shard
 
 
@@ -169,20 +172,15 @@ def run_release_redline(project: Path, organism_id: str, kind: str, from_version
                         out: Path, formats: tuple[str, ...]) -> None:
     """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
     from cgu.errors import CguError
-    from cgu.history import History
     from cgu.model import DOCUMENT_KINDS, SourceLocation
     from cgu.redline import redline
     from cgu.releases import load_releases, mark_draft
 
     if kind not in DOCUMENT_KINDS:
         raise CguError.at(SourceLocation(organism_id), f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither")
-    loaded = load_project(project, (organism_id,), (kind,))
-    if not loaded.documents:
-        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
-    history = History(loaded.root)
+    loaded, current, history = one_document(project, organism_id, kind)
     if not history.available:
         raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): comparing releases needs the git history")
-    current = loaded.documents[0]
     releases = load_releases(loaded.root, current.organism, kind, history, current)[0]
     versions = {r.spec.version.isoformat(): r.document for r in releases}
     draft = mark_draft(current, releases).draft
@@ -245,16 +243,9 @@ def release_problems(loaded: Project) -> list[Problem]:
 
 def run_releases(project: Path, organism_id: str, kind: str) -> None:
     """`cgu releases`: one line per release, then whether the working tree is a draft."""
-    from cgu.errors import CguError
-    from cgu.history import History
-    from cgu.model import SourceLocation
     from cgu.releases import load_releases, mark_draft, text_hash
 
-    loaded = load_project(project, (organism_id,), (kind,))
-    if not loaded.documents:
-        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
-    document = loaded.documents[0]
-    history = History(loaded.root)
+    loaded, document, history = one_document(project, organism_id, kind)
     if not history.available:
         click.echo(f"history unavailable ({history.unavailable}): only the working tree can be shown", err=True)
     releases, problems = load_releases(loaded.root, document.organism, kind, history, document)
@@ -272,15 +263,10 @@ def run_changelog(project: Path, organism_id: str, kind: str, output_format: str
     """`cgu changelog`: releases newest first, with what changed in each."""
     from cgu.changelog import changelog_entries, changelog_html, changelog_json, changelog_markdown
     from cgu.errors import CguError
-    from cgu.history import History
     from cgu.model import SourceLocation
     from cgu.releases import load_releases
 
-    loaded = load_project(project, (organism_id,), (kind,))
-    if not loaded.documents:
-        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
-    document = loaded.documents[0]
-    history = History(loaded.root)
+    loaded, document, history = one_document(project, organism_id, kind)
     if not history.available:
         raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): a changelog needs the git history")
     entries = changelog_entries(load_releases(loaded.root, document.organism, kind, history, document)[0])
@@ -326,3 +312,15 @@ def run_preview(project: Path, port: int) -> None:
     finally:
         stop.set()
         server.shutdown()
+
+
+def one_document(project: Path, organism_id: str, kind: str) -> tuple[Project, Document, "History"]:
+    """The composed work-tree document of one organism, and the project's history."""
+    from cgu.errors import CguError
+    from cgu.history import History
+    from cgu.model import SourceLocation
+
+    loaded = load_project(project, (organism_id,), (kind,))
+    if not loaded.documents:
+        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
+    return loaded, loaded.documents[0], History(loaded.root)

@@ -174,7 +174,10 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     report.rendered = sorted(a.path for a in artifacts)
     report.kept = sorted(d.path for d in report.decisions if not d.rebuilt)
     start = time.perf_counter()
-    artifacts += support_files(project) + released_documents_files(root, project, kinds, shard)
+    artifacts += released_documents_files(root, project, kinds, shard)
+    report.timings.add("releases, changelogs, redlines", start)
+    start = time.perf_counter()
+    artifacts += support_files(project)
     partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS or tuple(formats) != ("html", "pdf")
 
     def keep(path: str) -> bool:

@@ -54,8 +54,8 @@ def run_build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...],
     if show_timings:
         total = sum(v for k, v in timings.stages.items() if "(wall)" not in k)
         for stage, seconds in timings.stages.items():
-            click.echo(f"  {stage:<14} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
-        click.echo(f"  {'total':<14} {total:7.2f} s")
+            click.echo(f"  {stage:<32} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+        click.echo(f"  {'total':<32} {total:7.2f} s")
 
 
 def run_check(project: Path, output_format: str = "text", legal: bool = True) -> None:

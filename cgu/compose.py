@@ -78,8 +78,9 @@ def make_environment() -> tuple[ImmutableSandboxedEnvironment, ClauseLoader]:
     env = ImmutableSandboxedEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
                                         finalize=_finalize, trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update({
-        "date": french_date, "join_fr": lambda items: join_french(escape_markdown(str(i)) for i in items),
-        "address": lambda a: escape_markdown(one_line_address(a)), "phone": phone_number,
+        # Already escaped here, so marked as Markdown: finalize must not escape them a second time.
+        "date": french_date, "join_fr": lambda items: MarkdownText(join_french(escape_markdown(str(i)) for i in items)),
+        "address": lambda a: MarkdownText(escape_markdown(one_line_address(a))), "phone": phone_number,
         "md": lambda v: MarkdownText(str(v)),
     })
     return env, loader

@@ -68,3 +68,13 @@ def test_pdf_fetches_nothing_outside_the_project(tmp_path: Path) -> None:
         assert not any(r.endswith("ok.svg") for r in fetcher.refused), "files of the project load"
     finally:
         server.shutdown()
+
+
+def test_filters_escape_once() -> None:
+    from cgu.compose import make_environment
+
+    env, loader = make_environment()
+    loader.sources["t"] = "{{ a|address }} / {{ names|join_fr }}"
+    out = env.get_template("t").render(a={"street": "1 rue *du_lac*", "city": "X"}, names=["_ga", "_pk_id"])
+    html = render_markdown(out, "t", 1).html
+    assert "1 rue *du_lac*, X" in html and "_ga et _pk_id" in html and "\\" not in html

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from markupsafe import escape
 
-from cgu.errors import CguError
+from cgu.acceptance import redline_name, versions_json
 from cgu.french import french_date
 from cgu.history import History
-from cgu.model import Artifact, Document, Organism, SourceLocation
+from cgu.model import Artifact, Document, Organism, Release
 from cgu.redline import Redline, redline
 from cgu.redline_render import KIND_LABELS, render_html_fragment, render_html_page, render_json
-from cgu.releases import Release, load_releases, reaccept_needed
+from cgu.releases import load_releases
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,6 @@ class Entry:
 
 def folder(organism: Organism, kind: str) -> str:
     return f"{organism.id}/{kind}"
-
-
-def redline_name(old: Release, new_version: str) -> str:
-    return f"redline-{old.spec.version.isoformat()}-to-{new_version}"
 
 
 def changelog_entries(releases: list[Release]) -> list[Entry]:
@@ -91,20 +87,6 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
             f'<ol reversed>\n{"".join(items)}\n</ol>\n</main>\n</body>\n</html>\n')
 
 
-def versions_json(organism: Organism, kind: str, releases: list[Release], current: Document) -> str:
-    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline."""
-    latest = releases[-1]
-    data = {"organism": organism.id, "document": kind,
-            "current": {"version": latest.spec.version.isoformat(), "effective": latest.spec.effective.isoformat(),
-                        "sha256": latest.sha256, "draft_pending": current.draft},
-            "releases": [{"version": r.spec.version.isoformat(), "effective": r.spec.effective.isoformat(),
-                          "material": r.spec.material, "sha256": r.sha256, "commit": r.commit,
-                          "reaccept": reaccept_needed(releases, r),
-                          "redline_to_current": None if r is latest else f"{redline_name(r, latest.spec.version.isoformat())}.html"}
-                         for r in releases]}
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
 def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
     """versions.json, changelogs and redlines (consecutive releases and each release to the current) of released documents."""
     history = History(root)
@@ -132,30 +114,3 @@ def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
                       Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries).encode()),
                       Artifact(f"{base}/changelog.json", changelog_json(organism, kind, entries).encode())]
     return artifacts
-
-
-def verify_receipt(root: Path, receipt: Path) -> str:
-    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation."""
-    from cgu.build import load_project
-    from cgu.sources import read_text
-
-    shown = str(receipt)
-    try:
-        data = json.loads(read_text(receipt, shown))
-        organism_id, kind, version, digest = data["organism"], data["document"], data["release"], data["sha256"]
-        str(data["timestamp"])
-    except (ValueError, KeyError, TypeError) as error:
-        raise CguError.at(SourceLocation(shown), f"not a receipt: it needs organism, document, release, sha256 and timestamp ({error})") from None
-    project = load_project(root, (organism_id,), (kind,))
-    if not project.documents:
-        raise CguError.at(SourceLocation(shown), f"{organism_id} has no {kind} document")
-    history = History(project.root)
-    if not history.available:
-        raise CguError.at(SourceLocation(shown), f"cannot verify without the git history ({history.unavailable})")
-    releases, _ = load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])
-    match = next((r for r in releases if r.spec.version.isoformat() == str(version) and r.commit), None)
-    if match is None:
-        raise CguError.at(SourceLocation(shown), f"{organism_id} {kind} has no published release {version}")
-    if match.sha256 != digest:
-        raise CguError.at(SourceLocation(shown), f"the receipt's sha256 {str(digest)[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)")
-    return f"valid: {organism_id} {kind} release {version} accepted on {data['timestamp']}"

@@ -276,7 +276,7 @@ def run_changelog(project: Path, organism_id: str, kind: str, output_format: str
 
 def run_verify_receipt(project: Path, receipt: Path) -> None:
     """`cgu verify-receipt`."""
-    from cgu.changelog import verify_receipt
+    from cgu.acceptance import verify_receipt
 
     click.echo(verify_receipt(project, receipt))
 

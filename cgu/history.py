@@ -64,6 +64,28 @@ class History:
                 return Declaration(commit.hexsha, commit.committed_datetime)
         return None
 
+    def declaring_commits(self, organism_file: str, kind: str, version: dt.date, limit: int = 20) -> list[str]:
+        """Commits on any branch, tag or reflog entry whose organism file declares this release, oldest first."""
+        assert self.repo is not None
+        listed = self.repo.git.rev_list("--all", "--reflog", "--", self._path(organism_file)).split()
+        found = [sha for sha in reversed(listed) if (text := self.read(sha, organism_file)) and _declares(text, organism_file, kind, version)]
+        return found[:limit]
+
+    def changed_files(self, old: str, new: str, paths: set[str]) -> list[str]:
+        """Which of these project-relative files differ between two commits (added or removed ones included)."""
+        assert self.repo is not None
+        changed = []
+        for relative in sorted(paths):
+            blobs = []
+            for commit in (old, new):
+                try:
+                    blobs.append((self.repo.commit(commit).tree / self._path(relative)).hexsha)
+                except KeyError:
+                    blobs.append(None)
+            if blobs[0] != blobs[1]:
+                changed.append(relative)
+        return changed
+
     def read(self, commit: str, relative: str) -> str | None:
         """A file's text at a commit, or None where it did not exist."""
         assert self.repo is not None

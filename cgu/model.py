@@ -195,3 +195,21 @@ class Artifact:
 
     path: str
     content: bytes
+
+
+# --- releases --- (owned by the releases helper: cgu/releases.py, cgu/acceptance.py, cgu/changelog.py)
+
+
+@dataclass(frozen=True)
+class Release:
+    """A published version of one document: its declaration, the commit that pinned it, its hash and text."""
+
+    organism: str
+    kind: str
+    spec: ReleaseSpec
+    commit: str | None
+    """None while the declaration is not committed yet (then it is composed from the work tree)."""
+    published: dt.datetime | None
+    """When the declaring commit was made: the publication date the notice period counts from."""
+    sha256: str
+    document: Document

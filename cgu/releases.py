@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from cgu.build import load_project
 from cgu.errors import CguError
 from cgu.history import History
-from cgu.model import Document, Organism, Problem, ReleaseSpec
+from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
 
 DEFAULT_NOTICE_DAYS = 30
-
-
-@dataclass(frozen=True)
-class Release:
-    """A published version of one document: its declaration, the commit that pinned it, its hash and text."""
-
-    organism: str
-    kind: str
-    spec: ReleaseSpec
-    commit: str | None
-    """None while the declaration is not committed yet (then it is composed from the work tree)."""
-    published: dt.datetime | None
-    sha256: str
-    document: Document
 
 
 def text_hash(document: Document) -> str:
@@ -36,8 +22,32 @@ def text_hash(document: Document) -> str:
 
 def document_at(history: History, commit: str, organism_id: str, kind: str) -> Document:
     """The document as composed from the project at `commit` (clauses, organisms and themes of that time)."""
+    return _composed_at(history, commit, organism_id, kind)[0]
+
+
+def _composed_at(history: History, commit: str, organism_id: str, kind: str) -> tuple[Document, set[str]]:
+    """The document at `commit`, and the project-relative files its text came from (clauses and organism files)."""
     project = load_project(history.export(commit), (organism_id,), (kind,))
-    return project.documents[0]
+    document = project.documents[0]
+    inputs = {a.source.path for a in document.articles}
+    inputs |= {project.organisms[member].location.path for member in document.organism.chain if member in project.organisms}
+    return document, inputs
+
+
+def rewritten_files(history: History, spec: ReleaseSpec, organism_id: str, kind: str, pinned: str, inputs: set[str]) -> str:
+    """Say which files changed a sealed release: diff against a commit still holding the sealed text, else list the suspects."""
+    for commit in history.declaring_commits(spec.location.path, kind, spec.version):
+        if commit == pinned:
+            continue
+        try:
+            document, original_inputs = _composed_at(history, commit, organism_id, kind)
+        except CguError:
+            continue
+        if text_hash(document) == spec.sha256:
+            changed = history.changed_files(commit, pinned, inputs | original_inputs)
+            return (f"the files that changed since commit {commit[:10]}, which still has the sealed text: "
+                    f"{', '.join(changed) or 'none (the text comes from elsewhere)'}")
+    return f"history was rewritten in one of: {', '.join(sorted(inputs))}"
 
 
 def load_releases(root: Path, organism: Organism, kind: str, history: History, current: Document) -> tuple[list[Release], list[Problem]]:
@@ -61,15 +71,16 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
             problems.append(Problem(spec.location, f"{label} is dated in the future: its version date is the day it is published, "
                                     f"and it was committed on {declaration.date.date().isoformat()}", organism.id, "error", "release-future"))
         try:
-            document = document_at(history, declaration.commit, organism.id, kind)
+            document, inputs = _composed_at(history, declaration.commit, organism.id, kind)
         except CguError as error:
             problems.append(Problem(spec.location, f"{label} cannot be rebuilt from commit {declaration.commit[:10]}: {error.problems[0].message}", organism.id, "error", "release-rebuild"))
             continue
         digest = text_hash(document)
         if spec.sha256 and spec.sha256 != digest:
-            files = ", ".join(sorted({a.source.path for a in document.articles} | {organism.location.path}))
             problems.append(Problem(spec.location, f"{label} changed after publication: sealed sha256 {spec.sha256[:12]}…, the text at commit "
-                                    f"{declaration.commit[:10]} hashes {digest[:12]}…; history was rewritten in one of: {files}", organism.id, "error", "release-immutable"))
+                                    f"{declaration.commit[:10]} hashes {digest[:12]}…; "
+                                    f"{rewritten_files(history, spec, organism.id, kind, declaration.commit, inputs)}",
+                                    organism.id, "error", "release-immutable"))
         if spec.material and releases and spec.effective < declaration.date.date() + dt.timedelta(days=notice):
             earliest = declaration.date.date() + dt.timedelta(days=notice)
             problems.append(Problem(spec.location, f"{label} needs re-acceptance, so it cannot take effect before {earliest.isoformat()} "
@@ -83,9 +94,3 @@ def mark_draft(document: Document, releases: list[Release]) -> Document:
     if releases and text_hash(document) != releases[-1].sha256:
         return replace(document, draft=True)
     return document
-
-
-def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
-    """Whether a member who accepted `accepted` must accept again: a material release came after it."""
-    later = [r for r in releases if r.spec.version > accepted.spec.version]
-    return any(r.spec.material for r in later)

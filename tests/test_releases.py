@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from cgu.build import build, load_project
 from cgu.cli import main
 from cgu.history import History
-from cgu.releases import load_releases, reaccept_needed, text_hash
+from cgu.acceptance import reaccept_needed
+from cgu.releases import load_releases, text_hash
 from conftest import FIXTURES, document_text
 
 

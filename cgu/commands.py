@@ -45,8 +45,8 @@ def run_build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...],
 
         history = History(project)
         if not history.available:
-            click.echo(f"history unavailable ({history.unavailable}): releases, changelogs and redlines are not built; "
-                       "the working tree is built as it is", err=True)
+            click.echo(f"history unavailable ({history.unavailable}): building the working tree; "
+                       "releases, changelogs and redlines are not built", err=True)
     if explain:
         for decision in report.decisions:
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")
@@ -230,7 +230,8 @@ def release_problems(loaded: Project) -> list[Problem]:
                         "repository has no commits: commit the content to publish it", d.organism.id, "error", "release-no-commits")
                 for d in with_releases for spec in d.organism.documents[d.kind].releases]
     if not history.available:
-        click.echo(f"history unavailable ({history.unavailable}): releases are built from the working tree", err=True)
+        click.echo(f"history unavailable ({history.unavailable}): building the working tree; "
+                   "release checks (immutability, notice period) skipped", err=True)
         return []
     if history.shallow:
         click.echo("warning: shallow git clone; releases declared in commits that were not fetched cannot be checked "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from cgu.build import load_project
 from cgu.errors import CguError
 from cgu.history import History
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
+from cgu.sources import load_yaml
 
 DEFAULT_NOTICE_DAYS = 30
 
@@ -44,7 +46,8 @@ def rewritten_files(history: History, spec: ReleaseSpec, organism_id: str, kind:
         except CguError:
             continue
         if text_hash(document) == spec.sha256:
-            changed = history.changed_files(commit, pinned, inputs | original_inputs)
+            changed = [path for path in history.changed_files(commit, pinned, inputs | original_inputs)
+                       if not path.startswith("organisms/") or _facts(history, commit, path) != _facts(history, pinned, path)]
             return (f"the files that changed since commit {commit[:10]}, which still has the sealed text: "
                     f"{', '.join(changed) or 'none (the text comes from elsewhere)'}")
     return f"history was rewritten in one of: {', '.join(sorted(inputs))}"
@@ -94,3 +97,17 @@ def mark_draft(document: Document, releases: list[Release]) -> Document:
     if releases and text_hash(document) != releases[-1].sha256:
         return replace(document, draft=True)
     return document
+
+
+def _facts(history: History, commit: str, path: str) -> str:
+    """An organism file's content without its release declarations (sealing a release changes nothing else)."""
+    text = history.read(commit, path)
+    try:
+        data = load_yaml(text, path)[0] if text is not None else None
+    except CguError:
+        return text or ""
+    if isinstance(data, dict):
+        for spec in (data.get("documents") or {}).values():
+            if isinstance(spec, dict):
+                spec.pop("releases", None)
+    return json.dumps(data, sort_keys=True, default=str)

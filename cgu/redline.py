@@ -7,7 +7,6 @@ import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Sequence
 
 from diff_match_patch import diff_match_patch
@@ -16,6 +15,7 @@ from cgu.model import Article
 
 EQUAL, DELETE, INSERT = 0, -1, 1
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
 REDLINE_BUDGET = 0.5
 """Seconds diff-match-patch may spend on a whole redline. Real edits take milliseconds; on a wholesale rewrite the
 budget runs out and the remaining changed passages are shown as replaced (still exact, only coarser)."""
@@ -29,8 +29,18 @@ class _Budget:
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
-REWRITE_SIMILARITY = 0.25
-"""Below this share of common words, an article is shown as rewritten (deleted then inserted), without a diff."""
+REWRITE_SIMILARITY = 0.2
+"""Below this share of common word pairs, a passage is shown as rewritten (deleted then inserted), without a diff."""
+ALIGN_SIMILARITY = 0.5
+"""Two sections with different headings are the same article (retitled) when they share this much of their text."""
+SHORT_TEXT = 12
+"""Texts of at most this many words are compared on their words, not their word pairs."""
+PAIR_SIMILARITY = 0.3
+"""Two changed lines at least this similar are diffed word by word against each other."""
+WORD_DIFF_COST = 200_000
+"""Above this estimate of diff-match-patch's work (tokens times differing tokens), a run is split into line pairs."""
+PAIRING_LIMIT = 40_000
+"""Above this many line pairs to score, a run is diffed as a whole (under the time budget)."""
 
 
 @dataclass(frozen=True)
@@ -101,13 +111,13 @@ def normalize(text: str) -> str:
 
 
 def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[int, str], ...]:
-    """Paragraphs first, then words inside each changed run of paragraphs: fast on long texts, exact both ways."""
+    """Lines first, then words inside each changed run of lines: fast on long texts, exact both ways."""
     if old == new:
         return ((EQUAL, old),) if old else ()
     budget = budget or _Budget(REDLINE_BUDGET)
+    if _similarity(old, new) < REWRITE_SIMILARITY:
+        return _replaced(old, new)
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    if len(old_lines) + len(new_lines) <= 4:
-        return _token_diff(old, new, budget)
     codes: dict[str, str] = {}
     line_diffs = _diff(_encode(old_lines, codes), _encode(new_lines, codes), codes, budget)
     result: list[tuple[int, str]] = []
@@ -115,7 +125,7 @@ def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[
     for op, text in [*line_diffs, (EQUAL, "")]:
         if op == EQUAL:
             if pending[DELETE] or pending[INSERT]:
-                result.extend(_token_diff(pending[DELETE], pending[INSERT], budget))
+                result.extend(_run_diff(pending[DELETE], pending[INSERT], budget))
                 pending = {DELETE: "", INSERT: ""}
             if text:
                 result.append((EQUAL, text))
@@ -124,15 +134,57 @@ def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[
     return _merge(result)
 
 
+def _run_diff(old: str, new: str, budget: _Budget) -> list[tuple[int, str]]:
+    """A changed run of lines: one word diff when it is cheap, else line pairs diffed one by one."""
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    distance = sum(((Counter(old_tokens) - Counter(new_tokens)) + (Counter(new_tokens) - Counter(old_tokens))).values())
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    if (len(old_tokens) + len(new_tokens)) * distance <= WORD_DIFF_COST or min(len(old_lines), len(new_lines)) == 1 \
+            or len(old_lines) * len(new_lines) > PAIRING_LIMIT:
+        return list(_token_diff(old, new, budget))
+    result: list[tuple[int, str]] = []
+    done_old = done_new = 0
+    for i, j in _pair_lines(old_lines, new_lines):
+        result += [(DELETE, "".join(old_lines[done_old:i])), (INSERT, "".join(new_lines[done_new:j]))]
+        result += _token_diff(old_lines[i], new_lines[j], budget)
+        done_old, done_new = i + 1, j + 1
+    return result + [(DELETE, "".join(old_lines[done_old:])), (INSERT, "".join(new_lines[done_new:]))]
+
+
+def _pair_lines(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, int]]:
+    """The order-keeping pairing of similar lines with the most total similarity (a small dynamic programme)."""
+    old_grams, new_grams = [_bigrams(line) for line in old_lines], [_bigrams(line) for line in new_lines]
+    rows, cols = len(old_lines), len(new_lines)
+    score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
+    for i in range(rows - 1, -1, -1):
+        for j in range(cols - 1, -1, -1):
+            best = max(score[i + 1][j], score[i][j + 1])
+            similarity = _dice(old_grams[i], new_grams[j])
+            if similarity >= PAIR_SIMILARITY:
+                best = max(best, score[i + 1][j + 1] + similarity)
+            score[i][j] = best
+    pairs, i, j = [], 0, 0
+    while i < rows and j < cols:
+        if score[i][j] == score[i + 1][j]:
+            i += 1
+        elif score[i][j] == score[i][j + 1]:
+            j += 1
+        else:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+    return pairs
+
+
 def _token_diff(old: str, new: str, budget: _Budget) -> tuple[tuple[int, str], ...]:
     """A diff on word tokens (never splitting a word), semantically cleaned."""
-    if not old or not new:
-        return tuple(op for op in ((DELETE, old), (INSERT, new)) if op[1])
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    if _similarity(old_tokens, new_tokens) < REWRITE_SIMILARITY:
-        return tuple(op for op in ((DELETE, old), (INSERT, new)) if op[1])
+    if not old or not new or _similarity(old, new) < REWRITE_SIMILARITY:
+        return _replaced(old, new)
     codes: dict[str, str] = {}
-    return _merge(_diff(_encode(old_tokens, codes), _encode(new_tokens, codes), codes, budget))
+    return _merge(_diff(_encode(_TOKEN.findall(old), codes), _encode(_TOKEN.findall(new), codes), codes, budget))
+
+
+def _replaced(old: str, new: str) -> tuple[tuple[int, str], ...]:
+    return tuple(op for op in ((DELETE, old), (INSERT, new)) if op[1])
 
 
 def _diff(old_chars: str, new_chars: str, codes: dict[str, str], budget: _Budget) -> list[tuple[int, str]]:
@@ -148,13 +200,20 @@ def _diff(old_chars: str, new_chars: str, codes: dict[str, str], budget: _Budget
     return [(op, "".join(decode[c] for c in chars)) for op, chars in diffs]
 
 
-def _merge(ops: list[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+def _merge(ops: Sequence[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
+    """Empty operations dropped, each run of changes as one deletion then one insertion."""
     merged: list[tuple[int, str]] = []
-    for op, text in ops:
-        if merged and merged[-1][0] == op:
-            merged[-1] = (op, merged[-1][1] + text)
+    run = {DELETE: "", INSERT: ""}
+    for op, text in [*ops, (EQUAL, "")]:
+        if op != EQUAL:
+            run[op] += text
+            continue
+        merged += [(o, run[o]) for o in (DELETE, INSERT) if run[o]]
+        run = {DELETE: "", INSERT: ""}
+        if text and merged and merged[-1][0] == EQUAL:
+            merged[-1] = (EQUAL, merged[-1][1] + text)
         elif text:
-            merged.append((op, text))
+            merged.append((EQUAL, text))
     return tuple(merged)
 
 
@@ -170,11 +229,22 @@ def _encode(tokens: list[str], codes: dict[str, str]) -> str:
     return "".join(chars)
 
 
-def _similarity(old_tokens: list[str], new_tokens: list[str]) -> float:
-    old_words = Counter(t for t in old_tokens if not t.isspace())
-    new_words = Counter(t for t in new_tokens if not t.isspace())
-    total = max(sum(old_words.values()), sum(new_words.values()), 1)
-    return sum((old_words & new_words).values()) / total
+def _bigrams(text: str, unigrams: bool = False) -> frozenset[tuple[str, str]]:
+    """The pairs of consecutive words of a text (or its single words, paired with "")."""
+    words = _WORD.findall(text.lower())
+    return frozenset(((w, "") for w in words) if unigrams or len(words) < 2 else zip(words, words[1:]))
+
+
+def _dice(old: frozenset[tuple[str, str]], new: frozenset[tuple[str, str]]) -> float:
+    total = len(old) + len(new)
+    return 2 * len(old & new) / total if total else 1.0
+
+
+def _similarity(old: str, new: str) -> float:
+    """Shared pairs of consecutive words: low for a rewrite, even one that reuses the same words in another order
+    (shared words for short texts, where pairs say little)."""
+    unigrams = min(len(_WORD.findall(old)), len(_WORD.findall(new))) <= SHORT_TEXT
+    return _dice(_bigrams(old, unigrams), _bigrams(new, unigrams))
 
 
 def redline(old: Sequence[Article], new: Sequence[Article]) -> Redline:
@@ -216,24 +286,27 @@ def redline(old: Sequence[Article], new: Sequence[Article]) -> Redline:
 
 
 def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
-    """new id -> old article: same id first, then same normalized title, then similar content."""
+    """new id -> old article: same id first, then same normalized title, then the most similar content."""
     by_id = {a.id: a for a in old}
     pairs = {a.id: by_id[a.id] for a in new if a.id in by_id}
     used = {id(a) for a in pairs.values()}
     for article in new:
-        if article.id in pairs:
-            continue
-        candidates = [o for o in old if id(o) not in used]
         title = normalize(article.title).lower()
-        same_title = [o for o in candidates if normalize(o.title).lower() == title]
-        best = same_title[0] if same_title else None
-        if best is None and candidates:
-            scored = max(candidates, key=lambda o: SequenceMatcher(None, o.markdown[:2000], article.markdown[:2000]).quick_ratio())
-            if SequenceMatcher(None, scored.markdown[:2000], article.markdown[:2000]).ratio() >= 0.6:
-                best = scored
-        if best is not None:
-            pairs[article.id] = best
-            used.add(id(best))
+        match = next((o for o in old if id(o) not in used and normalize(o.title).lower() == title), None)
+        if article.id not in pairs and match is not None:
+            pairs[article.id] = match
+            used.add(id(match))
+    old_left = [(o, _bigrams(o.markdown)) for o in old if id(o) not in used]
+    new_left = [(n, _bigrams(n.markdown)) for n in new if n.id not in pairs]
+    scored = sorted(((_dice(og, ng), i, j) for i, (_, og) in enumerate(old_left) for j, (_, ng) in enumerate(new_left)),
+                    key=lambda s: (-s[0], s[1], s[2]))
+    taken_old: set[int] = set()
+    for similarity, i, j in scored:
+        if similarity < ALIGN_SIMILARITY:
+            break
+        if i not in taken_old and new_left[j][0].id not in pairs:
+            pairs[new_left[j][0].id] = old_left[i][0]
+            taken_old.add(i)
     return pairs
 
 

@@ -16,6 +16,7 @@ from cgu.model import Article
 EQUAL, DELETE, INSERT = 0, -1, 1
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.;:!?|])(?=\s)")
 REDLINE_BUDGET = 0.5
 """Seconds diff-match-patch may spend on a whole redline. Real edits take milliseconds; on a wholesale rewrite the
 budget runs out and the remaining changed passages are shown as replaced (still exact, only coarser)."""
@@ -37,8 +38,9 @@ SHORT_TEXT = 12
 """Texts of at most this many words are compared on their words, not their word pairs."""
 PAIR_SIMILARITY = 0.3
 """Two changed lines at least this similar are diffed word by word against each other."""
-WORD_DIFF_COST = 200_000
-"""Above this estimate of diff-match-patch's work (tokens times differing tokens), a run is split into line pairs."""
+WORD_DIFF_COST = 100_000
+"""Above this estimate of diff-match-patch's work (tokens times differing tokens), a passage is split into pairs of
+lines, then of sentences."""
 PAIRING_LIMIT = 40_000
 """Above this many line pairs to score, a run is diffed as a whole (under the time budget)."""
 
@@ -134,25 +136,36 @@ def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[
     return _merge(result)
 
 
-def _run_diff(old: str, new: str, budget: _Budget) -> list[tuple[int, str]]:
-    """A changed run of lines: one word diff when it is cheap, else line pairs diffed one by one."""
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
-    distance = sum(((Counter(old_tokens) - Counter(new_tokens)) + (Counter(new_tokens) - Counter(old_tokens))).values())
-    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    if (len(old_tokens) + len(new_tokens)) * distance <= WORD_DIFF_COST or min(len(old_lines), len(new_lines)) == 1 \
-            or len(old_lines) * len(new_lines) > PAIRING_LIMIT:
+def _run_diff(old: str, new: str, budget: _Budget, depth: int = 0) -> list[tuple[int, str]]:
+    """A changed passage: one word diff when it is cheap, else similar lines (then sentences) paired and diffed."""
+    old_tokens, new_tokens = Counter(_TOKEN.findall(old)), Counter(_TOKEN.findall(new))
+    distance = sum(((old_tokens - new_tokens) + (new_tokens - old_tokens)).values())
+    if depth == len(_SPLITTERS) or (old_tokens.total() + new_tokens.total()) * distance <= WORD_DIFF_COST:
         return list(_token_diff(old, new, budget))
+    old_units, new_units = _SPLITTERS[depth](old), _SPLITTERS[depth](new)
+    if len(old_units) * len(new_units) > PAIRING_LIMIT:
+        return list(_token_diff(old, new, budget))
+    if len(old_units) == len(new_units) == 1:
+        return _run_diff(old, new, budget, depth + 1)
     result: list[tuple[int, str]] = []
     done_old = done_new = 0
-    for i, j in _pair_lines(old_lines, new_lines):
-        result += [(DELETE, "".join(old_lines[done_old:i])), (INSERT, "".join(new_lines[done_new:j]))]
-        result += _token_diff(old_lines[i], new_lines[j], budget)
+    for i, j in _pair_units(old_units, new_units):
+        result += [(DELETE, "".join(old_units[done_old:i])), (INSERT, "".join(new_units[done_new:j]))]
+        result += _run_diff(old_units[i], new_units[j], budget, depth + 1)
         done_old, done_new = i + 1, j + 1
-    return result + [(DELETE, "".join(old_lines[done_old:])), (INSERT, "".join(new_lines[done_new:]))]
+    return result + [(DELETE, "".join(old_units[done_old:])), (INSERT, "".join(new_units[done_new:]))]
 
 
-def _pair_lines(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, int]]:
-    """The order-keeping pairing of similar lines with the most total similarity (a small dynamic programme)."""
+def _sentences(text: str) -> list[str]:
+    """Sentences (and list items, table cells' ends), each with the spacing before it: they join back exactly."""
+    return [part for part in _SENTENCE_END.split(text) if part]
+
+
+_SPLITTERS = (lambda text: text.splitlines(keepends=True), _sentences)
+
+
+def _pair_units(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, int]]:
+    """The order-keeping pairing of similar lines (or sentences) with the most total similarity (a small dynamic programme)."""
     old_grams, new_grams = [_bigrams(line) for line in old_lines], [_bigrams(line) for line in new_lines]
     rows, cols = len(old_lines), len(new_lines)
     score = [[0.0] * (cols + 1) for _ in range(rows + 1)]

@@ -27,7 +27,21 @@ class Entry:
 
 
 def folder(organism: Organism, kind: str) -> str:
+    """The build folder of one document's history: `<organism>/<kind>`."""
     return f"{organism.id}/{kind}"
+
+
+def changed_articles(entry: Entry) -> list[tuple[str, str, str]]:
+    """(heading, link to the article in the redline, French label) of each article added, removed, moved or modified."""
+    if entry.redline is None:
+        return []
+    found = []
+    for change in entry.redline.changes:
+        if change.kind != "unchanged" or change.moved:
+            article = change.new or change.old
+            assert article is not None
+            found.append((article.heading, f"{entry.redline_url}#{change.anchor}", KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")))
+    return found
 
 
 def changelog_entries(releases: list[Release]) -> list[Entry]:
@@ -44,6 +58,7 @@ def changelog_entries(releases: list[Release]) -> list[Entry]:
 
 
 def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> str:
+    """The changelog in Markdown, newest release first, each changed article linked to its place in the redline."""
     lines = [f"# Historique des versions – {organism.documents[kind].title} – {organism.name}", ""]
     for entry in entries:
         spec = entry.release.spec
@@ -51,18 +66,15 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> s
         lines += [f"## Version du {french_date(spec.version)}", "",
                   f"En vigueur à compter du {french_date(spec.effective)} ({flag}).", "", spec.summary, "",
                   f"Empreinte SHA-256 : `{entry.release.sha256}`", ""]
-        if entry.redline is not None:
-            for change in entry.redline.changes:
-                if change.kind != "unchanged" or change.moved:
-                    article = change.new or change.old
-                    assert article is not None
-                    label = KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
-                    lines.append(f"- [{article.heading}]({entry.redline_url}#{article.id}) : {label}")
-            lines.append("")
+        changed = changed_articles(entry)
+        lines += [f"- [{heading}]({link}) : {label}" for heading, link, label in changed] + ([""] if changed else [])
+        if entry.redline is None:
+            lines += ["Première version publiée.", ""]
     return "\n".join(lines)
 
 
 def changelog_json(organism: Organism, kind: str, entries: list[Entry]) -> str:
+    """The changelog as JSON for tools: one object per release, newest first, with the changed articles' ids."""
     data = [{"version": e.release.spec.version.isoformat(), "effective": e.release.spec.effective.isoformat(),
              "material": e.release.spec.material, "summary": e.release.spec.summary, "sha256": e.release.sha256,
              "commit": e.release.commit, "redline": e.redline_url,
@@ -73,6 +85,7 @@ def changelog_json(organism: Organism, kind: str, entries: list[Entry]) -> str:
 
 
 def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
+    """The changelog as a standalone HTML page, newest release first, with links into each redline."""
     title = f"Historique des versions – {organism.documents[kind].title} – {organism.name}"
     items = []
     for entry in entries:
@@ -81,10 +94,20 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         link = f' <a href="{escape(entry.redline_url)}">Voir les modifications</a>' if entry.redline_url else ""
         items.append(f"<li><h2>Version du {escape(french_date(spec.version))}</h2><p>En vigueur à compter du "
                      f"{escape(french_date(spec.effective))} ({flag}).{link}</p><p>{escape(spec.summary)}</p>"
-                     f"<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>")
+                     f"{_article_list(entry)}<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>")
     return (f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
             f'<ol reversed>\n{"".join(items)}\n</ol>\n</main>\n</body>\n</html>\n')
+
+
+def _article_list(entry: Entry) -> str:
+    changed = changed_articles(entry)
+    if entry.redline is None:
+        return "<p>Première version publiée.</p>"
+    if not changed:
+        return "<p>Modifications de forme uniquement.</p>"
+    items = "".join(f'<li><a href="{escape(link)}">{escape(heading)}</a> : {escape(label)}</li>' for heading, link, label in changed)
+    return f"<ul>{items}</ul>"
 
 
 def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
@@ -103,8 +126,9 @@ def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
             redlines[redline_name(releases[index - 1], releases[index].spec.version.isoformat())] = (releases[index - 1], releases[index])
         for release in releases[:-1]:
             redlines[redline_name(release, releases[-1].spec.version.isoformat())] = (release, releases[-1])
+        computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
         for name, (old, new) in sorted(redlines.items()):
-            result = redline(old.document.articles, new.document.articles)
+            result = computed.get(name) or redline(old.document.articles, new.document.articles)
             title = f"{organism.documents[kind].title} – modifications entre les versions du {french_date(old.spec.version)} et du {french_date(new.spec.version)}"
             artifacts += [Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
                           Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),

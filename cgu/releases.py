@@ -58,6 +58,12 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
     releases: list[Release] = []
     problems: list[Problem] = []
     notice = int(organism.data.get("notice_days", DEFAULT_NOTICE_DAYS))
+    declared = organism.documents[kind]
+    if declared.releases and (declared.version, declared.effective) != (declared.releases[-1].version, declared.releases[-1].effective):
+        newest = declared.releases[-1]
+        problems.append(Problem(declared.location, f"the {kind} is dated {declared.version.isoformat()} (effective {declared.effective.isoformat()}) "
+                                f"but its newest release is {newest.version.isoformat()} (effective {newest.effective.isoformat()}): "
+                                "remove its `version` and `effective` to use the newest release's dates", organism.id, "error", "release-dates"))
     for spec in organism.documents[kind].releases:
         label = f"release {spec.version.isoformat()} of the {kind}"
         declaration = history.declaration(spec.location.path, kind, spec.version) if history.available else None

@@ -30,9 +30,7 @@ def commit_all(repo: Path, message: str) -> str:
     return git(repo, "rev-parse", "HEAD")
 
 
-RELEASE_1 = """    version: 2024-06-01
-    effective: 2024-06-15
-    releases:
+RELEASE_1 = """    releases:
       - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}
 """
 
@@ -176,3 +174,11 @@ def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-future"]
     assert "release 2099-01-01 of the cgu is dated in the future" in problems[0].message
+
+
+def test_document_dates_must_be_the_newest_releases(repo: Path) -> None:
+    edit(repo / "organisms/base.yaml", "    releases:\n", "    version: 2024-05-01\n    effective: 2024-06-15\n    releases:\n")
+    _, problems = releases(repo)
+    assert [p.rule for p in problems] == ["release-dates"]
+    assert "the cgu is dated 2024-05-01 (effective 2024-06-15) but its newest release is 2024-06-01" in problems[0].message
+    assert problems[0].location.path == "organisms/base.yaml"

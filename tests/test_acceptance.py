@@ -1,0 +1,99 @@
+"""Re-acceptance in real git histories: versions.json for member portals, and acceptance receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cgu.acceptance import reaccept_needed, verify_receipt
+from cgu.build import build
+from cgu.cli import main
+from cgu.errors import CguError
+from conftest import FIXTURES
+from test_changelog import THIRD, three  # noqa: F401 - three is a fixture
+from test_releases import RELEASE_1, commit_all, declare, edit, releases, repo  # noqa: F401 - repo is a fixture
+
+
+def receipt(tmp_path: Path, release: str, sha256: str, timestamp: str = "2025-02-01T09:30:00+01:00", name: str = "receipt") -> Path:
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps({"organism": "beta", "document": "cgu", "release": release, "sha256": sha256,
+                                "timestamp": timestamp}), encoding="utf-8")
+    return path
+
+
+def test_versions_json_says_who_must_reaccept(three: Path, tmp_path: Path) -> None:
+    build(three, tmp_path / "site", formats=("html",))
+    versions = json.loads((tmp_path / "site/beta/cgu/versions.json").read_text(encoding="utf-8"))
+    found, _ = releases(three)
+    assert versions["current"] == {"version": THIRD.isoformat(), "effective": found[-1].spec.effective.isoformat(),
+                                   "sha256": found[-1].sha256, "draft_pending": False}
+    rows = {r["version"]: r for r in versions["releases"]}
+    assert rows["2024-06-01"]["reaccept"] is True and rows["2024-09-01"]["reaccept"] is True, "the 2025 release is material"
+    assert rows[THIRD.isoformat()]["reaccept"] is False and rows[THIRD.isoformat()]["redline_to_current"] is None
+    assert rows["2024-09-01"]["redline_to_current"] == "redline-2024-09-01-to-2025-01-01.html"
+    assert [r["sha256"] for r in versions["releases"]] == [r.sha256 for r in found]
+    for row in versions["releases"]:
+        assert row["redline_to_current"] is None or (tmp_path / "site/beta/cgu" / row["redline_to_current"]).is_file()
+
+
+def test_a_non_material_release_needs_no_reacceptance(repo: Path) -> None:
+    edit(repo / "clauses/cookies.md", "Nous utilisons", "Le site utilise")
+    declare(repo, "2024-09-01", "2024-09-01", False, "Reformulation.")
+    commit_all(repo, "editorial release")
+    found, problems = releases(repo)
+    assert not problems and not reaccept_needed(found, found[0]) and not reaccept_needed(found, found[1])
+
+
+def test_draft_pending_shows_in_versions_json(repo: Path, tmp_path: Path) -> None:
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    build(repo, tmp_path / "site", formats=("html",))
+    versions = json.loads((tmp_path / "site/beta/cgu/versions.json").read_text(encoding="utf-8"))
+    assert versions["current"]["draft_pending"] is True and versions["current"]["version"] == "2024-06-01"
+
+
+def test_verify_receipt(three: Path, tmp_path: Path) -> None:
+    found, _ = releases(three)
+    first, middle, last = found
+    assert verify_receipt(three, receipt(tmp_path, "2024-06-01", first.sha256, "2024-07-01T10:00:00Z")) == (
+        "valid: beta cgu release 2024-06-01 accepted on 2024-07-01T10:00:00Z (re-acceptance required; current release 2025-01-01)")
+    assert "(current; current release 2025-01-01)" in verify_receipt(three, receipt(tmp_path, THIRD.isoformat(), last.sha256))
+    cases = [
+        (receipt(tmp_path, "2024-09-01", first.sha256, name="a"), "is not the hash of release 2024-09-01"),
+        (receipt(tmp_path, "2024-07-14", first.sha256, name="b"), "beta cgu has no published release 2024-07-14; published: 2024-06-01, 2024-09-01, 2025-01-01"),
+        (receipt(tmp_path, "2024-09-01", middle.sha256, "2024-08-31T23:00:00+00:00", "c"), "before release 2024-09-01 existed"),
+        (receipt(tmp_path, "2024-09-01", middle.sha256, "yesterday", "d"), "ISO 8601 timestamp"),
+    ]
+    for path, message in cases:
+        with pytest.raises(CguError) as error:
+            verify_receipt(three, path)
+        assert str(error.value.problems[0].location) == str(path) and message in error.value.problems[0].message
+    path = tmp_path / "receipt.json"
+    path.write_text('{"organism": "beta", "document": "cgu"}', encoding="utf-8")
+    with pytest.raises(CguError, match="not a receipt: it needs organism, document, release, sha256"):
+        verify_receipt(three, path)
+
+
+def test_uncommitted_release_is_not_published(repo: Path, tmp_path: Path) -> None:
+    edit(repo / "clauses/cookies.md", "Nous utilisons", "Le site utilise")
+    declare(repo, "2024-09-01", "2024-09-01", False, "Reformulation.")
+    found, _ = releases(repo)
+    with pytest.raises(CguError, match="no published release 2024-09-01; published: 2024-06-01"):
+        verify_receipt(repo, receipt(tmp_path, "2024-09-01", found[-1].sha256))
+
+
+def test_verify_receipt_command(repo: Path, tmp_path: Path) -> None:
+    sha = releases(repo)[0][0].sha256
+    result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(repo)])
+    assert result.exit_code == 0 and result.output.startswith("valid: beta cgu release 2024-06-01")
+    result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", "0" * 64)), "--project", str(repo)])
+    assert result.exit_code == 1 and f"{tmp_path / 'receipt.json'}: the receipt's sha256 000000000000… is not the hash" in result.output
+    plain = tmp_path / "plain"
+    shutil.copytree(FIXTURES / "mini", plain)
+    edit(plain / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
+    result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(plain)])
+    assert result.exit_code == 1 and "cannot verify without the git history (not a git repository)" in result.output

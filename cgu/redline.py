@@ -68,6 +68,46 @@ class ArticleChange:
     def new_text(self) -> str:
         return "".join(text for op, text in self.ops if op >= EQUAL)
 
+    def pieces(self) -> tuple[Piece, ...]:
+        """The article as runs of text, each unchanged, an editorial change (noise only) or a substantive change."""
+        old_full, new_full = self.old_text(), self.new_text()
+        result: list[Piece] = []
+        at_old = at_new = 0
+        run = {DELETE: "", INSERT: ""}
+        for op, text in [*self.ops, (EQUAL, "")]:
+            if op != EQUAL:
+                run[op] += text
+                continue
+            if run[DELETE] or run[INSERT]:
+                before, after = run[DELETE], run[INSERT]
+                noise = self.kind == "editorial" or (self.kind == "modified" and (
+                    normalize(before) == normalize(after) or normalize(_line_of(old_full, at_old, at_old + len(before)))
+                    == normalize(_line_of(new_full, at_new, at_new + len(after)))))
+                result.append(Piece(before, after, "editorial" if noise else "changed"))
+                at_old, at_new = at_old + len(before), at_new + len(after)
+                run = {DELETE: "", INSERT: ""}
+            if text:
+                result.append(Piece(text, text, "same"))
+                at_old, at_new = at_old + len(text), at_new + len(text)
+        return tuple(result)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of an article's text in a redline: the old and new wording and what the change is."""
+
+    old: str
+    new: str
+    status: str
+    """same | editorial | changed."""
+
+
+def _line_of(text: str, start: int, end: int) -> str:
+    """The whole lines of `text` that the span [start, end) touches."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    return text[first:] if last < 0 else text[first:last]
+
 
 @dataclass(frozen=True)
 class Redline:
@@ -106,10 +146,22 @@ def normalize(text: str) -> str:
         text = text.replace(curly, straight)
     text = re.sub(r"\\(.)", r"\1", text)
     text = re.sub(r"\w*\[email\s+protected\]", "[email protected]", text)  # e-mail obfuscation that changes on every capture
-    text = re.sub(r"(?m)^(\s*#*\s*)(?:article\s+)?\d+(?:\.\d+)*\.?\s*[-–—:]?\s*", r"\1", text, flags=re.I)  # renumbering
+    text = _NUMBERING.sub(r"\1", text)
     text = re.sub(r"[*_`#>\"']+", " ", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = _LINK.sub(_link_text, text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_NUMBERING = re.compile(r"(?mi)^([\s#>|*_]*)(?:article\s+\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d+[.)])[*_]*\s*[-:]?\s*")
+"""An article or item number at the start of a line ("## 2. Objet", "| **3.18** ...", "Article 4 -"): renumbering."""
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[^)]*)?\)")
+_URL_NOISE = re.compile(r"^(?:(?:https?|mailto|tel):)+(?://)?(?:www\.)?|[/?#]+$", re.I)
+
+
+def _link_text(match: re.Match[str]) -> str:
+    """A link as its text and its target; the target dropped when it only repeats the text (an address as a link)."""
+    text, target = match.group(1), _URL_NOISE.sub("", match.group(2))
+    return text if target.lower() in ("", _URL_NOISE.sub("", text).lower()) else f"{text} <{target}>"
 
 
 def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[int, str], ...]:

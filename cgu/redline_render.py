@@ -7,46 +7,71 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from cgu.redline import DELETE, EQUAL, INSERT, ArticleChange, Redline
+from cgu.model import Article
+from cgu.redline import ArticleChange, Redline
 
 KIND_LABELS = {"modified": "modifié", "added": "ajouté", "removed": "supprimé", "editorial": "modification de forme",
                "unchanged": "inchangé"}
 
 STYLE = """
-.redline ins { text-decoration: underline; background: #e6f4ea; color: #0b3d1a; }
-.redline del { text-decoration: line-through; background: #fde8e8; color: #6b0f0f; }
+.redline ins { text-decoration: underline; text-decoration-thickness: 2px; background: #e6f4ea; color: #0b3d1a; }
+.redline del { text-decoration: line-through; text-decoration-thickness: 2px; background: #fde8e8; color: #6b0f0f; }
+.redline .forme { text-decoration: underline dotted #767676; }
 .redline .change { border-left: 4px solid #1f4e79; padding: .2rem 1rem; margin: 1.2rem 0; }
+.redline .change.kind-editorial { border-left-style: dotted; }
 .redline .unchanged { color: #4a4a4a; font-style: italic; margin: .4rem 0; }
-.redline .text { white-space: pre-wrap; font-family: inherit; }
+.redline .text { white-space: pre-wrap; overflow-wrap: anywhere; font-family: inherit; }
 .redline .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .redline nav.summary { background: #f2f5f8; padding: .6rem 1rem; }
-.redline a:focus { outline: 3px solid #1f4e79; }
-@media print { .redline ins { background: none; } .redline del { background: none; } .redline .nav-links { display: none; } }
+.redline a:focus, .redline .change:focus { outline: 3px solid #1f4e79; }
+@media print {
+  .redline ins, .redline del { background: none; color: #000; }
+  .redline ins::before { content: "[+ "; } .redline ins::after { content: " +]"; }
+  .redline del::before { content: "[- "; } .redline del::after { content: " -]"; }
+  .redline .nav-links, .redline .keys { display: none; }
+  .redline .change { border-left-color: #000; break-inside: avoid-page; }
+}
 """
 
 SCRIPT = """
 document.addEventListener('keydown', function (event) {
-  if (event.target.closest && event.target.closest('input, textarea')) { return; }
+  if (event.ctrlKey || event.metaKey || event.altKey || ['n', 'p', 'j', 'k'].indexOf(event.key) < 0) { return; }
+  var field = event.target.closest && event.target.closest('input, textarea, select, [contenteditable]');
   var changes = Array.prototype.slice.call(document.querySelectorAll('.redline .change'));
-  if (!changes.length || (event.key !== 'n' && event.key !== 'p' && event.key !== 'j' && event.key !== 'k')) { return; }
+  if (field || !changes.length) { return; }
   var forward = event.key === 'n' || event.key === 'j';
-  var current = changes.findIndex(function (c) { return c.getBoundingClientRect().top > 5; });
-  if (current < 0) { current = changes.length; }
-  var target = forward ? changes[Math.min(current, changes.length - 1)] : changes[Math.max(current - 2, 0)];
-  target.focus(); target.scrollIntoView();
+  var target = null;
+  changes.forEach(function (change) {
+    var top = change.getBoundingClientRect().top;
+    if (forward && top > 8 && !target) { target = change; }
+    if (!forward && top < -8) { target = change; }
+  });
+  if (!target) { return; }
+  event.preventDefault();
+  target.focus();
+  target.scrollIntoView();
+  history.replaceState(null, '', '#' + target.id);
 });
 """
 
+_INS = Markup('<ins><span class="sr-only">[début d’ajout] </span>{}<span class="sr-only"> [fin d’ajout]</span></ins>')
+_DEL = Markup('<del><span class="sr-only">[début de suppression] </span>{}<span class="sr-only"> [fin de suppression]</span></del>')
 
-def _ops_html(change: ArticleChange) -> Markup:
+
+def _text_html(change: ArticleChange) -> Markup:
+    """The article's text with deletions and insertions marked; editorial changes show the new form, lightly marked."""
     parts = []
-    for op, text in change.ops:
-        if op == EQUAL:
-            parts.append(escape(text))
-        elif op == INSERT:
-            parts.append(Markup('<ins><span class="sr-only">[début d’ajout] </span>{}<span class="sr-only"> [fin d’ajout]</span></ins>').format(text))
-        elif op == DELETE:
-            parts.append(Markup('<del><span class="sr-only">[début de suppression] </span>{}<span class="sr-only"> [fin de suppression]</span></del>').format(text))
+    for piece in change.pieces():
+        if piece.status == "same":
+            parts.append(escape(piece.new))
+        elif piece.status == "editorial":
+            if piece.new.strip():
+                parts.append(Markup('<span class="forme">{}</span>').format(piece.new))
+            else:
+                parts.append(escape(piece.new))
+        else:
+            parts += [_DEL.format(piece.old)] if piece.old else []
+            parts += [_INS.format(piece.new)] if piece.new else []
     return Markup("").join(parts)
 
 
@@ -56,21 +81,36 @@ def _title(change: ArticleChange) -> str:
     return article.heading if article.html else article.title
 
 
+def _label(change: ArticleChange) -> str:
+    return KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
+
+
 def render_html_fragment(redline: Redline) -> str:
-    """The redline without page chrome, for a member portal: summary, then each article."""
-    changed = [c for c in redline.changes if c.kind != "unchanged" or c.moved]
-    out = [Markup('<div class="redline" lang="fr">')]
-    out.append(Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">Ce qui change</h2>'))
-    if not changed:
+    """The redline without page chrome, for a member portal: summary with links, then each changed article."""
+    shown = [c for c in redline.changes if c.kind != "unchanged" or c.moved]
+    substantive_ids = {id(c) for c in redline.substantive}
+    substantive = [c for c in shown if id(c) in substantive_ids]
+    editorial = [c for c in shown if id(c) not in substantive_ids]
+    position_of = {id(c): i for i, c in enumerate(shown)}
+    out = [Markup('<div class="redline" lang="fr">'),
+           Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">Ce qui change</h2>')]
+    if not shown:
         out.append(Markup("<p>Aucune modification.</p>"))
-    elif redline.editorial_only:
-        out.append(Markup("<p>Seules des modifications de forme (typographie, mise en page) ont été apportées.</p>"))
-    out.append(Markup("<ol>"))
-    for change in changed:
-        label = KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
-        out.append(Markup('<li><a href="#{}">{}</a> : {}</li>').format(change.anchor, _title(change), label))
-    out.append(Markup("</ol><p class=\"nav-links\">Touches <kbd>n</kbd> et <kbd>p</kbd> : modification suivante ou précédente.</p></nav>"))
-    index = 0
+    elif not substantive:
+        out.append(Markup("<p>Aucune modification de fond : seulement des modifications de forme (typographie, "
+                          "espaces, mise en forme, numérotation).</p>"))
+    if substantive:
+        out.append(Markup("<ol>"))
+        for change in substantive:
+            out.append(Markup('<li><a href="#{}">{}</a> : {}</li>').format(change.anchor, _title(change), _label(change)))
+        out.append(Markup("</ol>"))
+    if editorial:
+        links = Markup(" ; ").join(Markup('<a href="#{}">{}</a>').format(c.anchor, _title(c)) for c in editorial)
+        out.append(Markup("<p>Modifications de forme seulement : {}.</p>").format(links))
+    if shown:
+        out.append(Markup('<p class="keys">Touches <kbd>n</kbd> (ou <kbd>j</kbd>) et <kbd>p</kbd> (ou <kbd>k</kbd>) : '
+                          "modification suivante ou précédente.</p>"))
+    out.append(Markup("</nav>"))
     unchanged: list[str] = []
     for position, change in enumerate(redline.changes):
         if change.kind == "unchanged" and not change.moved:
@@ -81,40 +121,57 @@ def render_html_fragment(redline: Redline) -> str:
                 out.append(Markup('<p class="unchanged">{} : {}.</p>').format(label, " ; ".join(unchanged)))
                 unchanged = []
             continue
-        index += 1
-        label = KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
-        out.append(Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">').format(change.kind, change.anchor, change.anchor))
-        out.append(Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(change.anchor, _title(change), label))
-        out.append(Markup('<div class="text">{}</div>').format(_ops_html(change)))
+        index = position_of[id(change)]
+        out.append(Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">')
+                   .format(change.kind, change.anchor, change.anchor))
+        out.append(Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(change.anchor, _title(change), _label(change)))
+        out.append(Markup('<div class="text">{}</div>').format(_text_html(change)))
         links = []
-        if index > 1:
-            links.append(Markup('<a href="#{}">Modification précédente</a>').format(changed[index - 2].anchor))
-        if index < len(changed):
-            links.append(Markup('<a href="#{}">Modification suivante</a>').format(changed[index].anchor))
+        if index > 0:
+            links.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
+        if index + 1 < len(shown):
+            links.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
         out.append(Markup('<p class="nav-links">{}</p></section>').format(Markup(" · ").join(links)))
     out.append(Markup("</div>"))
     return str(Markup("\n").join(out)) + "\n"
 
 
+PAGE = Markup("""<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>body {{ font-family: sans-serif; max-width: 50rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }}{style}</style>
+</head>
+<body>
+<main>
+<h1>{title}</h1>
+{fragment}</main>
+<script>{script}</script>
+</body>
+</html>
+""")
+
+
 def render_html_page(redline: Redline, title: str) -> str:
     """A standalone page: the fragment with its style and keyboard navigation."""
-    return (
-        "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        f"<title>{escape(title)}</title>\n<style>body {{ font-family: sans-serif; max-width: 50rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }}"
-        f"{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n"
-        f"{render_html_fragment(redline)}</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n"
-    )
+    return str(PAGE.format(title=title, style=Markup(STYLE), fragment=Markup(render_html_fragment(redline)),
+                           script=Markup(SCRIPT)))
 
 
 def render_json(redline: Redline) -> str:
-    """Every change with its operations: enough to rebuild both versions."""
-    def side(change: ArticleChange, which: str) -> dict[str, object] | None:
-        article = change.old if which == "old" else change.new
+    """Every change with its operations (enough to rebuild both versions) and its classification; sorted keys."""
+    substantive_ids = {id(c) for c in redline.substantive}
+
+    def side(article: Article | None) -> dict[str, object] | None:
         return None if article is None else {"id": article.id, "number": article.number, "title": article.title}
+
     data = {"editorial_only": redline.editorial_only,
-            "changes": [{"kind": c.kind, "moved": c.moved, "old": side(c, "old"), "new": side(c, "new"),
-                         "ops": [[op, text] for op, text in c.ops]} for c in redline.changes]}
+            "substantive": [c.anchor for c in redline.substantive],
+            "changes": [{"anchor": c.anchor, "kind": c.kind, "moved": c.moved, "substantive": id(c) in substantive_ids,
+                         "old": side(c.old), "new": side(c.new), "ops": [[op, text] for op, text in c.ops]}
+                        for c in redline.changes]}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

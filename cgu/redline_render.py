@@ -14,8 +14,8 @@ KIND_LABELS = {"modified": "modifié", "added": "ajouté", "removed": "supprimé
                "unchanged": "inchangé"}
 
 STYLE = """
-.redline ins { text-decoration: underline; text-decoration-thickness: 2px; background: #e6f4ea; color: #0b3d1a; }
-.redline del { text-decoration: line-through; text-decoration-thickness: 2px; background: #fde8e8; color: #6b0f0f; }
+.redline ins { text-decoration: underline; background: #e6f4ea; color: #0b3d1a; }
+.redline del { text-decoration: line-through; background: #fde8e8; color: #6b0f0f; }
 .redline .forme { text-decoration: underline dotted #767676; }
 .redline .change { border-left: 4px solid #1f4e79; padding: .2rem 1rem; margin: 1.2rem 0; }
 .redline .change.kind-editorial { border-left-style: dotted; }

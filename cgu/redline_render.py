@@ -125,7 +125,7 @@ def render_html_fragment(redline: Redline) -> str:
         out.append(Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">')
                    .format(change.kind, change.anchor, change.anchor))
         out.append(Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(change.anchor, _title(change), _label(change)))
-        out.append(Markup('<div class="text">{}</div>').format(_text_html(change)))
+        out.append(Markup('<div class="text" style="white-space: pre-wrap">{}</div>').format(_text_html(change)))
         links = []
         if index > 0:
             links.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))

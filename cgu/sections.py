@@ -10,8 +10,10 @@ from cgu.model import Article, SourceLocation
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
-_FENCE = re.compile(r"^ {0,3}(```|~~~)")
-_NUMBERING = re.compile(r"^\s*(?:article\s+)?[\dIVXivx]+(?:[.\\)]+\d*)*[.\\)]*\s*[-–—:]?\s*", re.I)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_NUMBERING = re.compile(r"^\s*(?:(?i:article|chapitre|section|titre)\s+[\dIVXLC]+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?"
+                        r"|(?:\d+|[IVXLC]+|[A-Za-z])[.)])\s*[-–—:]?\s*")
+"""Leading numbering of a heading: "1.", "2.3", "IV)", "b.", "Article 3 –"; a bare number ("2024 en bref") stays."""
 
 
 def heading_id(title: str) -> str:
@@ -24,11 +26,13 @@ def split_markdown(text: str, source: str) -> tuple[Article, ...]:
     """Sections of a Markdown text; each keeps its raw text (heading line included), so joining them gives the text back."""
     lines = text.splitlines(keepends=True)
     starts: list[tuple[int, str]] = []
-    fenced = False
+    fence = ""
     for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            fenced = not fenced
-        if fenced:
+        if match := _FENCE.match(line):
+            marker = match.group(1)
+            fence = "" if fence and marker.startswith(fence[0]) and len(marker) >= len(fence) else fence or marker
+            continue
+        if fence:
             continue
         if match := _ATX.match(line):
             starts.append((index, match.group(2)))

@@ -131,7 +131,9 @@ def render_html_fragment(redline: Redline) -> str:
             links.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
         if index + 1 < len(shown):
             links.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
-        out.append(Markup('<p class="nav-links">{}</p></section>').format(Markup(" · ").join(links)))
+        if links:
+            out.append(Markup('<p class="nav-links">{}</p>').format(Markup(" · ").join(links)))
+        out.append(Markup("</section>"))
     out.append(Markup("</div>"))
     return str(Markup("\n").join(out)) + "\n"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 
 import pytest
@@ -25,9 +27,13 @@ def pairs() -> list[tuple[Path, Path]]:
 @pytest.mark.parametrize("old, new", pairs(), ids=lambda p: p.name[:13])
 def test_corpus_pair_round_trips(old: Path, new: Path) -> None:
     old_text, new_text = old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8")
+    start = time.perf_counter()
     result = redline(split_markdown(old_text, old.name), split_markdown(new_text, new.name))
+    assert time.perf_counter() - start < 1.0
     assert result.old_text() == old_text
     assert result.new_text() == new_text
+    for change in result.changes:
+        assert "".join(p.new for p in change.pieces()) == change.new_text()
 
 
 def test_corpus_has_all_pairs() -> None:
@@ -44,7 +50,29 @@ def compare(stem: str) -> object:
 def test_right_to_object_rewording_is_substantive() -> None:
     result = compare("2024-02-16")
     assert [c.anchor for c in result.substantive] == ["quels-sont-vos-droits-sur-vos-donnees-personnelles"]
+    changed = [p for p in result.substantive[0].pieces() if p.status == "changed"]
+    assert changed and any("situation particulière" in p.old + p.new for p in changed)
 
 
 def test_obfuscated_email_change_is_editorial() -> None:
-    assert compare("607b1c70").editorial_only
+    """The capture turned "[email protected]" into "dataprotec[email protected]": same link, same address: noise."""
+    result = compare("607b1c70")
+    assert result.editorial_only
+    assert [c.kind for c in result.changes if c.kind != "unchanged"] == ["editorial"]
+
+
+@pytest.mark.parametrize("how", ["shuffled", "unrelated"])
+def test_full_rewrite_of_a_corpus_sized_document_is_fast(how: str) -> None:
+    files = sorted((CORPUS / "blablacar-privacy-policy").glob("*.md"))
+    first = files[0].read_text(encoding="utf-8")
+    if how == "shuffled":
+        words = first.split(" ")
+        random.Random(7).shuffle(words)
+        other = " ".join(words)
+    else:
+        trackers = "".join(f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md")))
+        other = (trackers * 3)[: len(first)]
+    start = time.perf_counter()
+    result = redline(split_markdown(first, "old"), split_markdown(other, "new"))
+    assert time.perf_counter() - start < 1.0
+    assert result.old_text() == first and result.new_text() == other

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cgu.redline import redline  # noqa: E402
-from cgu.sections import split_markdown  # noqa: E402
+from cgu.redline import redline
+from cgu.sections import split_markdown
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

@@ -213,3 +213,72 @@ class Release:
     """When the declaring commit was made: the publication date the notice period counts from."""
     sha256: str
     document: Document
+
+
+# --- redline --- (owned by the redline helper: cgu/redline.py, cgu/redline_render.py, cgu/sections.py)
+
+EQUAL, DELETE, INSERT = 0, -1, 1
+"""Operations of a redline, as in diff-match-patch: text kept, text only in the old version, only in the new."""
+
+
+@dataclass(frozen=True)
+class ArticleChange:
+    """One article in a redline: what happened to it, and the operations that rebuild both versions."""
+
+    kind: str
+    """unchanged | editorial | modified | added | removed."""
+    moved: bool
+    old: Article | None
+    new: Article | None
+    ops: tuple[tuple[int, str], ...]
+
+    @property
+    def anchor(self) -> str:
+        """The article's id (the new version's, or the old one's for a removed article): its anchor in a redline."""
+        article = self.new or self.old
+        assert article is not None
+        return article.id
+
+    def old_text(self) -> str:
+        """The article's old text, rebuilt from the operations."""
+        return "".join(text for op, text in self.ops if op <= EQUAL)
+
+    def new_text(self) -> str:
+        """The article's new text, rebuilt from the operations."""
+        return "".join(text for op, text in self.ops if op >= EQUAL)
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of an article's text in a redline: the old and new wording and what the change is."""
+
+    old: str
+    new: str
+    status: str
+    """same | editorial | changed."""
+
+
+@dataclass(frozen=True)
+class Redline:
+    """The articles of the new version in order, removed ones where they stood, each with its change."""
+
+    changes: tuple[ArticleChange, ...]
+
+    @property
+    def substantive(self) -> tuple[ArticleChange, ...]:
+        """Changes a member must read: everything but unchanged and purely editorial articles (a move counts)."""
+        return tuple(c for c in self.changes if c.kind in ("modified", "added", "removed") or c.moved)
+
+    @property
+    def editorial_only(self) -> bool:
+        """Something changed, but only in form (typography, spacing, Markdown, numbering)."""
+        return not self.substantive and any(c.kind == "editorial" for c in self.changes)
+
+    def old_text(self) -> str:
+        """The old version's text, rebuilt from the redline alone (articles in their old order)."""
+        olds = sorted((c for c in self.changes if c.old is not None), key=lambda c: c.old.number if c.old else 0)
+        return "".join(c.old_text() for c in olds)
+
+    def new_text(self) -> str:
+        """The new version's text, rebuilt from the redline alone."""
+        return "".join(c.new_text() for c in self.changes if c.new is not None)

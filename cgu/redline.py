@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from diff_match_patch import diff_match_patch
 
-from cgu.model import Article
+from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline
 
-EQUAL, DELETE, INSERT = 0, -1, 1
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?|])(?=\s)")
@@ -30,6 +29,8 @@ class _Budget:
 
     def left(self) -> float:
         return self.deadline - time.perf_counter()
+
+
 REWRITE_SIMILARITY = 0.2
 """Below this share of common word pairs, a passage is shown as rewritten (deleted then inserted), without a diff."""
 ALIGN_SIMILARITY = 0.5
@@ -45,61 +46,28 @@ PAIRING_LIMIT = 40_000
 """Above this many line pairs to score, a run is diffed as a whole (under the time budget)."""
 
 
-@dataclass(frozen=True)
-class ArticleChange:
-    """One article in a redline: what happened to it, and the operations that rebuild both versions."""
-
-    kind: str
-    """unchanged | editorial | modified | added | removed."""
-    moved: bool
-    old: Article | None
-    new: Article | None
-    ops: tuple[tuple[int, str], ...]
-
-    @property
-    def anchor(self) -> str:
-        article = self.new or self.old
-        assert article is not None
-        return article.id
-
-    def old_text(self) -> str:
-        return "".join(text for op, text in self.ops if op <= EQUAL)
-
-    def new_text(self) -> str:
-        return "".join(text for op, text in self.ops if op >= EQUAL)
-
-    def pieces(self) -> tuple[Piece, ...]:
-        """The article as runs of text, each unchanged, an editorial change (noise only) or a substantive change."""
-        old_full, new_full = self.old_text(), self.new_text()
-        result: list[Piece] = []
-        at_old = at_new = 0
-        run = {DELETE: "", INSERT: ""}
-        for op, text in [*self.ops, (EQUAL, "")]:
-            if op != EQUAL:
-                run[op] += text
-                continue
-            if run[DELETE] or run[INSERT]:
-                before, after = run[DELETE], run[INSERT]
-                noise = self.kind == "editorial" or (self.kind == "modified" and (
-                    normalize(before) == normalize(after) or normalize(_line_of(old_full, at_old, at_old + len(before)))
-                    == normalize(_line_of(new_full, at_new, at_new + len(after)))))
-                result.append(Piece(before, after, "editorial" if noise else "changed"))
-                at_old, at_new = at_old + len(before), at_new + len(after)
-                run = {DELETE: "", INSERT: ""}
-            if text:
-                result.append(Piece(text, text, "same"))
-                at_old, at_new = at_old + len(text), at_new + len(text)
-        return tuple(result)
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of an article's text in a redline: the old and new wording and what the change is."""
-
-    old: str
-    new: str
-    status: str
-    """same | editorial | changed."""
+def pieces(change: ArticleChange) -> tuple[Piece, ...]:
+    """The article as runs of text, each unchanged, an editorial change (noise only) or a substantive change."""
+    old_full, new_full = change.old_text(), change.new_text()
+    result: list[Piece] = []
+    at_old = at_new = 0
+    run = {DELETE: "", INSERT: ""}
+    for op, text in [*change.ops, (EQUAL, "")]:
+        if op != EQUAL:
+            run[op] += text
+            continue
+        if run[DELETE] or run[INSERT]:
+            before, after = run[DELETE], run[INSERT]
+            noise = change.kind == "editorial" or (change.kind == "modified" and (
+                normalize(before) == normalize(after) or normalize(_line_of(old_full, at_old, at_old + len(before)))
+                == normalize(_line_of(new_full, at_new, at_new + len(after)))))
+            result.append(Piece(before, after, "editorial" if noise else "changed"))
+            at_old, at_new = at_old + len(before), at_new + len(after)
+            run = {DELETE: "", INSERT: ""}
+        if text:
+            result.append(Piece(text, text, "same"))
+            at_old, at_new = at_old + len(text), at_new + len(text)
+    return tuple(result)
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -107,31 +75,6 @@ def _line_of(text: str, start: int, end: int) -> str:
     first = text.rfind("\n", 0, start) + 1
     last = text.find("\n", end)
     return text[first:] if last < 0 else text[first:last]
-
-
-@dataclass(frozen=True)
-class Redline:
-    """The articles of the new version in order, removed ones where they stood, each with its change."""
-
-    changes: tuple[ArticleChange, ...]
-
-    @property
-    def substantive(self) -> tuple[ArticleChange, ...]:
-        """Changes a member must read: everything but unchanged and purely editorial articles (a move counts)."""
-        return tuple(c for c in self.changes if c.kind in ("modified", "added", "removed") or c.moved)
-
-    @property
-    def editorial_only(self) -> bool:
-        return not self.substantive and any(c.kind == "editorial" for c in self.changes)
-
-    def old_text(self) -> str:
-        """The old version's text, rebuilt from the redline alone (articles in their old order)."""
-        olds = sorted((c for c in self.changes if c.old is not None), key=lambda c: c.old.number if c.old else 0)
-        return "".join(c.old_text() for c in olds)
-
-    def new_text(self) -> str:
-        """The new version's text, rebuilt from the redline alone."""
-        return "".join(c.new_text() for c in self.changes if c.new is not None)
 
 
 def article_text(article: Article) -> str:
@@ -155,7 +98,7 @@ def normalize(text: str) -> str:
 _NUMBERING = re.compile(r"(?mi)^([\s#>|*_]*)(?:article\s+\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d+[.)])[*_]*\s*[-:]?\s*")
 """An article or item number at the start of a line ("## 2. Objet", "| **3.18** ...", "Article 4 -"): renumbering."""
 _LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[^)]*)?\)")
-_URL_NOISE = re.compile(r"^(?:(?:https?|mailto|tel):)+(?://)?(?:www\.)?|[/?#]+$", re.I)
+_URL_NOISE = re.compile(r"^(?:(?:https?|mailto|tel):)+(?://)?(?:www\.)?|[/?#]+$", re.IGNORECASE)
 
 
 def _link_text(match: re.Match[str]) -> str:
@@ -297,7 +240,7 @@ def _encode(tokens: list[str], codes: dict[str, str]) -> str:
 def _bigrams(text: str, unigrams: bool = False) -> frozenset[tuple[str, str]]:
     """The pairs of consecutive words of a text (or its single words, paired with "")."""
     words = _WORD.findall(text.lower())
-    return frozenset(((w, "") for w in words) if unigrams or len(words) < 2 else zip(words, words[1:]))
+    return frozenset(((w, "") for w in words) if unigrams or len(words) < 2 else itertools.pairwise(words))
 
 
 def _dice(old: frozenset[tuple[str, str]], new: frozenset[tuple[str, str]]) -> float:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from cgu.model import Article
-from cgu.redline import ArticleChange, Redline
+from cgu.model import Article, ArticleChange, Redline
+from cgu.redline import pieces
 
 KIND_LABELS = {"modified": "modifié", "added": "ajouté", "removed": "supprimé", "editorial": "modification de forme",
                "unchanged": "inchangé"}
@@ -61,7 +61,7 @@ _DEL = Markup('<del><span class="sr-only">[début de suppression] </span>{}<span
 def _text_html(change: ArticleChange) -> Markup:
     """The article's text with deletions and insertions marked; editorial changes show the new form, lightly marked."""
     parts = []
-    for piece in change.pieces():
+    for piece in pieces(change):
         if piece.status == "same":
             parts.append(escape(piece.new))
         elif piece.status == "editorial":

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cgu.cli import main
 from cgu.model import Article, SourceLocation
-from cgu.redline import DELETE, EQUAL, INSERT, normalize, redline, word_diff
+from cgu.redline import DELETE, EQUAL, INSERT, normalize, pieces, redline, word_diff
 from cgu.redline_render import render_html_fragment, render_html_page, render_json
 from cgu.sections import split_markdown
 
@@ -104,7 +104,7 @@ def test_pieces_separate_noise_from_substance() -> None:
     new = "# Données\n\nL’accès dure 5 ans.\n"
     change = redline(section(old), section(new)).changes[0]
     assert change.kind == "modified"
-    assert [(p.old, p.new, p.status) for p in change.pieces() if p.status != "same"] == [("'", "’", "editorial"), ("3", "5", "changed")]
+    assert [(p.old, p.new, p.status) for p in pieces(change) if p.status != "same"] == [("'", "’", "editorial"), ("3", "5", "changed")]
     html = render_html_fragment(redline(section(old), section(new)))
     assert '<span class="forme">’</span>' in html and "<del>" in html and html.count("<del>") == 1
 
@@ -174,8 +174,8 @@ def test_word_diff_is_exact_on_any_text_and_never_splits_a_word(old: str, new: s
 @given(WORDS, WORDS)
 def test_pieces_rebuild_both_versions(old: list[str], new: list[str]) -> None:
     for change in redline(split_markdown("".join(old), "a"), split_markdown("".join(new), "b")).changes:
-        pieces = change.pieces()
-        assert "".join(p.old for p in pieces) == change.old_text() and "".join(p.new for p in pieces) == change.new_text()
+        runs = pieces(change)
+        assert "".join(p.old for p in runs) == change.old_text() and "".join(p.new for p in runs) == change.new_text()
 
 
 class Tags(HTMLParser):

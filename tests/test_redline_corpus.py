@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from pathlib import Path
 
 import pytest
-
-from cgu.redline import redline
-from cgu.sections import split_markdown
 from conftest import SHARED
+
+from cgu.redline import pieces, redline
+from cgu.sections import split_markdown
 
 CORPUS = SHARED / "corpus"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent (a user's clone has none; CI has it)")
@@ -20,7 +21,7 @@ def pairs() -> list[tuple[Path, Path]]:
     found = []
     for folder in ("blablacar-privacy-policy", "blablacar-trackers-policy"):
         files = sorted((CORPUS / folder).glob("*.md")) if CORPUS.is_dir() else []
-        found += list(zip(files, files[1:]))
+        found += list(itertools.pairwise(files))
     return found
 
 
@@ -33,7 +34,7 @@ def test_corpus_pair_round_trips(old: Path, new: Path) -> None:
     assert result.old_text() == old_text
     assert result.new_text() == new_text
     for change in result.changes:
-        assert "".join(p.new for p in change.pieces()) == change.new_text()
+        assert "".join(p.new for p in pieces(change)) == change.new_text()
 
 
 def test_corpus_has_all_pairs() -> None:
@@ -50,7 +51,7 @@ def compare(stem: str) -> object:
 def test_right_to_object_rewording_is_substantive() -> None:
     result = compare("2024-02-16")
     assert [c.anchor for c in result.substantive] == ["quels-sont-vos-droits-sur-vos-donnees-personnelles"]
-    changed = [p for p in result.substantive[0].pieces() if p.status == "changed"]
+    changed = [p for p in pieces(result.substantive[0]) if p.status == "changed"]
     assert changed and any("situation particulière" in p.old + p.new for p in changed)
 
 

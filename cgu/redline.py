@@ -298,10 +298,13 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
     by_id = {a.id: a for a in old}
     pairs = {a.id: by_id[a.id] for a in new if a.id in by_id}
     used = {id(a) for a in pairs.values()}
+    titles = {id(o): normalize(o.title).lower() for o in old}
     for article in new:
+        if article.id in pairs:
+            continue
         title = normalize(article.title).lower()
-        match = next((o for o in old if id(o) not in used and normalize(o.title).lower() == title), None)
-        if article.id not in pairs and match is not None:
+        match = next((o for o in old if id(o) not in used and titles[id(o)] == title), None)
+        if match is not None:
             pairs[article.id] = match
             used.add(id(match))
     old_left = [(o, _bigrams(o.markdown)) for o in old if id(o) not in used]

@@ -170,6 +170,16 @@ def test_word_diff_is_exact_on_any_text_and_never_splits_a_word(old: str, new: s
             assert not (0 < at < len(text) and _WORD_CHAR.match(text[at - 1]) and _WORD_CHAR.match(text[at])), (text, at)
 
 
+MARKDOWNISH = st.text(alphabet=st.sampled_from("ab é#=-`~*_\\1.\n\r\t\u00a0\u2028’'"), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(MARKDOWNISH, MARKDOWNISH)
+def test_round_trip_is_exact_on_markdown_like_noise(old: str, new: str) -> None:
+    result = redline(split_markdown(old, "a"), split_markdown(new, "b"))
+    assert result.old_text() == old and result.new_text() == new
+
+
 @settings(max_examples=100, deadline=None)
 @given(WORDS, WORDS)
 def test_pieces_rebuild_both_versions(old: list[str], new: list[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import time
@@ -16,7 +17,7 @@ from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redl
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?|])(?=\s)")
-REDLINE_BUDGET = 0.5
+REDLINE_BUDGET = 0.3
 """Seconds diff-match-patch may spend on a whole redline. Real edits take milliseconds; on a wholesale rewrite the
 budget runs out and the remaining changed passages are shown as replaced (still exact, only coarser)."""
 
@@ -43,7 +44,8 @@ WORD_DIFF_COST = 100_000
 """Above this estimate of diff-match-patch's work (tokens times differing tokens), a passage is split into pairs of
 lines, then of sentences."""
 PAIRING_LIMIT = 40_000
-"""Above this many line pairs to score, a run is diffed as a whole (under the time budget)."""
+"""Above this many pairs of lines (or sections) to score, a run is diffed as a whole (under the time budget), or
+sections are not aligned on their content."""
 
 
 def pieces(change: ArticleChange) -> tuple[Piece, ...]:
@@ -309,6 +311,8 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
             used.add(id(match))
     old_left = [(o, _bigrams(o.markdown)) for o in old if id(o) not in used]
     new_left = [(n, _bigrams(n.markdown)) for n in new if n.id not in pairs]
+    if len(old_left) * len(new_left) > PAIRING_LIMIT:  # hundreds of sections all retitled: not worth the time
+        return pairs
     scored = sorted(((_dice(og, ng), i, j) for i, (_, og) in enumerate(old_left) for j, (_, ng) in enumerate(new_left)),
                     key=lambda s: (-s[0], s[1], s[2]))
     taken_old: set[int] = set()
@@ -323,8 +327,6 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
 
 def _longest_increasing(values: list[int]) -> list[int]:
     """The longest increasing subsequence: articles in it kept their order; the others moved."""
-    import bisect
-
     tails: list[int] = []
     tails_index: list[int] = []
     parents = [-1] * len(values)

@@ -1,8 +1,9 @@
 """Benchmark: cgu's redline against `git diff --no-index --word-diff` on the same pairs, measured in one run.
 
 Pairs: every consecutive pair of the corpus (../shared/corpus, Open Terms Archive, ODC-BY 1.0), plus worst
-cases: the first and last privacy-policy versions (four years of edits) and two full rewrites of the first
-version (the same words shuffled; an unrelated text of the same size). Each time is the best of three runs.
+cases: the first and last privacy-policy versions (four years of edits), two full rewrites of the first
+version (the same words shuffled; an unrelated text of the same size) and an adversarial pair of random texts
+over 14 words, which only the redline's time budget (REDLINE_BUDGET) bounds. Each time is the best of three runs.
 Run: python bench/redline_bench.py
 """
 
@@ -52,6 +53,16 @@ def git_time(old: str, new: str, folder: Path) -> float:
     return best
 
 
+def babble(size: int, seed: int) -> str:
+    """Random sentences over a 14-word vocabulary: every word pair recurs, so only the time budget bounds the diff."""
+    pick = random.Random(seed).choice
+    words = "droit données accès cookie contrat service durée mois ans vous nous le la de".split()
+    text = ""
+    while len(text) < size:
+        text += " ".join(pick(words) for _ in range(25)) + ".\n\n"
+    return text[:size]
+
+
 def row(name: str, mine: float, git: float) -> str:
     return f"{name:<42}{mine * 1000:>11.1f} ms{git * 1000:>13.1f} ms{mine / git:>9.2f}"
 
@@ -69,7 +80,8 @@ def main() -> int:
     trackers = "".join(f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md")))
     worst = {"first vs last version": (first, files[-1].read_text(encoding="utf-8")),
              "full rewrite (shuffled words)": (first, " ".join(words)),
-             "full rewrite (unrelated text)": (first, (trackers * 3)[: len(first)])}
+             "full rewrite (unrelated text)": (first, (trackers * 3)[: len(first)]),
+             "adversarial (random, 14 words)": (babble(len(first), 2), babble(len(first), 3))}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         ours = [cgu_time(a, b) for a, b in pairs]

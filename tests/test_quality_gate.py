@@ -91,8 +91,8 @@ def test_screenshots_for_review(shipped_build: Path, browser) -> None:  # type: 
         pytest.skip("poppler-utils (pdftoppm) missing")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = next(shipped_build.rglob("cgu-*.pdf"))
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(ARTIFACTS / "pdf-first-page")], check=True)
-    shot = ARTIFACTS / "pdf-first-page-1.png"
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ARTIFACTS / "pdf-first-page")], check=True)
+    shot = ARTIFACTS / "pdf-first-page.png"
     assert shot.is_file() and shot.stat().st_size > 5000
     html = next(shipped_build.rglob("cgu-*.html"))
     browser.get(html.as_uri())

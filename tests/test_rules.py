@@ -20,7 +20,7 @@ from cgu.cli import main
 from cgu.cookie_export import export_cookies
 from cgu.durations import parse_duration
 from cgu.model import Document, Organism
-from cgu.rules import RULES, check_organism
+from cgu.rules import RULES, check_organism, rules_table
 from conftest import ROOT
 
 
@@ -78,7 +78,8 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
     ("contact-phone", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(phone="01 49 09")), d), "not a valid FR number"),
     ("contact-email", "klesia", lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo(at)cegedim.fr")), d), "not valid"),
     ("contact-postal-code", "partenamut", lambda o, d: (mutate(o, lambda x: x["identity"]["address"].update(postal_code="75015")), d), "not a BE postal code"),
-    ("contact-url", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(website="http://klesia.fr")), d), "uses http"),
+    ("contact-url", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(website="https://klesia")), d), "not a valid https address"),
+    ("contact-url-https", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(website="http://klesia.fr")), d), "uses http"),
     ("consistency-dpo-email", "harmonie-mutuelle", lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo@harmonie.fr")), d), "states the DPO e-mail"),
     ("consistency-jurisdiction", "partenamut", lambda o, d: (o, [dataclasses.replace(x, articles=x.articles[:1] + (dataclasses.replace(x.articles[0], markdown="Voir le Code de la santé publique."),)) for x in d]), "cites 'Code de la santé publique'"),
     ("unused-extra", "vivoptim-solutions", lambda o, d: (mutate(o, lambda x: x["extra"].update(oublie="Un fait jamais cité")), d), "no document states it"),
@@ -155,6 +156,7 @@ def test_cookie_export_matches_the_inventory(project: Project) -> None:
 def test_every_rule_is_documented() -> None:
     listed = (ROOT / "docs/rules.md").read_text(encoding="utf-8")
     assert all(f"`{rule_id}`" in listed for rule_id in RULES)
+    assert rules_table() in listed, "docs/rules.md is stale: paste cgu.rules.rules_table() into it"
 
 
 def test_unused_variable_warning(project: Project) -> None:

@@ -8,6 +8,10 @@ from cgu.model import Document, Organism
 from cgu.rules import Finding, document_text, rule
 
 ART13 = "RGPD art. 13 et 14"
+BASES = {"consent": ("consentement",), "contract": ("contrat", "contractuel"), "legal_obligation": ("obligation légale", "obligations légales"),
+         "vital_interest": ("intérêts vitaux", "intérêt vital"), "public_interest": ("intérêt public", "mission d'intérêt public"),
+         "legitimate_interest": ("intérêt légitime", "intérêts légitimes")}
+"""Legal bases (RGPD art. 6.1) and the French words a policy uses to state them."""
 
 
 def _privacy(documents: Sequence[Document]) -> Document | None:
@@ -61,6 +65,11 @@ def purposes(organism: Organism, documents: Sequence[Document]) -> Iterable[Find
             yield Finding(f"processing.{index}", organism.where(f"processing.{index}"), "each purpose needs 'purpose' and 'legal_basis'")
         else:
             yield from _says(organism, documents, f"processing.{index}", [item["purpose"]], f"the purpose {item['purpose']!r}")
+    for basis in sorted({str(p.get("legal_basis")) for p in processing if p.get("legal_basis")}):
+        if basis not in BASES:
+            yield Finding("processing", organism.where("processing"), f"unknown legal basis {basis!r}: use one of {', '.join(BASES)}")
+        else:
+            yield from _says(organism, documents, f"legal_basis.{basis}", BASES[basis], f"the legal basis {basis} ({BASES[basis][0]!r})")
 
 
 @rule("gdpr-legitimate-interest", "error", "RGPD art. 13.1.d", "The legitimate interest pursued, where it is the basis.")
@@ -68,6 +77,9 @@ def legitimate_interest(organism: Organism, documents: Sequence[Document]) -> It
     for index, item in enumerate(organism.data.get("processing") or []):
         if item.get("legal_basis") == "legitimate_interest" and not item.get("legitimate_interest"):
             yield Finding(f"processing.{index}", organism.where(f"processing.{index}"), "legitimate interest is the basis: say which interest (legitimate_interest)")
+        elif item.get("legal_basis") == "legitimate_interest":
+            yield from _says(organism, documents, f"processing.{index}", [item["legitimate_interest"]],
+                             f"the legitimate interest pursued for {item.get('purpose')!r}")
 
 
 @rule("gdpr-recipients", "error", "RGPD art. 13.1.e", "Recipients or categories of recipients.")
@@ -76,6 +88,8 @@ def recipients(organism: Organism, documents: Sequence[Document]) -> Iterable[Fi
     if not declared:
         yield Finding("recipients", organism.where("recipients"), "no recipients declared: list them under recipients")
     yield from _says(organism, documents, "recipients", ["destinataire"], "who receives the data")
+    for index, recipient in enumerate(organism.data.get("recipients") or []):
+        yield from _says(organism, documents, f"recipients.{index}", [str(recipient)], f"the recipient {recipient!r}")
 
 
 @rule("gdpr-transfers", "error", "RGPD art. 13.1.f", "Transfers outside the EU and their safeguards (or that there are none).")
@@ -85,6 +99,9 @@ def transfers(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
     for index, item in enumerate(organism.data.get("transfers") or []):
         if not item.get("safeguard"):
             yield Finding(f"transfers.{index}", organism.where(f"transfers.{index}"), "a transfer outside the EU needs its safeguard")
+        else:
+            yield from _says(organism, documents, f"transfers.{index}", [str(item["safeguard"])],
+                             f"the safeguard of the transfer to {item.get('country')} ({item['safeguard']!r})")
     yield from _says(organism, documents, "transfers", ["hors de l'union", "hors de l'espace économique européen", "espace économique européen"], "whether data leave the EU")
 
 
@@ -93,6 +110,9 @@ def retention(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
     for index, item in enumerate(organism.data.get("processing") or []):
         if not item.get("retention") and not organism.data.get("retention"):
             yield Finding(f"processing.{index}", organism.where(f"processing.{index}"), f"no retention period for {item.get('purpose')!r}")
+        elif item.get("retention"):
+            yield from _says(organism, documents, f"processing.{index}.retention", [str(item["retention"])],
+                             f"how long data are kept for {item.get('purpose')!r} ({item['retention']!r})")
     yield from _says(organism, documents, "retention", ["conserv"], "how long data are kept")
 
 
@@ -124,6 +144,12 @@ def complaint(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
     if not (authority.get("address") or authority.get("website")):
         yield Finding("authority", organism.where("authority"), "give the authority's address or website")
     yield from _says(organism, documents, "authority.name", [authority["name"]], "the right to complain to the authority")
+    yield from _says(organism, documents, "authority.complaint", ["réclamation", "plainte"], "that a complaint (réclamation) can be lodged")
+    contacts = [str(authority.get(k)).removeprefix("https://").removeprefix("http://").rstrip("/")
+                for k in ("website", "web_form", "phone") if authority.get(k)]
+    contacts += [str(authority["address"].get("street"))] if isinstance(authority.get("address"), dict) and authority["address"].get("street") else []
+    if contacts:
+        yield from _says(organism, documents, "authority.contact", contacts, f"how to reach the authority ({contacts[0]})")
 
 
 @rule("gdpr-requirement", "error", "RGPD art. 13.2.e", "Whether providing data is a statutory or contractual requirement.")
@@ -147,4 +173,6 @@ def health(organism: Organism, documents: Sequence[Document]) -> Iterable[Findin
     if organism.country == "FR":
         if not organism.data.get("health_data_host"):
             yield Finding("health_data_host", organism.where("health_data"), "French health data need a certified host (HDS): add health_data_host")
-        yield from _says(organism, documents, "health_data_host", ["L.1111-8", "HDS"], "the certified health-data host")
+        host = organism.data.get("health_data_host") or {}
+        yield from _says(organism, documents, "health_data_host", ["L.1111-8", "HDS", *([host["name"]] if host.get("name") else [])],
+                         "the certified health-data host")

@@ -1,4 +1,4 @@
-"""Identifiers, contacts and consistency: what a reviewer checks by hand, checked on every value."""
+"""Identifiers and contacts: every SIREN, SIRET, BCE, phone, e-mail, postal code and URL of an organism's data, checked."""
 
 from __future__ import annotations
 
@@ -7,109 +7,109 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from cgu import identifiers
 from cgu.model import Document, Organism
-from cgu.rules import Finding, document_text, rule
+from cgu.rules import Finding, rule
 
-SOURCES = "INSEE (SIREN/SIRET, Luhn) ; BCE/KBO (modulo 97) ; plans de numérotation ARCEP et IBPT"
+INSEE = "INSEE, répertoire SIRENE (clé de Luhn)"
+BCE = "Banque-Carrefour des Entreprises, arrêté royal du 22 juin 2009 (modulo 97)"
+NUMBERING = "Plans de numérotation : ARCEP (décision n° 2018-0881) ; IBPT"
+COUNTRY_NAMES = {"france": "FR", "belgique": "BE", "belgium": "BE", "fr": "FR", "be": "BE"}
 
 
-def _walk(data: Any, prefix: str = "") -> Iterator[tuple[str, Any]]:
+def walk(data: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """(dotted key, value, parent mapping) for every leaf of an organism's data."""
     if isinstance(data, dict):
         for key, value in data.items():
-            yield from _walk(value, f"{prefix}.{key}" if prefix else str(key))
+            path = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(value, (dict, list)):
+                yield from walk(value, path)
+            else:
+                yield path, value, data
     elif isinstance(data, list):
         for index, value in enumerate(data):
-            yield from _walk(value, f"{prefix}.{index}")
-    else:
-        yield prefix, data
+            path = f"{prefix}.{index}"
+            if isinstance(value, (dict, list)):
+                yield from walk(value, path)
+            else:
+                yield path, value, {}
 
 
-def _values(organism: Organism, key: str) -> Iterator[tuple[str, str]]:
-    for path, value in _walk({k: v for k, v in organism.data.items() if k not in ("extra", "waivers")}):
-        if path.rsplit(".", 1)[-1] == key and isinstance(value, str):
-            yield path, value
+def _leaves(organism: Organism) -> Iterator[tuple[str, str, Any]]:
+    """Every string leaf outside `waivers` (whose justifications are prose), with its key's last part."""
+    data = {k: v for k, v in organism.data.items() if k != "waivers"}
+    for path, value, parent in walk(dict(data)):
+        if isinstance(value, str) and value.strip():
+            yield path, value, parent
 
 
-@rule("id-siren", "error", SOURCES, "SIREN (9 digits, Luhn) and SIRET (14 digits).")
+def _key(path: str) -> str:
+    return path.rsplit(".", 1)[-1].lower()
+
+
+@rule("id-siren", "error", INSEE, "SIREN (9 digits, Luhn), SIRET (14 digits, Luhn; La Poste's rule) and the SIREN in an RCS entry.")
 def siren(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for path, value in _values(organism, "siren"):
-        if problem := identifiers.siren_problem(value):
-            yield Finding(path, organism.where(path), problem)
-    for path, value in _values(organism, "siret"):
-        if problem := identifiers.siret_problem(value):
+    for path, value, _ in _leaves(organism):
+        key = _key(path)
+        problem = None
+        if key == "siren":
+            problem = identifiers.siren_problem(value)
+        elif key == "siret":
+            problem = identifiers.siret_problem(value)
+        elif key == "rcs" and (number := re.search(r"\d{3}[\s.]?\d{3}[\s.]?\d{3}", value)):
+            problem = identifiers.siren_problem(number.group())
+        if problem:
             yield Finding(path, organism.where(path), problem)
 
 
-@rule("id-bce", "error", SOURCES, "Belgian enterprise number (BCE/KBO, modulo 97).")
+@rule("id-bce", "error", BCE, "Belgian enterprise number (BCE/KBO): 10 digits starting with 0 or 1, modulo 97.")
 def bce(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for path, value in _values(organism, "bce"):
-        if problem := identifiers.bce_problem(value):
+    for path, value, _ in _leaves(organism):
+        if _key(path) in ("bce", "kbo", "enterprise_number") and (problem := identifiers.bce_problem(value)):
             yield Finding(path, organism.where(path), problem)
 
 
-@rule("contact-phone", "error", SOURCES, "French and Belgian phone numbers.")
+@rule("contact-phone", "error", NUMBERING, "French and Belgian phone numbers (national, +33/+32 or short form).")
 def phone(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for key in ("phone", "fax"):
-        for path, value in _values(organism, key):
-            if path.startswith("authority."):
-                continue
+    for path, value, _ in _leaves(organism):
+        if _key(path).endswith(("phone", "fax", "telephone", "téléphone")):
             if problem := identifiers.phone_problem(value, organism.country):
                 yield Finding(path, organism.where(path), problem)
 
 
 @rule("contact-email", "error", "RFC 5322 (forme usuelle)", "E-mail addresses.")
 def email(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for path, value in _values(organism, "email"):
-        if problem := identifiers.email_problem(value):
+    for path, value, _ in _leaves(organism):
+        if _key(path).endswith(("email", "mail")) and (problem := identifiers.email_problem(value)):
             yield Finding(path, organism.where(path), problem)
 
 
-@rule("contact-postal-code", "error", "La Poste ; bpost", "Postal codes: 5 digits in France, 4 in Belgium.")
+@rule("contact-postal-code", "error", "La Poste (codes postaux) ; bpost", "Postal codes: 5 digits in France, 4 in Belgium.")
 def postal_code(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for path, value in _values(organism, "postal_code"):
-        country = organism.country if not path.startswith(("host.", "authority.")) else ("BE" if len(value.strip()) == 4 else "FR")
+    for path, value, parent in _leaves(organism):
+        if _key(path) not in ("postal_code", "zip"):
+            continue
+        country = COUNTRY_NAMES.get(str(parent.get("country", "")).strip().lower())
+        if country is None:  # an address without its country: the organism's own, or whichever the form says
+            country = organism.country if path.startswith("identity.") else ("BE" if len(value.strip()) == 4 else "FR")
         if problem := identifiers.postal_code_problem(value, country):
             yield Finding(path, organism.where(path), problem)
 
 
-@rule("contact-url", "warning", "Bonnes pratiques ANSSI (HTTPS)", "Web addresses are valid and use https.")
+def _urls(organism: Organism) -> Iterator[tuple[str, str]]:
+    for path, value, _ in _leaves(organism):
+        key = _key(path)
+        if key in ("website", "url", "web_form", "privacy_url") or key.endswith("_url") or re.match(r"https?://", value.strip()):
+            yield path, value
+
+
+@rule("contact-url", "error", "RFC 3986", "Web addresses are complete (https://host.tld/...).")
 def url(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for key in ("website", "url", "web_form"):
-        for path, value in _values(organism, key):
-            if found := identifiers.url_problem(value):
-                yield Finding(path, organism.where(path), found[1])
+    for path, value in _urls(organism):
+        if (found := identifiers.url_problem(value)) and found[0] == "error":
+            yield Finding(path, organism.where(path), found[1])
 
 
-@rule("consistency-dpo-email", "error", "RGPD art. 13.1.b", "The DPO e-mail is the same everywhere it is stated.")
-def dpo_email(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    expected = (organism.data.get("dpo") or {}).get("email")
-    if not expected:
-        return
-    for document in documents:
-        for found in set(re.findall(r"[\w.+-]*dpo[\w.+-]*@[\w.-]+\.\w+", document_text(document), re.I)):
-            if found.lower() != expected.lower():
-                yield Finding("dpo.email", organism.documents[document.kind].location,
-                              f"the {document.kind} states the DPO e-mail {found}, the organism says {expected}")
-
-
-FOREIGN = {"BE": ("Code de la santé publique", "CNIL", "loi n° 78-17", "Code de la mutualité"),
-           "FR": ("Autorité de protection des données", "loi du 30 juillet 2018", "Code de droit économique")}
-
-
-@rule("consistency-jurisdiction", "error", "Droit applicable (FR/BE)", "A document cites the law of its organism's country, not the other's.")
-def jurisdiction(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    for document in documents:
-        text = document_text(document)
-        for reference in FOREIGN.get(organism.country, ()):
-            if reference in text:
-                yield Finding(reference, organism.documents[document.kind].location,
-                              f"the {document.kind} of a {organism.country} organism cites {reference!r}")
-
-
-@rule("unused-extra", "warning", "Bonne pratique de rédaction", "Every organism-specific fact under 'extra' appears in some document.")
-def unused_extra(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    if not documents:
-        return
-    text = " ".join(document_text(d) for d in documents)
-    for path, value in _walk(organism.data.get("extra") or {}, "extra"):
-        if isinstance(value, str) and re.sub(r"\s+", " ", value) not in text:
-            yield Finding(path, organism.where(path), f"'{path}' is defined but no document states it")
+@rule("contact-url-https", "warning", "ANSSI, recommandations pour la sécurisation des sites web (HTTPS)", "Web addresses use https, not http.")
+def url_https(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
+    for path, value in _urls(organism):
+        if (found := identifiers.url_problem(value)) and found[0] == "warning":
+            yield Finding(path, organism.where(path), found[1])

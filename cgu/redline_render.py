@@ -8,7 +8,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from cgu.model import Article, ArticleChange, Redline
-from cgu.redline import pieces
+from cgu.redline_markup import article_markup
 
 KIND_LABELS = {"modified": "modifié", "added": "ajouté", "removed": "supprimé", "editorial": "modification de forme",
                "unchanged": "inchangé"}
@@ -20,7 +20,8 @@ STYLE = """
 .redline .change { border-left: 4px solid #1f4e79; padding: .2rem 1rem; margin: 1.2rem 0; }
 .redline .change.kind-editorial { border-left-style: dotted; }
 .redline .unchanged { color: #4a4a4a; font-style: italic; margin: .4rem 0; }
-.redline .text { white-space: pre-wrap; overflow-wrap: anywhere; font-family: inherit; }
+.redline .text { overflow-wrap: anywhere; }
+.redline .text table { border-collapse: collapse; } .redline .text th, .redline .text td { border: 1px solid #767676; padding: .2rem .4rem; vertical-align: top; }
 .redline .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .redline nav.summary { background: #f2f5f8; padding: .6rem 1rem; }
 .redline a:focus, .redline .change:focus { outline: 3px solid #1f4e79; }
@@ -53,27 +54,6 @@ document.addEventListener('keydown', function (event) {
   history.replaceState(null, '', '#' + target.id);
 });
 """
-
-_INS = Markup('<ins><span class="sr-only">[début d’ajout] </span>{}<span class="sr-only"> [fin d’ajout]</span></ins>')
-_DEL = Markup('<del><span class="sr-only">[début de suppression] </span>{}<span class="sr-only"> [fin de suppression]</span></del>')
-
-
-def _text_html(change: ArticleChange) -> Markup:
-    """The article's text with deletions and insertions marked; editorial changes show the new form, lightly marked."""
-    parts = []
-    for piece in pieces(change):
-        if piece.status == "same":
-            parts.append(escape(piece.new))
-        elif piece.status == "editorial":
-            if piece.new.strip():
-                parts.append(Markup('<span class="forme">{}</span>').format(piece.new))
-            else:
-                parts.append(escape(piece.new))
-        else:
-            parts += [_DEL.format(piece.old)] if piece.old else []
-            parts += [_INS.format(piece.new)] if piece.new else []
-    return Markup("").join(parts)
-
 
 def _title(change: ArticleChange) -> str:
     article = change.new or change.old
@@ -125,7 +105,7 @@ def render_html_fragment(redline: Redline) -> str:
         out.append(Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">')
                    .format(change.kind, change.anchor, change.anchor))
         out.append(Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(change.anchor, _title(change), _label(change)))
-        out.append(Markup('<div class="text" style="white-space: pre-wrap">{}</div>').format(_text_html(change)))
+        out.append(Markup('<div class="text">{}</div>').format(article_markup(change)))
         links = []
         if index > 0:
             links.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import dataclasses
 import json
+import re
+import shutil
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable
@@ -86,6 +88,39 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
 ]
 
 
+EXTRA_CASES: list[tuple[str, str, str, Callable[[Organism, list[Document]], tuple[Organism, list[Document]]], str]] = [
+    ("controller-contact-not-stated", "gdpr-controller", "klesia",
+     lambda o, d: (mutate(o, lambda x: x["identity"].update(phone="01 00 00 00 00", address={**x["identity"]["address"], "street": "9 rue Inconnue"})), d),
+     "how to reach the controller"),
+    ("consent-flag-missing", "cookie-consent", "klesia", lambda o, d: (mutate(o, lambda x: x["cookies"][5].pop("consent")), d),
+     "without it the cookie table says no consent is needed"),
+    ("cookie-named-in-prose-only", "cookie-in-table", "klesia",
+     lambda o, d: (o, [dataclasses.replace(x, articles=tuple(
+         dataclasses.replace(a, markdown="\n".join(line for line in a.markdown.splitlines() if not line.startswith("|")) + "\n\nNous utilisons _ga.")
+         if a.id == "cookies" else a for a in x.articles)) for x in d]), "no document lists it in a cookie table"),
+    ("dpo-address-without-dpo-in-it", "consistency-dpo-email", "partenamut",
+     lambda o, d: (o, [dataclasses.replace(x, articles=tuple(dataclasses.replace(a, markdown=a.markdown.replace("privacy@partenamut.be", "privacy@partenamut.com"))
+                                                            if a.id == "dpo" else a for a in x.articles)) for x in d]),
+     "states the DPO e-mail privacy@partenamut.com"),
+]
+"""More failing fixtures for rules that can fail in more than one way."""
+
+
+@pytest.mark.parametrize("case, rule_id, organism_id, breaker, expected", EXTRA_CASES, ids=[c[0] for c in EXTRA_CASES])
+def test_rule_fails_another_way(project: Project, case: str, rule_id: str, organism_id: str, breaker: Any, expected: str) -> None:
+    organism, documents = parts(project, organism_id)
+    assert findings(rule_id, organism, documents) == []
+    messages = findings(rule_id, *breaker(organism, documents))
+    assert any(expected in m for m in messages), messages
+
+
+def test_dpo_email_ignores_other_declared_addresses(project: Project) -> None:
+    organism, documents = parts(project, "vivoptim-solutions")
+    sentence = "Le délégué à la protection des données transmet les demandes au service client (contact@vivoptim.com). Écrivez à presse@example.org."
+    added = [dataclasses.replace(x, articles=x.articles + (dataclasses.replace(x.articles[0], markdown=sentence),)) for x in documents]
+    assert findings("consistency-dpo-email", organism, added) == []
+
+
 def test_every_rule_has_a_case() -> None:
     assert {rule for rule, *_ in CASES} | {"gdpr-privacy-policy"} == set(RULES)
 
@@ -116,7 +151,89 @@ def test_waiver_needs_a_justification(project: Project) -> None:
 
 def test_json_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(ROOT)])
-    assert result.exit_code == 0 and json.loads(result.output) == []
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content (clauses, organisms, theme), outside git."""
+    target = tmp_path / "content"
+    for folder in ("clauses", "organisms", "themes"):
+        shutil.copytree(ROOT / folder, target / folder)
+    return target
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_findings_in_text_and_json(content: Path) -> None:
+    own = content / "organisms/partenamut/clauses/dpo.md"
+    own.write_text((content / "clauses/dpo.md").read_text(encoding="utf-8").replace("{{ dpo.email }}", "privacy@partenamut.com"), encoding="utf-8")
+    replace_in(content / "organisms/klesia/organism.yaml", "cookie_settings:\n", "extra:\n  slogan: \"Un slogan jamais cité\"\ncookie_settings:\n")
+
+    result = CliRunner().invoke(main, ["check", "--project", str(content)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(re.fullmatch(r"organisms/partenamut/clauses/dpo\.md:\d+: consistency-dpo-email: article 'dpo' of the privacy states the DPO e-mail "
+                            r"privacy@partenamut\.com; the organism says privacy@partenamut\.be \(organism partenamut\)", x) for x in lines), lines
+    assert any(re.fullmatch(r"organisms/klesia/organism\.yaml:\d+: warning: unused-extra: 'extra\.slogan' is defined but no document states it "
+                            r"\(organism klesia\)", x) for x in lines), lines
+
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(content)])
+    assert result.exit_code == 1
+    found = json.loads(result.stdout)
+    assert {(f["rule"], f["severity"]) for f in found} == {("consistency-dpo-email", "error"), ("unused-extra", "warning")}
+    error = next(f for f in found if f["severity"] == "error")
+    assert error["path"] == "organisms/partenamut/clauses/dpo.md" and error["line"] == own.read_text(encoding="utf-8").splitlines().index("---", 1) + 2
+    assert error["organism"] == "partenamut" and "privacy@partenamut.com" in error["message"]
+    warning = next(f for f in found if f["severity"] == "warning")
+    assert warning["path"] == "organisms/klesia/organism.yaml" and warning["line"] == content.joinpath(warning["path"]).read_text(
+        encoding="utf-8").splitlines().index('  slogan: "Un slogan jamais cité"') + 1
+
+
+def test_a_waiver_with_its_justification_silences_one_finding(content: Path) -> None:
+    replace_in(content / "organisms/klesia/organism.yaml", "cookie_settings:\n", "extra:\n  slogan: \"Un slogan jamais cité\"\ncookie_settings:\n")
+    organism = content / "organisms/klesia/organism.yaml"
+    organism.write_text(organism.read_text(encoding="utf-8") + "waivers:\n  - rule: unused-extra\n    target: extra.slogan\n"
+                        "    justification: \"Repris dans la newsletter, pas dans les documents.\"\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--project", str(content)])
+    assert result.exit_code == 0 and "unused-extra" not in result.output
+    assert "0 warnings, 6 findings waived with a justification" in result.output
+    replace_in(organism, "    target: extra.slogan\n", "    target: extra.autre\n")
+    result = CliRunner().invoke(main, ["check", "--project", str(content)])
+    assert "warning: unused-extra: 'extra.slogan'" in result.output and "warning: waiver-unused:" in result.output
+
+
+def test_a_cookie_added_to_the_inventory_reaches_the_table_and_the_banner(content: Path, tmp_path: Path) -> None:
+    replace_in(content / "organisms/klesia/organism.yaml", "cookie_settings:\n",
+               "  - {name: _hjSession, provider: Hotjar, purpose: \"Enregistrer les parcours de navigation\", category: audience, duration: \"30 min\", consent: true}\n"
+               "  - {name: lb_route, provider: CETIP, purpose: \"Répartir la charge entre les serveurs\", category: necessary, duration: \"2 min 30 s\", consent: false}\n"
+               "cookie_settings:\n")
+    result = CliRunner().invoke(main, ["check", "--project", str(content)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", "--project", str(content), "--organism", "klesia", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    for kind in ("cgu", "privacy"):
+        page = next((out / "klesia").glob(f"{kind}-*.html")).read_text(encoding="utf-8")
+        rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
+        assert any("<td>_hjSession</td>" in row and "Hotjar" in row and "30 min" in row and "requis" in row for row in rows), kind
+        assert any("<td>lb_route</td>" in row and "non requis" in row for row in rows), kind
+
+    exported = json.loads(CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "json", "--project", str(content)]).stdout)
+    added = {c["name"]: c for c in exported["cookies"]}
+    assert added["_hjSession"]["lifetime"]["seconds"] == 1800 and added["_hjSession"]["consent"] is True
+    assert added["lb_route"]["lifetime"]["seconds"] == 150 and added["lb_route"]["consent"] is False
+    banner = CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "tarteaucitron", "--project", str(content)]).stdout
+    assert '"_hjSession"' in banner and '"name": "Hotjar"' in banner and '"cookieDuration": 183' in banner
+    assert "lb_route" not in banner, "strictly necessary cookies are not offered in the banner"
+
+    replace_in(content / "organisms/klesia/organism.yaml", 'category: audience, duration: "30 min", consent: true}', 'category: audience, duration: "30 min", consent: false}')
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(content)])
+    assert [f["rule"] for f in json.loads(result.stdout)] == ["cookie-consent"] and result.exit_code == 1
 
 
 @pytest.mark.parametrize("number", ["538 518 473", "840 628 895", "775 659 907", "440 367 357"])
@@ -157,6 +274,8 @@ def test_every_rule_is_documented() -> None:
     listed = (ROOT / "docs/rules.md").read_text(encoding="utf-8")
     assert all(f"`{rule_id}`" in listed for rule_id in RULES)
     assert rules_table() in listed, "docs/rules.md is stale: paste cgu.rules.rules_table() into it"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert rules_table() in readme, "README.md's rule table is stale: paste cgu.rules.rules_table() into its 'Legal checks' section"
 
 
 def test_unused_variable_warning(project: Project) -> None:
@@ -170,3 +289,12 @@ def test_unused_variable_warning(project: Project) -> None:
     warnings = unused_variables(project, broken)
     assert [(w.rule, w.severity) for w in warnings] == [("unused-variable", "warning")]
     assert "'automated_decisions' is defined but no clause of its documents uses it" in str(warnings[0])
+
+
+def test_cookie_export_of_an_unreadable_duration_names_its_line(content: Path) -> None:
+    organism = content / "organisms/klesia/organism.yaml"
+    replace_in(organism, 'category: audience, duration: "13 mois"', 'category: audience, duration: "longtemps"')
+    line = next(i for i, text in enumerate(organism.read_text(encoding="utf-8").splitlines(), 1) if "longtemps" in text)
+    result = CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "json", "--project", str(content)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"organisms/klesia/organism.yaml:{line}: cannot export the cookie banner: " in result.output and "longtemps" in result.output

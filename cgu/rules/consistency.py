@@ -27,18 +27,35 @@ def _location(organism: Organism, document: Document):  # type: ignore[no-untype
     return spec.location if spec else organism.location
 
 
+EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+DPO_WORDS = re.compile(r"délégué|\bDPO\b|\bDPD\b|data protection officer", re.IGNORECASE)
+"""Words that make a sentence about the DPO: an e-mail in such a sentence is the DPO's, unless the organism declares it."""
+
+
+def _declared_emails(organism: Organism) -> set[str]:
+    return {str(value).lower() for path, value, _ in walk(dict(organism.data))
+            if isinstance(value, str) and re.fullmatch(EMAIL, value.strip())}
+
+
 @rule("consistency-dpo-email", "error", "RGPD art. 13.1.b", "The DPO e-mail is the same everywhere the documents state one.")
 def dpo_email(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     expected = (organism.data.get("dpo") or {}).get("email")
     if not expected:
         return
+    declared = _declared_emails(organism) | {expected.lower()}
     for document in documents:
         for article in document.articles:
-            text = re.sub(r"\\(.)", r"\1", article.markdown)
-            for found in sorted(set(re.findall(r"[\w.+-]*(?:dpo|dpd)[\w.+-]*@[\w.-]+\.\w+", text, re.I))):
-                if found.lower() != expected.lower():
-                    yield Finding("dpo.email", article.source,
-                                  f"article {article.id!r} of the {document.kind} states the DPO e-mail {found}; the organism says {expected}")
+            text = re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", article.markdown))
+            stated: set[str] = set()
+            for sentence in re.split(r"(?<=[.!?;])\s+|\s#+\s", text):
+                for found in re.findall(EMAIL, sentence):
+                    found = found.rstrip(".")
+                    named_dpo = re.search(r"(?:^|[.+-])(?:dpo|dpd)", found.split("@")[0], re.IGNORECASE)
+                    if found.lower() != expected.lower() and (named_dpo or DPO_WORDS.search(sentence) and found.lower() not in declared):
+                        stated.add(found)
+            for found in sorted(stated):
+                yield Finding("dpo.email", article.source,
+                              f"article {article.id!r} of the {document.kind} states the DPO e-mail {found}; the organism says {expected}")
 
 
 @rule("consistency-jurisdiction", "error", "RGPD art. 51 et 77 ; droit national applicable (FR : loi n° 78-17 ; BE : loi du 30 juillet 2018)",

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Sequence
 
 from cgu.durations import parse_duration
 from cgu.model import Document, Organism
-from cgu.rules import Finding, document_text, rule
+from cgu.rules import Finding, rule
 
 CNIL = "CNIL, délibérations n° 2020-091 et 2020-092 du 17 septembre 2020"
 FIELDS = ("name", "provider", "purpose", "category", "duration")
@@ -63,17 +64,41 @@ def consent_retention(organism: Organism, documents: Sequence[Document]) -> Iter
 @rule("cookie-consent", "error", "Loi n° 78-17, art. 82 ; " + CNIL, "Strictly necessary cookies need no consent; every other one does.")
 def consent(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for index, cookie in _cookies(organism):
-        necessary = cookie.get("category") == "necessary"
-        if "consent" in cookie and cookie["consent"] == necessary:
+        category = cookie.get("category")
+        if not category:
+            continue  # reported by cookie-fields
+        necessary = category == "necessary"
+        if bool(cookie.get("consent")) != necessary:
+            continue
+        if "consent" in cookie:
             wanted = "consent: false (strictly necessary)" if necessary else "consent: true"
-            yield Finding(str(cookie.get("name")), organism.where(f"cookies.{index}.consent"), f"cookie {cookie.get('name')!r} of category {cookie.get('category')} should have {wanted}")
+            yield Finding(str(cookie.get("name")), organism.where(f"cookies.{index}.consent"),
+                          f"cookie {cookie.get('name')!r} of category {category} should have {wanted}")
+        elif not necessary:  # an absent flag reads as false: the table would say "non requis" and the banner leave it out
+            yield Finding(str(cookie.get("name")), organism.where(f"cookies.{index}"),
+                          f"cookie {cookie.get('name')!r} of category {category} should have consent: true "
+                          "(without it the cookie table says no consent is needed and the banner leaves it out)")
 
 
-@rule("cookie-in-table", "error", CNIL, "Every cookie of the inventory appears in the rendered documents.")
+@rule("cookie-in-table", "error", CNIL, "Every cookie of the inventory appears in a table of the rendered documents.")
 def in_table(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     if not documents:
         return
-    text = " ".join(document_text(d) for d in documents)
+    cells = table_cells(documents)
     for index, cookie in _cookies(organism):
-        if cookie.get("name") and str(cookie["name"]) not in text:
-            yield Finding(str(cookie["name"]), organism.where(f"cookies.{index}"), f"cookie {cookie['name']!r} is in the inventory but no document lists it (add the cookies clause)")
+        name = str(cookie.get("name") or "")
+        if name and not any(cell == name or re.match(re.escape(name) + r"[\s(,;]", cell) for cell in cells):
+            yield Finding(name, organism.where(f"cookies.{index}"),
+                          f"cookie {name!r} is in the inventory but no document lists it in a cookie table (add the cookies clause)")
+
+
+def table_cells(documents: Sequence[Document]) -> set[str]:
+    """The text of every cell of every Markdown table row in the documents, escapes and inline markup removed."""
+    cells = set()
+    for document in documents:
+        for article in document.articles:
+            for line in article.markdown.splitlines():
+                if line.lstrip().startswith("|"):
+                    for cell in re.split(r"(?<!\\)\|", line.strip().strip("|")):
+                        cells.add(re.sub(r"\\(.)", r"\1", cell).replace("`", "").replace("**", "").strip())
+    return cells

@@ -44,6 +44,10 @@ def controller(organism: Organism, documents: Sequence[Document]) -> Iterable[Fi
     if not any(identity.get(k) for k in ("address", "email", "phone")):
         yield Finding("identity", organism.where("identity"), "the controller has no contact: give identity.address, email or phone")
     yield from _says(organism, documents, "identity.name", [organism.name], f"the controller's name ({organism.name})")
+    address = identity.get("address")
+    contacts = [str(c) for c in (address.get("street") if isinstance(address, dict) else address, identity.get("email"), identity.get("phone")) if c]
+    if contacts:
+        yield from _says(organism, documents, "identity.contact", contacts, f"how to reach the controller ({contacts[0]})")
 
 
 @rule("gdpr-dpo-contact", "error", "RGPD art. 13.1.b", "Contact details of the data protection officer.")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2.meta
+import jinja2.nodes
 
 from cgu.build import load_project, selected_organisms
 from cgu.compose import Composer, make_environment
@@ -17,7 +18,7 @@ from cgu.sources import relative
 
 @dataclass(frozen=True)
 class Variable:
-    """One leaf variable of an organism: its dotted name, where it is defined, which clauses use its top key."""
+    """One leaf variable of an organism: its dotted name, where it is defined, which clauses read it (or a key above it)."""
 
     name: str
     defined: SourceLocation
@@ -41,18 +42,32 @@ def impact(root: Path, target: Path) -> list[tuple[str, str]]:
 
 
 def variables(root: Path, organism_id: str) -> list[Variable]:
-    """Every leaf variable of an organism with the file:line that defines it and the clauses that read it."""
+    """Every leaf variable of an organism with the file:line that defines it and the clauses that read it (or an ancestor)."""
     project = load_project(root, organism_ids=(organism_id,), compose=lambda organism, kind: False)
     organism = project.organisms.get(organism_id)
     if organism is None:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
-    used = readers(project.root, organism, Composer(project.root, project.library, Problems()))
-    return [Variable(name, organism.where(name), tuple(sorted(used.get(name.split(".")[0], ()))))
-            for name in _leaves(dict(organism.data), "")]
+    read = paths_read(organism, Composer(project.root, project.library, Problems()))
+    result = []
+    for name in _leaves(dict(organism.data), ""):
+        users = {path for path, read_paths in read.items() if any(_covers(p, name) for p in read_paths)}
+        if not users and name.split(".")[0] in TOOL_KEYS:
+            users = {"(read by cgu)"}
+        result.append(Variable(name, organism.where(name), tuple(sorted(users))))
+    return result
 
 
-def readers(root: Path, organism: Organism, composer: Composer) -> dict[str, set[str]]:
-    """Top-level variable name -> the clause files (of the organism's documents) that read it."""
+TOOL_KEYS = frozenset({"id", "extends", "abstract", "country", "language", "theme", "documents", "waivers"})
+"""Keys the toolchain reads itself (ids, inheritance, theme, document lists, waivers), whether or not a clause does."""
+
+
+def _covers(read: str, name: str) -> bool:
+    """Whether reading `read` (a dotted path) reads the leaf `name`: the same path, or one of its ancestors."""
+    return name == read or name.startswith(read + ".")
+
+
+def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
+    """Clause file -> the dotted organism paths it reads (`identity.address.street`; `cookies` for a loop over them)."""
     env, _ = make_environment()
     found: dict[str, set[str]] = {}
     for spec in organism.documents.values():
@@ -61,11 +76,47 @@ def readers(root: Path, organism: Organism, composer: Composer) -> dict[str, set
             if clause is None:
                 continue
             try:
-                names = jinja2.meta.find_undeclared_variables(env.parse(clause.body))
+                tree = env.parse(clause.body)
             except jinja2.TemplateSyntaxError:
                 continue
-            for name in names:
-                found.setdefault(name, set()).add(clause.location.path)
+            top = jinja2.meta.find_undeclared_variables(tree)
+            found.setdefault(clause.location.path, set()).update(_read_paths(tree, top))
+    return found
+
+
+def _read_paths(tree: jinja2.nodes.Node, top: set[str]) -> set[str]:
+    """Dotted paths of the longest attribute chains rooted at a template-level variable (`a.b.c`, `a['b']`)."""
+    paths: set[str] = set()
+
+    def chain(node: jinja2.nodes.Node) -> list[str] | None:
+        if isinstance(node, jinja2.nodes.Name):
+            return [node.name] if node.name in top else None
+        if isinstance(node, jinja2.nodes.Getattr):
+            base = chain(node.node)
+            return base + [node.attr] if base is not None else None
+        if isinstance(node, jinja2.nodes.Getitem) and isinstance(node.arg, jinja2.nodes.Const):
+            base = chain(node.node)
+            return base + [str(node.arg.value)] if base is not None else None
+        return None
+
+    def visit(node: jinja2.nodes.Node) -> None:
+        found = chain(node)
+        if found is not None:
+            paths.add(".".join(found))
+            return  # the longest chain: its inner links are not read on their own
+        for child in node.iter_child_nodes():
+            visit(child)
+
+    visit(tree)
+    return paths
+
+
+def readers(root: Path, organism: Organism, composer: Composer) -> dict[str, set[str]]:
+    """Top-level variable name -> the clause files (of the organism's documents) that read it."""
+    found: dict[str, set[str]] = {}
+    for clause_path, read_paths in paths_read(organism, composer).items():
+        for read in read_paths:
+            found.setdefault(read.split(".")[0], set()).add(clause_path)
     return found
 
 

@@ -48,6 +48,8 @@ class PreviewState:
                     self.project, self.errors = mark_drafts(load_project(self.root)), None
                 except CguError as error:
                     self.project, self.errors = None, [str(p) for p in error.problems]
+                except Exception as error:  # noqa: BLE001 - whatever breaks, the writer sees it in the page, not a blank one
+                    self.project, self.errors = None, [f"{type(error).__name__}: {error}"]
                 self.built_generation = generation
             return self.project, self.errors
 
@@ -98,7 +100,9 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             toggle = (f'<p class="preview-bar"><a href="/doc/{organism_id}/{kind}">Projet</a> · '
                       f'<a href="/doc/{organism_id}/{kind}?redline=1">Modifications depuis la dernière version publiée</a></p>')
             if show_redline:
-                return self.send(200, _page("Modifications", toggle + redline_since_release(project, document)))
+                page = redline_page(project, document)
+                page = page.replace("<main>", "<main>" + toggle, 1)
+                return self.send(200, (page if "/__generation" in page else page.replace("</body>", RELOAD_SCRIPT + "</body>", 1)).encode())
             theme = project.themes[document.organism.theme.name]
             page = theme.render("document.html", **page_context(document, "html", f"/assets/{theme.name}/", None))
             self.send(200, page.replace("<body", "<body data-preview", 1).replace("</main>", toggle + "</main>", 1)
@@ -118,18 +122,26 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-def redline_since_release(project: Project, document: Any) -> str:
-    """The redline from the newest release to the draft, as an HTML fragment (or why there is none)."""
+def redline_page(project: Project, document: Any) -> str:
+    """A standalone page (titled, styled, keyboard navigation) with the redline from the newest release to the draft."""
+    from cgu.french import french_date
     from cgu.history import History
     from cgu.redline import redline
-    from cgu.redline_render import render_html_fragment
+    from cgu.redline_render import render_html_page
     from cgu.releases import load_releases
 
+    name = f"{document.title} – {document.organism.name}"
     history = History(project.root)
     if not document.organism.documents[document.kind].releases or not history.available:
-        return "<p>Aucune version publiée à comparer (pas de release déclarée, ou historique git indisponible).</p>"
-    releases = load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0]
-    return render_html_fragment(redline(releases[-1].document.articles, document.articles))
+        return _page(f"Modifications : {name}", f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
+                                                "(pas de release déclarée, ou historique git indisponible).</p>").decode()
+    try:
+        last = load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0][-1]
+    except CguError as error:
+        items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in error.problems)
+        return _page(f"Modifications : {name}", f'<h1>Modifications : {html.escape(name)}</h1><ul class="errors">{items}</ul>').decode()
+    return render_html_page(redline(last.document.articles, document.articles),
+                            f"{name} : modifications depuis la version du {french_date(last.spec.version)}")
 
 
 def serve(root: Path, port: int, ready: threading.Event | None = None, stop: threading.Event | None = None) -> ThreadingHTTPServer:

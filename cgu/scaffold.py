@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -14,17 +15,18 @@ TOOL_ROOT = BUILTIN_THEMES.parent
 """The tool's own checkout: its clause library and default theme seed a new repository."""
 
 ORGANISM_TEMPLATE = """\
-# Organism {id}: every fact its documents state. Keys are described in docs/formats.md of cgu.
-id: {id}
-{extends_line}{country_line}identity:
+# Organism {id}: every fact its documents state. Keys are described in docs/formats.md of cgu;
+# `cgu check` says which file and line to fix, `cgu vars {id}` where each value comes from.
+id: {id}                           # must equal the folder name
+{extends_line}{country_line}identity:                          # the publisher, and the controller of the data
   name: "{name}"                   # required: the organism's legal name
   legal_form: "mutuelle soumise aux dispositions du livre II du Code de la mutualité"
-  siren: "000 000 000"             # 9 digits (FR); for BE use bce: "0000.000.000"
+  siren: "000 000 000"             # 9 digits, checked (Luhn); for BE use bce: "0000.000.000" (modulo 97)
   address: {{street: "1 rue de l'Exemple", postal_code: "75001", city: Paris, country: France}}
-  phone: "01 00 00 00 00"
-  email: contact@example.org
-  website: https://www.example.org
-  publication_director: "Prénom Nom, directeur général"
+  phone: "01 00 00 00 00"          # a French (or, for BE, Belgian) number
+  email: contact@example.org       # the controller's contact
+  website: https://www.example.org # https expected
+  publication_director: "Prénom Nom, directeur général"   # directeur de la publication (LCEN art. 6)
 """
 
 ORGANISM_REST = """\
@@ -55,7 +57,9 @@ processing:                        # one entry per purpose
     data: ["identité", "coordonnées"]
     recipients: ["services habilités de {name}"]
     retention: "durée de l'adhésion, puis 5 ans"
-documents:
+    mandatory: "les données d'identification sont nécessaires à l'ouverture du compte"
+transfers: []                      # data sent outside the EU: [{{country, recipient, safeguard}}], or [] when none
+documents:                         # `cgu check` runs the legal checks (docs/rules.md) on both
   cgu:
     title: Conditions générales d'utilisation
     version: {today}
@@ -65,7 +69,8 @@ documents:
     title: Politique de protection des données personnelles
     version: {today}
     effective: {today}
-    clauses: [responsable-traitement, dpo, finalites, destinataires, conservation, droits, reclamation, cookies]
+    clauses: [responsable-traitement, dpo, donnees-collectees, finalites, destinataires, transferts, conservation,
+              securite-donnees, droits, reclamation, obligation-fournir, profilage, cookies, modification]
 """
 
 CLAUSE_TEMPLATE = """\
@@ -102,11 +107,20 @@ def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> 
     fields = {"id": organism_id, "name": organism_id.replace("-", " ").title(), "today": today,
               "extends_line": f"extends: {base}    # every key not written here comes from {base}\n" if base else "",
               "country_line": "" if base else "country: FR                        # FR or BE\n"}
-    text = ORGANISM_TEMPLATE.format(**fields) + ("" if base else ORGANISM_REST.format(**fields))
+    text = _align_comments(ORGANISM_TEMPLATE.format(**fields) + ("" if base else ORGANISM_REST.format(**fields)))
     folder.mkdir(parents=True)
     (folder / "clauses").mkdir()
     (folder / "organism.yaml").write_text(text, encoding="utf-8")
     return folder / "organism.yaml"
+
+
+def _align_comments(text: str, column: int = 35) -> str:
+    """Line the trailing comments up on one column, whatever the length of the id or name before them."""
+    lines = []
+    for line in text.split("\n"):
+        found = re.match(r"^(\s*[^#\s].*?)\s+(# .*)$", line)
+        lines.append(f"{found.group(1):<{column - 1}} {found.group(2)}" if found else line)
+    return "\n".join(lines)
 
 
 def new_clause(root: Path, clause_id: str) -> Path:
@@ -116,7 +130,7 @@ def new_clause(root: Path, clause_id: str) -> Path:
     if path.exists():
         raise CguError.at(SourceLocation(f"clauses/{clause_id}.md"), "this clause already exists; edit it or choose another id")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(CLAUSE_TEMPLATE.format(id=clause_id, title=clause_id.replace("-", " ").capitalize()), encoding="utf-8")
+    path.write_text(_align_comments(CLAUSE_TEMPLATE.format(id=clause_id, title=clause_id.replace("-", " ").capitalize())), encoding="utf-8")
     return path
 
 
@@ -164,11 +178,37 @@ WRITERS_README = """\
 
 Ce dépôt contient nos clauses (`clauses/`), nos organismes (`organisms/`) et le
 thème de mise en page (`themes/`). L'outil `cgu` les assemble en documents
-datés, en HTML et en PDF.
+datés, en HTML et en PDF. Chaque commande a une aide : `cgu COMMANDE --help`.
 
-- Vérifier : `cgu check`
-- Construire : `cgu build` (résultat dans `build/index.html`)
-- Nouvel organisme : `cgu new organism mon-organisme`
-- Nouvelle clause : `cgu new clause ma-clause`
-- Qui est concerné par un fichier : `cgu impact clauses/cookies.md`
+## Écrire
+
+- Nouvel organisme : `cgu new organism mon-organisme` (ou
+  `--extends mutuelle-exemple` pour hériter de tout ce qu'il ne redéfinit pas) ;
+  chaque champ y est commenté.
+- Nouvelle clause : `cgu new clause ma-clause`, puis ajoutez son identifiant à la
+  liste `clauses:` d'un document de l'organisme.
+- Aperçu : `cgu preview`, puis ouvrez http://127.0.0.1:8000 : chaque
+  enregistrement met la page à jour ; une erreur s'affiche avec son fichier et
+  sa ligne ; le lien « Modifications » montre les changements depuis la
+  dernière version publiée.
+- Qui est concerné par un fichier : `cgu impact clauses/cookies.md`.
+- D'où vient une variable, et qui l'utilise : `cgu vars mutuelle-exemple`.
+
+## Vérifier et construire
+
+- `cgu check` : chaque erreur avec son fichier et sa ligne, puis les contrôles
+  juridiques (RGPD, cookies, identifiants) ; une constatation acceptée se
+  justifie par écrit sous `waivers:` dans le fichier de l'organisme.
+- `cgu build` : les documents dans `build/` (ouvrez `build/index.html`).
+- La CI (`.github/workflows/cgu.yml`) fait les deux à chaque envoi.
+
+## Publier une version
+
+1. Ajoutez sous `documents.cgu.releases` (ou `documents.privacy.releases`) de
+   l'organisme : `{version: AAAA-MM-JJ, effective: AAAA-MM-JJ, material: true,
+   summary: "ce qui change"}` ; un changement important (`material: true`)
+   prend effet au plus tôt `notice_days` jours après sa publication.
+2. Faites relire et fusionnez ce commit.
+3. `cgu releases mutuelle-exemple cgu` affiche la version, son commit et
+   l'empreinte SHA-256 de son texte : recopiez-la (`sha256:`) pour la sceller.
 """

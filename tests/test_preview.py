@@ -56,9 +56,13 @@ def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # typ
     clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"), encoding="utf-8")
     assert wait_for(lambda: "clauses/droit.md:9: undefined variable" in browser.find_element("tag name", "body").text), \
         "the error shows with its file and line"
+    clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.lwa }}", "{{ jurisdiction.law }}"), encoding="utf-8")
+    assert wait_for(lambda: "sont soumises au droit belge" in browser.find_element("tag name", "body").text), \
+        "once fixed, the document comes back without reloading by hand"
 
 
-def test_redline_toggle_against_the_last_release(tmp_path: Path) -> None:
+def released_project(tmp_path: Path) -> Path:
+    """The mini project in git with one release of its CGU, and a draft edit of a clause since."""
     from test_releases import RELEASE_1, commit_all, edit, git
 
     project = tmp_path / "content"
@@ -67,6 +71,11 @@ def test_redline_toggle_against_the_last_release(tmp_path: Path) -> None:
     git(project, "init", "-q", "-b", "main")
     commit_all(project, "release")
     edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    return project
+
+
+def test_redline_toggle_against_the_last_release(tmp_path: Path) -> None:
+    project = released_project(tmp_path)
     stop = threading.Event()
     server = serve(project, 0, stop=stop)
     try:
@@ -74,6 +83,35 @@ def test_redline_toggle_against_the_last_release(tmp_path: Path) -> None:
         page = urllib.request.urlopen(f"{url}/doc/beta/cgu?redline=1").read().decode()
         assert "<del>" in page and "relèvent" in page and "soumises" in page
         assert "(projet)" in urllib.request.urlopen(f"{url}/").read().decode()
+    finally:
+        stop.set()
+        server.shutdown()
+
+
+def test_preview_pages_in_the_browser_are_accessible(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A writer's path through the preview, clicked in Chromium: list, draft, redline toggle, error page; axe on each."""
+    from test_quality_gate import AXE, axe_violations
+
+    if not AXE.is_file():
+        pytest.skip("axe-core not installed: run bash .ci/setup (npm install axe-core)")
+    project = released_project(tmp_path)
+    stop = threading.Event()
+    server = serve(project, 0, stop=stop)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    found = {}
+    try:
+        assert not (found := axe_violations(browser, f"{url}/")), found
+        browser.find_element("css selector", 'a[href="/doc/beta/cgu"]').click()
+        assert wait_for(lambda: "Article 3" in browser.find_element("tag name", "body").text)
+        assert not (found := axe_violations(browser, browser.current_url)), found
+        browser.find_element("partial link text", "Modifications").click()
+        assert wait_for(lambda: browser.find_elements("css selector", "del"))
+        assert "soumises" in browser.find_element("tag name", "body").text
+        assert not (found := axe_violations(browser, browser.current_url)), found
+        clause = project / "clauses/droit.md"
+        clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"), encoding="utf-8")
+        assert wait_for(lambda: "clauses/droit.md:9" in browser.find_element("tag name", "body").text)
+        assert not (found := axe_violations(browser, browser.current_url)), found
     finally:
         stop.set()
         server.shutdown()

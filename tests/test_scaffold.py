@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from cgu.cli import main
+from cgu.schema import REQUIRED
 
 
 def invoke(*args: str) -> tuple[int, str]:
@@ -56,3 +60,70 @@ def test_vars_shows_definition_and_use(mini: Path) -> None:
     assert lines["jurisdiction.law"][0] == "organisms/beta.yaml:8"
     assert lines["jurisdiction.courts"][0] == "organisms/base.yaml:5"
     assert "clauses/droit.md" in lines["jurisdiction.law"][1]
+    # Per leaf, not per top-level key: editeur.md reads identity.name and identity.address, never identity.bce.
+    assert lines["identity.name"][1:] == ["clauses/editeur.md"]
+    assert lines["identity.address.city"][1:] == ["clauses/editeur.md"], "a clause formatting the whole address reads each part"
+    assert lines["identity.bce"] == ["organisms/beta.yaml:5", "(unused)"]
+    assert lines["documents.cgu.clauses"][1:] == ["(read", "by", "cgu)"]
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Rédaction", "-c", "user.email=redaction@example.org", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path) -> None:
+    repo = tmp_path / "nos-cgu"
+    code, output = invoke("init", str(repo))
+    assert code == 0, output
+    workflow = yaml.safe_load((repo / ".github/workflows/cgu.yml").read_text(encoding="utf-8"))
+    commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    assert "cgu check" in commands and "cgu build" in commands
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for command in ("cgu new organism", "cgu new clause", "cgu preview", "cgu check", "cgu build", "cgu impact", "cgu vars", "cgu releases"):
+        assert command in readme, command
+    assert "build/" in (repo / ".gitignore").read_text(encoding="utf-8").split()
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "cgu init")
+
+    code, output = invoke("check", "--project", str(repo))  # the legal checks included: CI's first run passes
+    assert code == 0, output
+    assert "ok: 1 organisms, 2 documents, 0 warnings" in output
+    code, output = invoke("build", "--project", str(repo))
+    assert code == 0, output
+    index = (repo / "build/index.html").read_text(encoding="utf-8")
+    for kind in ("cgu", "privacy"):
+        assert len(list((repo / "build/mutuelle-exemple").glob(f"{kind}-*.pdf"))) == 1
+        assert re.search(rf'href="mutuelle-exemple/{kind}-[0-9-]+\.html"', index), kind
+
+    # The writers' README's release steps: declare, commit, read the hash back.
+    organism = repo / "organisms/mutuelle-exemple/organism.yaml"
+    text = organism.read_text(encoding="utf-8")
+    today = re.search(r"version: (\S+)", text).group(1)  # type: ignore[union-attr]
+    organism.write_text(text.replace("    clauses: [mentions-legales", f"    releases:\n      - {{version: {today}, effective: {today}, material: true, "
+                                     'summary: "Première publication."}\n    clauses: [mentions-legales', 1), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Première publication des CGU")
+    code, output = invoke("releases", "mutuelle-exemple", "cgu", "--project", str(repo))
+    assert code == 0, output
+    assert re.search(rf"^{today} .* sha256 [0-9a-f]{{64}} ", output, re.MULTILINE), output
+    assert invoke("check", "--project", str(repo))[0] == 0
+
+
+def test_new_organisms_pass_the_legal_checks_at_once(tmp_path: Path) -> None:
+    repo = tmp_path / "contenus"
+    assert invoke("init", str(repo))[0] == 0
+    assert invoke("new", "organism", "mutuelle-du-lac", "--project", str(repo))[0] == 0
+    assert invoke("new", "organism", "mutuelle-du-lac-ouest", "--extends", "mutuelle-du-lac", "--project", str(repo))[0] == 0
+    for organism_id in ("mutuelle-du-lac", "mutuelle-du-lac-ouest"):
+        text = (repo / f"organisms/{organism_id}/organism.yaml").read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        assert data["id"] == organism_id and data["identity"]["name"]
+        code_lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        assert sum("#" in line for line in code_lines) >= 5, "fields are commented"
+    standalone = yaml.safe_load((repo / "organisms/mutuelle-du-lac/organism.yaml").read_text(encoding="utf-8"))
+    for key in REQUIRED:
+        head, _, rest = key.partition(".")
+        assert head in standalone and (not rest or rest in standalone[head]), key
+    code, output = invoke("check", "--project", str(repo))
+    assert code == 0, output
+    assert "ok: 3 organisms, 6 documents, 0 warnings" in output

@@ -65,7 +65,17 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
     from cgu.errors import CguError, merge_organisms
     from cgu.rules import check_organism
 
-    loaded = load_project(project)
+    def as_json(problems: list[Problem]) -> str:
+        return json.dumps([{"path": f.location.path, "line": f.location.line, "rule": f.rule, "severity": f.severity,
+                            "message": f.message, "organism": f.organism} for f in problems], ensure_ascii=False, indent=1)
+
+    try:
+        loaded = load_project(project)
+    except CguError as failure:
+        if output_format != "json":
+            raise
+        click.echo(as_json(list(failure.problems)))  # CI annotations need the load errors too, on stdout
+        raise CguError([]) from None
     built = [o for o in loaded.organisms.values() if not o.abstract]
     findings, waived = [], []
     for organism in built if legal else []:
@@ -76,8 +86,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
     findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
-        click.echo(json.dumps([{"path": f.location.path, "line": f.location.line, "rule": f.rule, "severity": f.severity,
-                                "message": f.message, "organism": f.organism} for f in findings], ensure_ascii=False, indent=1))
+        click.echo(as_json(findings))
     else:
         for finding in findings:
             click.echo(str(finding), err=True)

@@ -38,6 +38,17 @@ def test_yaml_syntax_error_names_file_and_line(mini: Path) -> None:
     assert line in (8, 9)  # an unclosed flow list is reported where YAML gives up
 
 
+def test_load_errors_are_json_too(mini: Path) -> None:
+    import json
+
+    replace(mini / "organisms/beta.yaml", "  law: belge", "  law: [belge")
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(mini)])
+    assert result.exit_code == 1
+    findings = json.loads(result.stdout)
+    assert len(findings) == 1 and findings[0]["path"] == "organisms/beta.yaml" and findings[0]["line"] in (8, 9)
+    assert findings[0]["severity"] == "error" and "YAML syntax error" in findings[0]["message"]
+
+
 def test_tab_indentation_is_explained(mini: Path) -> None:
     replace(mini / "organisms/beta.yaml", "  law: belge", "\tlaw: belge")
     code, output = run(mini, "check")

@@ -9,7 +9,7 @@ from pathlib import Path
 from cgu.errors import CguError
 from cgu.history import History
 from cgu.model import Document, Organism, Release, SourceLocation
-from cgu.releases import load_releases
+from cgu.releases import load_releases, published
 
 RECEIPT_KEYS = ("organism", "document", "release", "sha256", "timestamp")
 
@@ -25,7 +25,13 @@ def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
 
 
 def versions_json(organism: Organism, kind: str, releases: list[Release], current: Document) -> str:
-    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline."""
+    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline.
+
+    Only published (committed) releases are listed: a portal must never ask a member to accept a draft.
+    """
+    releases = published(releases)
+    if not releases:
+        raise ValueError(f"{organism.id} {kind} has no published release")
     latest = releases[-1]
     data = {"organism": organism.id, "document": kind,
             "current": {"version": latest.spec.version.isoformat(), "effective": latest.spec.effective.isoformat(),
@@ -67,17 +73,16 @@ def verify_receipt(root: Path, receipt: Path) -> str:
     history = History(project.root)
     if not history.available:
         raise CguError.at(shown, f"cannot verify without the git history ({history.unavailable})")
-    releases, _ = load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])
-    published = [r for r in releases if r.commit]
-    match = next((r for r in published if r.spec.version.isoformat() == version), None)
+    releases = published(load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])[0])
+    match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:
-        known = ", ".join(r.spec.version.isoformat() for r in published) or "none"
+        known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"
         raise CguError.at(shown, f"{organism_id} {kind} has no published release {version}; published: {known}")
     if match.sha256 != digest:
         raise CguError.at(shown, f"the receipt's sha256 {digest[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)")
     accepted = dt.datetime.fromisoformat(fields["timestamp"])
     if accepted.date() < match.spec.version:
         raise CguError.at(shown, f"accepted on {fields['timestamp']}, before release {version} existed")
-    latest = published[-1]
-    status = ("re-acceptance required" if reaccept_needed(published, match) else "no re-acceptance needed") if latest is not match else "current"
+    latest = releases[-1]
+    status = ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed") if latest is not match else "current"
     return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status}; current release {latest.spec.version.isoformat()})"

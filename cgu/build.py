@@ -11,10 +11,10 @@ from cgu.builders import BUILDERS
 from cgu.clauses import load_clauses
 from cgu.compose import Composer
 from cgu.errors import CguError, Problems
-from cgu.incremental import MANIFEST, document_inputs, manifest_bytes, read_manifest, theme_digest
+from cgu.incremental import MANIFEST, Inputs, document_inputs, manifest_bytes, read_manifest, theme_digest
 from cgu.model import DOCUMENT_KINDS, Artifact, Clause, Document, Organism, Problem, SourceLocation
 from cgu.organisms import load_organisms
-from cgu.output import index_page, write_output
+from cgu.output import drafts_in, index_page, write_output
 from cgu.shards import Shard
 from cgu.themes import ThemeFolder, find_theme
 
@@ -190,7 +190,10 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
-        artifacts.append(Artifact("index.html", index_page(project, present).encode("utf-8")))
+        versions = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.glob("*/*/versions.json")
+                    if keep(path.relative_to(out).as_posix())} if out.is_dir() else {}
+        versions.update((a.path, a.content) for a in artifacts if a.path.endswith("/versions.json"))
+        artifacts.append(Artifact("index.html", index_page(project, present, drafts_in(versions)).encode("utf-8")))
     write_output(out, artifacts, keep)
     report.timings.add("write", start)
     return report
@@ -233,4 +236,13 @@ def _inputs(root: Path, organism: Organism, kind: str, fmt: str, cache: dict[str
         theme = find_theme(root, organism.theme.name)
         themes[organism.theme.name] = (theme, theme_digest(theme))
     theme, digest = themes[organism.theme.name]
-    return document_inputs(root, organism, kind, cache["composer"], theme, digest, fmt)
+    inputs = document_inputs(root, organism, kind, cache["composer"], theme, digest, fmt)
+    if not organism.documents[kind].releases:
+        return inputs
+    from cgu.history import History
+    from cgu.releases import release_state
+
+    if "history" not in cache:
+        cache["history"], cache["declarations"] = History(root), {}
+    # The "Projet" mark depends on which releases are committed, not only on the files: committing a declaration rebuilds.
+    return Inputs({**inputs.hashes, "releases": release_state(cache["history"], organism, kind, cache["declarations"])})

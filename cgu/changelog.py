@@ -14,7 +14,11 @@ from cgu.history import History
 from cgu.model import Artifact, Document, Organism, Release
 from cgu.redline import Redline, redline
 from cgu.redline_render import KIND_LABELS, render_html_fragment, render_html_page, render_json
-from cgu.releases import load_releases
+from cgu.releases import load_releases, published
+
+
+UNPUBLISHED = " (projet : déclaration non encore validée dans git)"
+"""Marks, in `cgu changelog`, a release whose declaration is not committed yet (a build leaves it out)."""
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> s
     for entry in entries:
         spec = entry.release.spec
         flag = "modification substantielle, nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
-        lines += [f"## Version du {french_date(spec.version)}", "",
+        lines += [f"## Version du {french_date(spec.version)}{UNPUBLISHED if entry.release.commit is None else ''}", "",
                   f"En vigueur à compter du {french_date(spec.effective)} ({flag}).", "", spec.summary, "",
                   f"Empreinte SHA-256 : `{entry.release.sha256}`", ""]
         changed = changed_articles(entry)
@@ -92,7 +96,8 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         spec = entry.release.spec
         flag = "nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
         link = f' <a href="{escape(entry.redline_url)}">Voir les modifications</a>' if entry.redline_url else ""
-        items.append(f"<li><h2>Version du {escape(french_date(spec.version))}</h2><p>En vigueur à compter du "
+        unpublished = UNPUBLISHED if entry.release.commit is None else ""
+        items.append(f"<li><h2>Version du {escape(french_date(spec.version))}{unpublished}</h2><p>En vigueur à compter du "
                      f"{escape(french_date(spec.effective))} ({flag}).{link}</p><p>{escape(spec.summary)}</p>"
                      f"{_article_list(entry)}<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>")
     return (f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
@@ -111,14 +116,16 @@ def _article_list(entry: Entry) -> str:
 
 
 def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
-    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of released documents."""
+    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of published releases."""
     history = History(root)
     artifacts: list[Artifact] = []
     for document in documents:
         organism, kind = document.organism, document.kind
         if not organism.documents[kind].releases or not history.available:
             continue
-        releases, _ = load_releases(root, organism, kind, history, document)
+        releases = published(load_releases(root, organism, kind, history, document)[0])
+        if not releases:
+            continue  # nothing published yet: no history for members, the page is a draft
         base = folder(organism, kind)
         entries = changelog_entries(releases)
         redlines: dict[str, tuple[Release, Release]] = {}

@@ -83,6 +83,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         findings += found + unused_variables(loaded, organism)
         waived += silenced
     findings += release_problems(loaded)
+    findings += missing_glyphs_everywhere(loaded)
     findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
@@ -183,7 +184,7 @@ def run_release_redline(project: Path, organism_id: str, kind: str, from_version
     from cgu.errors import CguError
     from cgu.model import DOCUMENT_KINDS, SourceLocation
     from cgu.redline import redline
-    from cgu.releases import load_releases, mark_draft
+    from cgu.releases import load_releases, mark_draft, published
 
     if kind not in DOCUMENT_KINDS:
         raise CguError.at(SourceLocation(organism_id), f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither")
@@ -192,11 +193,12 @@ def run_release_redline(project: Path, organism_id: str, kind: str, from_version
         raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): comparing releases needs the git history")
     releases = load_releases(loaded.root, current.organism, kind, history, current)[0]
     versions = {r.spec.version.isoformat(): r.document for r in releases}
+    done = [r.spec.version.isoformat() for r in published(releases)]  # the defaults skip an uncommitted release: it is the draft
     draft = mark_draft(current, releases).draft
     if to_version is None:
-        to_version = "draft" if draft or len(releases) < 2 else releases[-1].spec.version.isoformat()
+        to_version = "draft" if draft or len(done) < 2 else done[-1]
     if from_version is None:
-        candidates = [v for v in versions if to_version == "draft" or v < to_version]
+        candidates = [v for v in done if to_version == "draft" or v < to_version]
         if not candidates:
             raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} {kind} has no release before {to_version}")
         from_version = candidates[-1]
@@ -223,6 +225,13 @@ def write_redline(result: object, title: str, stem: str, out: Path, formats: tup
     write_output(out, [Artifact(stem + suffix[f], render[f]()) for f in formats], keep=lambda path: True)
     summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"
     click.echo(f"{summary}; wrote {', '.join(stem + suffix[f] for f in formats)} into {out}")
+
+
+def missing_glyphs_everywhere(loaded: Project) -> list[Problem]:
+    """Characters of each composed document that its theme's fonts cannot draw (rule `font-missing-glyph`)."""
+    from cgu.builders.fonts import missing_glyphs
+
+    return [p for d in loaded.documents for p in missing_glyphs(loaded.root, d, loaded.themes[d.organism.theme.name])]
 
 
 def release_problems(loaded: Project) -> list[Problem]:
@@ -253,7 +262,7 @@ def release_problems(loaded: Project) -> list[Problem]:
 
 def run_releases(project: Path, organism_id: str, kind: str) -> None:
     """`cgu releases`: one line per release, then whether the working tree is a draft."""
-    from cgu.releases import load_releases, mark_draft, text_hash
+    from cgu.releases import load_releases, mark_draft, published, text_hash
 
     loaded, document, history = one_document(project, organism_id, kind)
     if not history.available:
@@ -263,7 +272,15 @@ def run_releases(project: Path, organism_id: str, kind: str) -> None:
         commit = release.commit[:10] if release.commit else "uncommitted"
         click.echo(f"{release.spec.version.isoformat()}  effective {release.spec.effective.isoformat()}  "
                    f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  {commit}  {release.spec.summary}")
-    state = "draft (differs from the last release)" if mark_draft(document, releases).draft else "same as the last release"
+    done = published(releases)
+    if not history.available:
+        state = "not compared with any release (no history)"
+    elif not done:
+        state = "draft (no release is committed yet)"
+    elif mark_draft(document, releases).draft:
+        state = f"draft (differs from the last committed release, {done[-1].spec.version.isoformat()})"
+    else:
+        state = "same as the last release"
     click.echo(f"working tree: sha256 {text_hash(document)}, {state}")
     for problem in problems:
         click.echo(str(problem), err=True)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping
 
 from cgu.builders.html import GENERATOR
 from cgu.errors import CguError
@@ -31,6 +32,8 @@ class IndexEntry:
     version: Any
     effective: Any
     files: tuple[tuple[str, str], ...]
+    draft: bool = False
+    """The built page is a draft ("Projet"): its text is not that of a published release."""
 
 
 def write_output(out: Path, artifacts: list[Artifact], keep: Callable[[str], bool]) -> None:
@@ -137,8 +140,22 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def index_page(project: Project, present: set[str]) -> str:
-    """build/index.html: every document of every organism whose files are in the output."""
+def drafts_in(files: Mapping[str, bytes]) -> set[str]:
+    """`<organism>/<kind>` of each document whose versions.json (among `files`) says the built page is a draft."""
+    drafts = set()
+    for path, content in files.items():
+        if path.endswith("/versions.json"):
+            try:
+                pending = json.loads(content)["current"]["draft_pending"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            if pending is True:
+                drafts.add(path.removesuffix("/versions.json"))
+    return drafts
+
+
+def index_page(project: Project, present: set[str], drafts: Collection[str] = ()) -> str:
+    """build/index.html: every document of every organism whose files are in the output, drafts marked "Projet"."""
     from cgu.themes import find_theme
 
     entries = []
@@ -150,6 +167,6 @@ def index_page(project: Project, present: set[str]) -> str:
             if files and f"{organism.id}/{kind}/changelog.html" in present:
                 files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
             if files and not organism.abstract:
-                entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files))
+                entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files, f"{organism.id}/{kind}" in drafts))
     theme = project.themes.get("default") or find_theme(project.root, "default")
     return theme.render("index.html", title=INDEX_TITLE, entries=entries, theme_name=theme.name, generator=GENERATOR)

@@ -128,7 +128,7 @@ def redline_page(project: Project, document: Any) -> str:
     from cgu.history import History
     from cgu.redline import redline
     from cgu.redline_render import render_html_page
-    from cgu.releases import load_releases
+    from cgu.releases import load_releases, published
 
     name = f"{document.title} – {document.organism.name}"
     history = History(project.root)
@@ -136,10 +136,14 @@ def redline_page(project: Project, document: Any) -> str:
         return _page(f"Modifications : {name}", f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
                                                 "(pas de release déclarée, ou historique git indisponible).</p>").decode()
     try:
-        last = load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0][-1]
+        done = published(load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0])
     except CguError as error:
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in error.problems)
         return _page(f"Modifications : {name}", f'<h1>Modifications : {html.escape(name)}</h1><ul class="errors">{items}</ul>').decode()
+    if not done:
+        return _page(f"Modifications : {name}", f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
+                                                "(la release déclarée n'est pas encore validée dans git).</p>").decode()
+    last = done[-1]
     return render_html_page(redline(last.document.articles, document.articles),
                             f"{name} : modifications depuis la version du {french_date(last.spec.version)}")
 

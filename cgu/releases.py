@@ -98,11 +98,39 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
     return releases, problems
 
 
+def published(releases: list[Release]) -> list[Release]:
+    """The releases members may be shown: those whose declaration is committed (an uncommitted one is still a draft)."""
+    return [release for release in releases if release.commit is not None]
+
+
 def mark_draft(document: Document, releases: list[Release]) -> Document:
-    """The work-tree document, marked "Projet" when its text differs from the newest release."""
-    if releases and text_hash(document) != releases[-1].sha256:
+    """The work-tree document, marked "Projet" unless its text is exactly that of the newest published release.
+
+    A release declared but not committed yet is not published: until it is, its text builds as a draft.
+    """
+    done = published(releases)
+    if releases and (not done or text_hash(document) != done[-1].sha256):
         return replace(document, draft=True)
     return document
+
+
+def release_state(history: History, organism: Organism, kind: str, memo: dict[tuple[str, str, dt.date], str] | None = None) -> str:
+    """Which declared releases are committed, and by which commit: what, besides the text, decides the "Projet" mark.
+
+    An incremental build hashes it, so committing a release's declaration rebuilds its document without the mark.
+    `memo` shares the lookups between the organisms that inherit one base's releases.
+    """
+    if not history.available:
+        return f"history unavailable ({history.unavailable})"
+    memo = {} if memo is None else memo
+    states = []
+    for spec in organism.documents[kind].releases:
+        key = (spec.location.path, kind, spec.version)
+        if key not in memo:
+            declaration = history.declaration(*key)
+            memo[key] = declaration.commit if declaration else "uncommitted"
+        states.append(f"{spec.version.isoformat()}@{memo[key]}")
+    return " ".join(states)
 
 
 def _facts(history: History, commit: str, path: str) -> str:

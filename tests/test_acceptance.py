@@ -97,3 +97,42 @@ def test_verify_receipt_command(repo: Path, tmp_path: Path) -> None:
     edit(plain / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
     result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(plain)])
     assert result.exit_code == 1 and "cannot verify without the git history (not a git repository)" in result.output
+
+
+def test_an_uncommitted_release_is_a_draft_for_members(repo: Path, tmp_path: Path) -> None:
+    """Declared but not committed: the page is "Projet", versions.json and the changelog still name the committed release."""
+    from cgu.cli import main as cli
+
+    first = releases(repo)[0][0]
+    edit(repo / "clauses/cookies.md", "Nous utilisons", "Le site utilise")
+    declare(repo, dt.date.today(), dt.date.today(), False, "Reformulation.")
+    site = tmp_path / "site"
+    build(repo, site, formats=("html",))
+    today = dt.date.today().isoformat()
+    page = (site / f"beta/cgu-{today}.html").read_text(encoding="utf-8")
+    assert "Projet" in page and "<title>Projet – " in page
+    versions = json.loads((site / "beta/cgu/versions.json").read_text(encoding="utf-8"))
+    assert versions["current"] == {"version": "2024-06-01", "effective": "2024-06-15", "sha256": first.sha256, "draft_pending": True}
+    assert [r["version"] for r in versions["releases"]] == ["2024-06-01"], "a portal is never told to accept a draft"
+    assert today not in (site / "beta/cgu/changelog.md").read_text(encoding="utf-8")
+    assert not list((site / "beta/cgu").glob("redline-*"))
+    index = (site / "index.html").read_text(encoding="utf-8")
+    row = index[index.index(f'href="beta/cgu-{today}.html"') - 400:index.index(f'href="beta/cgu-{today}.html"')]
+    assert "Projet" in row, "the index says the page is a draft"
+    listed = CliRunner().invoke(cli, ["releases", "beta", "cgu", "--project", str(repo)])
+    assert f"{today}  effective {today}  editorial" in listed.output and "uncommitted" in listed.output
+    assert "draft (differs from the last committed release, 2024-06-01)" in listed.output
+    changelog = CliRunner().invoke(cli, ["changelog", "beta", "cgu", "--project", str(repo)])
+    assert "(projet : déclaration non encore validée dans git)" in changelog.output
+    redline = CliRunner().invoke(cli, ["redline", "beta", "cgu", "--project", str(repo), "--out", str(tmp_path / "r"), "--format", "json"])
+    assert redline.exit_code == 0 and (tmp_path / "r/beta-cgu-redline-2024-06-01-to-draft.json").is_file(), redline.output
+
+    commit_all(repo, "publish the release")  # same files: only git knows the release is now published
+    build(repo, site, formats=("html",))
+    assert "Projet" not in (site / f"beta/cgu-{today}.html").read_text(encoding="utf-8"), "an incremental build drops the mark"
+    versions = json.loads((site / "beta/cgu/versions.json").read_text(encoding="utf-8"))
+    assert versions["current"]["version"] == today and versions["current"]["draft_pending"] is False
+    assert [r["reaccept"] for r in versions["releases"]] == [False, False], "the new release is not material"
+    assert (site / f"beta/cgu/redline-2024-06-01-to-{today}.html").is_file()
+    assert "Projet" not in (site / "index.html").read_text(encoding="utf-8")
+

@@ -80,3 +80,28 @@ def test_changelog_command(three: Path, tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "mini", plain)
     result = CliRunner().invoke(main, ["changelog", "beta", "cgu", "--project", str(plain)])
     assert result.exit_code == 1 and "history unavailable (not a git repository)" in result.output
+
+
+def test_redline_command_defaults_and_every_output(three: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "r"
+    result = CliRunner().invoke(main, ["redline", "beta", "cgu", "--project", str(three), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    stem = "beta-cgu-redline-2024-09-01-to-2025-01-01"  # no draft: the previous release to the last
+    assert {p.name for p in out.iterdir()} == {f"{stem}{s}" for s in (".html", ".fragment.html", ".json", ".pdf")}
+    assert "<!DOCTYPE html>" in (out / f"{stem}.html").read_text(encoding="utf-8")
+    fragment = (out / f"{stem}.fragment.html").read_text(encoding="utf-8")
+    assert fragment.startswith('<div class="redline"') and "<html" not in fragment and "<del>" in fragment
+    pdf = PdfReader(out / f"{stem}.pdf")
+    assert "relèvent" in " ".join(page.extract_text() for page in pdf.pages)
+    data = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
+    assert "droit" in data["substantive"]
+    explicit = CliRunner().invoke(main, ["redline", "beta", "cgu", "--from", "2024-06-01", "--to", "2024-09-01",
+                                         "--format", "json", "--project", str(three), "--out", str(out)])
+    assert explicit.exit_code == 0, explicit.output
+    data = json.loads((out / "beta-cgu-redline-2024-06-01-to-2024-09-01.json").read_text(encoding="utf-8"))
+    assert "cookies" in data["substantive"], "the 2024-09-01 rewording"
+    edit(three / "clauses/editeur.md", "Le site est édité par", "Ce site est édité par")
+    draft = CliRunner().invoke(main, ["redline", "beta", "cgu", "--format", "json", "--project", str(three), "--out", str(out)])
+    assert draft.exit_code == 0 and (out / "beta-cgu-redline-2025-01-01-to-draft.json").is_file(), "a draft: the last release to it"

@@ -80,8 +80,9 @@ def test_missing_required_variable(mini: Path) -> None:
     replace(mini / "clauses/cookies.md", "requires: [cookies]", "requires: [cookies, cookie_settings.consent_retention]")
     code, output = run(mini, "check")
     assert code == 1
-    assert "missing variable 'cookie_settings.consent_retention' required by clause 'cookies' (clauses/cookies.md) (organism acme)" in output
-    assert "(organism beta)" in output
+    assert ("organisms/acme/organism.yaml:1: missing variable 'cookie_settings.consent_retention' required by clause 'cookies' "
+            "(clauses/cookies.md) (organism acme)") in output
+    assert "organisms/beta.yaml:1: missing variable 'cookie_settings.consent_retention'" in output and "(organism beta)" in output
 
 
 def test_unknown_clause_id(mini: Path) -> None:
@@ -187,3 +188,13 @@ def test_broken_front_matter(mini: Path) -> None:
 def test_unknown_organism_option(mini: Path, tmp_path: Path) -> None:
     code, output = run(mini, "build", "--organism", "gamma", "--out", str(tmp_path / "o"))
     assert code == 1 and "no organism 'gamma'; known: acme, base, beta" in output
+
+
+def test_character_the_theme_fonts_cannot_draw(mini: Path) -> None:
+    replace(mini / "clauses/droit.md", "Version du", "Conforme ✓. Version du")
+    replace(mini / "organisms/beta.yaml", "name: Beta Mutualité", "name: Beta Mutualité ★")
+    code, output = run(mini, "check", "--no-legal")
+    assert code == 1
+    assert ("clauses/droit.md:9: font-missing-glyph: the fonts of theme 'default' cannot draw '✓' (U+2713): "
+            "the PDF would show an empty box") in output and "(organism beta)" in output
+    assert "organisms/beta.yaml:4: font-missing-glyph: the fonts of theme 'default' cannot draw '★' (U+2605)" in output

@@ -182,3 +182,36 @@ def test_document_dates_must_be_the_newest_releases(repo: Path) -> None:
     assert [p.rule for p in problems] == ["release-dates"]
     assert "the cgu is dated 2024-05-01 (effective 2024-06-15) but its newest release is 2024-06-01" in problems[0].message
     assert problems[0].location.path == "organisms/base.yaml"
+
+
+def test_notice_period_is_the_organisms_own(repo: Path) -> None:
+    today = dt.date.today()
+    edit(repo / "organisms/base.yaml", "abstract: true\n", "abstract: true\nnotice_days: 60\n")
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    declare(repo, today, today + dt.timedelta(days=30), True, "Nouvelle rédaction.")
+    commit_all(repo, "material release with 30 days' notice, the organism asks for 60")
+    _, problems = releases(repo)
+    assert [p.rule for p in problems] == ["release-notice"]
+    assert f"cannot take effect before {today + dt.timedelta(days=60)} (published {today} + 60 days' notice)" in problems[0].message
+    edit(repo / "organisms/base.yaml", "notice_days: 60\n", "notice_days: 15\n")
+    commit_all(repo, "a shorter notice")
+    assert not releases(repo)[1], "30 days is enough for a 15-day notice"
+
+
+def test_releases_command_gives_hash_and_commit(repo: Path) -> None:
+    found, _ = releases(repo)
+    result = CliRunner().invoke(main, ["releases", "beta", "cgu", "--project", str(repo)])
+    assert result.exit_code == 0
+    assert f"2024-06-01  effective 2024-06-15  material   sha256 {found[0].sha256}  {found[0].commit[:10]}  Première publication." in result.output
+
+
+def test_draft_pdf_says_projet_on_every_page(repo: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit\n\n" + "Texte ajouté pour allonger. " * 600)
+    build(repo, tmp_path / "out", organism_ids=("beta",), kinds=("cgu",), formats=("pdf",))
+    reader = PdfReader(tmp_path / "out/beta/cgu-2024-06-01.pdf")
+    assert len(reader.pages) >= 2 and reader.metadata is not None and reader.metadata.title.startswith("Projet – ")
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Conditions générales d'utilisation – Projet – Version du 1er juin 2024 page {number} / {len(reader.pages)}" in \
+            " ".join(page.extract_text().split()), f"page {number} is marked as a draft"

@@ -65,8 +65,8 @@ def test_build_writes_the_history_folder_and_every_link_resolves(three: Path, tm
     assert {p.name for p in folder.iterdir()} == expected
     assert (out / "acme/cgu/versions.json").is_file() and not (out / "beta/privacy").exists(), "only released documents"
     for name in ("changelog.md", "changelog.html"):
-        for target in re.findall(r"(redline-[\w-]+\.html)#", (folder / name).read_text(encoding="utf-8")):
-            assert (folder / target).is_file(), target
+        for target, anchor in re.findall(r"(redline-[\w-]+\.html)#([\w-]+)", (folder / name).read_text(encoding="utf-8")):
+            assert f'id="{anchor}"' in (folder / target).read_text(encoding="utf-8"), f"{name} links to {target}#{anchor}"
     page = (folder / "redline-2024-06-01-to-2025-01-01.html").read_text(encoding="utf-8")
     assert "<del>" in page and "relèvent" in page and "soumises" in page
     assert f"cgu-{THIRD}.html" in {p.name for p in (out / "beta").iterdir()}

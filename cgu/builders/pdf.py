@@ -7,13 +7,14 @@ import hashlib
 import logging
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from cgu.builders.fonts import theme_only_fonts
 from cgu.builders.html import page_context
 from cgu.model import Document
 from cgu.themes import ThemeFolder
@@ -42,6 +43,17 @@ PDF_VARIANT = "pdf/a-3u"
 """Archival PDF/A-3 with Unicode text (copy and search work), fonts embedded; tagged for accessibility."""
 
 
+@dataclass(frozen=True)
+class PdfPage:
+    """What WeasyPrint receives for one document: the page, where its relative URLs point, and fixed identifiers."""
+
+    html: str
+    base_url: str
+    fetcher: ConfinedFetcher
+    identifier: bytes
+    epoch: int
+
+
 class PdfBuilder:
     """`build/<organism>/<kind>-<date>.pdf`: A4, running header and footer, TOC with page numbers, bookmarks."""
 
@@ -50,20 +62,28 @@ class PdfBuilder:
 
     def __init__(self) -> None:
         # Parsing fonts is the costliest part of setting up a render; one configuration serves every document.
-        # It holds the theme's @font-face fonts only: the machine's fonts are out of reach.
-        self.fonts = theme_only_fonts()
+        self.fonts = FontConfiguration()
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
+        return self.write(self.page(document, theme, root))
+
+    def page(self, document: Document, theme: ThemeFolder, root: Path) -> PdfPage:
+        """Everything cgu prepares before WeasyPrint runs (the benchmark times `write` alone on it)."""
         logo = document.organism.theme.logo
         logo_url = (root / logo).resolve().as_uri() if logo else None
         html = theme.render("document.html", **page_context(document, "pdf", theme.path.resolve().as_uri() + "/", logo_url))
-        fetcher = ConfinedFetcher([root, theme.path])
         identifier = hashlib.sha256(f"{document.organism.id}/{document.slug}".encode()).hexdigest()[:32].encode()
-        with _source_date(calendar.timegm(document.version.timetuple())):
-            pdf = HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
-                font_config=self.fonts, pdf_identifier=identifier, pdf_variant=PDF_VARIANT, pdf_tags=True)
+        return PdfPage(html, root.resolve().as_uri() + "/", ConfinedFetcher([root, theme.path]), identifier,
+                       calendar.timegm(document.version.timetuple()))
+
+    def write(self, page: PdfPage, fonts: FontConfiguration | None = None, stylesheets: tuple[CSS, ...] = ()) -> bytes:
+        """WeasyPrint's rendering of a prepared page: PDF/A-3u, tagged, fonts from `fonts` (the shared ones by default)."""
+        with _source_date(page.epoch):
+            pdf = HTML(string=page.html, base_url=page.base_url, url_fetcher=page.fetcher).write_pdf(
+                stylesheets=list(stylesheets), font_config=fonts or self.fonts, pdf_identifier=page.identifier,
+                pdf_variant=PDF_VARIANT, pdf_tags=True)
         assert pdf is not None
         return bytes(pdf)
 

@@ -10,11 +10,15 @@ from cgu.build import load_project, support_files
 from cgu.errors import CguError
 from cgu.incremental import MANIFEST, manifest_bytes
 from cgu.model import Artifact, SourceLocation
-from cgu.output import drafts_in, index_page, write_output
+from cgu.output import index_page, write_output
 
 
 def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
-    """Combine shard folders into `out` (atomically); returns the number of document files merged."""
+    """Combine shard folders into `out` (atomically); returns the number of document files merged.
+
+    Every file a shard wrote is taken (documents, and the changelogs, versions.json and redlines of its organisms);
+    the manifest and the index are made again for the whole site.
+    """
     project = load_project(root, compose=lambda organism, kind: False)
     files: dict[str, bytes] = {}
     manifest: dict[str, Any] = {}
@@ -27,10 +31,18 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
             if path in manifest and manifest[path] != entry:
                 raise CguError.at(SourceLocation(str(folder / path)), "two shards built this file differently; rebuild them from the same commit")
             manifest[path] = entry
-            files[path] = (folder / path).read_bytes()
+        for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+            path = file.relative_to(folder).as_posix()
+            if path in (MANIFEST, "index.html"):
+                continue
+            content = file.read_bytes()
+            if files.get(path, content) != content:
+                raise CguError.at(SourceLocation(str(file)), "two shards wrote this file differently; rebuild them from the same commit")
+            files[path] = content
+    for artifact in support_files(project):  # the same in every shard; written once
+        files[artifact.path] = artifact.content
     artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
-    artifacts += support_files(project)
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
-    artifacts.append(Artifact("index.html", index_page(project, set(manifest), drafts_in(files)).encode("utf-8")))
+    artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files)).encode("utf-8")))
     write_output(out, artifacts, keep=lambda path: False)
-    return len(files)
+    return len(manifest)

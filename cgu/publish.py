@@ -13,14 +13,18 @@ from pathlib import Path
 
 from cgu.build import build, load_project, mark_drafts, selected_organisms
 from cgu.builders import BUILDERS
+from cgu.builders.html import GENERATOR
 from cgu.errors import CguError
 from cgu.history import History
 from cgu.incremental import tool_version
 from cgu.model import Artifact, SourceLocation
-from cgu.output import _recover, _swap, output_lock, write_output
+from cgu.output import IndexEntry, _recover, _swap, output_lock, write_output
 from cgu.releases import load_releases
+from cgu.themes import ThemeFolder, find_theme
 
 BUNDLES = "bundles"
+RELEASES_PAGE = "releases.html"
+"""Every published release of every document, linked from index.html: the pages a reader can browse."""
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 """Fixed entry dates: the same files give the same zip bytes."""
 
@@ -60,6 +64,7 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
     extras: list[Artifact] = []
     index: dict[str, object] = {"tool": tool_version(), "organisms": []}
     release_count = 0
+    rows: list[IndexEntry] = []
     for document in project.documents:
         organism, kind = document.organism, document.kind
         releases = load_releases(root, organism, kind, history, document)[0] if history.available and organism.documents[kind].releases else []
@@ -84,6 +89,10 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                             "material": release.spec.material, "sha256": release.sha256,
                             "html": f"{stem}.html", "pdf": f"{stem}.pdf"})
             release_count += 1
+            files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"))
+            redline = _redline_to_current(out, organism.id, kind, release.spec.version.isoformat())
+            rows.append(IndexEntry(organism.name, document.title, release.spec.version, release.spec.effective,
+                                   files + ((("Modifications jusqu'à la version en vigueur", redline),) if redline else ())))
         current = f"{organism.id}/{kind}-{document.version.isoformat()}"
         index["organisms"].append({"id": organism.id, "name": organism.name, "document": kind, "title": document.title,  # type: ignore[union-attr]
                                    "version": document.version.isoformat(), "effective": document.effective.isoformat(),
@@ -92,6 +101,8 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                                    "changelog": f"{organism.id}/{kind}/changelog.html" if releases else None,
                                    "releases": entries})
     extras.append(Artifact("index.json", (json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()))
+    if rows:
+        extras += releases_page(project.root, project.themes, out, rows)
     write_output(out, extras, keep=lambda path: True)
     commit = history.repo.head.commit.hexsha if history.available and history.repo is not None else None
     bundles = make_bundles(out, [o.id for o in selected_organisms(project.organisms, ())], commit)
@@ -102,7 +113,29 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
 
 def published_extra(path: str) -> bool:
     """Files only `cgu publish` writes, which a build must leave in place."""
-    return "/releases/" in path or path == "index.json" or path.startswith(f"{BUNDLES}/")
+    return "/releases/" in path or path in ("index.json", RELEASES_PAGE) or path.startswith(f"{BUNDLES}/")
+
+
+def releases_page(root: Path, themes: dict[str, ThemeFolder], out: Path, rows: list[IndexEntry]) -> list[Artifact]:
+    """releases.html (every release, newest last per document), and index.html with a link to it before `</main>`."""
+    theme = themes.get("default") or find_theme(root, "default")
+    rows = sorted(rows, key=lambda row: (row.organism.lower(), row.title, row.version))
+    page = theme.render("index.html", title="Versions publiées", entries=rows, theme_name=theme.name, generator=GENERATOR)
+    index = (out / "index.html").read_text(encoding="utf-8")
+    link = f'<p class="releases-link"><a href="{RELEASES_PAGE}">Versions publiées de chaque document (HTML, PDF)</a></p>\n'
+    if "</main>" in index and RELEASES_PAGE not in index:
+        index = index.replace("</main>", link + "</main>", 1)
+    return [Artifact(RELEASES_PAGE, page.encode("utf-8")), Artifact("index.html", index.encode("utf-8"))]
+
+
+def _redline_to_current(out: Path, organism: str, kind: str, version: str) -> str | None:
+    """The redline from a release to the current one, as versions.json names it (relative to the site's root)."""
+    try:
+        releases = json.loads((out / organism / kind / "versions.json").read_text(encoding="utf-8"))["releases"]
+    except (OSError, ValueError, KeyError):
+        return None
+    target = next((r.get("redline_to_current") for r in releases if r.get("version") == version), None)
+    return f"{organism}/{kind}/{target}" if target and (out / organism / kind / target).is_file() else None
 
 
 def make_bundles(out: Path, organisms: list[str], commit: str | None) -> list[Artifact]:

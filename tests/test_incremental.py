@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from conftest import ROOT
+from test_faults import snapshot
 
 from cgu.build import build
 from cgu.cli import main
 from cgu.shards import Shard
-from test_faults import snapshot
 
 
 def test_no_change_rebuild_renders_nothing(mini: Path, tmp_path: Path) -> None:
@@ -82,3 +87,28 @@ def test_shards_merge_into_the_unsharded_build(mini: Path, tmp_path: Path) -> No
     result = CliRunner().invoke(main, ["merge", "--project", str(mini), str(tmp_path / "merged"), *shard_dirs])
     assert result.exit_code == 0, result.output
     assert snapshot(tmp_path / "merged") == snapshot(tmp_path / "whole")
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_in_a_log(mini: Path, tmp_path: Path) -> None:
+    command = [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(mini), "--format", "html"]
+    logged = subprocess.run([*command, "--out", str(tmp_path / "log")], capture_output=True, text=True, check=True)
+    assert logged.stderr.splitlines() == ["[1/4] rendered acme cgu", "[2/4] rendered acme privacy",
+                                          "[3/4] rendered beta cgu", "[4/4] rendered beta privacy"]
+    controller, terminal = pty.openpty()
+    with os.fdopen(controller, "rb", buffering=0) as screen:
+        process = subprocess.Popen([*command, "--out", str(tmp_path / "tty")], stdout=subprocess.PIPE, stderr=terminal)
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = screen.read(4096)
+            except OSError:  # the terminal closed with the process
+                break
+            if not chunk:
+                break
+            shown += chunk
+        assert process.wait() == 0
+    frames = shown.decode().split("\r\x1b[K")[1:]
+    assert [f.split("] ")[1].strip() for f in frames] == ["1/4 acme cgu", "2/4 acme privacy", "3/4 beta cgu", "4/4 beta privacy"]
+    assert frames[1].startswith("[" + "#" * 15 + " " * 15 + "]") and frames[-1].startswith("[" + "#" * 30 + "]")
+    assert "\n" not in "".join(frames[:-1]), "the bar is redrawn in place until the last document"

@@ -10,7 +10,7 @@ from cgu.build import load_project, support_files
 from cgu.errors import CguError
 from cgu.incremental import MANIFEST, manifest_bytes
 from cgu.model import Artifact, SourceLocation
-from cgu.output import index_page, write_output
+from cgu.output import drafts_in, index_page, write_output
 
 
 def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
@@ -43,6 +43,6 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
         files[artifact.path] = artifact.content
     artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
-    artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files)).encode("utf-8")))
+    artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files), drafts_in(files)).encode("utf-8")))
     write_output(out, artifacts, keep=lambda path: False)
     return len(manifest)

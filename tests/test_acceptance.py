@@ -136,3 +136,19 @@ def test_an_uncommitted_release_is_a_draft_for_members(repo: Path, tmp_path: Pat
     assert (site / f"beta/cgu/redline-2024-06-01-to-{today}.html").is_file()
     assert "Projet" not in (site / "index.html").read_text(encoding="utf-8")
 
+
+
+def test_sharded_build_index_marks_drafts(repo: Path, tmp_path: Path) -> None:
+    from cgu.merge import merge_shards
+    from cgu.shards import parse_shard
+
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    shards = []
+    for number in (1, 2):
+        shards.append(tmp_path / f"shard{number}")
+        build(repo, shards[-1], formats=("html",), shard=parse_shard(f"{number}/2"))
+    merge_shards(repo, tmp_path / "merged", shards)
+    index = (tmp_path / "merged/index.html").read_text(encoding="utf-8")
+    rows = index.split("<tr>")
+    assert any('href="beta/cgu-2024-06-01.html"' in row and "Projet" in row for row in rows)
+    assert not any('href="acme/cgu-2024-06-01.html"' in row and "Projet" in row for row in rows), "acme overrides the edited clause"

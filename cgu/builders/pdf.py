@@ -15,6 +15,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from cgu.builders.fonts import theme_only_fonts
 from cgu.builders.html import page_context
 from cgu.model import Document
 from cgu.themes import ThemeFolder
@@ -62,7 +63,8 @@ class PdfBuilder:
 
     def __init__(self) -> None:
         # Parsing fonts is the costliest part of setting up a render; one configuration serves every document.
-        self.fonts = FontConfiguration()
+        # It holds the theme's @font-face fonts only: the machine's fonts are out of reach.
+        self.fonts = theme_only_fonts()
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 

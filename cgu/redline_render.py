@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from cgu.model import Article, ArticleChange, Redline
 from cgu.redline_markup import article_markup
@@ -158,13 +158,24 @@ def render_json(redline: Redline) -> str:
 
 
 def render_pdf(redline: Redline, title: str, root: Path) -> bytes:
-    """The standalone page printed by WeasyPrint, with the same confined fetcher as documents."""
-    from weasyprint import HTML
+    """The standalone page printed by WeasyPrint in the built-in theme's fonts only (never the machine's), with the
+    same confined fetcher as documents: the same redline gives the same bytes on any machine."""
+    from weasyprint import CSS, HTML
 
+    from cgu.builders.fonts import theme_only_fonts
     from cgu.builders.pdf import ConfinedFetcher, _source_date
+    from cgu.themes import BUILTIN_THEMES
 
+    fonts_folder = BUILTIN_THEMES / "default" / "fonts"
+    faces = "".join(f'@font-face {{ font-family: "Lato"; src: url("{(fonts_folder / f"Lato-{name}.ttf").as_uri()}"); '
+                    f"font-weight: {weight}; font-style: {style}; }}\n"
+                    for name, weight, style in (("Regular", "normal", "normal"), ("Bold", "bold", "normal"),
+                                                ("Italic", "normal", "italic"), ("BoldItalic", "bold", "italic")))
+    fonts = theme_only_fonts()
+    fetcher = ConfinedFetcher([root, fonts_folder])
+    stylesheet = CSS(string=faces + "body, kbd, code, pre { font-family: Lato; }", font_config=fonts, url_fetcher=fetcher)
     with _source_date(946684800):  # fixed font-subset timestamps: the same redline gives the same bytes
-        pdf = HTML(string=render_html_page(redline, title), base_url=root.resolve().as_uri() + "/",
-                   url_fetcher=ConfinedFetcher([root])).write_pdf(pdf_identifier=b"cgu-redline-" + title.encode()[:20])
+        pdf = HTML(string=render_html_page(redline, title), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"cgu-redline-" + title.encode()[:20])
     assert pdf is not None
     return bytes(pdf)

@@ -245,4 +245,11 @@ def test_cli_writes_every_format(tmp_path: Path) -> None:
     assert names == ["redline-a-to-b.fragment.html", "redline-a-to-b.html", "redline-a-to-b.json", "redline-a-to-b.pdf"]
     from pypdf import PdfReader
 
-    assert "Litiges" in "".join(page.extract_text() for page in PdfReader(tmp_path / "out/redline-a-to-b.pdf").pages)
+    reader = PdfReader(tmp_path / "out/redline-a-to-b.pdf")
+    assert "Litiges" in "".join(page.extract_text() for page in reader.pages)
+    fonts = {str(font["/BaseFont"]).split("+")[-1] for page in reader.pages
+             for font in page["/Resources"]["/Font"].get_object().values()}
+    assert fonts and all(name.startswith("Lato") for name in fonts), fonts  # the theme's fonts, never the machine's
+    first = (tmp_path / "out/redline-a-to-b.pdf").read_bytes()
+    again = CliRunner().invoke(main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out")])
+    assert again.exit_code == 0 and (tmp_path / "out/redline-a-to-b.pdf").read_bytes() == first

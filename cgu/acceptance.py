@@ -54,7 +54,7 @@ def read_receipt(receipt: Path) -> dict[str, str]:
         data = json.loads(read_text(receipt, shown))
         fields = {key: str(data[key]) for key in RECEIPT_KEYS}
         dt.datetime.fromisoformat(fields["timestamp"])
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
         raise CguError.at(SourceLocation(shown), "not a receipt: it needs organism, document, release, sha256 and an "
                           f"ISO 8601 timestamp ({type(error).__name__}: {error})") from None
     return fields

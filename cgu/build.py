@@ -13,7 +13,7 @@ from cgu.compose import Composer
 from cgu.errors import CguError, Problems
 from cgu.incremental import MANIFEST, Inputs, document_inputs, manifest_bytes, read_manifest, theme_digest
 from cgu.model import DOCUMENT_KINDS, Artifact, Clause, Document, Organism, Problem, SourceLocation
-from cgu.organisms import load_organisms
+from cgu.organisms import discover_organisms, load_organisms
 from cgu.output import drafts_in, index_page, write_output
 from cgu.shards import Shard
 from cgu.themes import ThemeFolder, find_theme
@@ -73,7 +73,7 @@ def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[st
     library = load_clauses(root / "clauses", root, problems)
     organisms = load_organisms(root, problems)
     for organism_id in organism_ids:
-        if organism_id not in organisms and not any(p.organism == organism_id for p in problems.items):
+        if organism_id not in organisms and organism_id not in discover_organisms(root):  # a broken file is reported by itself
             problems.add(SourceLocation("organisms"), f"no organism {organism_id!r}; known: {', '.join(sorted(organisms))}")
     composer = Composer(root, library, problems)
     documents: list[Document] = []
@@ -83,7 +83,8 @@ def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[st
             try:
                 themes[organism.theme.name] = find_theme(root, organism.theme.name)
             except CguError as exc:
-                problems.extend(Problem(organism.where("theme.name"), p.message, organism.id) for p in exc.problems)
+                problems.extend(Problem(organism.where("theme.name") if p.location.path == "themes" else p.location, p.message, organism.id)
+                                for p in exc.problems)  # a missing theme is the organism's mistake; a broken file, the theme's
                 continue
         for kind in kinds:
             if kind in organism.documents and (compose is None or compose(organism, kind)):

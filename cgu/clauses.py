@@ -68,6 +68,9 @@ def load_clauses(folder: Path, root: Path, problems: Problems) -> dict[str, Clau
     clauses: dict[str, Clause] = {}
     if not folder.is_dir():
         return clauses
+    if not folder.resolve().is_relative_to(root.resolve()):
+        problems.add(SourceLocation(relative(folder, root)), "clause folder is a link to outside the project; copy the clauses in instead")
+        return clauses
     for path in sorted(folder.glob("*.md")):
         try:
             if path.resolve().parent != folder.resolve():

@@ -3,13 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
 
 import git
 
+from cgu.errors import CguError
+from cgu.model import SourceLocation
 from cgu.sources import load_yaml
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _readable(method: _F) -> _F:
+    """A git object that cannot be read (damaged or partial repository) is one clear error, not a traceback."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except (git.exc.GitError, ValueError) as exc:
+            lines = [line.strip(" '\"").removeprefix("stderr:").strip(" '\"") for line in str(getattr(exc, "stderr", "") or exc).splitlines()]
+            lines = [line for line in lines if line]
+            detail = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else type(exc).__name__)
+            raise CguError.at(SourceLocation(".git"), f"cannot read the git history ({detail}): the repository is damaged or "
+                              "incomplete; check it with 'git fsck', or clone it again") from None
+    return wrapper  # type: ignore[return-value]
 
 _EXPORTS: dict[str, Path] = {}
 _EXPORT_ROOT = Path(tempfile.gettempdir()) / "cgu-history"
@@ -54,6 +76,7 @@ class History:
     def _path(self, relative: str) -> str:
         return str(self.prefix / relative) if str(self.prefix) != "." else relative
 
+    @_readable
     def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
         """The oldest commit on HEAD's history whose organism file declares this release (survives squash and rebase)."""
         assert self.repo is not None
@@ -64,6 +87,7 @@ class History:
                 return Declaration(commit.hexsha, commit.committed_datetime)
         return None
 
+    @_readable
     def declaring_commits(self, organism_file: str, kind: str, version: dt.date, limit: int = 20) -> list[str]:
         """Commits on any branch, tag or reflog entry whose organism file declares this release, oldest first."""
         assert self.repo is not None
@@ -71,6 +95,7 @@ class History:
         found = [sha for sha in reversed(listed) if (text := self.read(sha, organism_file)) and _declares(text, organism_file, kind, version)]
         return found[:limit]
 
+    @_readable
     def changed_files(self, old: str, new: str, paths: set[str]) -> list[str]:
         """Which of these project-relative files differ between two commits (added or removed ones included)."""
         assert self.repo is not None
@@ -86,6 +111,7 @@ class History:
                 changed.append(relative)
         return changed
 
+    @_readable
     def read(self, commit: str, relative: str) -> str | None:
         """A file's text at a commit, or None where it did not exist."""
         assert self.repo is not None
@@ -103,6 +129,7 @@ class History:
         except (ValueError, git.BadName):
             return False
 
+    @_readable
     def export(self, commit: str) -> Path:
         """The project folder as it was at `commit`, written from git objects into a cache folder (by tree id)."""
         assert self.repo is not None
@@ -137,5 +164,6 @@ def _declares(text: str, shown: str, kind: str, version: dt.date) -> bool:
         data, _ = load_yaml(text, shown)
     except Exception:  # noqa: BLE001 - a broken file at some past commit simply declares nothing
         return False
-    releases = (((data or {}).get("documents") or {}).get(kind) or {}).get("releases") or [] if isinstance(data, dict) else []
-    return any(isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in releases)
+    for key in ("documents", kind, "releases"):  # any level of the wrong type, at some past commit, declares nothing
+        data = data.get(key) if isinstance(data, dict) else None
+    return isinstance(data, list) and any(isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in data)

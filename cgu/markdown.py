@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from cgu.model import Section
@@ -14,6 +15,13 @@ from cgu.model import Section
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _RAW_TAG = re.compile(r"</?(?:script|style|iframe|object|embed|img|a|div|span|p|b|i|u|br|table|form|input|svg|math|link|meta)\b[^>]*>?", re.I)
+_FAILED_LINK = re.compile(r"(?:(!)\[[^\]\n]*)?\]\(\s*<?\s*([^\s>]+)")
+"""What is left as text of `[text](target)` or `![alt](target)` when the target was refused."""
+_FAILED_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
+"""What is left as text of a reference definition `[label]: target` when the target was refused."""
+_FAILED_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
+_ESCAPED = "\x00"
+"""Stands for a backslash-escaped character (what organism values are made of) in the text that is checked."""
 
 
 def _validate_link(url: str) -> bool:
@@ -22,9 +30,29 @@ def _validate_link(url: str) -> bool:
     return lowered.startswith(SAFE_SCHEMES) or lowered.startswith("#") or not _SCHEME.match(lowered) and not lowered.startswith("//")
 
 
+def _unescaped_text(state: StateCore) -> None:
+    """Before escapes are merged into the text: keep, per inline run, its text with each escaped character masked.
+
+    Checks for raw HTML and refused links read this, so an escaped organism value ("Acme <b>") prints as written
+    and is never mistaken for markup written in the clause.
+    """
+    for token in state.tokens:
+        if token.type == "inline" and token.children:
+            parts = []
+            for child in token.children:
+                if child.type == "text" or child.type == "text_special" and child.info != "escape":
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append("\n")
+                else:
+                    parts.append(_ESCAPED)
+            token.meta["unescaped"] = "".join(parts)
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.validateLink = _validate_link
+    md.core.ruler.before("text_join", "cgu_unescaped_text", _unescaped_text)
     return md
 
 
@@ -71,6 +99,7 @@ def render_markdown(body: str, article_id: str, article_number: int) -> Rendered
         if token.type == "inline" and token.children:
             line = token.map[0] if token.map else 0
             _refuse_unsafe(token.children, line, refused)
+            _refuse_markup(token.meta.get("unescaped", ""), line, refused)
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     return RenderedMarkdown(html, tuple(sections), tuple(refused))
 
@@ -82,7 +111,44 @@ def _refuse_unsafe(children: list[Token], line: int, refused: list[tuple[int, st
             if _SCHEME.match(src) or src.startswith(("/", "\\")) or ".." in src.split("/"):
                 refused.append((line, f"image {src!r} must be a relative path inside the project (no web address, no absolute path)"))
                 child.attrSet("src", "")
-        elif child.type == "text" and re.search(r"\]\((?:javascript|vbscript|data|file):", child.content, re.I):
-            refused.append((line, "link with a forbidden scheme (javascript:, data:, file:...); use https:, mailto: or tel:"))
-        elif child.type == "text" and (tag := _RAW_TAG.search(child.content)):
-            refused.append((line, f"raw HTML {tag.group(0)!r} is not allowed in a clause; write Markdown instead"))
+
+
+def _refuse_markup(text: str, line: int, refused: list[tuple[int, str]]) -> None:
+    """Links whose target was refused (they would print as text) and raw HTML, in the text the clause wrote."""
+    found: list[tuple[int, str]] = []
+    for match in _FAILED_LINK.finditer(text):
+        target = _destination(match.group(2))
+        if not _validate_link(target):
+            what = "image" if match.group(1) else "link"
+            found.append((match.start(), f"{what} {target!r} has a forbidden scheme; "
+                          + ("an image must be a relative path inside the project" if match.group(1) else _LINKS_ALLOWED)))
+    for match in _FAILED_DEFINITION.finditer(text):
+        if not _validate_link(match.group(1)):
+            found.append((match.start(), f"link {match.group(1)!r} has a forbidden scheme; {_LINKS_ALLOWED}"))
+    for match in _FAILED_AUTOLINK.finditer(text):
+        if not _validate_link(match.group(1)):
+                found.append((match.start(), f"link {match.group(1)!r} has a forbidden scheme; {_LINKS_ALLOWED}"))
+    if (tag := _RAW_TAG.search(text)) is not None:
+        found.append((tag.start(), f"raw HTML {tag.group(0)!r} is not allowed in a clause; write Markdown instead"))
+    if (comment := text.find("<!--")) >= 0:
+        found.append((comment, ("HTML comment '<!--' is not allowed in a clause (it would print as text); "
+                                "use a Jinja comment {# ... #}")))
+    for start, message in sorted(found):
+        if (where := (line + text.count("\n", 0, start), message)) not in refused:  # `[a](<javascript:x>)` is one mistake
+            refused.append(where)
+
+
+def _destination(text: str) -> str:
+    """A link target up to the parenthesis that closes the link (targets may hold balanced ones)."""
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return text[:index]
+            depth -= 1
+    return text
+
+
+_LINKS_ALLOWED = "links may only be https:, http:, mailto:, tel: or #anchors"

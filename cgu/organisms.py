@@ -34,9 +34,9 @@ def discover_organisms(root: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return found
     for path in sorted(folder.iterdir()):
-        if path.is_file() and path.suffix in (".yaml", ".yml"):
-            found[path.stem] = path
-        elif path.is_dir() and (path / "organism.yaml").is_file():
+        if path.suffix in (".yaml", ".yml") and (path.is_file() or path.is_dir() or path.is_symlink()):
+            found[path.stem] = path  # a folder named like a file is reported when read
+        elif path.is_dir() and ((path / "organism.yaml").exists() or (path / "organism.yaml").is_symlink()):
             found[path.name] = path / "organism.yaml"
     return found
 
@@ -53,6 +53,10 @@ def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
             continue
         if _escapes(path, root):
             problems.add(SourceLocation(shown), "organism file is a link to outside the project; copy it in instead")
+            continue
+        if path.is_dir():
+            problems.add(SourceLocation(shown), "this is a folder, not a file: an organism is organisms/<id>.yaml or "
+                         "organisms/<id>/organism.yaml; rename or remove the folder")
             continue
         try:
             data, locations = load_yaml(read_text(path, shown), shown)
@@ -86,7 +90,10 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
         where = here.locations.get("extends", here.location)
         if isinstance(base, str) and base in broken:
             return None  # its own error is reported; this one would only repeat it
-        if not isinstance(base, str) or base not in raws:
+        if not isinstance(base, str):
+            problems.add(where, f"'extends' must be the id of one organism, not {schema._kind(base)}", organism_id)
+            return None
+        if base not in raws:
             problems.add(where, f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}", organism_id)
             return None
         if base in chain:
@@ -105,13 +112,13 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
         part = raws[member]
         data = _merge(data, {k: v for k, v in part.data.items() if k not in ("id", "abstract")})
         locations.update({k: v for k, v in part.locations.items()})
-    abstract = bool(raw.data.get("abstract", False))
+    abstract = raw.data.get("abstract", False) is True  # any other value is reported by the schema, never taken as true
     data.pop("extends", None)
 
     def where(path: str) -> SourceLocation:
         return locations.get(path, raw.location) if path else raw.location
 
-    found = schema.validate({**data, "abstract": abstract} if "abstract" in raw.data else data, where, organism_id, abstract)
+    found = schema.validate({**data, "abstract": raw.data["abstract"]} if "abstract" in raw.data else data, where, organism_id, abstract)
     problems.extend(found)
     if found:
         return None

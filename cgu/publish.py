@@ -181,9 +181,9 @@ def verify_bundle(bundle: Path) -> str:
                 if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
                     problems.append(f"{path}: content differs from the manifest (sha256 or size)")
             problems += [f"{path}: not listed in the manifest" for path in sorted(names - set(listed))]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, RecursionError) as error:  # a manifest of the wrong shape
         raise CguError.at(SourceLocation(shown), f"not a cgu bundle ({error})") from None
     if problems:
         raise CguError([CguError.at(SourceLocation(f"{shown}:{p.split(':')[0]}"), p.split(": ", 1)[1]).problems[0] for p in problems])
-    return f"valid: {len(listed)} files match the manifest (tool {manifest['tool']}, commit {manifest.get('source_commit') or 'unknown'})"
+    return f"valid: {len(listed)} files match the manifest (tool {manifest.get('tool')}, commit {manifest.get('source_commit') or 'unknown'})"
 

@@ -65,6 +65,8 @@ COOKIE_CATEGORIES = ("necessary", "functional", "audience", "advertising", "soci
 MAX_LIST = 1000
 """No real inventory comes near: 1,000 cookies or purposes would make an unreadable document."""
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_NOTICE_DAYS = 3650
+"""Ten years: any longer notice is a typo (and past dates' arithmetic would overflow)."""
 
 
 def validate(data: dict[str, Any], where: Callable[[str], SourceLocation], organism: str, abstract: bool) -> list[Problem]:
@@ -75,13 +77,20 @@ def validate(data: dict[str, Any], where: Callable[[str], SourceLocation], organ
         problems.append(Problem(where(path), message, organism))
 
     _check(data, ORGANISM, "", add)
+    documents: dict[str, Any] = data["documents"] if isinstance(data.get("documents"), dict) else {}
+    for kind, spec in documents.items():
+        if kind in DOCUMENT_KINDS and spec is None:
+            add(f"documents.{kind}", f"document '{kind}' is empty: give its title, version, effective date and clauses, or remove it")
     if not abstract:
         for key in REQUIRED:
-            if _get(data, key) is None:
-                add(key.rsplit(".", 1)[0] if "." in key else "", f"missing required key '{key}'")
-        for kind, spec in (data.get("documents") or {}).items():
+            parent = key.rsplit(".", 1)[0] if "." in key else ""
+            if _get(data, key) is None and (not parent or isinstance(_get(data, parent), dict)):  # a wrong parent is reported once
+                add(parent, f"missing required key '{key}'")
+        for kind, spec in documents.items():
             if kind not in DOCUMENT_KINDS:
                 continue  # reported as an unknown key
+            if isinstance(spec, dict) and spec.get("clauses") == []:
+                add(f"documents.{kind}.clauses", f"document '{kind}' has no clauses: list the clause ids it is made of")
             for key in REQUIRED_IN_DOCUMENT:
                 if key in ("version", "effective") and isinstance(spec, dict) and spec.get("releases"):
                     continue  # the dates of the newest release
@@ -129,31 +138,34 @@ def _check(value: Any, spec: Spec, path: str, add: Callable[[str, str], None]) -
 
 def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None:
     country = data.get("country")
-    if country is not None and country not in COUNTRIES:
+    if isinstance(country, str) and country not in COUNTRIES:
         add("country", f"country must be one of {', '.join(COUNTRIES)}, not {country!r}")
     for key in ("id", "extends"):
         value = data.get(key)
         if isinstance(value, str) and not ID_PATTERN.match(value):
             add(key, f"'{key}' must be an id of lower-case letters, digits and hyphens, not {value!r}")
-    for index, item in enumerate(data.get("processing") or []):
+    notice = data.get("notice_days")
+    if isinstance(notice, int) and not isinstance(notice, bool) and not 0 <= notice <= MAX_NOTICE_DAYS:
+        add("notice_days", f"'notice_days' must be between 0 and {MAX_NOTICE_DAYS} days, not {notice}")
+    for index, item in enumerate(_items(data.get("processing"))):
         basis = item.get("legal_basis") if isinstance(item, dict) else None
         if isinstance(basis, str) and basis not in LEGAL_BASES:
             add(f"processing.{index}.legal_basis", f"legal basis must be one of {', '.join(LEGAL_BASES)}, not {basis!r}")
-    for index, item in enumerate(data.get("cookies") or []):
+    for index, item in enumerate(_items(data.get("cookies"))):
         category = item.get("category") if isinstance(item, dict) else None
         if isinstance(category, str) and category not in COOKIE_CATEGORIES:
             add(f"cookies.{index}.category", f"cookie category must be one of {', '.join(COOKIE_CATEGORIES)}, not {category!r}")
     color = (data.get("theme") or {}).get("color") if isinstance(data.get("theme"), dict) else None
     if isinstance(color, str) and not COLOR.match(color):
         add("theme.color", f"theme colour must be written #rrggbb, not {color!r}")
-    for kind, spec in (data.get("documents") or {}).items():
+    for kind, spec in (data["documents"] if isinstance(data.get("documents"), dict) else {}).items():
         if not isinstance(spec, dict):
             continue
         version, effective = as_date(spec.get("version")), as_date(spec.get("effective"))
         if version and effective and effective < version:
             add(f"documents.{kind}.effective", f"effective date {effective} is before the version date {version}")
         seen: set[dt.date] = set()
-        for index, release in enumerate(spec.get("releases") or []):
+        for index, release in enumerate(_items(spec.get("releases"))):
             if not isinstance(release, dict):
                 continue
             where = f"documents.{kind}.releases.{index}"
@@ -167,9 +179,14 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
                 add(f"{where}.version", f"two releases of '{kind}' have the version date {r_version}")
             if r_version:
                 seen.add(r_version)
-        for index, clause in enumerate(spec.get("clauses") or []):
+        for index, clause in enumerate(_items(spec.get("clauses"))):
             if isinstance(clause, str) and not ID_PATTERN.match(clause):
                 add(f"documents.{kind}.clauses.{index}", f"clause id must be lower-case letters, digits and hyphens, not {clause!r}")
+
+
+def _items(value: Any) -> list[Any]:
+    """A list as written, or nothing (a value of the wrong type is reported by `_check`)."""
+    return value if isinstance(value, list) else []
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from cgu.errors import CguError
 from cgu.model import SourceLocation
@@ -18,6 +20,28 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 """No clause or organism file is anywhere near this; a larger one is refused before parsing."""
 MAX_YAML_NODES = 200_000
 """Bounds alias expansion ("billion laughs"): a real organism file has a few hundred nodes."""
+MAX_YAML_DEPTH = 64
+"""Bounds nesting (deeper input would exhaust Python's stack): a real organism file nests five levels."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+"""Control characters (C0 but tab and line breaks, DEL, C1): invisible, and never meant in a clause or organism file."""
+
+_YAML_HINTS = (
+    ("mapping values are not allowed", "; a ': ' inside a value: put the value in quotes, or check the indentation"),
+    ("expected <block end>", ("; text after a closing quote, a quote not closed, or a line indented wrongly: "
+                              "quote the whole value and check the indentation")),
+    ("expected ',' or ']'", "; a list opened with '[' is not closed: add the ']' (quote values holding ',' or ':')"),
+    ("expected ',' or '}'", "; a mapping opened with '{' is not closed: add the '}' (quote values holding ',' or ':')"),
+    ("found undefined alias", "; a value starting with '*' names an '&' anchor: put it in quotes if it is text"),
+    ("found unknown escape character", "; in double quotes a backslash starts an escape: double it, or use single quotes"),
+    ("but found another document", "; a line '---' starts a second document: a file holds one, remove the line"),
+    ("duplicate key", "; remove one of the two"),
+    ("found unexpected end of stream", "; a quote is not closed: add the closing quote"),
+    ("could not find expected ':'", "; a line without 'key: value': add the ':' or join it to the line above"),
+    ("that cannot start any token", "; a value cannot start with that character: put the value in quotes"),
+    ("did not find expected key", "; a line is indented wrongly: align it with the keys above"),
+    ("did not find expected '-' indicator", "; a list item is indented wrongly: align its '-' with the items above"),
+)
+"""What to do about the YAML errors people make, by a piece of the parser's message."""
 
 Locations = dict[str, SourceLocation]
 STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
@@ -41,12 +65,18 @@ def read_text(path: Path, shown: str) -> str:
             raise CguError.at(SourceLocation(shown), f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a source file; split it or remove it")
         data = path.read_bytes()
     except OSError as exc:
-        raise CguError.at(SourceLocation(shown), f"cannot read file: {exc.strerror}") from None
+        dangling = "; it is a link to a file that does not exist: fix or remove the link" if path.is_symlink() and not path.exists() else ""
+        raise CguError.at(SourceLocation(shown), f"cannot read file: {exc.strerror}{dangling}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CguError.at(SourceLocation(shown, line), f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+        utf16 = " (it is saved as UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
+        raise CguError.at(SourceLocation(shown, line), f"not valid UTF-8 (byte 0x{data[exc.start]:02x}){utf16}; save the file as UTF-8") from None
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        raise CguError.at(SourceLocation(shown, line), f"invisible control character U+{ord(control.group()):04X} in the text "
+                          "(a binary file, or text pasted from another program); delete it") from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
@@ -66,19 +96,43 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, Location
             problem += " (YAML does not allow tabs for indentation: use spaces)"
         if "duplicate key" in str(exc):
             problem = "duplicate key " + str(exc).split("duplicate key", 1)[1].split("\n")[0].strip()
-        raise CguError.at(SourceLocation(shown, line), f"YAML syntax error: {problem}") from None
+        hint = "" if "tabs" in problem else next((h for needle, h in _YAML_HINTS if needle in problem), "")
+        raise CguError.at(SourceLocation(shown, line), f"YAML syntax error: {problem}{hint}") from None
+    except ReaderError as exc:  # a character YAML refuses (C1 controls, U+FFFE...): one line, with its line number
+        line = first_line + text.count("\n", 0, max(exc.position, 0))
+        raise CguError.at(SourceLocation(shown, line), f"character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+                          "is not allowed in YAML; delete it") from None
     except YAMLError as exc:
-        raise CguError.at(SourceLocation(shown, first_line), f"YAML error: {exc}") from None
+        raise CguError.at(SourceLocation(shown, first_line), f"YAML error: {str(exc).splitlines()[0]}") from None
+    except RecursionError:
+        raise CguError.at(SourceLocation(shown, _deepest_line(text, first_line)), _TOO_DEEP) from None
     locations: Locations = {}
     budget = [MAX_YAML_NODES]
     data = _plain(raw, "", shown, first_line, locations, budget)
     return data, locations
 
 
-def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations, budget: list[int]) -> Any:
+_TOO_DEEP = f"YAML nesting is deeper than {MAX_YAML_DEPTH} levels; flatten it (an organism file needs five or six)"
+
+
+def _deepest_line(text: str, first: int) -> int:
+    """Where nesting first goes past the limit (indentation plus open brackets, roughly): for input too deep to parse."""
+    depth = 0
+    for number, line in enumerate(text.split("\n")):
+        indent = (len(line) - len(line.lstrip(" "))) // 2
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth + indent > MAX_YAML_DEPTH:
+                return first + number
+    return first
+
+
+def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations, budget: list[int], depth: int = 0) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
         raise CguError.at(SourceLocation(shown, first), f"YAML document expands to more than {MAX_YAML_NODES} values (alias bomb?); write the values out")
+    if depth > MAX_YAML_DEPTH:
+        raise CguError.at(locations.get(prefix, SourceLocation(shown, first)), _TOO_DEEP)
     tag = getattr(getattr(node, "tag", None), "value", None)
     if tag and tag not in STANDARD_TAGS:
         line = locations[prefix].line if prefix in locations else first
@@ -91,7 +145,7 @@ def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations,
             path = f"{prefix}.{name}" if prefix else name
             position = node.lc.key(key)
             locations[path] = SourceLocation(shown, first + position[0]) if position else locations.get(prefix, SourceLocation(shown, first))
-            result[name] = _plain(value, path, shown, first, locations, budget)
+            result[name] = _plain(value, path, shown, first, locations, budget, depth + 1)
         return result
     if isinstance(node, CommentedSeq):
         items = []
@@ -99,7 +153,7 @@ def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations,
             path = f"{prefix}.{index}" if prefix else str(index)
             position = node.lc.item(index)
             locations[path] = SourceLocation(shown, first + position[0]) if position else locations.get(prefix, SourceLocation(shown, first))
-            items.append(_plain(value, path, shown, first, locations, budget))
+            items.append(_plain(value, path, shown, first, locations, budget, depth + 1))
         return items
     if isinstance(node, dt.datetime):
         return node

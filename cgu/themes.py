@@ -46,8 +46,20 @@ def find_theme(root: Path, name: str) -> ThemeFolder:
     for base in (root / "themes", BUILTIN_THEMES):
         folder = base / name
         if (folder / "document.html").is_file():
+            _confined(folder, base.parent if base != BUILTIN_THEMES else folder)
             env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
                                      undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
             env.filters.update({"date": french_date, "address": one_line_address})
             return ThemeFolder(name, folder, env)
     raise CguError.at(SourceLocation("themes"), f"theme {name!r} not found in themes/{name}/ (it needs a document.html)")
+
+
+def _confined(folder: Path, root: Path) -> None:
+    """A theme's files are copied into the output: none may be a link to a file outside the theme (or the project)."""
+    inside = folder.resolve()
+    if not inside.is_relative_to(root.resolve()):
+        raise CguError.at(SourceLocation(f"themes/{folder.name}"), "theme folder is a link to outside the project; copy the theme in instead")
+    for path in sorted(folder.rglob("*")):
+        if not path.resolve().is_relative_to(inside):
+            shown = f"themes/{folder.name}/{path.relative_to(folder).as_posix()}"
+            raise CguError.at(SourceLocation(shown), "theme file is a link to outside the theme; copy the file in instead")

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import http.server
+import json
+import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
+from conftest import ROOT
 from weasyprint import HTML
 
 from cgu.builders.pdf import ConfinedFetcher
@@ -78,3 +83,70 @@ def test_filters_escape_once() -> None:
     out = env.get_template("t").render(a={"street": "1 rue *du_lac*", "city": "X"}, names=["_ga", "_pk_id"])
     html = render_markdown(out, "t", 1).html
     assert "1 rue *du_lac*, X" in html and "_ga et _pk_id" in html and "\\" not in html
+
+
+def _serve() -> tuple[http.server.HTTPServer, str]:
+    """A real HTTP server on 127.0.0.1 that records every request (no mock: a fetch would show here)."""
+    _Recorder.hits = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def _cgu(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *args, "--project", str(project)],
+                          check=False, capture_output=True, text=True, timeout=300)
+
+
+def test_a_clause_image_on_the_network_or_the_disk_is_refused_and_never_fetched(mini: Path, tmp_path: Path) -> None:
+    server, base = _serve()
+    try:
+        droit = mini / "clauses/droit.md"
+        droit.write_text(droit.read_text(encoding="utf-8") + f"\n![pixel]({base}/clause.png) ![mot de passe](file:///etc/passwd)\n",
+                         encoding="utf-8")
+        result = _cgu(mini, "build", "--out", str(tmp_path / "out"))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"clauses/droit.md:11: image '{base}/clause.png' must be a relative path inside the project" in result.stderr
+        assert "clauses/droit.md:11: image 'file:///etc/passwd' has a forbidden scheme" in result.stderr
+        assert not (tmp_path / "out").exists()
+        assert _Recorder.hits == [], "nothing was fetched"
+    finally:
+        server.shutdown()
+
+
+def test_a_theme_that_points_at_the_network_or_the_disk_builds_a_pdf_without_fetching(mini: Path, tmp_path: Path) -> None:
+    """The PDF renderer itself is confined: even a theme (trusted more than a clause) cannot make it fetch."""
+    server, base = _serve()
+    try:
+        theme = mini / "themes/default"
+        shutil.copytree(ROOT / "themes/default", theme)
+        page = (theme / "document.html").read_text(encoding="utf-8")
+        (theme / "document.html").write_text(page.replace("</head>", (
+            f'<link rel="stylesheet" href="{base}/theme.css"><link rel="stylesheet" href="file:///etc/passwd">'
+            f'<style>@import url("{base}/import.css"); body {{ background: url("{base}/bg.png") }}</style></head>'), 1).replace(
+            "<main", f'<img src="{base}/pixel.png" alt=""><img src="file:///etc/passwd" alt=""><img src="../../../../etc/hostname" alt=""><main', 1),
+            encoding="utf-8")
+        with (theme / "style.css").open("a", encoding="utf-8") as css:
+            css.write(f'\n@font-face {{ font-family: "Web"; src: url("{base}/font.woff2"); }}\nh1 {{ font-family: "Web"; }}\n')
+        out = tmp_path / "out"
+        result = _cgu(mini, "build", "--out", str(out), "--format", "pdf", "--organism", "beta", "--document", "cgu")
+        assert result.returncode == 0, result.stderr
+        pdf = next(out.glob("beta/cgu-*.pdf")).read_bytes()
+        assert pdf.startswith(b"%PDF") and b"root:" not in pdf
+        assert _Recorder.hits == [], f"the PDF renderer fetched {_Recorder.hits}"
+        written = {p.name for p in tmp_path.iterdir()} - {"mini"}
+        assert written == {"out", ".out.lock"}, f"nothing written but the output (and its lock file): {written}"
+    finally:
+        server.shutdown()
+
+
+def test_organism_values_that_look_like_markup_print_as_written(mini: Path) -> None:
+    from cgu.build import load_project
+
+    name = "Beta <b>Mutualité</b> [x](javascript:alert(1)) <!-- note -->\n# Titre\n- puce\n1. un"
+    beta = mini / "organisms/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8").replace("name: Beta Mutualité", f"name: {json.dumps(name)}"), encoding="utf-8")
+    project = load_project(mini, organism_ids=("beta",), kinds=("cgu",))
+    html = project.documents[0].articles[0].html
+    assert "<strong>" in html and "Beta &lt;b&gt;Mutualité&lt;/b&gt; [x](javascript:alert(1)) &lt;!-- note --&gt; # Titre - puce 1. un</strong>" in html
+    assert "<ol" not in html and "<ul" not in html and "<h3" not in html and "<b>" not in html and "href=\"javascript" not in html

@@ -83,3 +83,64 @@ def test_downloaded_archive_builds_the_working_tree(tmp_path: Path) -> None:
     repo = project(tmp_path)
     result = check(repo)
     assert result.returncode == 0 and "history unavailable (not a git repository)" in result.stderr
+
+
+def sealed_hash(repo: Path) -> str:
+    """The SHA-256 `cgu releases` gives the committed release, to paste into its declaration."""
+    out = subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "releases", "beta", "cgu", "--project", str(repo)],
+                         capture_output=True, text=True, check=True).stdout
+    return out.split("sha256 ", 1)[1].split()[0]
+
+
+def test_release_whose_commit_no_longer_exists(tmp_path: Path) -> None:
+    """Sealed, then history rewritten and the old commits garbage-collected: the declaring commit is gone for good."""
+    repo = project(tmp_path)
+    shutil.rmtree(repo / "organisms/acme")  # one organism, so that the base's release has one text to seal
+    commit(repo)
+    seal = sealed_hash(repo)
+    base = repo / "organisms/base.yaml"
+    base.write_text(base.read_text(encoding="utf-8").replace('summary: "Publication."', f'summary: "Publication.", sha256: "{seal}"'),
+                    encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "seal")
+    assert check(repo).returncode == 0, "sealed with the right hash"
+    git(repo, "checkout", "-q", "--orphan", "rewritten")
+    droit = repo / "clauses/droit.md"
+    droit.write_text(droit.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "history rewritten")
+    git(repo, "branch", "-D", "main")
+    git(repo, "reflog", "expire", "--expire=now", "--all")
+    git(repo, "gc", "-q", "--prune=now")
+    result = check(repo)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("organisms/base.yaml:15: release-immutable: release 2024-06-01 of the cgu changed "
+                                                   f"after publication: sealed sha256 {seal[:12]}…"), lines
+    assert lines[0].endswith("history was rewritten in one of: clauses/cookies.md, clauses/droit.md, clauses/editeur.md, "
+                             "organisms/base.yaml, organisms/beta.yaml (organism beta)")
+
+
+def test_damaged_repository_missing_the_declaring_commit(tmp_path: Path) -> None:
+    repo = project(tmp_path)
+    commit(repo)
+    first = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    (repo / "README").write_text("later commit\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "later")
+    obj = repo / ".git/objects" / first[:2] / first[2:]
+    obj.chmod(0o644)
+    obj.unlink()
+    assert_one_error(check(repo), f".git: cannot read the git history (error: Could not read {first}): the repository is damaged "
+                                  "or incomplete; check it with 'git fsck', or clone it again")
+
+
+def test_a_broken_organism_file_in_an_old_commit_declares_nothing(tmp_path: Path) -> None:
+    repo = project(tmp_path)
+    base = repo / "organisms/base.yaml"
+    good = base.read_text(encoding="utf-8")
+    base.write_text(good.replace("documents:\n", "documents: [cgu]\nanciens_documents:\n", 1), encoding="utf-8")
+    commit(repo)
+    base.write_text(good, encoding="utf-8")
+    git(repo, "commit", "-q", "-a", "-m", "fixed")
+    result = check(repo)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -11,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 
@@ -108,17 +109,23 @@ def test_second_concurrent_build_is_refused(mini: Path, tmp_path: Path) -> None:
     assert "another cgu build is writing this output folder; wait for it to finish and run again" in result.stderr
 
 
-def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
-    import shutil as sh
-
+def released_mini(tmp_path: Path) -> Path:
+    """The mini project in git, its CGU released once."""
     from conftest import FIXTURES
     from test_releases import RELEASE_1, commit_all, edit, git
 
     project = tmp_path / "content"
-    sh.copytree(FIXTURES / "mini", project)
+    shutil.copytree(FIXTURES / "mini", project)
     edit(project / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
     git(project, "init", "-q", "-b", "main")
     commit_all(project, "release")
+    return project
+
+
+def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
+    from test_releases import edit
+
+    project = released_mini(tmp_path)
 
     def publish(out: Path) -> None:
         subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
@@ -146,3 +153,135 @@ def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
     assert snapshot(out) == new
     assert not list(tmp_path.glob(".public.publishing-*")) and not list(tmp_path.glob(".public.staging-*"))
     assert "old" in outcomes, outcomes
+
+
+INJECT = r"""
+import os, signal, sys, time
+point, nth = os.environ["CGU_FAULT"].rsplit(":", 1)
+point, pause = point.removesuffix("+pause"), point.endswith("+pause")
+calls = [0]
+
+
+def die_at_call(owner, name, nth=int(nth)):
+    real = getattr(owner, name)
+
+    def hooked(*args, **kwargs):
+        calls[0] += 1
+        if calls[0] == nth and pause:
+            time.sleep(float(os.environ.get("CGU_PAUSE", "5")))  # hold the output folder (and its lock) a while
+        elif calls[0] == nth:
+            os.kill(os.getpid(), signal.SIGKILL)  # a real SIGKILL: no finally, no atexit, no flush
+        return real(*args, **kwargs)
+
+    setattr(owner, name, hooked)
+
+
+import shutil, zipfile
+import cgu.builders.pdf, cgu.output, cgu.publish
+owner, name = {
+    "pdf": (cgu.builders.pdf.PdfBuilder, "render"), "write": (cgu.output, "_write"), "swap": (cgu.output, "_swap"),
+    "rename": (os, "rename"), "cleanup": (shutil, "rmtree"), "link": (os, "link"),
+    "bundle": (zipfile.ZipFile, "writestr"), "publish-swap": (cgu.publish, "_swap"),
+}[point]
+if point == "rename":
+    cgu.output._exchange = lambda a, b: False  # the fallback swap of systems without renameat2: two renames
+die_at_call(owner, name)
+from cgu.cli import main
+sys.argv[0] = "cgu"
+main()
+"""
+"""Runs the real cgu command in a process that SIGKILLs itself (or, with `+pause`, waits) at the n-th call of one
+function of the pipeline."""
+
+BUILD_FAULTS = {
+    "while rendering the second PDF": "pdf:2",
+    "after staging the first file": "write:1",
+    "half-way through staging": "write:5",
+    "just before the swap": "swap:1",
+    "between the two renames of the fallback swap": "rename:2",
+    "after the swap, before the old build is removed": "cleanup:1",
+}
+PUBLISH_FAULTS = {
+    "while hard-linking the previous site": "link:3",
+    "while rendering a PDF": "pdf:1",
+    "while writing the bundles": "bundle:2",
+    "just before the swap": "publish-swap:1",
+}
+
+
+def killed(fault: str, *args: str) -> None:
+    result = subprocess.run([sys.executable, "-c", INJECT, *args], env={**os.environ, "CGU_FAULT": fault},
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == -signal.SIGKILL, f"{fault}: the fault point was not reached\n{result.stderr}"
+
+
+def test_build_killed_at_each_fault_point(mini: Path, tmp_path: Path) -> None:
+    """Each point is reached for sure (not a timer): the output is the previous build or the new one, never a mix,
+    and the next build recovers by itself."""
+    out = tmp_path / "site"
+    assert cgu(mini, out).returncode == 0
+    old = snapshot(out)
+    shutil.copytree(out, tmp_path / "previous")
+    rename_organism(mini, "Beta Mutualité nouvelle")
+    assert cgu(mini, tmp_path / "reference").returncode == 0
+    new = snapshot(tmp_path / "reference")
+    for label, fault in BUILD_FAULTS.items():
+        killed(fault, "build", "--project", str(mini), "--out", str(out))
+        if fault == "rename:2":  # the previous build was moved aside when the process died: whole, and put back next time
+            assert not out.exists() and [snapshot(p) for p in tmp_path.glob(".site.old-*")] == [old], label
+        else:
+            assert snapshot(out) == (new if fault == "cleanup:1" else old), f"killed {label}: the output is a mix"
+        assert cgu(mini, out).returncode == 0, f"killed {label}: the next build does not recover"
+        assert snapshot(out) == new, label
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"], f"{label}: leftovers"
+        shutil.rmtree(out)
+        shutil.copytree(tmp_path / "previous", out)  # the previous build again, for the next point
+
+
+def test_publish_killed_at_each_fault_point(tmp_path: Path) -> None:
+    from test_releases import edit
+
+    project = released_mini(tmp_path)
+    out = tmp_path / "public"
+    command = ("publish", "--project", str(project), "--out", str(out))
+    assert subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False).returncode == 0
+    old = snapshot(out)
+    edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    for label, fault in PUBLISH_FAULTS.items():
+        killed(fault, *command)
+        assert snapshot(out) == old, f"killed {label}: the published site changed"
+        assert subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False).returncode == 0
+        assert snapshot(out) != old and [p.name for p in tmp_path.iterdir() if p.name.startswith(".public")] == [".public.lock"], label
+        edit(project / "clauses/droit.md", "sont soumises au droit", "relèvent du droit")  # back to the published text
+        assert subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False).returncode == 0
+        assert snapshot(out) == old, "publishing the same content again gives the same site"
+        edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+
+
+def test_two_builds_at_once_one_waits_its_turn(mini: Path, tmp_path: Path) -> None:
+    """Two real builds on one output folder: the one that comes while the other writes is refused, clearly, and the
+    output is whole; started together without a pause, each either builds or is refused, never corrupting."""
+    out = tmp_path / "site"
+    assert cgu(mini, out, "--format", "html").returncode == 0
+    rename_organism(mini, "Beta Mutualité nouvelle")
+    assert cgu(mini, tmp_path / "reference", "--format", "html").returncode == 0
+    new = snapshot(tmp_path / "reference")
+    first = subprocess.Popen([sys.executable, "-c", INJECT, "build", "--project", str(mini), "--out", str(out), "--format", "html"],
+                             env={**os.environ, "CGU_FAULT": "swap+pause:1", "CGU_PAUSE": "20"}, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(tmp_path.glob(".site.staging-*")) and time.monotonic() < deadline:  # the first one is writing
+        time.sleep(0.05)
+    second = cgu(mini, out, "--format", "html")
+    assert second.returncode == 1 and "Traceback" not in second.stderr
+    assert second.stderr.strip().endswith("another cgu build is writing this output folder; wait for it to finish and run again")
+    assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
+    assert snapshot(out) == new
+    rename_organism(mini, "Beta Mutualité")
+    together = [subprocess.Popen([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(mini), "--out", str(out),
+                                  "--format", "html"], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in together]
+    assert any(code == 0 for code, _ in results)
+    assert all(code == 0 or "another cgu build is writing this output folder" in err for code, err in results), results
+    assert cgu(mini, tmp_path / "reference-2", "--format", "html").returncode == 0
+    assert snapshot(out) == snapshot(tmp_path / "reference-2")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"]

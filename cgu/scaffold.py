@@ -150,7 +150,7 @@ def init_repository(target: Path, today: str) -> list[Path]:
     workflow.parent.mkdir(parents=True)
     workflow.write_text(WORKFLOW, encoding="utf-8")
     (target / "README.md").write_text(WRITERS_README, encoding="utf-8")
-    (target / ".gitignore").write_text("build/\n", encoding="utf-8")
+    (target / ".gitignore").write_text("build/\n.*.lock\n", encoding="utf-8")  # output, and the build's lock file
     return [target / "clauses", target / "themes", *created, workflow, target / "README.md"]
 
 

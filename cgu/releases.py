@@ -76,6 +76,13 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
                 problems.append(Problem(spec.location, f"{label} is not committed yet: commit the organism file to publish it", organism.id, "warning", "release-uncommitted"))
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
             continue
+        if spec.location.path != organism.location.path and history.read(declaration.commit, organism.location.path) is None:
+            # Inherited from a base and declared before this organism existed: it never published that text.
+            problems.append(Problem(organism.location, f"{label} (inherited from {spec.location.path}) predates this organism, "
+                                    "which did not exist at its commit: it is not one of its releases; declare the organism's "
+                                    "own first release under documents." + kind + ".releases", organism.id, "warning",
+                                    "release-before-organism"))
+            continue
         if spec.version > declaration.date.date():
             problems.append(Problem(spec.location, f"{label} is dated in the future: its version date is the day it is published, "
                                     f"and it was committed on {declaration.date.date().isoformat()}", organism.id, "error", "release-future"))

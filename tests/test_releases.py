@@ -215,3 +215,29 @@ def test_draft_pdf_says_projet_on_every_page(repo: Path, tmp_path: Path) -> None
     for number, page in enumerate(reader.pages, start=1):
         assert f"Conditions générales d'utilisation – Projet – Version du 1er juin 2024 page {number} / {len(reader.pages)}" in \
             " ".join(page.extract_text().split()), f"page {number} is marked as a draft"
+
+
+def test_an_organism_added_after_its_bases_release_does_not_inherit_it(repo: Path, tmp_path: Path) -> None:
+    """A mutuelle joining a deployment later never published the base's earlier texts: a warning, not a broken check."""
+    gamma = (repo / "organisms/beta.yaml").read_text(encoding="utf-8").replace("Beta Mutualité", "Gamma Mutualité")
+    (repo / "organisms/gamma.yaml").write_text(gamma, encoding="utf-8")
+    commit_all(repo, "gamma joins")
+    project = load_project(repo)
+    gamma_org, beta_org = project.organisms["gamma"], project.organisms["beta"]
+    history = History(repo)
+    document = next(d for d in project.documents if d.organism.id == "gamma" and d.kind == "cgu")
+    releases, problems = load_releases(repo, gamma_org, "cgu", history, document)
+    assert releases == [] and [(p.rule, p.severity, p.location.path) for p in problems] == [
+        ("release-before-organism", "warning", "organisms/gamma.yaml")]
+    beta_document = next(d for d in project.documents if d.organism.id == "beta" and d.kind == "cgu")
+    assert [r.spec.version.isoformat() for r in load_releases(repo, beta_org, "cgu", history, beta_document)[0]] == ["2024-06-01"]
+    build(repo, tmp_path / "out", formats=("html",))
+    assert (tmp_path / "out/beta/cgu/versions.json").is_file() and not (tmp_path / "out/gamma/cgu").exists()
+    # the base's next release, declared once gamma exists, is gamma's first
+    declare(repo, "2024-09-01", "2024-10-15", True, "Deuxième version.")
+    commit_all(repo, "release 2024-09-01")
+    project = load_project(repo)
+    document = next(d for d in project.documents if d.organism.id == "gamma" and d.kind == "cgu")
+    releases, problems = load_releases(repo, project.organisms["gamma"], "cgu", History(repo), document)
+    assert [r.spec.version.isoformat() for r in releases] == ["2024-09-01"]
+    assert [p.rule for p in problems if p.severity == "error"] == []

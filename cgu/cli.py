@@ -30,8 +30,12 @@ def _csv(choices: tuple[str, ...]) -> click.ParamType:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cgu")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Author, version and publish terms of use (CGU) and privacy policies from a clause library."""
+    from cgu.scratch import scratch_space
+
+    ctx.with_resource(scratch_space())  # no temporary file outlives the command
 
 
 @main.command()

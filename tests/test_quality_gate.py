@@ -31,6 +31,7 @@ def pages(site: Path) -> list[Path]:
 
 PAGE_KINDS = {
     "index": r"index\.html",
+    "releases list": r"releases\.html",
     "document": r"[a-z0-9-]+/(cgu|privacy)-\d{4}-\d{2}-\d{2}\.html",
     "release": r"[a-z0-9-]+/(cgu|privacy)/releases/\d{4}-\d{2}-\d{2}\.html",
     "changelog": r"[a-z0-9-]+/(cgu|privacy)/changelog\.html",

@@ -62,11 +62,17 @@ class PdfBuilder:
     suffix = ".pdf"
 
     def __init__(self) -> None:
-        # Parsing fonts is the costliest part of setting up a render; one configuration serves every document.
-        # It holds the theme's @font-face fonts only: the machine's fonts are out of reach.
-        self.fonts = theme_only_fonts()
+        self._fonts: FontConfiguration | None = None
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+    @property
+    def fonts(self) -> FontConfiguration:
+        """One configuration for every document (parsing fonts is the costliest part of setting up a render), made at
+        the first render, inside the command's scratch folder; it holds the theme's @font-face fonts only."""
+        if self._fonts is None:
+            self._fonts = theme_only_fonts()
+        return self._fonts
 
     def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
         return self.write(self.page(document, theme, root))

@@ -28,11 +28,17 @@ def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
     server.shutdown()
 
 
-def wait_for(condition, seconds: float = 15.0) -> bool:  # type: ignore[no-untyped-def]
+def wait_for(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
+    """Poll until the condition holds; a page replaced while it is read (the live reload) is read again."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except (StaleElementReferenceException, WebDriverException):
+            pass  # the page reloaded between finding an element and reading it
         time.sleep(0.2)
     return False
 

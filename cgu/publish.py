@@ -70,6 +70,7 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
         releases = load_releases(root, organism, kind, history, document)[0] if history.available and organism.documents[kind].releases else []
         theme = project.themes[organism.theme.name]
         entries = []
+        redlines = _redlines_to_current(out, organism.id, kind) if releases else {}
         for release in releases:
             if release.commit is None:
                 continue
@@ -90,7 +91,7 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                             "html": f"{stem}.html", "pdf": f"{stem}.pdf"})
             release_count += 1
             files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"))
-            redline = _redline_to_current(out, organism.id, kind, release.spec.version.isoformat())
+            redline = redlines.get(release.spec.version.isoformat())
             rows.append(IndexEntry(organism.name, document.title, release.spec.version, release.spec.effective,
                                    files + ((("Modifications jusqu'à la version en vigueur", redline),) if redline else ())))
         current = f"{organism.id}/{kind}-{document.version.isoformat()}"
@@ -128,14 +129,15 @@ def releases_page(root: Path, themes: dict[str, ThemeFolder], out: Path, rows: l
     return [Artifact(RELEASES_PAGE, page.encode("utf-8")), Artifact("index.html", index.encode("utf-8"))]
 
 
-def _redline_to_current(out: Path, organism: str, kind: str, version: str) -> str | None:
-    """The redline from a release to the current one, as versions.json names it (relative to the site's root)."""
+def _redlines_to_current(out: Path, organism: str, kind: str) -> dict[str, str]:
+    """Each release's redline to the current one, as versions.json names it (relative to the site's root), by version."""
     try:
         releases = json.loads((out / organism / kind / "versions.json").read_text(encoding="utf-8"))["releases"]
-    except (OSError, ValueError, KeyError):
-        return None
-    target = next((r.get("redline_to_current") for r in releases if r.get("version") == version), None)
-    return f"{organism}/{kind}/{target}" if target and (out / organism / kind / target).is_file() else None
+        named = {str(r["version"]): r.get("redline_to_current") for r in releases}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    return {version: f"{organism}/{kind}/{target}" for version, target in named.items()
+            if target and (out / organism / kind / target).is_file()}
 
 
 def make_bundles(out: Path, organisms: list[str], commit: str | None) -> list[Artifact]:

@@ -42,11 +42,13 @@ def article_markup(change: ArticleChange) -> Markup:
     html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
     html = _IMAGE.sub(lambda m: f"[image : {m.group(1)}]", html)
     balanced = _balance(html)
-    composed = bool((change.new or change.old) and (change.new or change.old).html)  # type: ignore[union-attr]
+    article = change.new or change.old
+    composed = article is not None and bool(article.html)  # its text opens with the heading line, as a paragraph
     first = re.match(r"<(h[4-6]|p)>(.*?)</\1>\n", balanced, re.S)
-    unmarked = "<ins>" not in str(first and first.group(2)) and "<del>" not in str(first and first.group(2))
-    if first and (composed or first.group(1) != "p") and (unmarked or change.kind in ("added", "removed")):
-        balanced = balanced[first.end():]
+    if first and (composed or first.group(1) != "p"):
+        unmarked = "<ins>" not in first.group(2) and "<del>" not in first.group(2)
+        if unmarked or change.kind in ("added", "removed"):
+            balanced = balanced[first.end():]
     return Markup(balanced)
 
 

@@ -80,7 +80,7 @@ def load_releases(root: Path, organism: Organism, kind: str, history: History, c
             # Inherited from a base and declared before this organism existed: it never published that text.
             problems.append(Problem(organism.location, f"{label} (inherited from {spec.location.path}) predates this organism, "
                                     "which did not exist at its commit: it is not one of its releases; declare the organism's "
-                                    "own first release under documents." + kind + ".releases", organism.id, "warning",
+                                    f"own first release under documents.{kind}.releases", organism.id, "warning",
                                     "release-before-organism"))
             continue
         if spec.version > declaration.date.date():

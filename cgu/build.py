@@ -14,7 +14,7 @@ from cgu.errors import CguError, Problems
 from cgu.incremental import MANIFEST, Inputs, document_inputs, manifest_bytes, read_manifest, theme_digest
 from cgu.model import DOCUMENT_KINDS, Artifact, Clause, Document, Organism, Problem, SourceLocation
 from cgu.organisms import discover_organisms, load_organisms
-from cgu.output import drafts_in, index_page, write_output
+from cgu.output import check_output_folder, drafts_in, index_page, write_output
 from cgu.shards import Shard
 from cgu.themes import ThemeFolder, find_theme
 
@@ -142,6 +142,7 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     """Build the selected documents into `out`, rendering only what changed; on any error `out` is untouched."""
     report = BuildReport(timings=timings or Timings())
     root = root.resolve()
+    out = check_output_folder(out, root)  # refused before any rendering; write_output checks again
     previous = read_manifest(out)
     plan: dict[str, dict[str, Any]] = {}
     replaced: set[tuple[str, str]] = set()
@@ -195,7 +196,7 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
                     if keep(path.relative_to(out).as_posix())} if out.is_dir() else {}
         versions.update((a.path, a.content) for a in artifacts if a.path.endswith("/versions.json"))
         artifacts.append(Artifact("index.html", index_page(project, present, drafts_in(versions)).encode("utf-8")))
-    write_output(out, artifacts, keep)
+    write_output(out, artifacts, keep, root)
     report.timings.add("write", start)
     return report
 

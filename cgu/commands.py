@@ -212,9 +212,9 @@ def run_release_redline(project: Path, organism_id: str, kind: str, from_version
 
 
 def write_redline(result: object, title: str, stem: str, out: Path, formats: tuple[str, ...]) -> None:
-    """Write a redline in the requested formats into `out` (atomically, keeping other files)."""
+    """Write a redline in the requested formats into `out` (each file atomically; nothing else in `out` is touched)."""
     from cgu.model import Artifact
-    from cgu.output import write_output
+    from cgu.output import write_files
     from cgu.redline import Redline
     from cgu.redline_render import render_html_fragment, render_html_page, render_json, render_pdf
 
@@ -222,7 +222,7 @@ def write_redline(result: object, title: str, stem: str, out: Path, formats: tup
     render = {"html": lambda: render_html_page(result, title).encode(), "fragment": lambda: render_html_fragment(result).encode(),
               "json": lambda: render_json(result).encode(), "pdf": lambda: render_pdf(result, title, out.parent)}
     suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf"}
-    write_output(out, [Artifact(stem + suffix[f], render[f]()) for f in formats], keep=lambda path: True)
+    write_files(out, [Artifact(stem + suffix[f], render[f]()) for f in formats])
     summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"
     click.echo(f"{summary}; wrote {', '.join(stem + suffix[f] for f in formats)} into {out}")
 

@@ -44,5 +44,5 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
     artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
     artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files), drafts_in(files)).encode("utf-8")))
-    write_output(out, artifacts, keep=lambda path: False)
+    write_output(out, artifacts, keep=lambda path: False, project_root=root)
     return len(manifest)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping
 
 from cgu.builders.html import GENERATOR
 from cgu.errors import CguError
+from cgu.incremental import MANIFEST, manifest_bytes
 from cgu.model import Artifact, SourceLocation
 
 if TYPE_CHECKING:
@@ -36,9 +37,32 @@ class IndexEntry:
     """The built page is a draft ("Projet"): its text is not that of a published release."""
 
 
-def write_output(out: Path, artifacts: list[Artifact], keep: Callable[[str], bool]) -> None:
-    """Stage every file, add the index, then swap the staging folder in place of `out`."""
-    out = out.resolve()
+_REPLACED_WHOLE = "cgu replaces its output folder whole"
+
+
+def check_output_folder(out: Path, project_root: Path) -> Path:
+    """`out` resolved, if cgu may replace it whole: refused, before anything is touched, when it is a link, is the
+    project or holds it, is not a folder, or is a non-empty folder without the manifest of an earlier cgu output."""
+    given = out.absolute()  # not resolved: resolving would follow the link this looks for
+    if given.is_symlink():
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is a link (to {os.path.realpath(given)}); "
+                                                    f"{_REPLACED_WHOLE}: point --out at a real folder of its own")
+    resolved = Path(os.path.realpath(given))
+    root = Path(os.path.realpath(project_root))
+    if resolved == root or resolved in root.parents:
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is the project or holds it ({root}); "
+                                                    f"{_REPLACED_WHOLE}: point --out at a folder of its own, such as build")
+    if resolved.exists() and not resolved.is_dir():
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is a file; {_REPLACED_WHOLE}: point --out at a folder")
+    if resolved.is_dir() and not (resolved / MANIFEST).is_file() and any(resolved.iterdir()):
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is not empty and holds no {MANIFEST}, so cgu did not make it; "
+                                                    f"{_REPLACED_WHOLE}: point --out at a new or empty folder")
+    return resolved
+
+
+def write_output(out: Path, artifacts: list[Artifact], keep: Callable[[str], bool], project_root: Path) -> None:
+    """Stage every file, add the index, then swap the staging folder in place of `out` (checked first)."""
+    out = check_output_folder(out, project_root)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -65,6 +89,31 @@ def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], keep: C
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+
+
+def write_files(folder: Path, artifacts: list[Artifact]) -> None:
+    """Write each file into `folder`, each in one rename; nothing else in it is touched (the folder is not replaced).
+
+    A parent folder this creates gets an empty manifest: cgu made it, so a build may later replace it (build/ of the
+    default build/redlines).
+    """
+    real = Path(os.path.realpath(folder))
+    made = [p for p in real.parents if not os.path.lexists(p)]
+    temporary = None
+    try:
+        real.mkdir(parents=True, exist_ok=True)
+        for new in made:
+            (new / MANIFEST).write_bytes(manifest_bytes({}))
+        for artifact in artifacts:
+            target = real / artifact.path
+            temporary = target.with_name(f".{target.name}.writing-{os.getpid()}")
+            _write(temporary, artifact.content)
+            os.replace(temporary, target)
+            temporary = None
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise CguError.at(SourceLocation(str(folder)), f"cannot write the output: {exc.strerror or exc}") from None
 
 
 def _write(path: Path, content: bytes) -> None:

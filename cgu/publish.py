@@ -18,7 +18,7 @@ from cgu.errors import CguError
 from cgu.history import History
 from cgu.incremental import tool_version
 from cgu.model import Artifact, SourceLocation
-from cgu.output import IndexEntry, _recover, _swap, output_lock, write_output
+from cgu.output import IndexEntry, _recover, _swap, check_output_folder, output_lock, write_output
 from cgu.releases import load_releases
 from cgu.themes import ThemeFolder, find_theme
 
@@ -40,7 +40,7 @@ class PublishReport:
 
 def publish(root: Path, out: Path, jobs: int = 1) -> PublishReport:
     """Build, add releases, index.json and bundles in a working copy, then swap it in place of `out` in one step."""
-    out = out.resolve()
+    out = check_output_folder(out, root)
     work = out.parent / f".{out.name}.publishing-{os.getpid()}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -104,10 +104,10 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
     extras.append(Artifact("index.json", (json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()))
     if rows:
         extras += releases_page(project.root, project.themes, out, rows)
-    write_output(out, extras, keep=lambda path: True)
+    write_output(out, extras, keep=lambda path: True, project_root=root)
     commit = history.repo.head.commit.hexsha if history.available and history.repo is not None else None
     bundles = make_bundles(out, [o.id for o in selected_organisms(project.organisms, ())], commit)
-    write_output(out, bundles, keep=lambda path: not path.startswith(f"{BUNDLES}/"))
+    write_output(out, bundles, keep=lambda path: not path.startswith(f"{BUNDLES}/"), project_root=root)
     files = sum(1 for p in out.rglob("*") if p.is_file())
     return PublishReport(files, release_count, len(bundles))
 

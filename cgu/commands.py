@@ -84,6 +84,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         waived += silenced
     findings += release_problems(loaded)
     findings += missing_glyphs_everywhere(loaded)
+    findings += theme_problems(loaded)
     findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
@@ -232,6 +233,28 @@ def missing_glyphs_everywhere(loaded: Project) -> list[Problem]:
     from cgu.builders.fonts import missing_glyphs
 
     return [p for d in loaded.documents for p in missing_glyphs(loaded.root, d, loaded.themes[d.organism.theme.name])]
+
+
+def theme_problems(loaded: Project) -> list[Problem]:
+    """What the themes' templates refuse (an unknown name, an unsafe attribute, a file outside the theme), found as
+    `cgu build` finds it: each document's page rendered for the HTML and for the PDF (before WeasyPrint), and the index."""
+    from functools import partial
+
+    from cgu.build import artifact_path
+    from cgu.builders.html import render_page
+    from cgu.errors import CguError
+    from cgu.output import index_page
+
+    pages = [partial(render_page, d, loaded.themes[d.organism.theme.name], mode, loaded.root)
+             for d in loaded.documents for mode in ("html", "pdf")]
+    present = {artifact_path(d.organism, d.kind, suffix) for d in loaded.documents for suffix in (".html", ".pdf")}
+    problems: list[Problem] = []
+    for page in [*pages, partial(index_page, loaded, present)]:
+        try:
+            page()
+        except CguError as failure:
+            problems += [p for p in failure.problems if p not in problems]
+    return problems
 
 
 def release_problems(loaded: Project) -> list[Problem]:

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import traceback
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Mapping
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from cgu.clauses import load_clauses
 from cgu.errors import Problems
 from cgu.french import french_date, join_french, one_line_address, phone_number
 from cgu.markdown import render_markdown
 from cgu.model import Article, Clause, Document, Organism, SourceLocation
+from cgu.sandbox import BoundedSandbox, bounded_text
 
 
 class MarkdownText(str):
@@ -80,62 +79,17 @@ class ClauseLoader(jinja2.BaseLoader):
         return standalone_tags_leave_no_line(self.sources[template]), template, lambda: True
 
 
-MAX_PRODUCT = 100_000
-"""Largest text or list `*` may build, `**` result (in digits) and padding width, in a clause: no legal text needs more."""
-_HUGE_FORMAT = re.compile(r"\{[^{}]*:[^{}]*(?:\d{6,}|\{)|%[-+ #0]*(?:\*|\d{6,})|%[-+ #0]*\d*\.(?:\*|\d{6,})")
-"""A %-format or str.format field whose width or precision is huge (or given at run time)."""
-
-
-def _bounded_format(fmt: Any) -> None:
-    if isinstance(fmt, str) and _HUGE_FORMAT.search(fmt):
-        raise jinja2.exceptions.SecurityError(f"format width over {MAX_PRODUCT - 1} or given at run time")
-
-
-def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A padding filter (center, indent...) that refuses a width no page could hold."""
-    def bounded(*args: Any, **kwargs: Any) -> Any:
-        if any(isinstance(a, int) and a > MAX_PRODUCT for a in (*args[1:], *kwargs.values())):
-            raise jinja2.exceptions.SecurityError(f"width over {MAX_PRODUCT}")
-        _bounded_format(args[0] if function is jinja2.filters.do_format else None)
-        return function(*args, **kwargs)
-    return bounded
-
-
-class ClauseEnvironment(ImmutableSandboxedEnvironment):
-    """The sandbox, plus bounds on `*`, `**`, `%` and format widths, so that `{{ 'x' * 10**10 }}` is an error,
-    not a machine out of memory."""
-
-    intercepted_binops = frozenset(["*", "**", "%"])
-
-    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        _bounded_format(getattr(value, "__self__", None))
-        return super().wrap_str_format(value)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "%":
-            _bounded_format(left)
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_PRODUCT:
-                    raise jinja2.exceptions.SecurityError(f"'*' would build {len(sequence) * count} characters or items (limit {MAX_PRODUCT})")
-        if (operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float))
-                and abs(left) > 1 and abs(right) * math.log10(abs(left)) > MAX_PRODUCT):
-            raise jinja2.exceptions.SecurityError(f"'**' would compute a number of more than {MAX_PRODUCT} digits")
-        return super().call_binop(context, operator, left, right)
-
-
-def make_environment() -> tuple[ImmutableSandboxedEnvironment, ClauseLoader]:
+def make_environment() -> tuple[BoundedSandbox, ClauseLoader]:
     """The clause environment: sandboxed (no Python internals; bounded `*`, `**`, `%`, widths and output), undefined variables are errors."""
     loader = ClauseLoader()
-    env = ClauseEnvironment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False,
-                                        finalize=_finalize, trim_blocks=False, lstrip_blocks=True, keep_trailing_newline=True)
+    env = BoundedSandbox(loader=loader, autoescape=False, finalize=_finalize, trim_blocks=False, lstrip_blocks=True,
+                         keep_trailing_newline=True)
     env.filters.update({
         # Already escaped here, so marked as Markdown: finalize must not escape them a second time.
         "date": french_date, "join_fr": lambda items: MarkdownText(join_french(escape_markdown(str(i)) for i in items)),
         "address": lambda a: MarkdownText(escape_markdown(one_line_address(a))), "phone": phone_number,
         "md": lambda v: MarkdownText(str(v)),
     })
-    env.filters.update({name: _bounded_filter(env.filters[name]) for name in ("center", "indent", "format")})
     return env, loader
 
 
@@ -216,7 +170,7 @@ class Composer:
                    "ref": ref, "has": lambda target: target in numbers}
         try:
             template = self.env.get_template(name)
-            return _bounded_text(template.generate(context))
+            return bounded_text(template.generate(context), MAX_RENDERED, "the clause")
         except jinja2.TemplateSyntaxError as exc:
             self.problems.add(clause.location.at((exc.lineno or 1) - 1), f"template syntax error: {exc.message}", organism.id)
         except jinja2.UndefinedError as exc:
@@ -233,16 +187,6 @@ class Composer:
 
 MAX_RENDERED = 2 * 1024 * 1024
 """Largest text one clause may render to (loops over loops could otherwise fill the memory)."""
-
-
-def _bounded_text(pieces: Iterator[str]) -> str:
-    parts, size = [], 0
-    for piece in pieces:
-        size += len(piece)
-        if size > MAX_RENDERED:
-            raise jinja2.exceptions.SecurityError(f"the clause renders to more than {MAX_RENDERED // 1024 // 1024} MB of text")
-        parts.append(piece)
-    return "".join(parts)
 
 
 def _has_path(data: Mapping[str, Any], dotted: str) -> bool:

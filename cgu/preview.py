@@ -74,6 +74,11 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(content)
 
+        def errors(self, messages: list[str]) -> None:
+            items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in messages)
+            return self.send(200, _page("Erreurs", f'<h1>Le projet contient des erreurs</h1><ul class="errors">{items}</ul>'
+                                                   "<p>Corrigez le fichier indiqué et enregistrez : la page se met à jour.</p>"))
+
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             url = urlparse(self.path)
             if url.path == "/__generation":
@@ -82,9 +87,7 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 return self.asset(unquote(url.path[len("/assets/"):]))
             project, errors = state.current()
             if errors is not None or project is None:
-                items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in errors or [])
-                return self.send(200, _page("Erreurs", f'<h1>Le projet contient des erreurs</h1><ul class="errors">{items}</ul>'
-                                                       "<p>Corrigez le fichier indiqué et enregistrez : la page se met à jour.</p>"))
+                return self.errors(errors or [])
             parts = [p for p in url.path.split("/") if p]
             if len(parts) == 3 and parts[0] == "doc":
                 return self.document(project, parts[1], parts[2], "redline" in parse_qs(url.query))
@@ -104,7 +107,10 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
                 page = page.replace("<main>", "<main>" + toggle, 1)
                 return self.send(200, (page if "/__generation" in page else page.replace("</body>", RELOAD_SCRIPT + "</body>", 1)).encode())
             theme = project.themes[document.organism.theme.name]
-            page = theme.render("document.html", **page_context(document, "html", f"/assets/{theme.name}/", None))
+            try:
+                page = theme.render("document.html", **page_context(document, "html", f"/assets/{theme.name}/", None))
+            except CguError as error:  # the theme's template refused (or its bounds): shown like any error of the project
+                return self.errors([str(p) for p in error.problems])
             self.send(200, page.replace("<body", "<body data-preview", 1).replace("</main>", toggle + "</main>", 1)
                       .replace("</body>", RELOAD_SCRIPT + "</body>").encode())
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cgu.preview import serve
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
 
 __all__ = ["browser"]
@@ -50,6 +50,18 @@ def test_preview_lists_and_serves_documents(preview) -> None:  # type: ignore[no
     page = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
     assert "Article 3 – Droit applicable" in page and "/__generation" in page
     assert urllib.request.urlopen(f"{url}/assets/default/style.css").status == 200
+
+
+def test_a_theme_error_shows_in_the_page_and_runs_nothing(preview, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    project, url = preview
+    marker = tmp_path / "pwned"
+    shutil.copytree(ROOT / "themes/default", project / "themes/default")
+    page = project / "themes/default/document.html"
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "<head>\n", f"<head>\n{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n", 1), encoding="utf-8")
+    shown = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
+    assert "themes/default/document.html:4: theme template error: &#x27;cycler&#x27; is undefined" in shown
+    assert not marker.exists()
 
 
 def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -10,12 +10,14 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 from weasyprint import HTML
 
 from cgu.builders.pdf import ConfinedFetcher
 from cgu.compose import escape_markdown
 from cgu.markdown import render_markdown
+from cgu.themes import find_theme
 
 
 def test_organism_values_cannot_inject_markdown_or_html() -> None:
@@ -150,3 +152,83 @@ def test_organism_values_that_look_like_markup_print_as_written(mini: Path) -> N
     html = project.documents[0].articles[0].html
     assert "<strong>" in html and "Beta &lt;b&gt;Mutualité&lt;/b&gt; [x](javascript:alert(1)) &lt;!-- note --&gt; # Titre - puce 1. un</strong>" in html
     assert "<ol" not in html and "<ul" not in html and "<h3" not in html and "<b>" not in html and "href=\"javascript" not in html
+
+
+PAGE_VALUES = "themes may only use the page's values (articles, asset_base, document, generator, logo, mode, organism, theme)"
+NOT_THEME_FILE = "is not a file of the theme; a theme may include, import or extend only its own files"
+INDEX_VALUES = "themes may only use the page's values (entries, generator, theme_name, title)"
+
+
+def _theme_with(project: Path, name: str, page: str, line: str) -> None:
+    """A copy of the shipped theme as the project's `themes/<name>/`, with `line` as line 4 of `page`."""
+    theme = project / "themes" / name
+    shutil.copytree(ROOT / "themes/default", theme)
+    text = (theme / page).read_text(encoding="utf-8")
+    (theme / page).write_text(text.replace("<head>\n", f"<head>\n{line}\n", 1), encoding="utf-8")
+
+
+def test_a_theme_page_cannot_run_a_command_in_check_or_build(mini: Path, tmp_path: Path) -> None:
+    """Themes are content (`cgu init` copies one into every repository): they render in the clauses' sandbox."""
+    marker = tmp_path / "pwned"
+    _theme_with(mini, "maison", "document.html", f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}")
+    beta = mini / "organisms/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "theme: {name: maison}\n", encoding="utf-8")
+    message = f"themes/maison/document.html:4: theme template error: 'cycler' is undefined; {PAGE_VALUES}\n"
+    check = _cgu(mini, "check", "--no-legal")
+    assert (check.returncode, check.stderr) == (1, message)
+    for fmt in ("html", "pdf"):
+        build = _cgu(mini, "build", "--out", str(tmp_path / "out"), "--format", fmt)
+        assert build.returncode == 1 and build.stderr.endswith(message) and "Traceback" not in build.stderr
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+def test_the_index_page_cannot_run_a_command(mini: Path, tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    _theme_with(mini, "default", "index.html", f"{{{{ joiner.__init__.__globals__.os.system('touch {marker}') }}}}")
+    message = f"themes/default/index.html:4: theme template error: 'joiner' is undefined; {INDEX_VALUES}\n"
+    check = _cgu(mini, "check", "--no-legal")
+    assert (check.returncode, check.stderr) == (1, message)
+    build = _cgu(mini, "build", "--out", str(tmp_path / "out"), "--format", "html")
+    assert build.returncode == 1 and build.stderr.endswith(message) and "Traceback" not in build.stderr
+    assert not marker.exists() and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("line", "error"), [
+    ("{{ organism.__class__.__init__ }}", f":4: theme template error: access to attribute '__class__' of 'Organism' object is unsafe; {PAGE_VALUES}"),
+    ("{{ organism.data.cookies.pop() }}", f":4: theme template error: access to attribute 'pop' of 'list' object is unsafe; {PAGE_VALUES}"),
+    ("{{ lipsum(100000) }}", f":4: theme template error: 'lipsum' is undefined; {PAGE_VALUES}"),
+    ("{% for i in range(10**5) %}{% endfor %}", f":4: theme template error: 'range' is undefined; {PAGE_VALUES}"),
+    ("{% set n = namespace(a=1) %}", f":4: theme template error: 'namespace' is undefined; {PAGE_VALUES}"),
+    ("{{ 'x' * 10**10 }}", ":4: theme template error: '*' would build 10000000000 characters or items (limit 100000)"),
+    ("{{ 'x'|center(10**7) }}", ":4: theme template error: width over 100000"),
+    ("{% for a in articles %}{% for b in 'x' * 100000 %}{{ 'y' * 100000 }}{% endfor %}{% endfor %}",
+     ": theme template error: the page renders to more than 16 MB of text"),
+    ("{% include '../../organisms/beta.yaml' %}", f":4: theme template error: '../../organisms/beta.yaml' {NOT_THEME_FILE}"),
+    ("{% import '/etc/passwd' as secrets %}", f":4: theme template error: '/etc/passwd' {NOT_THEME_FILE}"),
+    ("{% include 'document.html' %}", ":4: theme template error: nested too deeply (brackets, filters, tags or includes); simplify it"),
+    ("{% if %}", ":4: theme template error: syntax error: Expected an expression, got 'end of statement block'"),
+])
+def test_a_theme_page_is_bounded_and_confined_to_its_values_and_files(mini: Path, tmp_path: Path, line: str, error: str) -> None:
+    from cgu.build import load_project
+    from cgu.builders.html import render_page
+    from cgu.errors import CguError
+
+    project = load_project(mini, organism_ids=("beta",), kinds=("cgu",))
+    _theme_with(tmp_path, "maison", "document.html", line)
+    theme = find_theme(tmp_path, "maison")
+    with pytest.raises(CguError) as failure:
+        render_page(project.documents[0], theme, "html", mini)
+    assert failure.value.message == f"themes/maison/document.html{error}"
+
+
+def test_the_shipped_theme_renders_in_the_sandbox(mini: Path) -> None:
+    """The sandbox leaves the shipped pages as they were: dates, escaping, the articles' HTML, loops."""
+    from cgu.build import load_project
+    from cgu.builders.html import render_page
+    from cgu.output import index_page
+
+    project = load_project(mini, organism_ids=("acme",), kinds=("cgu",))
+    page = render_page(project.documents[0], project.themes["default"], "html", mini)
+    assert "Mutuelle Acme *test*" in page and '<time datetime="2024-06-01">1er juin 2024</time>' in page
+    assert project.themes["default"].env.globals == {}
+    assert "<th scope=\"row\">Mutuelle Acme *test*</th>" in index_page(project, {"acme/cgu-2024-06-01.html"})

@@ -18,6 +18,16 @@ def page_context(document: Document, mode: str, asset_base: str, logo: str | Non
             "generator": GENERATOR}
 
 
+def render_page(document: Document, theme: ThemeFolder, mode: str, root: Path) -> str:
+    """The theme's document.html for a document, as the HTML builder (`mode` "html") or the PDF one ("pdf") renders it."""
+    logo = document.organism.theme.logo
+    if mode == "pdf":
+        context = page_context(document, "pdf", theme.path.resolve().as_uri() + "/", (root / logo).resolve().as_uri() if logo else None)
+    else:
+        context = page_context(document, "html", f"../assets/{theme.name}/", f"logo{_suffix(logo)}" if logo else None)
+    return theme.render("document.html", **context)
+
+
 class HtmlBuilder:
     """`build/<organism>/<kind>-<date>.html`, assets under `build/assets/<theme>/`."""
 
@@ -25,9 +35,7 @@ class HtmlBuilder:
     suffix = ".html"
 
     def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
-        logo = f"logo{_suffix(document.organism.theme.logo)}" if document.organism.theme.logo else None
-        html = theme.render("document.html", **page_context(document, "html", f"../assets/{theme.name}/", logo))
-        return html.encode("utf-8")
+        return render_page(document, theme, "html", root).encode("utf-8")
 
 
 def _suffix(path: str) -> str:

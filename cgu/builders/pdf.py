@@ -16,7 +16,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from cgu.builders.fonts import theme_only_fonts
-from cgu.builders.html import page_context
+from cgu.builders.html import render_page
 from cgu.model import Document
 from cgu.themes import ThemeFolder
 
@@ -79,9 +79,7 @@ class PdfBuilder:
 
     def page(self, document: Document, theme: ThemeFolder, root: Path) -> PdfPage:
         """Everything cgu prepares before WeasyPrint runs (the benchmark times `write` alone on it)."""
-        logo = document.organism.theme.logo
-        logo_url = (root / logo).resolve().as_uri() if logo else None
-        html = theme.render("document.html", **page_context(document, "pdf", theme.path.resolve().as_uri() + "/", logo_url))
+        html = render_page(document, theme, "pdf", root)
         identifier = hashlib.sha256(f"{document.organism.id}/{document.slug}".encode()).hexdigest()[:32].encode()
         return PdfPage(html, root.resolve().as_uri() + "/", ConfinedFetcher([root, theme.path]), identifier,
                        calendar.timegm(document.version.timetuple()))

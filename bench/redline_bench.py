@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cgu.redline import redline
-from cgu.sections import split_markdown
+from cgu.redline.compare import redline
+from cgu.redline.sections import split_markdown
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 

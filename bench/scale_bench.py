@@ -52,7 +52,7 @@ def slugify(name: str, limit: int = 60) -> str:
 def siren(index: int) -> str:
     """A distinct 9-digit SIREN per index, with a valid Luhn check digit, written "123 456 789"."""
     body = f"{30_000_000 + (31_415_926 + index * 1_299_709) % 60_000_000:08d}"  # 1 299 709 is prime: no repeats
-    from cgu.identifiers import luhn_ok
+    from cgu.rules.values.identifiers import luhn_ok
 
     number = next(body + check for check in "0123456789" if luhn_ok(body + check))
     return f"{number[:3]} {number[3:6]} {number[6:]}"
@@ -153,8 +153,8 @@ def run(project: Path, out: Path, *args: str) -> dict[str, object]:
 
 def sample_pages(project: Path, documents: int) -> list:
     """What cgu hands WeasyPrint for `documents` documents spread over the project (both kinds)."""
-    from cgu.build import load_project
-    from cgu.builders import BUILDERS
+    from cgu.project import load_project
+    from cgu.render.registry import BUILDERS
 
     loaded = load_project(project)
     step = max(1, len(loaded.documents) // documents)
@@ -164,7 +164,7 @@ def sample_pages(project: Path, documents: int) -> list:
 
 def weasyprint_floor(pages: list) -> tuple[float, float]:
     """Mean wall and CPU seconds per document of WeasyPrint alone (`write_pdf` with cgu's options) on prepared pages."""
-    from cgu.builders import BUILDERS
+    from cgu.render.registry import BUILDERS
 
     builder = BUILDERS["pdf"]
     builder.write(pages[0])  # type: ignore[attr-defined]  # fonts loaded once, as in a build
@@ -183,8 +183,8 @@ def reuse_gain(pages: list, theme_css: Path) -> dict[str, object]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    from cgu.builders import BUILDERS
-    from cgu.builders.pdf import PdfPage
+    from cgu.render.pdf import PdfPage
+    from cgu.render.registry import BUILDERS
 
     builder = BUILDERS["pdf"]
 

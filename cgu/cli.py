@@ -63,7 +63,7 @@ def build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], for
     Example:
       cgu build --organism harmonie-mutuelle --document cgu --format html
     """
-    from cgu.commands import run_build
+    from cgu.commands.build import run_build
 
     run_build(project, organisms, kinds, formats, out, timings, jobs, shard, explain)
 
@@ -83,7 +83,7 @@ def check(project: Path, output_format: str, legal: bool) -> None:
     Example:
       cgu check --project ../my-content --format json
     """
-    from cgu.commands import run_check
+    from cgu.commands.check import run_check
 
     run_check(project, output_format, legal)
 
@@ -99,7 +99,7 @@ def export_cookies_command(project: Path, organism_id: str, output_format: str) 
     Example:
       cgu export-cookies klesia --format tarteaucitron > tarteaucitron-config.js
     """
-    from cgu.commands import run_export_cookies
+    from cgu.commands.authoring import run_export_cookies
 
     run_export_cookies(project, organism_id, output_format)
 
@@ -116,7 +116,7 @@ def merge(project: Path, out: Path, shards: tuple[Path, ...]) -> None:
       cgu build --shard 1/2 --out shard-1 && cgu build --shard 2/2 --out shard-2
       cgu merge build shard-1 shard-2
     """
-    from cgu.merge import merge_shards
+    from cgu.commands.merge import merge_shards
 
     click.echo(f"merged {merge_shards(project, out, list(shards))} files into {out}")
 
@@ -133,7 +133,7 @@ def init(directory: Path) -> None:
     Example:
       cgu init ../cgu-contenus && cd ../cgu-contenus && cgu build
     """
-    from cgu.commands import run_init
+    from cgu.commands.authoring import run_init
 
     run_init(directory)
 
@@ -159,7 +159,7 @@ def new_organism(project: Path, organism_id: str, base: str | None) -> None:
     Example:
       cgu new organism mutuelle-du-lac --extends vivoptim-base
     """
-    from cgu.commands import run_new_organism
+    from cgu.commands.authoring import run_new_organism
 
     run_new_organism(project, organism_id, base)
 
@@ -174,7 +174,7 @@ def new_clause(project: Path, clause_id: str) -> None:
     Example:
       cgu new clause teleconsultation
     """
-    from cgu.commands import run_new_clause
+    from cgu.commands.authoring import run_new_clause
 
     run_new_clause(project, clause_id)
 
@@ -189,7 +189,7 @@ def impact(project: Path, path: Path) -> None:
     Example:
       cgu impact clauses/cookies.md
     """
-    from cgu.commands import run_impact
+    from cgu.commands.authoring import run_impact
 
     run_impact(project, path)
 
@@ -204,7 +204,7 @@ def vars_command(project: Path, organism_id: str) -> None:
     Example:
       cgu vars harmonie-mutuelle
     """
-    from cgu.commands import run_vars
+    from cgu.commands.authoring import run_vars
 
     run_vars(project, organism_id)
 
@@ -223,7 +223,7 @@ def releases(project: Path, organism_id: str, kind: str) -> None:
     Example:
       cgu releases harmonie-mutuelle cgu
     """
-    from cgu.commands import run_releases
+    from cgu.commands.releases import run_releases
 
     run_releases(project, organism_id, kind)
 
@@ -240,7 +240,7 @@ def changelog(project: Path, organism_id: str, kind: str, output_format: str) ->
     Example:
       cgu changelog harmonie-mutuelle cgu --format md
     """
-    from cgu.commands import run_changelog
+    from cgu.commands.releases import run_changelog
 
     run_changelog(project, organism_id, kind, output_format)
 
@@ -260,7 +260,7 @@ def publish(project: Path, out: Path, jobs: int) -> None:
     Example:
       cgu publish --out public && cgu verify-bundle public/bundles/all.zip
     """
-    from cgu.commands import run_publish
+    from cgu.commands.publish import run_publish
 
     run_publish(project, out, jobs)
 
@@ -274,7 +274,7 @@ def verify_bundle_command(bundle: Path) -> None:
     Example:
       cgu verify-bundle public/bundles/harmonie-mutuelle.zip
     """
-    from cgu.commands import run_verify_bundle
+    from cgu.commands.publish import run_verify_bundle
 
     run_verify_bundle(bundle)
 
@@ -291,7 +291,7 @@ def preview(project: Path, port: int) -> None:
     Example:
       cgu preview --port 8000
     """
-    from cgu.commands import run_preview
+    from cgu.commands.preview import run_preview
 
     run_preview(project, port)
 
@@ -308,7 +308,7 @@ def verify_receipt_command(project: Path, receipt: Path) -> None:
     Example:
       cgu verify-receipt acceptation-123.json
     """
-    from cgu.commands import run_verify_receipt
+    from cgu.commands.releases import run_verify_receipt
 
     run_verify_receipt(project, receipt)
 
@@ -335,7 +335,7 @@ def redline(project: Path, first: str, second: str, from_version: str | None, to
       cgu redline ancienne.md nouvelle.md --out build/redlines
       cgu redline harmonie-mutuelle cgu --from 2024-03-01
     """
-    from cgu.commands import run_redline, run_release_redline
+    from cgu.commands.redline import run_redline, run_release_redline
 
     if Path(first).is_file() and Path(second).is_file():
         run_redline(Path(first), Path(second), out, formats)

@@ -197,7 +197,7 @@ class Artifact:
     content: bytes
 
 
-# --- releases --- (owned by the releases helper: cgu/releases.py, cgu/acceptance.py, cgu/changelog.py)
+# --- releases --- (owned by the releases helper: cgu/release/book.py, cgu/release/acceptance.py, cgu/release/changelog.py)
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ class Release:
     document: Document
 
 
-# --- redline --- (owned by the redline helper: cgu/redline.py, cgu/redline_render.py, cgu/sections.py)
+# --- redline --- (owned by the redline helper: cgu/redline/compare.py, cgu/redline/render.py, cgu/redline/sections.py)
 
 EQUAL, DELETE, INSERT = 0, -1, 1
 """Operations of a redline, as in diff-match-patch: text kept, text only in the old version, only in the new."""

@@ -59,7 +59,7 @@ def document_text(build_dir: Path, organism_id: str, kind: str) -> str:
 @pytest.fixture(scope="session")
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A full build (HTML and PDF) of the shipped example content."""
-    from cgu.build import build
+    from cgu.commands.build import build
 
     out = tmp_path_factory.mktemp("shipped") / "build"
     build(ROOT, out)

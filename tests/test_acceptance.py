@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cgu.acceptance import reaccept_needed, verify_receipt
-from cgu.build import build
-from cgu.cli import main
-from cgu.errors import CguError
 from conftest import FIXTURES
 from test_changelog import THIRD, three  # noqa: F401 - three is a fixture
 from test_releases import RELEASE_1, commit_all, declare, edit, releases, repo  # noqa: F401 - repo is a fixture
+
+from cgu.cli import main
+from cgu.commands.build import build
+from cgu.errors import CguError
+from cgu.release.acceptance import reaccept_needed, verify_receipt
 
 
 def receipt(tmp_path: Path, release: str, sha256: str, timestamp: str = "2025-02-01T09:30:00+01:00", name: str = "receipt") -> Path:
@@ -139,8 +139,8 @@ def test_an_uncommitted_release_is_a_draft_for_members(repo: Path, tmp_path: Pat
 
 
 def test_sharded_build_index_marks_drafts(repo: Path, tmp_path: Path) -> None:
-    from cgu.merge import merge_shards
-    from cgu.shards import parse_shard
+    from cgu.commands.merge import merge_shards
+    from cgu.site.shards import parse_shard
 
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     shards = []

@@ -10,12 +10,17 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cgu.build import build
-from cgu.changelog import changelog_entries, changelog_html, changelog_json, changelog_markdown
-from cgu.cli import main
 from conftest import FIXTURES
 from test_releases import commit_all, declare, edit, releases, repo  # noqa: F401 - repo is a fixture
+
+from cgu.cli import main
+from cgu.commands.build import build
+from cgu.release.changelog import (
+    changelog_entries,
+    changelog_html,
+    changelog_json,
+    changelog_markdown,
+)
 
 THIRD = dt.date(2025, 1, 1)
 

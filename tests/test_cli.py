@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
 
 from cgu.cli import main
-from conftest import FIXTURES, ROOT
 
 
 def test_every_command_has_help_with_an_example() -> None:

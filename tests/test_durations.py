@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cgu.durations import Duration, format_duration, parse_duration
+from cgu.rules.values.durations import Duration, format_duration, parse_duration
 
 
 @pytest.mark.parametrize("text, expected", [

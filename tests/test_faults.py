@@ -179,15 +179,15 @@ def die_at_call(owner, name, nth=int(nth), only_from=None):
 
 
 import shutil, zipfile
-import cgu.builders.pdf, cgu.output, cgu.publish
+import cgu.render.pdf, cgu.site.writer, cgu.commands.publish
 owner, name = {
-    "pdf": (cgu.builders.pdf.PdfBuilder, "render"), "write": (cgu.output, "_write"), "swap": (cgu.output, "_swap"),
+    "pdf": (cgu.render.pdf.PdfBuilder, "render"), "write": (cgu.site.writer, "_write"), "swap": (cgu.site.writer, "_swap"),
     "rename": (os, "rename"), "cleanup": (shutil, "rmtree"), "link": (os, "link"),
-    "bundle": (zipfile.ZipFile, "writestr"), "publish-swap": (cgu.publish, "_swap"),
+    "bundle": (zipfile.ZipFile, "writestr"), "publish-swap": (cgu.commands.publish, "_swap"),
 }[point]
 if point == "rename":
-    cgu.output._exchange = lambda a, b: False  # the fallback swap of systems without renameat2: two renames
-die_at_call(owner, name, only_from="cgu/output.py" if point == "cleanup" else None)
+    cgu.site.writer._exchange = lambda a, b: False  # the fallback swap of systems without renameat2: two renames
+die_at_call(owner, name, only_from="cgu/site/writer.py" if point == "cleanup" else None)
 from cgu.cli import main
 sys.argv[0] = "cgu"
 main()

@@ -20,11 +20,12 @@ from conftest import FIXTURES, visible_text
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cgu import schema
-from cgu.build import load_project, render_documents
+from cgu.commands.build import render_documents
 from cgu.errors import CguError
-from cgu.redline import DELETE, INSERT, article_text, redline
-from cgu.redline_render import render_html_fragment, render_json
+from cgu.load import schema
+from cgu.project import load_project
+from cgu.redline.compare import DELETE, INSERT, article_text, redline
+from cgu.redline.render import render_html_fragment, render_json
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
 HOSTILE = st.one_of(TEXT, st.sampled_from([

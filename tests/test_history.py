@@ -8,12 +8,12 @@ import subprocess
 from pathlib import Path
 
 from click.testing import CliRunner
-
-from cgu.cli import main
-from cgu.history import History
-from cgu.releases import text_hash
 from conftest import FIXTURES
 from test_releases import RELEASE_1, commit_all, declare, edit, git, releases, repo  # noqa: F401 - repo is a fixture
+
+from cgu.cli import main
+from cgu.release.book import text_hash
+from cgu.release.history import History
 
 
 def test_release_is_pinned_to_its_declaring_commit(repo: Path) -> None:

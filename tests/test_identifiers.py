@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cgu import identifiers
+from cgu.rules.values import identifiers
 
 
 @pytest.mark.parametrize("number", ["538 518 473", "538518473", "538.518.473", "775 659 907", "440 367 357", "840 628 895"])

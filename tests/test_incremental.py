@@ -12,9 +12,9 @@ from click.testing import CliRunner
 from conftest import ROOT
 from test_faults import snapshot
 
-from cgu.build import build
 from cgu.cli import main
-from cgu.shards import Shard
+from cgu.commands.build import build
+from cgu.site.shards import Shard
 
 
 def test_no_change_rebuild_renders_nothing(mini: Path, tmp_path: Path) -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cgu.errors import CguError, Problems
-from cgu.organisms import load_organisms
-from cgu.sources import load_yaml
 from conftest import FIXTURES
+
+from cgu.errors import CguError, Problems
+from cgu.load.files import load_yaml
+from cgu.load.organisms import load_organisms
 
 
 def test_extends_merges_mappings_and_replaces_lists() -> None:

@@ -9,10 +9,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from cgu.preview import serve
 from conftest import FIXTURES, ROOT
 from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
+
+from cgu.authoring.preview import serve
 
 __all__ = ["browser"]
 
@@ -30,7 +30,10 @@ def preview(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def wait_for(condition, seconds: float = 30.0) -> bool:  # type: ignore[no-untyped-def]
     """Poll until the condition holds; a page replaced while it is read (the live reload) is read again."""
-    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.common.exceptions import (
+        StaleElementReferenceException,
+        WebDriverException,
+    )
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -22,9 +22,9 @@ from ruamel.yaml import YAML
 from test_faults import snapshot
 from test_releases import RELEASE_1, commit_all, declare, edit, git, repo
 
-from cgu.build import build
 from cgu.cli import main
-from cgu.publish import publish
+from cgu.commands.build import build
+from cgu.commands.publish import publish
 
 __all__ = ["repo"]
 

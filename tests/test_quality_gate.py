@@ -17,7 +17,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 AXE = ROOT / ".cache/node_modules/axe-core/axe.min.js"
@@ -49,8 +48,8 @@ def page_kind(site: Path, page: Path) -> str:
 @pytest.fixture(scope="module")
 def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """What `cgu publish` puts online: the build plus every release (HTML and PDF), index.json and bundles."""
-    from cgu.history import History
-    from cgu.publish import publish
+    from cgu.commands.publish import publish
+    from cgu.release.history import History
 
     if not History(ROOT).available:
         pytest.skip("no git history: cgu publish cannot add releases (clone with full history)")

@@ -13,9 +13,17 @@ from hypothesis import strategies as st
 
 from cgu.cli import main
 from cgu.model import Article, SourceLocation
-from cgu.redline import DELETE, EQUAL, INSERT, normalize, pieces, redline, word_diff
-from cgu.redline_render import render_html_fragment, render_html_page, render_json
-from cgu.sections import split_markdown
+from cgu.redline.compare import (
+    DELETE,
+    EQUAL,
+    INSERT,
+    normalize,
+    pieces,
+    redline,
+    word_diff,
+)
+from cgu.redline.render import render_html_fragment, render_html_page, render_json
+from cgu.redline.sections import split_markdown
 
 OLD = """# Conditions
 

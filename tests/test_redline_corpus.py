@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import SHARED
 
-from cgu.redline import pieces, redline
-from cgu.sections import split_markdown
+from cgu.redline.compare import pieces, redline
+from cgu.redline.sections import split_markdown
 
 CORPUS = SHARED / "corpus"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent (a user's clone has none; CI has it)")

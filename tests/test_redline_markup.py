@@ -8,9 +8,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cgu.redline import redline
-from cgu.redline_markup import article_markup
-from cgu.sections import split_markdown
+from cgu.redline.compare import redline
+from cgu.redline.markup import article_markup
+from cgu.redline.sections import split_markdown
 
 VOID = {"br", "hr", "img", "input", "wbr"}
 
@@ -111,7 +111,7 @@ def test_any_markdown_pair_gives_well_nested_html(old: list[str], new: list[str]
 def test_every_corpus_redline_renders_well_nested() -> None:
     import pytest
 
-    from cgu.redline_render import render_html_fragment
+    from cgu.redline.render import render_html_fragment
 
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
     if not corpus.is_dir():

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cgu.build import build, load_project
-from cgu.cli import main
-from cgu.acceptance import reaccept_needed
-from cgu.history import History
-from cgu.releases import load_releases
 from conftest import FIXTURES, document_text
+
+from cgu.cli import main
+from cgu.commands.build import build
+from cgu.project import load_project
+from cgu.release.acceptance import reaccept_needed
+from cgu.release.book import load_releases
+from cgu.release.history import History
 
 
 def git(repo: Path, *args: str) -> str:

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
-
-from cgu.build import build
 from conftest import ROOT, built_file, document_text
+from pypdf import PdfReader
 from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
+
+from cgu.commands.build import build
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,7 @@ def theme_font_names() -> set[str]:
     """PostScript names of the fonts the default theme ships."""
     from fontTools.ttLib import TTFont
 
-    from cgu.themes import BUILTIN_THEMES
+    from cgu.builtin import BUILTIN_THEMES
 
     names = set()
     for path in (BUILTIN_THEMES / "default/fonts").glob("*.ttf"):
@@ -282,7 +282,7 @@ def test_organism_theme_settings_logo_and_colour(styled_build: Path) -> None:
 def test_project_theme_wins_over_the_builtin_one(mini: Path, tmp_path: Path) -> None:
     import shutil
 
-    from cgu.themes import BUILTIN_THEMES
+    from cgu.builtin import BUILTIN_THEMES
 
     shutil.copytree(BUILTIN_THEMES / "default", mini / "themes/maison")
     page = mini / "themes/maison/document.html"

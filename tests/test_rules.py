@@ -13,17 +13,18 @@ from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cgu import identifiers
-from cgu.build import Project, load_project
 from cgu.cli import main
-from cgu.cookie_export import export_cookies
-from cgu.durations import parse_duration
 from cgu.model import Document, Organism
-from cgu.rules import RULES, check_organism, rules_table
-from conftest import ROOT
+from cgu.project import Project, load_project
+from cgu.render.cookie_banner import export_cookies
+from cgu.rules.registry import RULES
+from cgu.rules.review import check_organism, rules_table
+from cgu.rules.values import identifiers
+from cgu.rules.values.durations import parse_duration
 
 
 @pytest.fixture(scope="module")
@@ -273,13 +274,13 @@ def test_cookie_export_matches_the_inventory(project: Project) -> None:
 def test_every_rule_is_documented() -> None:
     listed = (ROOT / "docs/rules.md").read_text(encoding="utf-8")
     assert all(f"`{rule_id}`" in listed for rule_id in RULES)
-    assert rules_table() in listed, "docs/rules.md is stale: paste cgu.rules.rules_table() into it"
+    assert rules_table() in listed, "docs/rules.md is stale: paste cgu.rules.review.rules_table() into it"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert rules_table() in readme, "README.md's rule table is stale: paste cgu.rules.rules_table() into its 'Legal checks' section"
+    assert rules_table() in readme, "README.md's rule table is stale: paste cgu.rules.review.rules_table() into its 'Legal checks' section"
 
 
 def test_unused_variable_warning(project: Project) -> None:
-    from cgu.commands import unused_variables
+    from cgu.commands.check import unused_variables
 
     organism, _ = parts(project, "klesia")
     assert unused_variables(project, organism) == []

@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from cgu.cli import main
-from cgu.schema import REQUIRED
+from cgu.load.schema import REQUIRED
 
 
 def invoke(*args: str) -> tuple[int, str]:

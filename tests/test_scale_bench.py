@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from cgu.identifiers import siren_problem
+from cgu.rules.values.identifiers import siren_problem
 
 sys.path.insert(0, str(ROOT / "bench"))
 import scale_bench  # bench/ is not a package

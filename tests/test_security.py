@@ -14,10 +14,10 @@ import pytest
 from conftest import ROOT
 from weasyprint import HTML
 
-from cgu.builders.pdf import ConfinedFetcher
-from cgu.compose import escape_markdown
-from cgu.markdown import render_markdown
-from cgu.themes import find_theme
+from cgu.compose.composer import escape_markdown
+from cgu.compose.markdown import render_markdown
+from cgu.load.themes import find_theme
+from cgu.render.pdf import ConfinedFetcher
 
 
 def test_organism_values_cannot_inject_markdown_or_html() -> None:
@@ -78,7 +78,7 @@ def test_pdf_fetches_nothing_outside_the_project(tmp_path: Path) -> None:
 
 
 def test_filters_escape_once() -> None:
-    from cgu.compose import make_environment
+    from cgu.compose.composer import make_environment
 
     env, loader = make_environment()
     loader.sources["t"] = "{{ a|address }} / {{ names|join_fr }}"
@@ -143,7 +143,7 @@ def test_a_theme_that_points_at_the_network_or_the_disk_builds_a_pdf_without_fet
 
 
 def test_organism_values_that_look_like_markup_print_as_written(mini: Path) -> None:
-    from cgu.build import load_project
+    from cgu.project import load_project
 
     name = "Beta <b>Mutualité</b> [x](javascript:alert(1)) <!-- note -->\n# Titre\n- puce\n1. un"
     beta = mini / "organisms/beta.yaml"
@@ -209,9 +209,9 @@ def test_the_index_page_cannot_run_a_command(mini: Path, tmp_path: Path) -> None
     ("{% if %}", ":4: theme template error: syntax error: Expected an expression, got 'end of statement block'"),
 ])
 def test_a_theme_page_is_bounded_and_confined_to_its_values_and_files(mini: Path, tmp_path: Path, line: str, error: str) -> None:
-    from cgu.build import load_project
-    from cgu.builders.html import render_page
     from cgu.errors import CguError
+    from cgu.project import load_project
+    from cgu.render.html import render_page
 
     project = load_project(mini, organism_ids=("beta",), kinds=("cgu",))
     _theme_with(tmp_path, "maison", "document.html", line)
@@ -223,9 +223,9 @@ def test_a_theme_page_is_bounded_and_confined_to_its_values_and_files(mini: Path
 
 def test_the_shipped_theme_renders_in_the_sandbox(mini: Path) -> None:
     """The sandbox leaves the shipped pages as they were: dates, escaping, the articles' HTML, loops."""
-    from cgu.build import load_project
-    from cgu.builders.html import render_page
-    from cgu.output import index_page
+    from cgu.project import load_project
+    from cgu.render.html import render_page
+    from cgu.site.writer import index_page
 
     project = load_project(mini, organism_ids=("acme",), kinds=("cgu",))
     page = render_page(project.documents[0], project.themes["default"], "html", mini)

@@ -12,7 +12,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import document_text
 
 # Seed 001: CGU of the Harmonie Mutuelle member, employer and health-professional web spaces.

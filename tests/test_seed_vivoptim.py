@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, document_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -76,7 +75,7 @@ def test_vivoptim_solutions_privacy_carries_the_seed_facts(shipped_build: Path) 
 
 
 def test_a_deploying_mutuelle_needs_only_its_name_and_contacts(tmp_path: Path) -> None:
-    from cgu.build import build
+    from cgu.commands.build import build
 
     project = tmp_path / "project"
     for folder in ("clauses", "themes", "organisms/vivoptim-base"):

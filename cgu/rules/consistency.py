@@ -6,8 +6,8 @@ import re
 from typing import Iterable, Sequence
 
 from cgu.model import Document, Organism
-from cgu.rules import Finding, document_text, rule
 from cgu.rules.identity import walk
+from cgu.rules.registry import Finding, document_text, rule
 
 FOREIGN: dict[str, tuple[tuple[str, str], ...]] = {
     "BE": (("Code de la santé publique", r"Code de la santé publique"), ("CNIL", r"\bCNIL\b"),

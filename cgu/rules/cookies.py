@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterable, Sequence
 
-from cgu.durations import parse_duration
 from cgu.model import Document, Organism
-from cgu.rules import Finding, rule
+from cgu.rules.registry import Finding, rule
+from cgu.rules.values.durations import parse_duration
 
 CNIL = "CNIL, délibérations n° 2020-091 et 2020-092 du 17 septembre 2020"
 FIELDS = ("name", "provider", "purpose", "category", "duration")

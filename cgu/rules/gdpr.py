@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from cgu.model import Document, Organism
-from cgu.rules import Finding, document_text, rule
+from cgu.rules.registry import Finding, document_text, rule
 
 ART13 = "RGPD art. 13 et 14"
 BASES = {"consent": ("consentement",), "contract": ("contrat", "contractuel"), "legal_obligation": ("obligation légale", "obligations légales"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, Iterator, Sequence
 
-from cgu import identifiers
 from cgu.model import Document, Organism
-from cgu.rules import Finding, rule
+from cgu.rules.registry import Finding, rule
+from cgu.rules.values import identifiers
 
 INSEE = "INSEE, répertoire SIRENE (clé de Luhn)"
 BCE = "Banque-Carrefour des Entreprises, arrêté royal du 22 juin 2009 (modulo 97)"

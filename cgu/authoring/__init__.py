@@ -1,0 +1,1 @@
+"""Tools for writers: scaffolding, impact and variables of a change, the live preview."""

@@ -1,0 +1,213 @@
+"""Scaffolding for writers: a new content repository, a new organism, a new clause, each valid at once."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from cgu.builtin import BUILTIN_THEMES, STARTER_CLAUSES
+from cgu.errors import CguError
+from cgu.load.schema import ID_PATTERN
+from cgu.model import SourceLocation
+
+"""The tool's own checkout: its clause library and default theme seed a new repository."""
+
+ORGANISM_TEMPLATE = """\
+# Organism {id}: every fact its documents state. Keys are described in docs/formats.md of cgu;
+# `cgu check` says which file and line to fix, `cgu vars {id}` where each value comes from.
+id: {id}                           # must equal the folder name
+{extends_line}{country_line}identity:                          # the publisher, and the controller of the data
+  name: "{name}"                   # required: the organism's legal name
+  legal_form: "mutuelle soumise aux dispositions du livre II du Code de la mutualité"
+  siren: "000 000 000"             # 9 digits, checked (Luhn); for BE use bce: "0000.000.000" (modulo 97)
+  address: {{street: "1 rue de l'Exemple", postal_code: "75001", city: Paris, country: France}}
+  phone: "01 00 00 00 00"          # a French (or, for BE, Belgian) number
+  email: contact@example.org       # the controller's contact
+  website: https://www.example.org # https expected
+  publication_director: "Prénom Nom, directeur général"   # directeur de la publication (LCEN art. 6)
+"""
+
+ORGANISM_REST = """\
+host:                              # who hosts the site
+  name: "Hébergeur"
+  address: {{street: "1 rue de l'Hébergement", postal_code: "75001", city: Paris}}
+dpo:                               # data protection officer
+  email: dpo@example.org
+  address: {{street: "1 rue de l'Exemple", postal_code: "75001", city: Paris}}
+rights:                            # how members exercise their rights
+  email: dpo@example.org
+  response_delay: "un mois"
+authority:                         # supervisory authority
+  name: CNIL
+  address: {{street: "3 place de Fontenoy, TSA 80715", postal_code: "75334", city: "Paris Cedex 07"}}
+  website: https://www.cnil.fr
+jurisdiction:
+  law: français
+  courts: "tribunaux compétents de Paris"
+notice_days: 30                    # notice before a material change takes effect
+cookies:                           # one entry per cookie, as the banner shows them
+  - {{name: session, provider: "{name}", purpose: "Maintenir la session", category: necessary, duration: session, consent: false}}
+cookie_settings:
+  consent_retention: "6 mois"
+processing:                        # one entry per purpose
+  - purpose: "Gestion de l'espace personnel"
+    legal_basis: contract
+    data: ["identité", "coordonnées"]
+    recipients: ["services habilités de {name}"]
+    retention: "durée de l'adhésion, puis 5 ans"
+    mandatory: "les données d'identification sont nécessaires à l'ouverture du compte"
+transfers: []                      # data sent outside the EU: [{{country, recipient, safeguard}}], or [] when none
+documents:                         # `cgu check` runs the legal checks (docs/rules.md) on both
+  cgu:
+    title: Conditions générales d'utilisation
+    version: {today}
+    effective: {today}
+    clauses: [mentions-legales, objet, acceptation, acces-compte, responsabilite, propriete-intellectuelle, cookies, modification, droit-applicable]
+  privacy:
+    title: Politique de protection des données personnelles
+    version: {today}
+    effective: {today}
+    clauses: [responsable-traitement, dpo, donnees-collectees, finalites, destinataires, transferts, conservation,
+              securite-donnees, droits, reclamation, obligation-fournir, profilage, cookies, modification]
+"""
+
+CLAUSE_TEMPLATE = """\
+---
+id: {id}                           # must equal the file name
+title: "{title}"                   # the article's heading
+category: general                  # a word to group clauses: law, data, cookies...
+documents: [cgu]                   # where it may appear: cgu, privacy, or both
+requires: [identity.name]          # variables the text cannot do without
+material: true                     # does a change to it need members' re-acceptance?
+---
+Rédigez ici le texte de la clause, en Markdown. Les variables de l'organisme
+s'écrivent entre doubles accolades : {{{{ identity.name }}}}.
+
+## Une sous-partie
+
+Une sous-partie devient l'article « N.1 ».
+"""
+
+
+def _check_id(kind: str, identifier: str) -> None:
+    if not ID_PATTERN.match(identifier):
+        raise CguError.at(SourceLocation(identifier), f"{kind} id {identifier!r} must be lower-case letters, digits and hyphens (for example mutuelle-exemple)")
+
+
+def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> Path:
+    """Write organisms/<id>/organism.yaml with every required field, commented; refuse to overwrite."""
+    _check_id("organism", organism_id)
+    if base is not None:
+        _check_id("organism", base)
+    folder = root / "organisms" / organism_id
+    if folder.exists() or (root / "organisms" / f"{organism_id}.yaml").exists():
+        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), "this organism already exists; choose another id")
+    fields = {"id": organism_id, "name": organism_id.replace("-", " ").title(), "today": today,
+              "extends_line": f"extends: {base}    # every key not written here comes from {base}\n" if base else "",
+              "country_line": "" if base else "country: FR                        # FR or BE\n"}
+    text = _align_comments(ORGANISM_TEMPLATE.format(**fields) + ("" if base else ORGANISM_REST.format(**fields)))
+    folder.mkdir(parents=True)
+    (folder / "clauses").mkdir()
+    (folder / "organism.yaml").write_text(text, encoding="utf-8")
+    return folder / "organism.yaml"
+
+
+def _align_comments(text: str, column: int = 35) -> str:
+    """Line the trailing comments up on one column, whatever the length of the id or name before them."""
+    lines = []
+    for line in text.split("\n"):
+        found = re.match(r"^(\s*[^#\s].*?)\s+(# .*)$", line)
+        lines.append(f"{found.group(1):<{column - 1}} {found.group(2)}" if found else line)
+    return "\n".join(lines)
+
+
+def new_clause(root: Path, clause_id: str) -> Path:
+    """Write clauses/<id>.md with its front matter commented; refuse to overwrite."""
+    _check_id("clause", clause_id)
+    path = root / "clauses" / f"{clause_id}.md"
+    if path.exists():
+        raise CguError.at(SourceLocation(f"clauses/{clause_id}.md"), "this clause already exists; edit it or choose another id")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_align_comments(CLAUSE_TEMPLATE.format(id=clause_id, title=clause_id.replace("-", " ").capitalize())), encoding="utf-8")
+    return path
+
+
+def init_repository(target: Path, today: str) -> list[Path]:
+    """A new content repository that builds at once: the clause library, the default theme, one organism, CI, README."""
+    if target.exists() and any(target.iterdir()):
+        raise CguError.at(SourceLocation(str(target)), "folder is not empty; cgu init needs a new or empty folder")
+    library = STARTER_CLAUSES
+    if not library.is_dir():
+        raise CguError.at(SourceLocation(str(library)), "the tool's clause library is missing; install cgu from its repository (pip install -e .)")
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(library, target / "clauses")
+    shutil.copytree(BUILTIN_THEMES / "default", target / "themes" / "default")
+    (target / "organisms").mkdir()
+    created = [new_organism(target, "mutuelle-exemple", None, today)]
+    workflow = target / ".github" / "workflows" / "cgu.yml"
+    workflow.parent.mkdir(parents=True)
+    workflow.write_text(WORKFLOW, encoding="utf-8")
+    (target / "README.md").write_text(WRITERS_README, encoding="utf-8")
+    (target / ".gitignore").write_text("build/\n.*.lock\n", encoding="utf-8")  # output, and the build's lock file
+    return [target / "clauses", target / "themes", *created, workflow, target / "README.md"]
+
+
+WORKFLOW = """\
+name: cgu
+on: [push, pull_request]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with: {fetch-depth: 0}
+      - uses: actions/setup-python@v5
+        with: {python-version: "3.11"}
+      - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+      - run: pip install "cgu @ git+https://example.invalid/cgu.git"   # replace with where your team keeps cgu
+      - run: cgu check
+      - run: cgu build
+      - uses: actions/upload-artifact@v4
+        with: {name: documents, path: build/}
+"""
+
+WRITERS_README = """\
+# Nos conditions générales et politiques de confidentialité
+
+Ce dépôt contient nos clauses (`clauses/`), nos organismes (`organisms/`) et le
+thème de mise en page (`themes/`). L'outil `cgu` les assemble en documents
+datés, en HTML et en PDF. Chaque commande a une aide : `cgu COMMANDE --help`.
+
+## Écrire
+
+- Nouvel organisme : `cgu new organism mon-organisme` (ou
+  `--extends mutuelle-exemple` pour hériter de tout ce qu'il ne redéfinit pas) ;
+  chaque champ y est commenté.
+- Nouvelle clause : `cgu new clause ma-clause`, puis ajoutez son identifiant à la
+  liste `clauses:` d'un document de l'organisme.
+- Aperçu : `cgu preview`, puis ouvrez http://127.0.0.1:8000 : chaque
+  enregistrement met la page à jour ; une erreur s'affiche avec son fichier et
+  sa ligne ; le lien « Modifications » montre les changements depuis la
+  dernière version publiée.
+- Qui est concerné par un fichier : `cgu impact clauses/cookies.md`.
+- D'où vient une variable, et qui l'utilise : `cgu vars mutuelle-exemple`.
+
+## Vérifier et construire
+
+- `cgu check` : chaque erreur avec son fichier et sa ligne, puis les contrôles
+  juridiques (RGPD, cookies, identifiants) ; une constatation acceptée se
+  justifie par écrit sous `waivers:` dans le fichier de l'organisme.
+- `cgu build` : les documents dans `build/` (ouvrez `build/index.html`).
+- La CI (`.github/workflows/cgu.yml`) fait les deux à chaque envoi.
+
+## Publier une version
+
+1. Ajoutez sous `documents.cgu.releases` (ou `documents.privacy.releases`) de
+   l'organisme : `{version: AAAA-MM-JJ, effective: AAAA-MM-JJ, material: true,
+   summary: "ce qui change"}` ; un changement important (`material: true`)
+   prend effet au plus tôt `notice_days` jours après sa publication.
+2. Faites relire et fusionnez ce commit.
+3. `cgu releases mutuelle-exemple cgu` affiche la version, son commit et
+   l'empreinte SHA-256 de son texte : recopiez-la (`sha256:`) pour la sceller.
+"""

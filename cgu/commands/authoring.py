@@ -1,0 +1,69 @@
+"""Writer commands: `cgu init`, `cgu new`, `cgu impact`, `cgu vars`, `cgu export-cookies`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from cgu.project import load_project
+
+if TYPE_CHECKING:
+    pass
+
+
+def run_init(directory: Path) -> None:
+    """`cgu init`: a new content repository."""
+    from cgu.authoring.scaffold import init_repository
+
+    for path in init_repository(directory, dt.date.today().isoformat()):
+        click.echo(f"created {path}")
+    click.echo(f"next: cd {directory} && cgu build")
+
+
+def run_new_organism(project: Path, organism_id: str, base: str | None) -> None:
+    """`cgu new organism`."""
+    from cgu.authoring.scaffold import new_organism
+
+    click.echo(f"created {new_organism(project, organism_id, base, dt.date.today().isoformat())}")
+
+
+def run_new_clause(project: Path, clause_id: str) -> None:
+    """`cgu new clause`."""
+    from cgu.authoring.scaffold import new_clause
+
+    click.echo(f"created {new_clause(project, clause_id)}")
+
+
+def run_impact(project: Path, path: Path) -> None:
+    """`cgu impact`: one line per affected document."""
+    from cgu.authoring.impact import impact
+
+    affected = impact(project, path)
+    for organism_id, kind in affected:
+        click.echo(f"{organism_id} {kind}")
+    if not affected:
+        click.echo(f"{path}: no document uses it")
+
+
+def run_vars(project: Path, organism_id: str) -> None:
+    """`cgu vars`: a table of variables."""
+    from cgu.authoring.impact import variables
+
+    for variable in variables(project, organism_id):
+        used = ", ".join(variable.used_by) or "(unused)"
+        click.echo(f"{variable.name:<40} {str(variable.defined):<40} {used}")
+
+
+def run_export_cookies(project: Path, organism_id: str, output_format: str) -> None:
+    """`cgu export-cookies`: the banner configuration on standard output."""
+    from cgu.errors import CguError
+    from cgu.model import SourceLocation
+    from cgu.render.cookie_banner import export_cookies
+
+    loaded = load_project(project, organism_ids=(organism_id,), compose=lambda organism, kind: False)
+    if organism_id not in loaded.organisms:
+        raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
+    click.echo(export_cookies(loaded.organisms[organism_id], output_format), nl=False)

@@ -1,0 +1,125 @@
+"""`cgu check`: validate and compose everything, run the legal rules and the release checks, write nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from cgu.model import Organism, Problem
+from cgu.project import Project, load_project
+
+if TYPE_CHECKING:
+    pass
+
+
+def run_check(project: Path, output_format: str = "text", legal: bool = True) -> None:
+    """`cgu check`: validate and compose everything, run the legal rules, write nothing."""
+    import json
+
+    from cgu.errors import CguError, merge_organisms
+    from cgu.rules.review import check_organism
+
+    def as_json(problems: list[Problem]) -> str:
+        return json.dumps([{"path": f.location.path, "line": f.location.line, "rule": f.rule, "severity": f.severity,
+                            "message": f.message, "organism": f.organism} for f in problems], ensure_ascii=False, indent=1)
+
+    try:
+        loaded = load_project(project)
+    except CguError as failure:
+        if output_format != "json":
+            raise
+        click.echo(as_json(list(failure.problems)))  # CI annotations need the load errors too, on stdout
+        raise CguError([]) from None
+    built = [o for o in loaded.organisms.values() if not o.abstract]
+    findings, waived = [], []
+    for organism in built if legal else []:
+        found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
+        findings += found + unused_variables(loaded, organism)
+        waived += silenced
+    findings += release_problems(loaded)
+    findings += missing_glyphs_everywhere(loaded)
+    findings += theme_problems(loaded)
+    findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
+    errors = [f for f in findings if f.severity == "error"]
+    if output_format == "json":
+        click.echo(as_json(findings))
+    else:
+        for finding in findings:
+            click.echo(str(finding), err=True)
+    if errors:
+        raise CguError([])  # every finding is printed above
+    if output_format != "json":
+        click.echo(f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
+                   f"{len(findings)} warnings, {len(waived)} findings waived with a justification")
+
+
+ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
+"""Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's documents."""
+
+
+def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
+    """Warnings for organism variables that no clause of its documents reads (rule `unused-variable`)."""
+    from cgu.authoring.impact import readers
+    from cgu.compose.composer import Composer
+    from cgu.errors import Problems
+
+    used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
+    return [Problem(organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id, "warning", "unused-variable")
+            for key in organism.data if key not in ALWAYS_USED and key not in used]
+
+
+def missing_glyphs_everywhere(loaded: Project) -> list[Problem]:
+    """Characters of each composed document that its theme's fonts cannot draw (rule `font-missing-glyph`)."""
+    from cgu.render.fonts import missing_glyphs
+
+    return [p for d in loaded.documents for p in missing_glyphs(loaded.root, d, loaded.themes[d.organism.theme.name])]
+
+
+def theme_problems(loaded: Project) -> list[Problem]:
+    """What the themes' templates refuse (an unknown name, an unsafe attribute, a file outside the theme), found as
+    `cgu build` finds it: each document's page rendered for the HTML and for the PDF (before WeasyPrint), and the index."""
+    from functools import partial
+
+    from cgu.commands.build import artifact_path
+    from cgu.errors import CguError
+    from cgu.render.html import render_page
+    from cgu.site.writer import index_page
+
+    pages = [partial(render_page, d, loaded.themes[d.organism.theme.name], mode, loaded.root)
+             for d in loaded.documents for mode in ("html", "pdf")]
+    present = {artifact_path(d.organism, d.kind, suffix) for d in loaded.documents for suffix in (".html", ".pdf")}
+    problems: list[Problem] = []
+    for page in [*pages, partial(index_page, loaded, present)]:
+        try:
+            page()
+        except CguError as failure:
+            problems += [p for p in failure.problems if p not in problems]
+    return problems
+
+
+def release_problems(loaded: Project) -> list[Problem]:
+    """Problems of every declared release (immutability, notice period), or a note that history is unavailable."""
+    from cgu.release.book import load_releases
+    from cgu.release.history import History
+
+    with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
+    if not with_releases:
+        return []
+    history = History(loaded.root)
+    if history.unavailable == "the git repository has no commits yet":
+        return [Problem(spec.location, f"release {spec.version.isoformat()} of the {d.kind} is declared but the "
+                        "repository has no commits: commit the content to publish it", d.organism.id, "error", "release-no-commits")
+                for d in with_releases for spec in d.organism.documents[d.kind].releases]
+    if not history.available:
+        click.echo(f"history unavailable ({history.unavailable}): building the working tree; "
+                   "release checks (immutability, notice period) skipped", err=True)
+        return []
+    if history.shallow:
+        click.echo("warning: shallow git clone; releases declared in commits that were not fetched cannot be checked "
+                   "(fetch the full history: git fetch --unshallow)", err=True)
+    problems: list[Problem] = []
+    for document in with_releases:
+        problems += load_releases(loaded.root, document.organism, document.kind, history, document)[1]
+    return problems

@@ -1,0 +1,29 @@
+"""`cgu preview`: serve the drafts on 127.0.0.1 until interrupted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    pass
+
+
+def run_preview(project: Path, port: int) -> None:
+    """`cgu preview`: serve until interrupted."""
+    import threading
+
+    from cgu.authoring.preview import serve
+
+    stop = threading.Event()
+    server = serve(project, port, stop=stop)
+    click.echo(f"preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        click.echo("stopped")
+    finally:
+        stop.set()
+        server.shutdown()

@@ -1,0 +1,79 @@
+"""`cgu releases`, `cgu changelog`, `cgu verify-receipt`: what the history of a document says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from cgu.model import Document
+from cgu.project import Project, load_project
+
+if TYPE_CHECKING:
+    from cgu.release.history import History
+
+
+def run_releases(project: Path, organism_id: str, kind: str) -> None:
+    """`cgu releases`: one line per release, then whether the working tree is a draft."""
+    from cgu.release.book import load_releases, mark_draft, published, text_hash
+
+    loaded, document, history = one_document(project, organism_id, kind)
+    if not history.available:
+        click.echo(f"history unavailable ({history.unavailable}): only the working tree can be shown", err=True)
+    releases, problems = load_releases(loaded.root, document.organism, kind, history, document)
+    for release in releases:
+        commit = release.commit[:10] if release.commit else "uncommitted"
+        click.echo(f"{release.spec.version.isoformat()}  effective {release.spec.effective.isoformat()}  "
+                   f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  {commit}  {release.spec.summary}")
+    done = published(releases)
+    if not history.available:
+        state = "not compared with any release (no history)"
+    elif not done:
+        state = "draft (no release is committed yet)"
+    elif mark_draft(document, releases).draft:
+        state = f"draft (differs from the last committed release, {done[-1].spec.version.isoformat()})"
+    else:
+        state = "same as the last release"
+    click.echo(f"working tree: sha256 {text_hash(document)}, {state}")
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+def run_changelog(project: Path, organism_id: str, kind: str, output_format: str) -> None:
+    """`cgu changelog`: releases newest first, with what changed in each."""
+    from cgu.errors import CguError
+    from cgu.model import SourceLocation
+    from cgu.release.book import load_releases
+    from cgu.release.changelog import (
+        changelog_entries,
+        changelog_html,
+        changelog_json,
+        changelog_markdown,
+    )
+
+    loaded, document, history = one_document(project, organism_id, kind)
+    if not history.available:
+        raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): a changelog needs the git history")
+    entries = changelog_entries(load_releases(loaded.root, document.organism, kind, history, document)[0])
+    render = {"md": changelog_markdown, "html": changelog_html, "json": changelog_json}[output_format]
+    click.echo(render(document.organism, kind, entries), nl=False)
+
+
+def run_verify_receipt(project: Path, receipt: Path) -> None:
+    """`cgu verify-receipt`."""
+    from cgu.release.acceptance import verify_receipt
+
+    click.echo(verify_receipt(project, receipt))
+
+
+def one_document(project: Path, organism_id: str, kind: str) -> tuple[Project, Document, "History"]:
+    """The composed work-tree document of one organism, and the project's history."""
+    from cgu.errors import CguError
+    from cgu.model import SourceLocation
+    from cgu.release.history import History
+
+    loaded = load_project(project, (organism_id,), (kind,))
+    if not loaded.documents:
+        raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} has no {kind} document")
+    return loaded, loaded.documents[0], History(loaded.root)

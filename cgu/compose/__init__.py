@@ -1,0 +1,1 @@
+"""Compose: an organism's clauses through the sandboxed templates into Markdown articles, in French."""

@@ -1,0 +1,1 @@
+"""Load: project files into validated objects (organisms, clauses, themes), every problem with its line."""

@@ -1,0 +1,86 @@
+"""The project: everything loaded and composed from a content repository, once per run; the one way to load."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from cgu.compose.composer import Composer
+from cgu.errors import CguError, Problems
+from cgu.load.clauses import load_clauses
+from cgu.load.organisms import discover_organisms, load_organisms
+from cgu.load.themes import ThemeFolder, find_theme
+from cgu.model import (
+    DOCUMENT_KINDS,
+    Clause,
+    Document,
+    Organism,
+    Problem,
+    SourceLocation,
+)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything loaded and composed from a content repository, validated."""
+
+    root: Path
+    organisms: dict[str, Organism]
+    documents: tuple[Document, ...]
+    themes: dict[str, ThemeFolder]
+    library: dict[str, Clause] = field(default_factory=dict)
+
+
+@dataclass
+class Timings:
+    """Seconds spent per stage, for `--timings` and benchmarks."""
+
+    stages: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, since: float) -> None:
+        self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - since
+
+
+def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[str, ...] = DOCUMENT_KINDS,
+                 timings: Timings | None = None, compose: Callable[[Organism, str], bool] | None = None) -> Project:
+    """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
+
+    `compose(organism, kind)` may decline a document (an up-to-date one in an incremental build).
+    """
+    start = time.perf_counter()
+    root = root.resolve()
+    problems = Problems()
+    if not (root / "organisms").is_dir() or not (root / "clauses").is_dir():
+        raise CguError.at(SourceLocation(str(root)), "not a cgu project: it needs 'clauses/' and 'organisms/' folders (use --project DIR)")
+    library = load_clauses(root / "clauses", root, problems)
+    organisms = load_organisms(root, problems)
+    for organism_id in organism_ids:
+        if organism_id not in organisms and organism_id not in discover_organisms(root):  # a broken file is reported by itself
+            problems.add(SourceLocation("organisms"), f"no organism {organism_id!r}; known: {', '.join(sorted(organisms))}")
+    composer = Composer(root, library, problems)
+    documents: list[Document] = []
+    themes: dict[str, ThemeFolder] = {}
+    for organism in selected_organisms(organisms, organism_ids):
+        if organism.theme.name not in themes:
+            try:
+                themes[organism.theme.name] = find_theme(root, organism.theme.name)
+            except CguError as exc:
+                problems.extend(Problem(organism.where("theme.name") if p.location.path == "themes" else p.location, p.message, organism.id)
+                                for p in exc.problems)  # a missing theme is the organism's mistake; a broken file, the theme's
+                continue
+        for kind in kinds:
+            if kind in organism.documents and (compose is None or compose(organism, kind)):
+                document = composer.compose(organism, kind)
+                if document is not None:
+                    documents.append(document)
+    problems.raise_if_any()
+    if timings:
+        timings.add("load+compose", start)
+    return Project(root, organisms, tuple(documents), themes, library)
+
+
+def selected_organisms(organisms: dict[str, Organism], organism_ids: tuple[str, ...]) -> list[Organism]:
+    """The organisms a build is about: every concrete one, or those named."""
+    return [o for o in organisms.values() if not o.abstract and (not organism_ids or o.id in organism_ids)]

@@ -1,0 +1,183 @@
+"""A redline article as rendered Markdown: lists, tables and emphasis as the member reads them, changes marked.
+
+The pieces of an article are merged into one Markdown text in which each change is wrapped in private-use
+characters (never split across a line, a table cell or a block marker); the one Markdown renderer turns it into
+HTML, then the markers become `<ins>`, `<del>` or `<span class="forme">`, closed and reopened around the tags they
+cross so that the HTML stays well nested.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from cgu.compose.markdown import MARKDOWN
+from cgu.model import ArticleChange
+from cgu.redline.compare import pieces
+
+INS, DEL, FORM = ("\ue000", "\ue001"), ("\ue002", "\ue003"), ("\ue004", "\ue005")
+_OPENERS = {INS[0]: "ins", DEL[0]: "del", FORM[0]: "forme"}
+_CLOSERS = {INS[1]: "ins", DEL[1]: "del", FORM[1]: "forme"}
+_SENTINELS = re.compile("[\ue000-\ue005]")
+_ENCODED = {c: "".join(f"%{b:02X}" for b in c.encode()) for c in "\ue000\ue001\ue002\ue003\ue004\ue005"}
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]+|(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+|\|[ \t]*)?")
+_STRUCTURE = re.compile(r"^[ \t]*(?:[-=*_:| \t]+|`{3,}.*|~{3,}.*)$")
+_CELL = re.compile(r"(?<!\\)\|")
+_TAG = re.compile(r"<[^>]*>|[^<]+")
+_VOID = {"br", "hr", "img", "input", "wbr"}
+_BLOCK = {"p", "li", "ul", "ol", "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th",
+          "h1", "h2", "h3", "h4", "h5", "h6", "div"}
+_LABELS = {"ins": ("[début d’ajout] ", " [fin d’ajout]"), "del": ("[début de suppression] ", " [fin de suppression]")}
+
+
+def article_markup(change: ArticleChange) -> Markup:
+    """The article's text rendered from Markdown with its changes marked; its heading line left out (the redline
+    shows it) unless the heading itself changed."""
+    merged = _merge(change)
+    tokens = MARKDOWN.parse(merged)
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):  # below the redline's own h2 and h3
+            token.tag = f"h{max(4, min(6, int(token.tag[1]) + 2))}"
+    html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+    html = _IMAGE.sub(lambda m: f"[image : {m.group(1)}]", html)
+    balanced = _balance(html)
+    article = change.new or change.old
+    composed = article is not None and bool(article.html)  # its text opens with the heading line, as a paragraph
+    first = re.match(r"<(h[4-6]|p)>(.*?)</\1>\n", balanced, re.S)
+    if first and (composed or first.group(1) != "p"):
+        unmarked = "<ins>" not in first.group(2) and "<del>" not in first.group(2)
+        if unmarked or change.kind in ("added", "removed"):
+            balanced = balanced[first.end():]
+    return Markup(balanced)
+
+
+_IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
+"""A redline never loads an image (a Markdown file compared may point anywhere): it shows the image's text."""
+
+
+def _merge(change: ArticleChange) -> str:
+    out: list[str] = []
+    for piece in pieces(change):
+        if piece.status == "same":
+            out.append(piece.new)
+        elif piece.status == "editorial":
+            out.append(_wrap(piece.new, FORM, _at_line_start(out)))
+        else:
+            out.append(_wrap(piece.old, DEL, _at_line_start(out)))
+            out.append(_wrap(piece.new, INS, _at_line_start(out)))
+    return _LINK_TARGET.sub(_new_target, "".join(out))
+
+
+_LINK_TARGET = re.compile(r"\]\(([^()\s]*[\ue000-\ue005][^()\s]*)\)")
+
+
+def _new_target(match: re.Match[str]) -> str:
+    """A link whose target changed points to the new target, followed by a marked note saying so."""
+    target = _SENTINELS.sub("", re.sub(f"{DEL[0]}.*?{DEL[1]}", "", match.group(1)))
+    return f"]({target}) {INS[0]}(adresse du lien modifiée){INS[1]}"
+
+
+def _at_line_start(out: list[str]) -> bool:
+    for text in reversed(out):
+        if text:
+            return text.endswith("\n")
+    return True
+
+
+def _wrap(text: str, marks: tuple[str, str], line_start: bool) -> str:
+    """Each line's content (not its list, heading, quote or cell markers, nor its outer spaces) between the marks."""
+    result = []
+    for index, line in enumerate(text.splitlines(keepends=True)):
+        body = line.rstrip("\r\n")
+        ending = line[len(body):]
+        if _STRUCTURE.match(body):  # a rule, a setext underline, a table's delimiter row, a code fence: left whole
+            result.append(line)
+            continue
+        prefix = _BLOCK_PREFIX.match(body).group(0) if (index > 0 or line_start) else ""  # type: ignore[union-attr]
+        cells = _CELL.split(body[len(prefix):])
+        result.append(prefix + "|".join(_wrap_cell(cell, marks) for cell in cells) + ending)
+    return "".join(result)
+
+
+def _wrap_cell(cell: str, marks: tuple[str, str]) -> str:
+    core = cell.strip()
+    if not core:
+        return cell
+    start = cell.index(core)
+    return f"{cell[:start]}{marks[0]}{core}{marks[1]}{cell[start + len(core):]}"
+
+
+def _open_tag(kind: str, first: bool) -> str:
+    if kind == "forme":
+        return '<span class="forme">'
+    label = f'<span class="sr-only">{_LABELS[kind][0]}</span>' if first else ""
+    return f"<{kind}>{label}"
+
+
+def _close_tag(kind: str, last: bool) -> str:
+    if kind == "forme":
+        return "</span>"
+    label = f'<span class="sr-only">{_LABELS[kind][1]}</span>' if last else ""
+    return f"{label}</{kind}>"
+
+
+def _clean_attributes(tag: str) -> str:
+    """A start tag without markers (link targets were settled before rendering; this is the safety net)."""
+    for character, encoded in _ENCODED.items():
+        tag = tag.replace(encoded, "")
+    return _SENTINELS.sub("", tag)
+
+
+def _balance(html: str) -> str:
+    """Markers to tags, each change closed before a tag it would cross and reopened after it."""
+    out: list[str] = []
+    stack: list[str] = []
+    mark: str | None = None  # the change being shown
+    depth = 0  # the stack's height when its tag was opened
+    shown = False  # whether its tag is open in the output now
+    first = True  # whether its opening label is still to show
+
+    def close(last: bool) -> None:
+        nonlocal shown
+        if shown:
+            out.extend(f"</{tag}>" for tag in reversed(stack[depth:]))
+            out.append(_close_tag(mark, last))  # type: ignore[arg-type]
+            out.extend(f"<{tag}>" for tag in stack[depth:])
+            shown = False
+
+    for part in _TAG.findall(html):
+        if not part.startswith("<"):
+            for piece in re.split("([\ue000-\ue005])", part):
+                if piece in _OPENERS:
+                    close(True)
+                    mark, first, shown = _OPENERS[piece], True, False
+                elif piece in _CLOSERS:
+                    if mark == _CLOSERS[piece] and not shown and not first:
+                        out.append(_open_tag(mark, False) + _close_tag(mark, True))
+                    elif mark == _CLOSERS[piece] and shown:
+                        close(True)
+                    mark = None
+                elif piece:
+                    if mark and not shown and piece.strip():
+                        out.append(_open_tag(mark, first))
+                        depth, shown, first = len(stack), True, False
+                    out.append(piece)
+            continue
+        name = re.match(r"</?([a-zA-Z0-9]+)", part)
+        tag = name.group(1).lower() if name else ""
+        if part.startswith("</"):
+            if mark and shown and (tag in _BLOCK or tag not in stack[depth:]):
+                close(False)
+            if tag in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(tag)]
+            out.append(part)
+            continue
+        if mark and shown and tag in _BLOCK:
+            close(False)
+        out.append(_clean_attributes(part))
+        if tag not in _VOID and not part.endswith("/>"):
+            stack.append(tag)
+    if mark and shown:
+        close(True)
+    return "".join(out)

@@ -1,0 +1,88 @@
+"""Re-acceptance: what a member portal reads (versions.json) and the check of acceptance receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from cgu.errors import CguError
+from cgu.model import Document, Organism, Release, SourceLocation
+from cgu.release.book import load_releases, published
+from cgu.release.history import History
+
+RECEIPT_KEYS = ("organism", "document", "release", "sha256", "timestamp")
+
+
+def redline_name(old: Release, new_version: str) -> str:
+    """File stem of the redline from a release to a later one (`redline-2024-03-01-to-2024-06-01`)."""
+    return f"redline-{old.spec.version.isoformat()}-to-{new_version}"
+
+
+def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
+    """Whether a member who accepted `accepted` must accept again: a material release came after it."""
+    return any(r.spec.material for r in releases if r.spec.version > accepted.spec.version)
+
+
+def versions_json(organism: Organism, kind: str, releases: list[Release], current: Document) -> str:
+    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline.
+
+    Only published (committed) releases are listed: a portal must never ask a member to accept a draft.
+    """
+    releases = published(releases)
+    if not releases:
+        raise ValueError(f"{organism.id} {kind} has no published release")
+    latest = releases[-1]
+    data = {"organism": organism.id, "document": kind,
+            "current": {"version": latest.spec.version.isoformat(), "effective": latest.spec.effective.isoformat(),
+                        "sha256": latest.sha256, "draft_pending": current.draft},
+            "releases": [{"version": r.spec.version.isoformat(), "effective": r.spec.effective.isoformat(),
+                          "material": r.spec.material, "sha256": r.sha256, "commit": r.commit,
+                          "published": r.published.date().isoformat() if r.published else None,
+                          "reaccept": reaccept_needed(releases, r),
+                          "redline_to_current": None if r is latest else f"{redline_name(r, latest.spec.version.isoformat())}.html"}
+                         for r in releases]}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def read_receipt(receipt: Path) -> dict[str, str]:
+    """A receipt's five fields as strings, or an error naming the file."""
+    from cgu.load.files import read_text
+
+    shown = str(receipt)
+    try:
+        data = json.loads(read_text(receipt, shown))
+        fields = {key: str(data[key]) for key in RECEIPT_KEYS}
+        dt.datetime.fromisoformat(fields["timestamp"])
+    except (ValueError, KeyError, TypeError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
+        raise CguError.at(SourceLocation(shown), "not a receipt: it needs organism, document, release, sha256 and an "
+                          f"ISO 8601 timestamp ({type(error).__name__}: {error})") from None
+    return fields
+
+
+def verify_receipt(root: Path, receipt: Path) -> str:
+    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation."""
+    from cgu.project import load_project
+
+    shown = SourceLocation(str(receipt))
+    fields = read_receipt(receipt)
+    organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
+    project = load_project(root, (organism_id,), (kind,))
+    if not project.documents:
+        raise CguError.at(shown, f"{organism_id} has no {kind} document")
+    history = History(project.root)
+    if not history.available:
+        raise CguError.at(shown, f"cannot verify without the git history ({history.unavailable})")
+    releases = published(load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])[0])
+    match = next((r for r in releases if r.spec.version.isoformat() == version), None)
+    if match is None:
+        known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"
+        raise CguError.at(shown, f"{organism_id} {kind} has no published release {version}; published: {known}")
+    if match.sha256 != digest:
+        raise CguError.at(shown, f"the receipt's sha256 {digest[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)")
+    accepted = dt.datetime.fromisoformat(fields["timestamp"])
+    if accepted.date() < match.spec.version:
+        raise CguError.at(shown, f"accepted on {fields['timestamp']}, before release {version} existed")
+    latest = releases[-1]
+    status = ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed") if latest is not match else "current"
+    return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status}; current release {latest.spec.version.isoformat()})"

@@ -1,0 +1,169 @@
+"""The only module that touches git: find the commit that declared a release, and read the project as it was then."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any, TypeVar
+
+import git
+
+from cgu.errors import CguError
+from cgu.load.files import load_yaml
+from cgu.model import SourceLocation
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _readable(method: _F) -> _F:
+    """A git object that cannot be read (damaged or partial repository) is one clear error, not a traceback."""
+    @functools.wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except (git.exc.GitError, ValueError) as exc:
+            lines = [line.strip(" '\"").removeprefix("stderr:").strip(" '\"") for line in str(getattr(exc, "stderr", "") or exc).splitlines()]
+            lines = [line for line in lines if line]
+            detail = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else type(exc).__name__)
+            raise CguError.at(SourceLocation(".git"), f"cannot read the git history ({detail}): the repository is damaged or "
+                              "incomplete; check it with 'git fsck', or clone it again") from None
+    return wrapper  # type: ignore[return-value]
+
+_EXPORTS: dict[str, Path] = {}
+_EXPORT_ROOT = Path(tempfile.gettempdir()) / "cgu-history"
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """The commit that introduced a release's declaration, and when it was made."""
+
+    commit: str
+    date: dt.datetime
+
+
+class History:
+    """A project's git history, read from git objects only (the work tree is never touched)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        self.repo: git.Repo | None = None
+        self.unavailable: str | None = None
+        self.shallow = False
+        self.boundary: set[str] = set()
+        try:
+            self.repo = git.Repo(self.root, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            self.unavailable = "not a git repository"
+            return
+        if not self.repo.head.is_valid():
+            self.unavailable = "the git repository has no commits yet"
+            self.repo = None
+            return
+        shallow_file = Path(self.repo.git_dir) / "shallow"
+        self.shallow = shallow_file.exists()
+        self.boundary = set(shallow_file.read_text().split()) if self.shallow else set()
+        """Commits whose parents were not fetched: a declaration found there may be older in truth."""
+        self.prefix = PurePosixPath(self.root.relative_to(Path(self.repo.working_tree_dir or self.root).resolve()).as_posix())
+
+    @property
+    def available(self) -> bool:
+        return self.repo is not None
+
+    def _path(self, relative: str) -> str:
+        return str(self.prefix / relative) if str(self.prefix) != "." else relative
+
+    @_readable
+    def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
+        """The oldest commit on HEAD's history whose organism file declares this release (survives squash and rebase)."""
+        assert self.repo is not None
+        commits = list(self.repo.iter_commits("HEAD", paths=self._path(organism_file)))
+        for commit in reversed(commits):
+            text = self.read(commit.hexsha, organism_file)
+            if text is not None and _declares(text, organism_file, kind, version):
+                return Declaration(commit.hexsha, commit.committed_datetime)
+        return None
+
+    @_readable
+    def declaring_commits(self, organism_file: str, kind: str, version: dt.date, limit: int = 20) -> list[str]:
+        """Commits on any branch, tag or reflog entry whose organism file declares this release, oldest first."""
+        assert self.repo is not None
+        listed = self.repo.git.rev_list("--all", "--reflog", "--", self._path(organism_file)).split()
+        found = [sha for sha in reversed(listed) if (text := self.read(sha, organism_file)) and _declares(text, organism_file, kind, version)]
+        return found[:limit]
+
+    @_readable
+    def changed_files(self, old: str, new: str, paths: set[str]) -> list[str]:
+        """Which of these project-relative files differ between two commits (added or removed ones included)."""
+        assert self.repo is not None
+        changed = []
+        for relative in sorted(paths):
+            blobs = []
+            for commit in (old, new):
+                try:
+                    blobs.append((self.repo.commit(commit).tree / self._path(relative)).hexsha)
+                except KeyError:
+                    blobs.append(None)
+            if blobs[0] != blobs[1]:
+                changed.append(relative)
+        return changed
+
+    @_readable
+    def read(self, commit: str, relative: str) -> str | None:
+        """A file's text at a commit, or None where it did not exist."""
+        assert self.repo is not None
+        try:
+            blob = self.repo.commit(commit).tree / self._path(relative)
+        except KeyError:
+            return None
+        return blob.data_stream.read().decode("utf-8", errors="replace")
+
+    def exists(self, commit: str) -> bool:
+        assert self.repo is not None
+        try:
+            self.repo.commit(commit)
+            return True
+        except (ValueError, git.BadName):
+            return False
+
+    @_readable
+    def export(self, commit: str) -> Path:
+        """The project folder as it was at `commit`, written from git objects into a cache folder (by tree id)."""
+        assert self.repo is not None
+        tree = self.repo.commit(commit).tree
+        if str(self.prefix) != ".":
+            tree = tree / str(self.prefix)
+        if tree.hexsha in _EXPORTS and _EXPORTS[tree.hexsha].is_dir():
+            return _EXPORTS[tree.hexsha]
+        target = _EXPORT_ROOT / tree.hexsha
+        if not target.is_dir():
+            staging = Path(tempfile.mkdtemp(prefix="export-", dir=_ensure(_EXPORT_ROOT)))
+            for item in tree.traverse():
+                if item.type == "blob":
+                    path = staging / item.path[len(tree.path) + 1:] if tree.path else staging / item.path
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(item.data_stream.read())
+            try:
+                staging.rename(target)
+            except OSError:  # another process exported the same tree meanwhile
+                pass
+        _EXPORTS[tree.hexsha] = target
+        return target
+
+
+def _ensure(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _declares(text: str, shown: str, kind: str, version: dt.date) -> bool:
+    try:
+        data, _ = load_yaml(text, shown)
+    except Exception:  # noqa: BLE001 - a broken file at some past commit simply declares nothing
+        return False
+    for key in ("documents", kind, "releases"):  # any level of the wrong type, at some past commit, declares nothing
+        data = data.get(key) if isinstance(data, dict) else None
+    return isinstance(data, list) and any(isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in data)

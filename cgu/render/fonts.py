@@ -1,0 +1,87 @@
+"""Fonts of a PDF: only those the theme ships (its @font-face rules), never the machine's, so output is the same anywhere."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fontTools.ttLib import TTFont
+
+from cgu.load.themes import ThemeFolder
+from cgu.model import Document, Problem, SourceLocation
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
+
+FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+_NO_SYSTEM_FONTS = (b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+                    b"<fontconfig></fontconfig>\n")
+"""A Fontconfig configuration without font folders: WeasyPrint then knows only the fonts a stylesheet declares."""
+
+
+def theme_only_fonts() -> FontConfiguration:
+    """A WeasyPrint font configuration that cannot fall back on the machine's fonts (text, SVG logos, generic families).
+
+    Without it, a family the theme does not ship (`sans-serif`, or `Helvetica` in a logo) silently takes whatever the
+    machine has, and the same build gives different PDFs on two machines.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cgu-fonts-"))
+    previous = os.environ.get("FONTCONFIG_FILE")
+    try:
+        (folder / "fonts.conf").write_bytes(_NO_SYSTEM_FONTS)
+        os.environ["FONTCONFIG_FILE"] = str(folder / "fonts.conf")  # read once, when the configuration is made
+        from weasyprint.text.fonts import FontConfiguration
+
+        return FontConfiguration()
+    finally:
+        if previous is None:
+            os.environ.pop("FONTCONFIG_FILE", None)
+        else:
+            os.environ["FONTCONFIG_FILE"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@lru_cache(maxsize=16)
+def _covered(folder: Path) -> frozenset[int]:
+    characters: set[int] = set()
+    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
+        with TTFont(path, lazy=True) as font:
+            characters.update(font.getBestCmap() or {})
+    return frozenset(characters)
+
+
+def missing_glyphs(root: Path, document: Document, theme: ThemeFolder) -> list[Problem]:
+    """Characters of a document that no font of its theme can draw (the PDF would show an empty box), by article."""
+    covered = _covered(theme.path)
+    if not covered:
+        return []
+    problems = []
+    organism_file = document.organism.location
+    texts = [(organism_file, document.title + document.organism.name)]
+    texts += [(article.source, article.title + article.markdown) for article in document.articles]
+    for location, text in texts:
+        missing = sorted({c for c in text if ord(c) not in covered and not c.isspace() and c.isprintable()})
+        if missing:
+            shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
+            problems.append(Problem(_first_use(root, (location, organism_file), missing),
+                                    f"the fonts of theme '{theme.name}' cannot draw {shown}: the PDF would show an empty box; "
+                                    "use another character, or add a font that has it to the theme",
+                                    document.organism.id, "error", "font-missing-glyph"))
+    return problems
+
+
+def _first_use(root: Path, places: tuple[SourceLocation, ...], missing: list[str]) -> SourceLocation:
+    """The first line holding a missing character: in the clause, else in the organism file (a value), else the clause."""
+    for place in places:
+        try:
+            lines = (root / place.path).read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, row in enumerate(lines, start=1):
+            if any(c in row for c in missing):
+                return SourceLocation(place.path, number)
+    return places[0]

@@ -1,0 +1,67 @@
+"""The review of one organism: every registered rule run on its data and documents, waivers applied.
+
+Each rule yields `Finding`s; `check_organism` turns them into `Problem`s with the rule's id and severity,
+and sets aside those an organism waived with a written justification (`waivers:` in its file).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Sequence
+
+from cgu.model import Document, Organism, Problem
+from cgu.rules import consistency, cookies, gdpr, identity  # noqa: F401 - importing registers every rule
+from cgu.rules.registry import OTHER_CHECKS, RULES, WAIVER_RULES, Finding
+
+
+def _covers(waiver: Mapping[str, Any], rule_id: str, finding: Finding) -> bool:
+    """Whether a justified waiver silences a finding: same rule, and no target or the finding's key (or a parent key)."""
+    if waiver.get("rule") != rule_id or not str(waiver.get("justification") or "").strip():
+        return False
+    target = waiver.get("target")
+    if target in (None, ""):
+        return True
+    names = (finding.target, *finding.aliases)
+    return any(name == str(target) or name.startswith(f"{target}.") for name in names)
+
+
+def check_organism(organism: Organism, documents: Sequence[Document]) -> tuple[list[Problem], list[Problem]]:
+    """(findings, waived findings) of every rule for one organism and its composed documents."""
+    waivers = [w if isinstance(w, Mapping) else {} for w in organism.data.get("waivers") or []]
+    findings: list[Problem] = []
+    waived: list[Problem] = []
+    used = [False] * len(waivers)
+    for current in RULES.values():
+        for found in current.check(organism, documents):
+            problem = Problem(found.location, found.message, organism.id, current.severity, current.id)
+            covering = [i for i, w in enumerate(waivers) if _covers(w, current.id, found)]
+            for index in covering:
+                used[index] = True
+            (waived if covering else findings).append(problem)
+    for index, waiver in enumerate(waivers):
+        findings += _waiver_problems(organism, index, waiver, used[index])
+    return findings, waived
+
+
+def _waiver_problems(organism: Organism, index: int, waiver: Mapping[str, Any], used: bool) -> list[Problem]:
+    where = organism.where(f"waivers.{index}")
+    name = waiver.get("rule")
+    problems = []
+    if not str(waiver.get("justification") or "").strip():
+        problems.append(Problem(where, f"the waiver of {name!r} needs a written justification", organism.id, "error", "waiver-justification"))
+    if name not in RULES:
+        problems.append(Problem(where, f"waiver names unknown rule {name!r} (see docs/rules.md)", organism.id, "error", "waiver-rule"))
+    elif not used and not problems:
+        target = f" for {waiver.get('target')!r}" if waiver.get("target") else ""
+        problems.append(Problem(where, f"the waiver of {name!r}{target} silences nothing: remove it", organism.id, "warning", "waiver-unused"))
+    return problems
+
+
+def rules_table() -> str:
+    """The Markdown table of every rule (id, severity, what it checks, source), as in docs/rules.md."""
+    rows = ["| rule id | severity | what it checks | source |", "|---|---|---|---|"]
+    rows += [f"| `{r.id}` | {r.severity} | {r.description} | {r.source} |" for r in RULES.values()]
+    rows += [f"| `{rule_id}` | {severity} | {description} | cgu |"
+             for rule_id, (severity, description) in {**OTHER_CHECKS, **WAIVER_RULES}.items()]
+    return "\n".join(rows) + "\n"
+
+

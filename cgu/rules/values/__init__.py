@@ -1,0 +1,1 @@
+"""Pure parsers of the values legal rules read: durations, identifiers and contacts."""

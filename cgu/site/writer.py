@@ -1,0 +1,221 @@
+"""Write a build: everything goes to a staging folder first, which then replaces the output in one rename."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping
+
+from cgu.errors import CguError
+from cgu.model import Artifact, SourceLocation
+from cgu.render.html import GENERATOR
+from cgu.site.incremental import MANIFEST, manifest_bytes
+
+if TYPE_CHECKING:
+    from cgu.project import Project
+
+INDEX_TITLE = "Conditions générales et politiques de confidentialité"
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One row of build/index.html."""
+
+    organism: str
+    title: str
+    version: Any
+    effective: Any
+    files: tuple[tuple[str, str], ...]
+    draft: bool = False
+    """The built page is a draft ("Projet"): its text is not that of a published release."""
+
+
+_REPLACED_WHOLE = "cgu replaces its output folder whole"
+
+
+def check_output_folder(out: Path, project_root: Path) -> Path:
+    """`out` resolved, if cgu may replace it whole: refused, before anything is touched, when it is a link, is the
+    project or holds it, is not a folder, or is a non-empty folder without the manifest of an earlier cgu output."""
+    given = out.absolute()  # not resolved: resolving would follow the link this looks for
+    if given.is_symlink():
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is a link (to {os.path.realpath(given)}); "
+                                                    f"{_REPLACED_WHOLE}: point --out at a real folder of its own")
+    resolved = Path(os.path.realpath(given))
+    root = Path(os.path.realpath(project_root))
+    if resolved == root or resolved in root.parents:
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is the project or holds it ({root}); "
+                                                    f"{_REPLACED_WHOLE}: point --out at a folder of its own, such as build")
+    if resolved.exists() and not resolved.is_dir():
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is a file; {_REPLACED_WHOLE}: point --out at a folder")
+    if resolved.is_dir() and not (resolved / MANIFEST).is_file() and any(resolved.iterdir()):
+        raise CguError.at(SourceLocation(str(out)), f"the output folder is not empty and holds no {MANIFEST}, so cgu did not make it; "
+                                                    f"{_REPLACED_WHOLE}: point --out at a new or empty folder")
+    return resolved
+
+
+def write_output(out: Path, artifacts: list[Artifact], keep: Callable[[str], bool], project_root: Path) -> None:
+    """Stage every file, add the index, then swap the staging folder in place of `out` (checked first)."""
+    out = check_output_folder(out, project_root)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CguError.at(SourceLocation(str(out)), f"cannot create the output folder: {exc.strerror or exc}") from None
+    with output_lock(out):
+        _recover(out)
+        _stage_and_swap(out, staging, artifacts, keep)
+
+
+def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], keep: Callable[[str], bool]) -> None:
+    try:
+        staging.mkdir(parents=True)
+        if out.is_dir():
+            # Hard links: the previous files are shared, never modified (every write replaces a file).
+            for path in sorted(p for p in out.rglob("*") if p.is_file()):
+                name = path.relative_to(out).as_posix()
+                if keep(name):
+                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                    os.link(path, staging / name)
+        for artifact in artifacts:
+            _write(staging / artifact.path, artifact.content)
+        _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+
+
+def write_files(folder: Path, artifacts: list[Artifact]) -> None:
+    """Write each file into `folder`, each in one rename; nothing else in it is touched (the folder is not replaced).
+
+    A parent folder this creates gets an empty manifest: cgu made it, so a build may later replace it (build/ of the
+    default build/redlines).
+    """
+    real = Path(os.path.realpath(folder))
+    made = [p for p in real.parents if not os.path.lexists(p)]
+    temporary = None
+    try:
+        real.mkdir(parents=True, exist_ok=True)
+        for new in made:
+            (new / MANIFEST).write_bytes(manifest_bytes({}))
+        for artifact in artifacts:
+            target = real / artifact.path
+            temporary = target.with_name(f".{target.name}.writing-{os.getpid()}")
+            _write(temporary, artifact.content)
+            os.replace(temporary, target)
+            temporary = None
+    except OSError as exc:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+        raise CguError.at(SourceLocation(str(folder)), f"cannot write the output: {exc.strerror or exc}") from None
+
+
+def _write(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        path.unlink()  # never write through a hard link shared with the previous build
+    path.write_bytes(content)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        os.utime(path, (int(epoch), int(epoch)))
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """One build at a time per output folder; a second one is told so instead of corrupting the first."""
+    lock_path = out.parent / f".{out.name}.lock"
+    try:
+        handle = open(lock_path, "a+")
+    except OSError as exc:
+        raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise CguError.at(SourceLocation(str(out)), "another cgu build is writing this output folder; wait for it to finish and run again") from None
+    try:
+        yield
+    finally:
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        handle.close()
+
+
+def _recover(out: Path) -> None:
+    """Clean what a killed build left: its staging folder, or a previous output moved aside but not removed."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if not out.exists():
+            os.rename(leftover, out)  # killed between the two renames of a fallback swap: put the output back
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+    for pattern in (f".{out.name}.staging-*", f".{out.name}.publishing-*"):
+        for leftover in out.parent.glob(pattern):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if result == 0:
+        return True
+    if ctypes.get_errno() in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in place of `out` in one atomic step, so `out` is at every instant either the old or the new build."""
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)  # now holds the previous build
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(staging, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def drafts_in(files: Mapping[str, bytes]) -> set[str]:
+    """`<organism>/<kind>` of each document whose versions.json (among `files`) says the built page is a draft."""
+    drafts = set()
+    for path, content in files.items():
+        if path.endswith("/versions.json"):
+            try:
+                pending = json.loads(content)["current"]["draft_pending"]
+            except (ValueError, KeyError, TypeError):
+                continue
+            if pending is True:
+                drafts.add(path.removesuffix("/versions.json"))
+    return drafts
+
+
+def index_page(project: Project, present: set[str], drafts: Collection[str] = ()) -> str:
+    """build/index.html: every document of every organism whose files are in the output, drafts marked "Projet"."""
+    from cgu.load.themes import find_theme
+
+    entries = []
+    for organism in sorted(project.organisms.values(), key=lambda o: (o.name.lower(), o.id)):
+        for kind, spec in organism.documents.items():
+            stem = f"{organism.id}/{kind}-{spec.version.isoformat()}"
+            files = tuple((label, f"{stem}{suffix}") for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
+                          if f"{stem}{suffix}" in present)
+            if files and f"{organism.id}/{kind}/changelog.html" in present:
+                files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
+            if files and not organism.abstract:
+                entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files, f"{organism.id}/{kind}" in drafts))
+    theme = project.themes.get("default") or find_theme(project.root, "default")
+    return theme.render("index.html", title=INDEX_TITLE, entries=entries, theme_name=theme.name, generator=GENERATOR)

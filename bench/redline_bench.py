@@ -47,8 +47,12 @@ def git_time(old: str, new: str, folder: Path) -> float:
     best = float("inf")
     for _ in range(RUNS):
         start = time.perf_counter()
-        subprocess.run(["git", "diff", "--no-index", "--word-diff=porcelain", "old.md", "new.md"], cwd=folder,
-                       capture_output=True, check=False)
+        subprocess.run(
+            ["git", "diff", "--no-index", "--word-diff=porcelain", "old.md", "new.md"],
+            cwd=folder,
+            capture_output=True,
+            check=False,
+        )
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -72,16 +76,23 @@ def main() -> int:
         print(f"skipped: the corpus is absent ({CORPUS}); the benchmark needs ../shared/corpus")
         return 0
     files = sorted((CORPUS / "blablacar-privacy-policy").glob("*.md"))
-    pairs = [(a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8")) for folder in ("blablacar-privacy-policy", "blablacar-trackers-policy")
-             for a, b in zip(sorted((CORPUS / folder).glob("*.md")), sorted((CORPUS / folder).glob("*.md"))[1:])]
+    pairs = [
+        (a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"))
+        for folder in ("blablacar-privacy-policy", "blablacar-trackers-policy")
+        for a, b in zip(sorted((CORPUS / folder).glob("*.md")), sorted((CORPUS / folder).glob("*.md"))[1:])
+    ]
     first = files[0].read_text(encoding="utf-8")
     words = first.split(" ")
     random.Random(1).shuffle(words)
-    trackers = "".join(f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md")))
-    worst = {"first vs last version": (first, files[-1].read_text(encoding="utf-8")),
-             "full rewrite (shuffled words)": (first, " ".join(words)),
-             "full rewrite (unrelated text)": (first, (trackers * 3)[: len(first)]),
-             "adversarial (random, 14 words)": (babble(len(first), 2), babble(len(first), 3))}
+    trackers = "".join(
+        f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md"))
+    )
+    worst = {
+        "first vs last version": (first, files[-1].read_text(encoding="utf-8")),
+        "full rewrite (shuffled words)": (first, " ".join(words)),
+        "full rewrite (unrelated text)": (first, (trackers * 3)[: len(first)]),
+        "adversarial (random, 14 words)": (babble(len(first), 2), babble(len(first), 3)),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         ours = [cgu_time(a, b) for a, b in pairs]

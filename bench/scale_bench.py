@@ -27,16 +27,42 @@ NAMES = ROOT / "bench" / "data" / "vivoptim-mutuelles.txt"
 """The organisms that deploy Vivoptim, in the order of the seed document (442 lines, a few names repeated)."""
 
 CITIES = [  # (city, postal code, phone zone): postal codes and phone prefixes that belong together
-    ("Paris", "75009", "01"), ("Nanterre", "92000", "01"), ("Lille", "59000", "03"), ("Strasbourg", "67000", "03"),
-    ("Reims", "51100", "03"), ("Dijon", "21000", "03"), ("Nancy", "54000", "03"), ("Lyon", "69003", "04"),
-    ("Marseille", "13006", "04"), ("Grenoble", "38000", "04"), ("Montpellier", "34000", "04"), ("Nice", "06000", "04"),
-    ("Clermont-Ferrand", "63000", "04"), ("Toulouse", "31000", "05"), ("Bordeaux", "33000", "05"),
-    ("Limoges", "87000", "05"), ("Niort", "79000", "05"), ("Pau", "64000", "05"), ("Nantes", "44000", "02"),
-    ("Rennes", "35000", "02"), ("Rouen", "76000", "02"), ("Tours", "37000", "02"), ("Orléans", "45000", "02"),
-    ("Caen", "14000", "02"), ("Angers", "49000", "02"),
+    ("Paris", "75009", "01"),
+    ("Nanterre", "92000", "01"),
+    ("Lille", "59000", "03"),
+    ("Strasbourg", "67000", "03"),
+    ("Reims", "51100", "03"),
+    ("Dijon", "21000", "03"),
+    ("Nancy", "54000", "03"),
+    ("Lyon", "69003", "04"),
+    ("Marseille", "13006", "04"),
+    ("Grenoble", "38000", "04"),
+    ("Montpellier", "34000", "04"),
+    ("Nice", "06000", "04"),
+    ("Clermont-Ferrand", "63000", "04"),
+    ("Toulouse", "31000", "05"),
+    ("Bordeaux", "33000", "05"),
+    ("Limoges", "87000", "05"),
+    ("Niort", "79000", "05"),
+    ("Pau", "64000", "05"),
+    ("Nantes", "44000", "02"),
+    ("Rennes", "35000", "02"),
+    ("Rouen", "76000", "02"),
+    ("Tours", "37000", "02"),
+    ("Orléans", "45000", "02"),
+    ("Caen", "14000", "02"),
+    ("Angers", "49000", "02"),
 ]
-STREETS = ["rue de la République", "avenue Jean Jaurès", "boulevard Victor Hugo", "rue Nationale",
-           "place de la Mairie", "rue du Général de Gaulle", "avenue de la Libération", "rue Pasteur"]
+STREETS = [
+    "rue de la République",
+    "avenue Jean Jaurès",
+    "boulevard Victor Hugo",
+    "rue Nationale",
+    "place de la Mairie",
+    "rue du Général de Gaulle",
+    "avenue de la Libération",
+    "rue Pasteur",
+]
 COLOURS = ["#00639a", "#0b6e4f", "#8e3b46", "#5b4a9e", "#b35c00", "#2f5d62", "#7a1f5c", "#37474f"]
 
 
@@ -45,7 +71,7 @@ def slugify(name: str, limit: int = 60) -> str:
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     if len(slug) > limit:
-        slug = slug[:limit + 1].rsplit("-", 1)[0]
+        slug = slug[: limit + 1].rsplit("-", 1)[0]
     return slug or "mutuelle"
 
 
@@ -87,18 +113,22 @@ def organism_yaml(index: int, organism_id: str, name: str) -> str:
     phone = f"{zone} {10 + index % 90:02d} {index * 7 % 100:02d} {index * 13 % 100:02d} {index * 31 % 100:02d}"
     address = f"{{street: {q(street)}, postal_code: {q(postal_code)}, city: {q(city)}}}"
     dpo_address = f"{{street: {q('Délégué à la protection des données, ' + street)}, postal_code: {q(postal_code)}, city: {q(city)}}}"
-    legal_form = "  legal_form: mutuelle régie par le livre II du Code de la mutualité\n" if "MUTU" in name.upper() else ""
-    return ("extends: vivoptim-base\n"
-            "identity:\n"
-            f"  name: {q(name)}\n{legal_form}"
-            f"  siren: {q(siren(index))}\n"
-            f"  address: {address}\n"
-            f"  phone: {q(phone)}\n"
-            f"  email: contact@{domain}\n"
-            f"  website: https://www.{domain}\n"
-            f"dpo: {{email: dpo@{domain}, address: {dpo_address}}}\n"
-            f"rights: {{email: dpo@{domain}, address: {dpo_address}}}\n"
-            f"theme: {{color: {q(COLOURS[index % len(COLOURS)])}}}\n")
+    legal_form = (
+        "  legal_form: mutuelle régie par le livre II du Code de la mutualité\n" if "MUTU" in name.upper() else ""
+    )
+    return (
+        "extends: vivoptim-base\n"
+        "identity:\n"
+        f"  name: {q(name)}\n{legal_form}"
+        f"  siren: {q(siren(index))}\n"
+        f"  address: {address}\n"
+        f"  phone: {q(phone)}\n"
+        f"  email: contact@{domain}\n"
+        f"  website: https://www.{domain}\n"
+        f"dpo: {{email: dpo@{domain}, address: {dpo_address}}}\n"
+        f"rights: {{email: dpo@{domain}, address: {dpo_address}}}\n"
+        f"theme: {{color: {q(COLOURS[index % len(COLOURS)])}}}\n"
+    )
 
 
 def generate(project: Path, count: int) -> list[str]:
@@ -108,7 +138,9 @@ def generate(project: Path, count: int) -> list[str]:
     shutil.copytree(ROOT / "organisms" / "vivoptim-base", project / "organisms" / "vivoptim-base")
     ids = []
     for index, (organism_id, name) in enumerate(mutuelles(count)):
-        (project / "organisms" / f"{organism_id}.yaml").write_text(organism_yaml(index, organism_id, name), encoding="utf-8")
+        (project / "organisms" / f"{organism_id}.yaml").write_text(
+            organism_yaml(index, organism_id, name), encoding="utf-8"
+        )
         ids.append(organism_id)
     return ids
 
@@ -127,7 +159,17 @@ def _pss_kib(pid: int) -> int:
 def run(project: Path, out: Path, *args: str) -> dict[str, object]:
     """One `cgu build` process: wall and CPU time (its workers' included), peak memory of its process tree (MiB,
     sampled), and its --timings stages. CPU time is what to compare on a machine shared with other work."""
-    command = [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(project), "--out", str(out), "--timings", *args]
+    command = [
+        sys.executable,
+        str(ROOT / "cgu_cli.py"),
+        "build",
+        "--project",
+        str(project),
+        "--out",
+        str(out),
+        "--timings",
+        *args,
+    ]
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -148,7 +190,13 @@ def run(project: Path, out: Path, *args: str) -> dict[str, object]:
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{output}{errors[-3000:]}")
     stages = {m[1].strip(): float(m[2]) for m in re.finditer(r"^  (.+?)\s+([\d.]+) s\b", output, re.MULTILINE)}
-    return {"seconds": round(elapsed, 1), "cpu seconds": round(cpu_seconds, 1), "load average": round(os.getloadavg()[0], 1), "peak MiB": peak[0] // 1024, "stages": stages}
+    return {
+        "seconds": round(elapsed, 1),
+        "cpu seconds": round(cpu_seconds, 1),
+        "load average": round(os.getloadavg()[0], 1),
+        "peak MiB": peak[0] // 1024,
+        "stages": stages,
+    }
 
 
 def sample_pages(project: Path, documents: int) -> list:
@@ -194,14 +242,16 @@ def reuse_gain(pages: list, theme_css: Path) -> dict[str, object]:
         return PdfPage(page.html.replace(link, ""), page.base_url, page.fetcher, page.identifier, page.epoch)
 
     parsed = CSS(filename=str(theme_css), font_config=builder.fonts, url_fetcher=pages[0].fetcher)  # type: ignore[attr-defined]
-    ways = {"new fonts per document": lambda p: builder.write(p, fonts=FontConfiguration()),  # type: ignore[attr-defined]
-            "shared fonts (cgu)": lambda p: builder.write(p),  # type: ignore[attr-defined]
-            "shared fonts + parsed stylesheet": lambda p: builder.write(without_link(p), stylesheets=(parsed,))}  # type: ignore[attr-defined]
+    ways = {
+        "new fonts per document": lambda p: builder.write(p, fonts=FontConfiguration()),  # type: ignore[attr-defined]
+        "shared fonts (cgu)": lambda p: builder.write(p),  # type: ignore[attr-defined]
+        "shared fonts + parsed stylesheet": lambda p: builder.write(without_link(p), stylesheets=(parsed,)),
+    }  # type: ignore[attr-defined]
     seconds = dict.fromkeys(ways, 0.0)
     outputs: dict[str, list[bytes]] = {name: [] for name in ways}
     order = list(ways)
     for turn, page in enumerate(pages):
-        for name in order[turn % 3:] + order[:turn % 3]:
+        for name in order[turn % 3 :] + order[: turn % 3]:
             start = time.process_time()
             outputs[name].append(ways[name](page))
             seconds[name] += time.process_time() - start
@@ -222,12 +272,21 @@ def main() -> int:
         results["html+pdf, jobs 2"] = run(project, Path(tmp) / "full2", "--jobs", "2")
         results["no-change rebuild"] = run(project, full1)
         target = project / "organisms" / f"{ids[len(ids) // 2]}.yaml"
-        target.write_text(target.read_text(encoding="utf-8").replace("  email: contact@", "  email: accueil@"), encoding="utf-8")
+        target.write_text(
+            target.read_text(encoding="utf-8").replace("  email: contact@", "  email: accueil@"), encoding="utf-8"
+        )
         results["one-organism rebuild"] = run(project, full1)
         pages = sample_pages(project, min(40, 2 * count))
         wall, cpu = weasyprint_floor(pages)
-        results["weasyprint alone, per document"] = {"seconds": round(wall, 3), "cpu seconds": round(cpu, 3), "sample": len(pages)}
-        results["weasyprint alone, all documents"] = {"seconds": round(wall * 2 * count, 1), "cpu seconds": round(cpu * 2 * count, 1)}
+        results["weasyprint alone, per document"] = {
+            "seconds": round(wall, 3),
+            "cpu seconds": round(cpu, 3),
+            "sample": len(pages),
+        }
+        results["weasyprint alone, all documents"] = {
+            "seconds": round(wall * 2 * count, 1),
+            "cpu seconds": round(cpu * 2 * count, 1),
+        }
         results["reuse, cpu seconds per PDF"] = reuse_gain(pages[:12], project / "themes" / "default" / "style.css")
     print(json.dumps(results, indent=1, ensure_ascii=False))
     full = results["html+pdf, jobs 1"]["seconds"]  # type: ignore[index]
@@ -240,15 +299,21 @@ def main() -> int:
     print(f"no-change rebuild: {100 * results['no-change rebuild']['seconds'] / full:.1f} % of the full build")  # type: ignore[index]
     print(f"one-organism rebuild: {100 * results['one-organism rebuild']['seconds'] / full:.1f} % of the full build")  # type: ignore[index]
     print(f"peak memory: {max(r['peak MiB'] for r in results.values() if isinstance(r, dict) and 'peak MiB' in r)} MiB")  # type: ignore[index]
-    print(f"overhead above WeasyPrint alone: {100 * (full - floor) / floor:.1f} % in wall time, "
-          f"{100 * (full_cpu - floor_cpu) / floor_cpu:.1f} % in CPU time")
+    print(
+        f"overhead above WeasyPrint alone: {100 * (full - floor) / floor:.1f} % in wall time, "
+        f"{100 * (full_cpu - floor_cpu) / floor_cpu:.1f} % in CPU time"
+    )
     inside = results["html+pdf, jobs 1"]["stages"]["render pdf"]  # type: ignore[index]
-    print(f"overhead above the build's own PDF rendering (same process, same time, so immune to other load): "
-          f"{100 * (full - inside) / inside:.1f} %")
+    print(
+        f"overhead above the build's own PDF rendering (same process, same time, so immune to other load): "
+        f"{100 * (full - inside) / inside:.1f} %"
+    )
     shared, fresh = reuse["shared fonts (cgu)"], reuse["new fonts per document"]  # type: ignore[index]
     parsed = reuse["shared fonts + parsed stylesheet"]  # type: ignore[index]
-    print(f"font configuration reuse saves {100 * (fresh - shared) / fresh:.1f} % per PDF; "
-          f"parsing the stylesheet once too saves {100 * (shared - parsed) / shared:.1f} % more (same bytes: {reuse['same bytes']})")  # type: ignore[index]
+    print(
+        f"font configuration reuse saves {100 * (fresh - shared) / fresh:.1f} % per PDF; "
+        f"parsing the stylesheet once too saves {100 * (shared - parsed) / shared:.1f} % more (same bytes: {reuse['same bytes']})"
+    )  # type: ignore[index]
     return 0
 
 

@@ -8,8 +8,14 @@ import click
 
 from cgu.model import DOCUMENT_KINDS
 
-project_option = click.option("--project", "project", type=click.Path(file_okay=False, path_type=Path), default=".",
-                              show_default=True, help="Content repository holding clauses/, organisms/ and themes/.")
+project_option = click.option(
+    "--project",
+    "project",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Content repository holding clauses/, organisms/ and themes/.",
+)
 
 
 def _csv(choices: tuple[str, ...]) -> click.ParamType:
@@ -41,18 +47,45 @@ def main(ctx: click.Context) -> None:
 @main.command()
 @project_option
 @click.option("--organism", "organisms", multiple=True, metavar="ID", help="Build only this organism (repeatable).")
-@click.option("--document", "kinds", type=_csv(DOCUMENT_KINDS), default=",".join(DOCUMENT_KINDS), show_default=True,
-              help="Document kinds to build: cgu, privacy, or both separated by a comma.")
-@click.option("--format", "formats", type=_csv(("html", "pdf")), default="html,pdf", show_default=True,
-              help="Output formats, separated by a comma.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: build/ in the project).")
+@click.option(
+    "--document",
+    "kinds",
+    type=_csv(DOCUMENT_KINDS),
+    default=",".join(DOCUMENT_KINDS),
+    show_default=True,
+    help="Document kinds to build: cgu, privacy, or both separated by a comma.",
+)
+@click.option(
+    "--format",
+    "formats",
+    type=_csv(("html", "pdf")),
+    default="html,pdf",
+    show_default=True,
+    help="Output formats, separated by a comma.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: build/ in the project).",
+)
 @click.option("--timings", is_flag=True, help="Print the time spent composing and rendering each format.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Render on N processes.")
-@click.option("--shard", metavar="I/N", default=None, help="Build only part I of N (CI matrix); merge with `cgu merge`.")
+@click.option(
+    "--shard", metavar="I/N", default=None, help="Build only part I of N (CI matrix); merge with `cgu merge`."
+)
 @click.option("--explain", is_flag=True, help="Say why each file was rebuilt or kept.")
-def build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], formats: tuple[str, ...],
-          out: Path | None, timings: bool, jobs: int, shard: str | None, explain: bool) -> None:
+def build(
+    project: Path,
+    organisms: tuple[str, ...],
+    kinds: tuple[str, ...],
+    formats: tuple[str, ...],
+    out: Path | None,
+    timings: bool,
+    jobs: int,
+    shard: str | None,
+    explain: bool,
+) -> None:
     """Build dated HTML and PDF documents of every organism into build/.
 
     Everything is validated first; on any error nothing is written and the
@@ -70,9 +103,17 @@ def build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], for
 
 @main.command()
 @project_option
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json: machine-readable findings (for CI annotations).")
-@click.option("--legal/--no-legal", default=True, show_default=True, help="Run the legal checks (GDPR, cookies, identifiers).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: machine-readable findings (for CI annotations).",
+)
+@click.option(
+    "--legal/--no-legal", default=True, show_default=True, help="Run the legal checks (GDPR, cookies, identifiers)."
+)
 def check(project: Path, output_format: str, legal: bool) -> None:
     """Validate everything, compose every document and run the legal checks, writing nothing.
 
@@ -91,7 +132,13 @@ def check(project: Path, output_format: str, legal: bool) -> None:
 @main.command("export-cookies")
 @project_option
 @click.argument("organism_id", metavar="ORGANISM")
-@click.option("--format", "output_format", type=click.Choice(["tarteaucitron", "json"]), default="tarteaucitron", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["tarteaucitron", "json"]),
+    default="tarteaucitron",
+    show_default=True,
+)
 def export_cookies_command(project: Path, organism_id: str, output_format: str) -> None:
     """Write the cookie banner's configuration from the organism's cookie inventory.
 
@@ -317,12 +364,29 @@ def verify_receipt_command(project: Path, receipt: Path) -> None:
 @project_option
 @click.argument("first", metavar="OLD.md|ORGANISM")
 @click.argument("second", metavar="NEW.md|DOCUMENT")
-@click.option("--from", "from_version", metavar="YYYY-MM-DD", default=None, help="Release to compare from (organism form).")
+@click.option(
+    "--from", "from_version", metavar="YYYY-MM-DD", default=None, help="Release to compare from (organism form)."
+)
 @click.option("--to", "to_version", metavar="YYYY-MM-DD|draft", default=None, help="Release (or draft) to compare to.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/redlines"), show_default=True)
-@click.option("--format", "formats", type=_csv(("html", "fragment", "json", "pdf")), default="html,fragment,json,pdf", show_default=True)
-def redline(project: Path, first: str, second: str, from_version: str | None, to_version: str | None, out: Path,
-            formats: tuple[str, ...]) -> None:
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/redlines"), show_default=True
+)
+@click.option(
+    "--format",
+    "formats",
+    type=_csv(("html", "fragment", "json", "pdf")),
+    default="html,fragment,json,pdf",
+    show_default=True,
+)
+def redline(
+    project: Path,
+    first: str,
+    second: str,
+    from_version: str | None,
+    to_version: str | None,
+    out: Path,
+    formats: tuple[str, ...],
+) -> None:
     """Show what changed between two versions, article by article and word by word.
 
     Two Markdown files are aligned on their headings; an organism's document

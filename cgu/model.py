@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 DOCUMENT_KINDS: tuple[str, ...] = ("cgu", "privacy")
 """The document types an organism can publish: terms of use and privacy policy."""

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from cgu.compose.composer import Composer
 from cgu.errors import CguError, Problems
@@ -43,8 +43,13 @@ class Timings:
         self.stages[stage] = self.stages.get(stage, 0.0) + time.perf_counter() - since
 
 
-def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[str, ...] = DOCUMENT_KINDS,
-                 timings: Timings | None = None, compose: Callable[[Organism, str], bool] | None = None) -> Project:
+def load_project(
+    root: Path,
+    organism_ids: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = DOCUMENT_KINDS,
+    timings: Timings | None = None,
+    compose: Callable[[Organism, str], bool] | None = None,
+) -> Project:
     """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
 
     `compose(organism, kind)` may decline a document (an up-to-date one in an incremental build).
@@ -53,12 +58,19 @@ def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[st
     root = root.resolve()
     problems = Problems()
     if not (root / "organisms").is_dir() or not (root / "clauses").is_dir():
-        raise CguError.at(SourceLocation(str(root)), "not a cgu project: it needs 'clauses/' and 'organisms/' folders (use --project DIR)")
+        raise CguError.at(
+            SourceLocation(str(root)),
+            "not a cgu project: it needs 'clauses/' and 'organisms/' folders (use --project DIR)",
+        )
     library = load_clauses(root / "clauses", root, problems)
     organisms = load_organisms(root, problems)
     for organism_id in organism_ids:
-        if organism_id not in organisms and organism_id not in discover_organisms(root):  # a broken file is reported by itself
-            problems.add(SourceLocation("organisms"), f"no organism {organism_id!r}; known: {', '.join(sorted(organisms))}")
+        if organism_id not in organisms and organism_id not in discover_organisms(
+            root
+        ):  # a broken file is reported by itself
+            problems.add(
+                SourceLocation("organisms"), f"no organism {organism_id!r}; known: {', '.join(sorted(organisms))}"
+            )
     composer = Composer(root, library, problems)
     documents: list[Document] = []
     themes: dict[str, ThemeFolder] = {}
@@ -67,8 +79,14 @@ def load_project(root: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[st
             try:
                 themes[organism.theme.name] = find_theme(root, organism.theme.name)
             except CguError as exc:
-                problems.extend(Problem(organism.where("theme.name") if p.location.path == "themes" else p.location, p.message, organism.id)
-                                for p in exc.problems)  # a missing theme is the organism's mistake; a broken file, the theme's
+                problems.extend(
+                    Problem(
+                        organism.where("theme.name") if p.location.path == "themes" else p.location,
+                        p.message,
+                        organism.id,
+                    )
+                    for p in exc.problems
+                )  # a missing theme is the organism's mistake; a broken file, the theme's
                 continue
         for kind in kinds:
             if kind in organism.documents and (compose is None or compose(organism, kind)):

@@ -19,10 +19,16 @@ from cgu.errors import CguError
 from cgu.release.acceptance import reaccept_needed, verify_receipt
 
 
-def receipt(tmp_path: Path, release: str, sha256: str, timestamp: str = "2025-02-01T09:30:00+01:00", name: str = "receipt") -> Path:
+def receipt(
+    tmp_path: Path, release: str, sha256: str, timestamp: str = "2025-02-01T09:30:00+01:00", name: str = "receipt"
+) -> Path:
     path = tmp_path / f"{name}.json"
-    path.write_text(json.dumps({"organism": "beta", "document": "cgu", "release": release, "sha256": sha256,
-                                "timestamp": timestamp}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {"organism": "beta", "document": "cgu", "release": release, "sha256": sha256, "timestamp": timestamp}
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -30,10 +36,16 @@ def test_versions_json_says_who_must_reaccept(three: Path, tmp_path: Path) -> No
     build(three, tmp_path / "site", formats=("html",))
     versions = json.loads((tmp_path / "site/beta/cgu/versions.json").read_text(encoding="utf-8"))
     found, _ = releases(three)
-    assert versions["current"] == {"version": THIRD.isoformat(), "effective": found[-1].spec.effective.isoformat(),
-                                   "sha256": found[-1].sha256, "draft_pending": False}
+    assert versions["current"] == {
+        "version": THIRD.isoformat(),
+        "effective": found[-1].spec.effective.isoformat(),
+        "sha256": found[-1].sha256,
+        "draft_pending": False,
+    }
     rows = {r["version"]: r for r in versions["releases"]}
-    assert rows["2024-06-01"]["reaccept"] is True and rows["2024-09-01"]["reaccept"] is True, "the 2025 release is material"
+    assert rows["2024-06-01"]["reaccept"] is True and rows["2024-09-01"]["reaccept"] is True, (
+        "the 2025 release is material"
+    )
     assert rows[THIRD.isoformat()]["reaccept"] is False and rows[THIRD.isoformat()]["redline_to_current"] is None
     assert rows["2024-09-01"]["redline_to_current"] == "redline-2024-09-01-to-2025-01-01.html"
     assert [r["sha256"] for r in versions["releases"]] == [r.sha256 for r in found]
@@ -60,12 +72,21 @@ def test_verify_receipt(three: Path, tmp_path: Path) -> None:
     found, _ = releases(three)
     first, middle, last = found
     assert verify_receipt(three, receipt(tmp_path, "2024-06-01", first.sha256, "2024-07-01T10:00:00Z")) == (
-        "valid: beta cgu release 2024-06-01 accepted on 2024-07-01T10:00:00Z (re-acceptance required; current release 2025-01-01)")
-    assert "(current; current release 2025-01-01)" in verify_receipt(three, receipt(tmp_path, THIRD.isoformat(), last.sha256))
+        "valid: beta cgu release 2024-06-01 accepted on 2024-07-01T10:00:00Z (re-acceptance required; current release 2025-01-01)"
+    )
+    assert "(current; current release 2025-01-01)" in verify_receipt(
+        three, receipt(tmp_path, THIRD.isoformat(), last.sha256)
+    )
     cases = [
         (receipt(tmp_path, "2024-09-01", first.sha256, name="a"), "is not the hash of release 2024-09-01"),
-        (receipt(tmp_path, "2024-07-14", first.sha256, name="b"), "beta cgu has no published release 2024-07-14; published: 2024-06-01, 2024-09-01, 2025-01-01"),
-        (receipt(tmp_path, "2024-09-01", middle.sha256, "2024-08-31T23:00:00+00:00", "c"), "before release 2024-09-01 existed"),
+        (
+            receipt(tmp_path, "2024-07-14", first.sha256, name="b"),
+            "beta cgu has no published release 2024-07-14; published: 2024-06-01, 2024-09-01, 2025-01-01",
+        ),
+        (
+            receipt(tmp_path, "2024-09-01", middle.sha256, "2024-08-31T23:00:00+00:00", "c"),
+            "before release 2024-09-01 existed",
+        ),
         (receipt(tmp_path, "2024-09-01", middle.sha256, "yesterday", "d"), "ISO 8601 timestamp"),
     ]
     for path, message in cases:
@@ -88,14 +109,23 @@ def test_uncommitted_release_is_not_published(repo: Path, tmp_path: Path) -> Non
 
 def test_verify_receipt_command(repo: Path, tmp_path: Path) -> None:
     sha = releases(repo)[0][0].sha256
-    result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(repo)])
+    result = CliRunner().invoke(
+        main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(repo)]
+    )
     assert result.exit_code == 0 and result.output.startswith("valid: beta cgu release 2024-06-01")
-    result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", "0" * 64)), "--project", str(repo)])
-    assert result.exit_code == 1 and f"{tmp_path / 'receipt.json'}: the receipt's sha256 000000000000… is not the hash" in result.output
+    result = CliRunner().invoke(
+        main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", "0" * 64)), "--project", str(repo)]
+    )
+    assert (
+        result.exit_code == 1
+        and f"{tmp_path / 'receipt.json'}: the receipt's sha256 000000000000… is not the hash" in result.output
+    )
     plain = tmp_path / "plain"
     shutil.copytree(FIXTURES / "mini", plain)
     edit(plain / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
-    result = CliRunner().invoke(main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(plain)])
+    result = CliRunner().invoke(
+        main, ["verify-receipt", str(receipt(tmp_path, "2024-06-01", sha)), "--project", str(plain)]
+    )
     assert result.exit_code == 1 and "cannot verify without the git history (not a git repository)" in result.output
 
 
@@ -112,30 +142,40 @@ def test_an_uncommitted_release_is_a_draft_for_members(repo: Path, tmp_path: Pat
     page = (site / f"beta/cgu-{today}.html").read_text(encoding="utf-8")
     assert "Projet" in page and "<title>Projet – " in page
     versions = json.loads((site / "beta/cgu/versions.json").read_text(encoding="utf-8"))
-    assert versions["current"] == {"version": "2024-06-01", "effective": "2024-06-15", "sha256": first.sha256, "draft_pending": True}
+    assert versions["current"] == {
+        "version": "2024-06-01",
+        "effective": "2024-06-15",
+        "sha256": first.sha256,
+        "draft_pending": True,
+    }
     assert [r["version"] for r in versions["releases"]] == ["2024-06-01"], "a portal is never told to accept a draft"
     assert today not in (site / "beta/cgu/changelog.md").read_text(encoding="utf-8")
     assert not list((site / "beta/cgu").glob("redline-*"))
     index = (site / "index.html").read_text(encoding="utf-8")
-    row = index[index.index(f'href="beta/cgu-{today}.html"') - 400:index.index(f'href="beta/cgu-{today}.html"')]
+    row = index[index.index(f'href="beta/cgu-{today}.html"') - 400 : index.index(f'href="beta/cgu-{today}.html"')]
     assert "Projet" in row, "the index says the page is a draft"
     listed = CliRunner().invoke(cli, ["releases", "beta", "cgu", "--project", str(repo)])
     assert f"{today}  effective {today}  editorial" in listed.output and "uncommitted" in listed.output
     assert "draft (differs from the last committed release, 2024-06-01)" in listed.output
     changelog = CliRunner().invoke(cli, ["changelog", "beta", "cgu", "--project", str(repo)])
     assert "(projet : déclaration non encore validée dans git)" in changelog.output
-    redline = CliRunner().invoke(cli, ["redline", "beta", "cgu", "--project", str(repo), "--out", str(tmp_path / "r"), "--format", "json"])
-    assert redline.exit_code == 0 and (tmp_path / "r/beta-cgu-redline-2024-06-01-to-draft.json").is_file(), redline.output
+    redline = CliRunner().invoke(
+        cli, ["redline", "beta", "cgu", "--project", str(repo), "--out", str(tmp_path / "r"), "--format", "json"]
+    )
+    assert redline.exit_code == 0 and (tmp_path / "r/beta-cgu-redline-2024-06-01-to-draft.json").is_file(), (
+        redline.output
+    )
 
     commit_all(repo, "publish the release")  # same files: only git knows the release is now published
     build(repo, site, formats=("html",))
-    assert "Projet" not in (site / f"beta/cgu-{today}.html").read_text(encoding="utf-8"), "an incremental build drops the mark"
+    assert "Projet" not in (site / f"beta/cgu-{today}.html").read_text(encoding="utf-8"), (
+        "an incremental build drops the mark"
+    )
     versions = json.loads((site / "beta/cgu/versions.json").read_text(encoding="utf-8"))
     assert versions["current"]["version"] == today and versions["current"]["draft_pending"] is False
     assert [r["reaccept"] for r in versions["releases"]] == [False, False], "the new release is not material"
     assert (site / f"beta/cgu/redline-2024-06-01-to-{today}.html").is_file()
     assert "Projet" not in (site / "index.html").read_text(encoding="utf-8")
-
 
 
 def test_sharded_build_index_marks_drafts(repo: Path, tmp_path: Path) -> None:
@@ -151,4 +191,6 @@ def test_sharded_build_index_marks_drafts(repo: Path, tmp_path: Path) -> None:
     index = (tmp_path / "merged/index.html").read_text(encoding="utf-8")
     rows = index.split("<tr>")
     assert any('href="beta/cgu-2024-06-01.html"' in row and "Projet" in row for row in rows)
-    assert not any('href="acme/cgu-2024-06-01.html"' in row and "Projet" in row for row in rows), "acme overrides the edited clause"
+    assert not any('href="acme/cgu-2024-06-01.html"' in row and "Projet" in row for row in rows), (
+        "acme overrides the edited clause"
+    )

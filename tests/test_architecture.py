@@ -49,7 +49,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         stack.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == 1:
-                return stack[stack.index(target):] + [target]
+                return stack[stack.index(target) :] + [target]
             if target not in state and (cycle := visit(target)):
                 return cycle
         stack.pop()
@@ -73,9 +73,16 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 
 def test_a_command_that_makes_no_pdf_never_loads_weasyprint() -> None:
-    probe = ("import sys; from click.testing import CliRunner; from cgu.cli import main; "
-             "r = CliRunner().invoke(main, ['check', '--no-legal', '--project', sys.argv[1]]); "
-             "print(r.exit_code, 'weasyprint' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", probe, str(ROOT / "tests/fixtures/mini")], capture_output=True,
-                            text=True, cwd=ROOT, timeout=120)
+    probe = (
+        "import sys; from click.testing import CliRunner; from cgu.cli import main; "
+        "r = CliRunner().invoke(main, ['check', '--no-legal', '--project', sys.argv[1]]); "
+        "print(r.exit_code, 'weasyprint' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(ROOT / "tests/fixtures/mini")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert result.stdout.split() == ["0", "False"], result.stdout + result.stderr

@@ -33,7 +33,13 @@ def three(repo: Path) -> Path:
     commit_all(repo, "second release")
     edit(repo / "organisms/base.yaml", "clauses: [editeur, cookies, droit]", "clauses: [editeur, droit, cookies]")
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
-    declare(repo, THIRD, dt.date.today() + dt.timedelta(days=30), True, "Droit applicable reformulé et placé avant les traceurs.")
+    declare(
+        repo,
+        THIRD,
+        dt.date.today() + dt.timedelta(days=30),
+        True,
+        "Droit applicable reformulé et placé avant les traceurs.",
+    )
     commit_all(repo, "third release")
     return repo
 
@@ -45,12 +51,21 @@ def test_changelog_lists_releases_newest_first_with_their_changes(three: Path) -
     assert [e.release.spec.version.isoformat() for e in entries] == ["2025-01-01", "2024-09-01", "2024-06-01"]
     data = json.loads(changelog_json(found[0].document.organism, "cgu", entries))
     newest, middle, first = data["releases"]
-    assert newest["material"] is True and middle["material"] is False and first["articles"] == [] and first["redline"] is None
+    assert (
+        newest["material"] is True
+        and middle["material"] is False
+        and first["articles"] == []
+        and first["redline"] is None
+    )
     assert newest["redline"] == "redline-2024-09-01-to-2025-01-01.html"
-    assert {"id": "droit", "change": "modified", "moved": True} in newest["articles"] or any(a["moved"] for a in newest["articles"])
+    assert {"id": "droit", "change": "modified", "moved": True} in newest["articles"] or any(
+        a["moved"] for a in newest["articles"]
+    )
     assert {a["id"] for a in middle["articles"]} >= {"cookies"}
     markdown = changelog_markdown(found[0].document.organism, "cgu", entries)
-    positions = [markdown.index(f"## Version du {d}") for d in ("1er janvier 2025", "1er septembre 2024", "1er juin 2024")]
+    positions = [
+        markdown.index(f"## Version du {d}") for d in ("1er janvier 2025", "1er septembre 2024", "1er juin 2024")
+    ]
     assert positions == sorted(positions)
     assert "nouvelle acceptation requise" in markdown and "Reformulation de l'article sur les traceurs." in markdown
     assert "(redline-2024-09-01-to-2025-01-01.html#droit) : modifié" in markdown
@@ -70,8 +85,12 @@ def test_build_writes_the_history_folder_and_every_link_resolves(three: Path, tm
     assert {p.name for p in folder.iterdir()} == expected
     assert (out / "acme/cgu/versions.json").is_file() and not (out / "beta/privacy").exists(), "only released documents"
     for name in ("changelog.md", "changelog.html"):
-        for target, anchor in re.findall(r"(redline-[\w-]+\.html)#([\w-]+)", (folder / name).read_text(encoding="utf-8")):
-            assert f'id="{anchor}"' in (folder / target).read_text(encoding="utf-8"), f"{name} links to {target}#{anchor}"
+        for target, anchor in re.findall(
+            r"(redline-[\w-]+\.html)#([\w-]+)", (folder / name).read_text(encoding="utf-8")
+        ):
+            assert f'id="{anchor}"' in (folder / target).read_text(encoding="utf-8"), (
+                f"{name} links to {target}#{anchor}"
+            )
     page = (folder / "redline-2024-06-01-to-2025-01-01.html").read_text(encoding="utf-8")
     assert "<del>" in page and "relèvent" in page and "soumises" in page
     assert f"cgu-{THIRD}.html" in {p.name for p in (out / "beta").iterdir()}
@@ -102,11 +121,31 @@ def test_redline_command_defaults_and_every_output(three: Path, tmp_path: Path) 
     assert "relèvent" in " ".join(page.extract_text() for page in pdf.pages)
     data = json.loads((out / f"{stem}.json").read_text(encoding="utf-8"))
     assert "droit" in data["substantive"]
-    explicit = CliRunner().invoke(main, ["redline", "beta", "cgu", "--from", "2024-06-01", "--to", "2024-09-01",
-                                         "--format", "json", "--project", str(three), "--out", str(out)])
+    explicit = CliRunner().invoke(
+        main,
+        [
+            "redline",
+            "beta",
+            "cgu",
+            "--from",
+            "2024-06-01",
+            "--to",
+            "2024-09-01",
+            "--format",
+            "json",
+            "--project",
+            str(three),
+            "--out",
+            str(out),
+        ],
+    )
     assert explicit.exit_code == 0, explicit.output
     data = json.loads((out / "beta-cgu-redline-2024-06-01-to-2024-09-01.json").read_text(encoding="utf-8"))
     assert "cookies" in data["substantive"], "the 2024-09-01 rewording"
     edit(three / "clauses/editeur.md", "Le site est édité par", "Ce site est édité par")
-    draft = CliRunner().invoke(main, ["redline", "beta", "cgu", "--format", "json", "--project", str(three), "--out", str(out)])
-    assert draft.exit_code == 0 and (out / "beta-cgu-redline-2025-01-01-to-draft.json").is_file(), "a draft: the last release to it"
+    draft = CliRunner().invoke(
+        main, ["redline", "beta", "cgu", "--format", "json", "--project", str(three), "--out", str(out)]
+    )
+    assert draft.exit_code == 0 and (out / "beta-cgu-redline-2025-01-01-to-draft.json").is_file(), (
+        "a draft: the last release to it"
+    )

@@ -9,9 +9,25 @@ import pytest
 from ruamel.yaml import YAML
 
 CLAUSES = Path(__file__).resolve().parents[1] / "clauses"
-OWNED = ["responsable-traitement", "dpo", "donnees-collectees", "finalites", "nir", "donnees-sante", "destinataires",
-         "transferts", "conservation", "securite-donnees", "droits", "consentement", "reclamation",
-         "obligation-fournir", "profilage", "mineurs", "glossaire"]
+OWNED = [
+    "responsable-traitement",
+    "dpo",
+    "donnees-collectees",
+    "finalites",
+    "nir",
+    "donnees-sante",
+    "destinataires",
+    "transferts",
+    "conservation",
+    "securite-donnees",
+    "droits",
+    "consentement",
+    "reclamation",
+    "obligation-fournir",
+    "profilage",
+    "mineurs",
+    "glossaire",
+]
 BOTH = {"mineurs", "glossaire"}
 DOTTED = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z0-9_]+)*$")
 
@@ -41,7 +57,9 @@ def test_cross_references_are_guarded(clause_id: str) -> None:
     _, body = split(clause_id)
     for line_number, line in enumerate(body.splitlines(), 1):
         for target in re.findall(r"ref\('([a-z0-9-]+)'\)", line):
-            assert f"has('{target}')" in line, f"clauses/{clause_id}.md: body line {line_number}: ref('{target}') without has()"
+            assert f"has('{target}')" in line, (
+                f"clauses/{clause_id}.md: body line {line_number}: ref('{target}') without has()"
+            )
 
 
 @pytest.mark.parametrize("clause_id", OWNED)

@@ -21,8 +21,23 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_script_entry_point_builds(tmp_path: object) -> None:
     out = f"{tmp_path}/o"
-    result = subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(FIXTURES / "mini"),
-                             "--document", "cgu", "--format", "html", "--out", out], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "cgu_cli.py"),
+            "build",
+            "--project",
+            str(FIXTURES / "mini"),
+            "--document",
+            "cgu",
+            "--format",
+            "html",
+            "--out",
+            out,
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert "built 2 files, kept 0 up to date" in result.stdout
 

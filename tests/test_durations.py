@@ -9,53 +9,70 @@ from hypothesis import strategies as st
 from cgu.rules.values.durations import Duration, format_duration, parse_duration
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("session", Duration(session=True)),
-    ("durant la session", Duration(session=True)),
-    ("durée de la connexion", Duration(session=True)),
-    ("30 min", Duration(seconds=1800)),
-    ("30min", Duration(seconds=1800)),
-    ("2 min 30 s", Duration(seconds=150)),
-    ("25 jours", Duration(days=25)),
-    ("1 an", Duration(months=12)),
-    ("un an", Duration(months=12)),
-    ("13 mois", Duration(months=13)),
-    ("treize (13) mois", Duration(months=13)),
-    ("6 mois", Duration(months=6)),
-    ("24 heures", Duration(seconds=86400)),
-    ("1 h", Duration(seconds=3600)),
-    ("2 ans", Duration(months=24)),
-    ("deux ans et 3 mois", Duration(months=27)),
-    ("390 jours", Duration(days=390)),
-    ("2 semaines", Duration(days=14)),
-    ("13 mois (395 jours)", Duration(months=13)),
-    ("30 minutes à compter de la création/mise à jour", Duration(seconds=1800)),
-    ("13 mois au plus, puis suppression", Duration(months=13)),
-    ("pendant 6 mois", Duration(months=6)),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("session", Duration(session=True)),
+        ("durant la session", Duration(session=True)),
+        ("durée de la connexion", Duration(session=True)),
+        ("30 min", Duration(seconds=1800)),
+        ("30min", Duration(seconds=1800)),
+        ("2 min 30 s", Duration(seconds=150)),
+        ("25 jours", Duration(days=25)),
+        ("1 an", Duration(months=12)),
+        ("un an", Duration(months=12)),
+        ("13 mois", Duration(months=13)),
+        ("treize (13) mois", Duration(months=13)),
+        ("6 mois", Duration(months=6)),
+        ("24 heures", Duration(seconds=86400)),
+        ("1 h", Duration(seconds=3600)),
+        ("2 ans", Duration(months=24)),
+        ("deux ans et 3 mois", Duration(months=27)),
+        ("390 jours", Duration(days=390)),
+        ("2 semaines", Duration(days=14)),
+        ("13 mois (395 jours)", Duration(months=13)),
+        ("30 minutes à compter de la création/mise à jour", Duration(seconds=1800)),
+        ("13 mois au plus, puis suppression", Duration(months=13)),
+        ("pendant 6 mois", Duration(months=6)),
+    ],
+)
 def test_parses_what_organisms_write(text: str, expected: Duration) -> None:
     assert parse_duration(text) == expected
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("persistant", "no end"),
-    ("permanent", "no end"),
-    ("longtemps", "cannot read"),
-    ("", "no duration"),
-    ("2 lunes", "unknown unit 'lunes'"),
-    ("2 ans 3 lunes", "unknown unit 'lunes'"),
-    ("1 an 3", "cannot read '3'"),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("persistant", "no end"),
+        ("permanent", "no end"),
+        ("longtemps", "cannot read"),
+        ("", "no duration"),
+        ("2 lunes", "unknown unit 'lunes'"),
+        ("2 ans 3 lunes", "unknown unit 'lunes'"),
+        ("1 an 3", "cannot read '3'"),
+    ],
+)
 def test_unreadable_durations_say_why(text: str, reason: str) -> None:
     with pytest.raises(ValueError, match=reason) as error:
         parse_duration(text)
     assert "13 mois" in str(error.value)  # every message shows a form that works
 
 
-@pytest.mark.parametrize("text, within", [
-    ("13 mois", True), ("1 an 1 mois", True), ("1 an", True), ("14 mois", False), ("2 ans", False),
-    ("395 jours", True), ("396 jours", False), ("session", True), ("56 semaines", True), ("57 semaines", False),
-])
+@pytest.mark.parametrize(
+    "text, within",
+    [
+        ("13 mois", True),
+        ("1 an 1 mois", True),
+        ("1 an", True),
+        ("14 mois", False),
+        ("2 ans", False),
+        ("395 jours", True),
+        ("396 jours", False),
+        ("session", True),
+        ("56 semaines", True),
+        ("57 semaines", False),
+    ],
+)
 def test_thirteen_months_compared_as_months(text: str, within: bool) -> None:
     assert parse_duration(text).at_most(13) is within
 

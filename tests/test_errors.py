@@ -76,13 +76,20 @@ def test_unknown_key_suggests(mini: Path) -> None:
 
 
 def test_missing_required_variable(mini: Path) -> None:
-    replace(mini / "organisms/base.yaml", "cookie_settings:\n  consent_retention: \"6 mois\"\n", "")
-    replace(mini / "clauses/cookies.md", "requires: [cookies]", "requires: [cookies, cookie_settings.consent_retention]")
+    replace(mini / "organisms/base.yaml", 'cookie_settings:\n  consent_retention: "6 mois"\n', "")
+    replace(
+        mini / "clauses/cookies.md", "requires: [cookies]", "requires: [cookies, cookie_settings.consent_retention]"
+    )
     code, output = run(mini, "check")
     assert code == 1
-    assert ("organisms/acme/organism.yaml:1: missing variable 'cookie_settings.consent_retention' required by clause 'cookies' "
-            "(clauses/cookies.md) (organism acme)") in output
-    assert "organisms/beta.yaml:1: missing variable 'cookie_settings.consent_retention'" in output and "(organism beta)" in output
+    assert (
+        "organisms/acme/organism.yaml:1: missing variable 'cookie_settings.consent_retention' required by clause 'cookies' "
+        "(clauses/cookies.md) (organism acme)"
+    ) in output
+    assert (
+        "organisms/beta.yaml:1: missing variable 'cookie_settings.consent_retention'" in output
+        and "(organism beta)" in output
+    )
 
 
 def test_unknown_clause_id(mini: Path) -> None:
@@ -124,15 +131,26 @@ def test_missing_base(mini: Path) -> None:
 
 
 def test_invalid_date(mini: Path) -> None:
-    replace(mini / "organisms/base.yaml", "version: 2024-06-01\n    effective: 2024-06-15", "version: 2024-02-30\n    effective: 2024-06-15")
+    replace(
+        mini / "organisms/base.yaml",
+        "version: 2024-06-01\n    effective: 2024-06-15",
+        "version: 2024-02-30\n    effective: 2024-06-15",
+    )
     code, output = run(mini, "check")
-    assert code == 1 and "organisms/base.yaml:14: 'documents.cgu.version' must be a date written YYYY-MM-DD, not '2024-02-30'" in output
+    assert (
+        code == 1
+        and "organisms/base.yaml:14: 'documents.cgu.version' must be a date written YYYY-MM-DD, not '2024-02-30'"
+        in output
+    )
 
 
 def test_effective_before_version(mini: Path) -> None:
     replace(mini / "organisms/base.yaml", "effective: 2024-06-15", "effective: 2024-05-15")
     code, output = run(mini, "check")
-    assert code == 1 and "organisms/base.yaml:15: effective date 2024-05-15 is before the version date 2024-06-01" in output
+    assert (
+        code == 1
+        and "organisms/base.yaml:15: effective date 2024-05-15 is before the version date 2024-06-01" in output
+    )
 
 
 def test_path_escaping_ids_are_refused(mini: Path) -> None:
@@ -165,11 +183,14 @@ def test_failed_build_leaves_previous_output_untouched(mini: Path, tmp_path: Pat
     assert not list(tmp_path.glob(".site.staging-*")) + list(tmp_path.glob(".site.old-*")), "nothing left behind"
 
 
-@pytest.mark.parametrize("body, message", [
-    ("[clic](javascript:alert(1))", "forbidden scheme"),
-    ("![x](file:///etc/passwd)", "forbidden scheme"),
-    ("![x](http://example.org/pixel.png)", "must be a relative path inside the project"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("[clic](javascript:alert(1))", "forbidden scheme"),
+        ("![x](file:///etc/passwd)", "forbidden scheme"),
+        ("![x](http://example.org/pixel.png)", "must be a relative path inside the project"),
+    ],
+)
 def test_unsafe_markdown_is_refused(mini: Path, body: str, message: str) -> None:
     replace(mini / "clauses/droit.md", "Version du", f"{body}\n\nVersion du")
     code, output = run(mini, "check")
@@ -195,6 +216,8 @@ def test_character_the_theme_fonts_cannot_draw(mini: Path) -> None:
     replace(mini / "organisms/beta.yaml", "name: Beta Mutualité", "name: Beta Mutualité ★")
     code, output = run(mini, "check", "--no-legal")
     assert code == 1
-    assert ("clauses/droit.md:9: font-missing-glyph: the fonts of theme 'default' cannot draw '✓' (U+2713): "
-            "the PDF would show an empty box") in output and "(organism beta)" in output
+    assert (
+        "clauses/droit.md:9: font-missing-glyph: the fonts of theme 'default' cannot draw '✓' (U+2713): "
+        "the PDF would show an empty box"
+    ) in output and "(organism beta)" in output
     assert "organisms/beta.yaml:4: font-missing-glyph: the fonts of theme 'default' cannot draw '★' (U+2605)" in output

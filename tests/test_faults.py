@@ -17,13 +17,19 @@ from conftest import ROOT
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def cgu(project: Path, out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(project), "--out", str(out), *extra],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(project), "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+    )
 
 
 def rename_organism(project: Path, new: str) -> None:
@@ -46,8 +52,11 @@ def test_killed_builds_never_leave_a_partial_output(mini: Path, tmp_path: Path) 
     outcomes = []
     for point in range(8):  # kill points spread over the whole build, from start-up to the final swap
         delay = duration * (0.2 + point * 0.12)
-        process = subprocess.Popen([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(mini), "--out", str(out)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(mini), "--out", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -128,8 +137,11 @@ def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
     project = released_mini(tmp_path)
 
     def publish(out: Path) -> None:
-        subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
+            check=True,
+            capture_output=True,
+        )
 
     out = tmp_path / "public"
     publish(out)
@@ -141,8 +153,11 @@ def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
     new = snapshot(tmp_path / "reference")
     outcomes = []
     for point in range(6):
-        process = subprocess.Popen([sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "publish", "--project", str(project), "--out", str(out)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(duration * (0.15 + point * 0.17))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -212,8 +227,14 @@ PUBLISH_FAULTS = {
 
 
 def killed(fault: str, *args: str) -> None:
-    result = subprocess.run([sys.executable, "-c", INJECT, *args], env={**os.environ, "CGU_FAULT": fault},
-                            capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", INJECT, *args],
+        env={**os.environ, "CGU_FAULT": fault},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == -signal.SIGKILL, f"{fault}: the fault point was not reached\n{result.stderr}"
 
 
@@ -229,13 +250,17 @@ def test_build_killed_at_each_fault_point(mini: Path, tmp_path: Path) -> None:
     new = snapshot(tmp_path / "reference")
     for label, fault in BUILD_FAULTS.items():
         killed(fault, "build", "--project", str(mini), "--out", str(out))
-        if fault == "rename:2":  # the previous build was moved aside when the process died: whole, and put back next time
+        if (
+            fault == "rename:2"
+        ):  # the previous build was moved aside when the process died: whole, and put back next time
             assert not out.exists() and [snapshot(p) for p in tmp_path.glob(".site.old-*")] == [old], label
         else:
             assert snapshot(out) == (new if fault == "cleanup:1" else old), f"killed {label}: the output is a mix"
         assert cgu(mini, out).returncode == 0, f"killed {label}: the next build does not recover"
         assert snapshot(out) == new, label
-        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"], f"{label}: leftovers"
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == [".site.lock"], (
+            f"{label}: leftovers"
+        )
         shutil.rmtree(out)
         shutil.copytree(tmp_path / "previous", out)  # the previous build again, for the next point
 
@@ -246,16 +271,33 @@ def test_publish_killed_at_each_fault_point(tmp_path: Path) -> None:
     project = released_mini(tmp_path)
     out = tmp_path / "public"
     command = ("publish", "--project", str(project), "--out", str(out))
-    assert subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
     old = snapshot(out)
     edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     for label, fault in PUBLISH_FAULTS.items():
         killed(fault, *command)
         assert snapshot(out) == old, f"killed {label}: the published site changed"
-        assert subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False).returncode == 0
-        assert snapshot(out) != old and [p.name for p in tmp_path.iterdir() if p.name.startswith(".public")] == [".public.lock"], label
+        assert (
+            subprocess.run(
+                [sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False
+            ).returncode
+            == 0
+        )
+        assert snapshot(out) != old and [p.name for p in tmp_path.iterdir() if p.name.startswith(".public")] == [
+            ".public.lock"
+        ], label
         edit(project / "clauses/droit.md", "sont soumises au droit", "relèvent du droit")  # back to the published text
-        assert subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False).returncode == 0
+        assert (
+            subprocess.run(
+                [sys.executable, str(ROOT / "cgu_cli.py"), *command], capture_output=True, check=False
+            ).returncode
+            == 0
+        )
         assert snapshot(out) == old, "publishing the same content again gives the same site"
         edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
 
@@ -268,19 +310,41 @@ def test_two_builds_at_once_one_waits_its_turn(mini: Path, tmp_path: Path) -> No
     rename_organism(mini, "Beta Mutualité nouvelle")
     assert cgu(mini, tmp_path / "reference", "--format", "html").returncode == 0
     new = snapshot(tmp_path / "reference")
-    first = subprocess.Popen([sys.executable, "-c", INJECT, "build", "--project", str(mini), "--out", str(out), "--format", "html"],
-                             env={**os.environ, "CGU_FAULT": "swap+pause:1", "CGU_PAUSE": "20"}, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-c", INJECT, "build", "--project", str(mini), "--out", str(out), "--format", "html"],
+        env={**os.environ, "CGU_FAULT": "swap+pause:1", "CGU_PAUSE": "20"},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while not list(tmp_path.glob(".site.staging-*")) and time.monotonic() < deadline:  # the first one is writing
         time.sleep(0.05)
     second = cgu(mini, out, "--format", "html")
     assert second.returncode == 1 and "Traceback" not in second.stderr
-    assert second.stderr.strip().endswith("another cgu build is writing this output folder; wait for it to finish and run again")
+    assert second.stderr.strip().endswith(
+        "another cgu build is writing this output folder; wait for it to finish and run again"
+    )
     assert first.wait(timeout=300) == 0, first.stderr.read() if first.stderr else ""
     assert snapshot(out) == new
     rename_organism(mini, "Beta Mutualité")
-    together = [subprocess.Popen([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(mini), "--out", str(out),
-                                  "--format", "html"], stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    together = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "cgu_cli.py"),
+                "build",
+                "--project",
+                str(mini),
+                "--out",
+                str(out),
+                "--format",
+                "html",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read() if p.stderr else "") for p in together]
     assert any(code == 0 for code, _ in results)
     assert all(code == 0 or "another cgu build is writing this output folder" in err for code, err in results), results

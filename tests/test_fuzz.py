@@ -28,16 +28,70 @@ from cgu.redline.compare import DELETE, INSERT, article_text, redline
 from cgu.redline.render import render_html_fragment, render_json
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60)
-HOSTILE = st.one_of(TEXT, st.sampled_from([
-    "<script>alert(1)</script>", "[x](javascript:alert(1))", "*gras* _it_ `code`", "| a | b |", "{{ 7*7 }}", "{% raw %}",
-    "&amp; &lt;", "<img src=x onerror=alert(1)>", "# titre", "> citation", "- liste", "1. un", "\\", "'\"", "]]>", "<!--",
-    "a\n# titre", "a\n\n## sous-titre", "a\n- puce", "a\n1. un", "a\n---", "a\n\n    code", "a\n```", "<javascript:alert(1)>",
-    "[r]: javascript:alert(1)", "![x](http://127.0.0.1:9/p.gif)", "&#106;avascript:", "x\r# y", "~~~", "1) un",
-]))
+HOSTILE = st.one_of(
+    TEXT,
+    st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "[x](javascript:alert(1))",
+            "*gras* _it_ `code`",
+            "| a | b |",
+            "{{ 7*7 }}",
+            "{% raw %}",
+            "&amp; &lt;",
+            "<img src=x onerror=alert(1)>",
+            "# titre",
+            "> citation",
+            "- liste",
+            "1. un",
+            "\\",
+            "'\"",
+            "]]>",
+            "<!--",
+            "a\n# titre",
+            "a\n\n## sous-titre",
+            "a\n- puce",
+            "a\n1. un",
+            "a\n---",
+            "a\n\n    code",
+            "a\n```",
+            "<javascript:alert(1)>",
+            "[r]: javascript:alert(1)",
+            "![x](http://127.0.0.1:9/p.gif)",
+            "&#106;avascript:",
+            "x\r# y",
+            "~~~",
+            "1) un",
+        ]
+    ),
+)
 SETTINGS = {"deadline": None, "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]}
 
-SAFE_TAGS = {"p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td", "a", "strong", "em",
-             "code", "pre", "blockquote", "hr", "br", "img"}
+SAFE_TAGS = {
+    "p",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "a",
+    "strong",
+    "em",
+    "code",
+    "pre",
+    "blockquote",
+    "hr",
+    "br",
+    "img",
+}
 SAFE_LINK = re.compile(r"^(https?:|mailto:|tel:|#)|^(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)", re.IGNORECASE)
 
 
@@ -98,7 +152,11 @@ def fresh(tmp_path_factory: Any) -> Path:  # type: ignore[no-untyped-def]
 
 
 def yaml_quote(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + '"'
+    return (
+        '"'
+        + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+        + '"'
+    )
 
 
 def refusable(value: str) -> bool:
@@ -120,7 +178,8 @@ def test_hostile_values_are_escaped(tmp_path_factory, name: str, provider: str, 
         f"  name: {yaml_quote(name)}\n  address: {{street: {yaml_quote(street)}, postal_code: '1080', city: Bruxelles}}\n"
         "cookies:\n"
         f"  - {{name: c1, provider: {yaml_quote(provider)}, purpose: p, category: audience, duration: '1 mois', consent: true}}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     loaded = composed_or_refused(project, organism_ids=("beta",))
     if loaded is None:
         assert any(refusable(v) for v in (name, provider, street)), "refused only for a control character"
@@ -132,21 +191,45 @@ def test_hostile_values_are_escaped(tmp_path_factory, name: str, provider: str, 
 
 
 ANYTHING = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(-10**15, 10**15), st.floats(allow_nan=False), HOSTILE,
-              st.sampled_from(["2024-06-01", "2024-02-30", "FR", "BE", "droit", "editeur", "base", "#336699", "audience", "10 ans"])),
-    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "name", "x"]), inner, max_size=3)),
-    max_leaves=8)
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(10**15), 10**15),
+        st.floats(allow_nan=False),
+        HOSTILE,
+        st.sampled_from(
+            ["2024-06-01", "2024-02-30", "FR", "BE", "droit", "editeur", "base", "#336699", "audience", "10 ans"]
+        ),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["a", "name", "x"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
 """Any YAML value at all: what a wrong type looks like."""
 CLAUSE_IDS = st.lists(st.sampled_from(["editeur", "cookies", "droit"]), min_size=1, max_size=3, unique=True)
 DOMAIN: dict[str, st.SearchStrategy[Any]] = {
-    "country": st.sampled_from(["FR", "BE"]), "notice_days": st.integers(0, 3650),
-    "cookies[].category": st.sampled_from(schema.COOKIE_CATEGORIES), "cookies[].consent": st.booleans(),
+    "country": st.sampled_from(["FR", "BE"]),
+    "notice_days": st.integers(0, 3650),
+    "cookies[].category": st.sampled_from(schema.COOKIE_CATEGORIES),
+    "cookies[].consent": st.booleans(),
     "cookies[].duration": st.sampled_from(["session", "30 min", "25 jours", "13 mois", "1 an", "10 ans"]),
     "processing[].legal_basis": st.sampled_from(schema.LEGAL_BASES),
-    "theme": st.fixed_dictionaries({}, optional={"color": st.sampled_from(["#336699", "#000000"]), "name": st.just("default")}),
-    "documents": st.dictionaries(st.sampled_from(["cgu", "privacy"]), st.fixed_dictionaries(
-        {"title": HOSTILE.filter(str.strip), "version": st.just("2024-06-01"), "effective": st.sampled_from(["2024-06-01", "2024-07-01"]),
-         "clauses": CLAUSE_IDS}), max_size=2),
+    "theme": st.fixed_dictionaries(
+        {}, optional={"color": st.sampled_from(["#336699", "#000000"]), "name": st.just("default")}
+    ),
+    "documents": st.dictionaries(
+        st.sampled_from(["cgu", "privacy"]),
+        st.fixed_dictionaries(
+            {
+                "title": HOSTILE.filter(str.strip),
+                "version": st.just("2024-06-01"),
+                "effective": st.sampled_from(["2024-06-01", "2024-07-01"]),
+                "clauses": CLAUSE_IDS,
+            }
+        ),
+        max_size=2,
+    ),
     "waivers": st.just([]),
 }
 """Keys whose values have a domain (ids, dates, closed lists): mostly drawn from it, so that documents compose."""
@@ -157,13 +240,21 @@ def _shaped(spec: Any, path: str = "") -> st.SearchStrategy[Any]:
     if path in DOMAIN:
         good = DOMAIN[path]
     elif isinstance(spec, dict) and spec != schema.FREE:
-        good = st.sets(st.sampled_from(sorted(spec)), max_size=3).flatmap(lambda keys: st.fixed_dictionaries(
-            {k: _shaped(spec[k], f"{path}.{k}" if path else k) for k in sorted(keys)}))
+        good = st.sets(st.sampled_from(sorted(spec)), max_size=3).flatmap(
+            lambda keys: st.fixed_dictionaries(
+                {k: _shaped(spec[k], f"{path}.{k}" if path else k) for k in sorted(keys)}
+            )
+        )
     elif isinstance(spec, list):
         good = st.lists(_shaped(spec[0], f"{path}[]"), max_size=3)
     else:
-        good = {schema.TEXT: HOSTILE, schema.FLAG: st.booleans(), schema.NUMBER: st.integers(0, 3650),
-                schema.DATE: st.just("2024-06-01"), schema.FREE: ANYTHING}[spec]
+        good = {
+            schema.TEXT: HOSTILE,
+            schema.FLAG: st.booleans(),
+            schema.NUMBER: st.integers(0, 3650),
+            schema.DATE: st.just("2024-06-01"),
+            schema.FREE: ANYTHING,
+        }[spec]
         return st.one_of(*[good] * 29, ANYTHING)
     return st.one_of(*[good] * 9, ANYTHING)
 
@@ -179,9 +270,15 @@ def test_any_organism_data_composes_or_fails_cleanly(tmp_path_factory, data: Any
     document = data
     if isinstance(data, dict):  # laid over a valid organism, so that most examples compose
         identity = data.get("identity", {})
-        document = {"extends": extends, "country": "BE", **data,
-                    "identity": {**IDENTITY, **identity} if isinstance(identity, dict) else identity}
-    (project / "organisms/beta.yaml").write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")  # JSON is YAML
+        document = {
+            "extends": extends,
+            "country": "BE",
+            **data,
+            "identity": {**IDENTITY, **identity} if isinstance(identity, dict) else identity,
+        }
+    (project / "organisms/beta.yaml").write_text(
+        json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8"
+    )  # JSON is YAML
     loaded = composed_or_refused(project, organism_ids=("beta",))
     if loaded is not None:
         assert_safe_project(loaded)
@@ -189,10 +286,38 @@ def test_any_organism_data_composes_or_fails_cleanly(tmp_path_factory, data: Any
 
 BODY = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=200),
-    st.lists(st.sampled_from(["Texte", " ", "\n", "\n\n", "## Titre\n", "{{ identity.name }}", "{% if country == 'BE' %}", "{% endif %}",
-                              "[lien](https://ok.fr)", "[x](javascript:y)", "<javascript:y>", "![i](logo.svg)", "![i](http://x/p.gif)",
-                              "<b>", "<!--", "&#106;", "*", "_", "|", "| a | b |\n|---|---|\n", "{{ ref('cookies') }}", "\\", "`"]),
-             min_size=1, max_size=30).map("".join))
+    st.lists(
+        st.sampled_from(
+            [
+                "Texte",
+                " ",
+                "\n",
+                "\n\n",
+                "## Titre\n",
+                "{{ identity.name }}",
+                "{% if country == 'BE' %}",
+                "{% endif %}",
+                "[lien](https://ok.fr)",
+                "[x](javascript:y)",
+                "<javascript:y>",
+                "![i](logo.svg)",
+                "![i](http://x/p.gif)",
+                "<b>",
+                "<!--",
+                "&#106;",
+                "*",
+                "_",
+                "|",
+                "| a | b |\n|---|---|\n",
+                "{{ ref('cookies') }}",
+                "\\",
+                "`",
+            ]
+        ),
+        min_size=1,
+        max_size=30,
+    ).map("".join),
+)
 
 
 @settings(max_examples=300, **SETTINGS)
@@ -211,7 +336,9 @@ def _compose(tmp_path_factory: Any, body: str, name: str) -> Any:  # type: ignor
     droit = project / "clauses/droit.md"
     droit.write_text(droit.read_text(encoding="utf-8") + body + "\n", encoding="utf-8")
     beta = project / "organisms/beta.yaml"
-    beta.write_text(beta.read_text(encoding="utf-8").replace("name: Beta Mutualité", f"name: {yaml_quote(name)}"), encoding="utf-8")
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace("name: Beta Mutualité", f"name: {yaml_quote(name)}"), encoding="utf-8"
+    )
     try:
         return load_project(project, organism_ids=("beta",), kinds=("cgu",)).documents[0]
     except CguError:
@@ -220,7 +347,9 @@ def _compose(tmp_path_factory: Any, body: str, name: str) -> Any:  # type: ignor
 
 @settings(max_examples=100, **SETTINGS)
 @given(old_body=BODY, new_body=BODY, old_name=HOSTILE, new_name=HOSTILE)
-def test_redline_of_composed_versions_rebuilds_both(tmp_path_factory, old_body: str, new_body: str, old_name: str, new_name: str) -> None:  # type: ignore[no-untyped-def]
+def test_redline_of_composed_versions_rebuilds_both(
+    tmp_path_factory, old_body: str, new_body: str, old_name: str, new_name: str
+) -> None:  # type: ignore[no-untyped-def]
     old = _compose(tmp_path_factory, old_body, old_name.strip() or "x")
     new = _compose(tmp_path_factory, new_body, new_name.strip() or "x")
     if old is None or new is None:

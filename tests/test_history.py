@@ -24,7 +24,9 @@ def test_release_is_pinned_to_its_declaring_commit(repo: Path) -> None:
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     commit_all(repo, "reword the law clause")
     again, _ = releases(repo)
-    assert again[0].commit == found[0].commit and again[0].sha256 == found[0].sha256, "the release keeps the clause as it was when declared"
+    assert again[0].commit == found[0].commit and again[0].sha256 == found[0].sha256, (
+        "the release keeps the clause as it was when declared"
+    )
     assert "relèvent du droit" in again[0].document.canonical_text()
 
 
@@ -59,7 +61,9 @@ def test_rebased_declaration_is_pinned_to_its_new_commit(repo: Path) -> None:
     git(repo, "rebase", "-q", "main")
     found, problems = releases(repo)
     assert not problems and found[-1].commit != before and found[-1].commit == git(repo, "rev-parse", "HEAD")
-    assert "Ce site est édité par" in found[-1].document.canonical_text(), "the release holds main's change it was rebased on"
+    assert "Ce site est édité par" in found[-1].document.canonical_text(), (
+        "the release holds main's change it was rebased on"
+    )
 
 
 def test_export_reads_git_objects_and_leaves_the_work_tree_alone(repo: Path) -> None:
@@ -93,7 +97,9 @@ def test_declaring_commits_include_other_branches(repo: Path) -> None:
     other = commit_all(repo, "touch on another branch")
     git(repo, "checkout", "-q", "main")
     assert History(repo).declaring_commits("organisms/base.yaml", "cgu", dt.date(2024, 6, 1)) == [first]
-    assert History(repo).changed_files(first, other, {"organisms/beta.yaml", "clauses/droit.md"}) == ["organisms/beta.yaml"]
+    assert History(repo).changed_files(first, other, {"organisms/beta.yaml", "clauses/droit.md"}) == [
+        "organisms/beta.yaml"
+    ]
 
 
 def test_without_git_history_is_unavailable(tmp_path: Path) -> None:

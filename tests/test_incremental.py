@@ -32,7 +32,9 @@ def test_editing_a_clause_rebuilds_only_documents_using_it(mini: Path, tmp_path:
     build(mini, out)
     before = snapshot(out)
     path = mini / "clauses/droit.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8"
+    )
     report = build(mini, out)
     # acme overrides `droit`; only beta's CGU uses the library clause; privacy policies do not use it at all.
     assert report.rendered == ["beta/cgu-2024-06-01.html", "beta/cgu-2024-06-01.pdf"]
@@ -45,7 +47,9 @@ def test_editing_an_organism_rebuilds_only_its_documents(mini: Path, tmp_path: P
     out = tmp_path / "site"
     build(mini, out)
     path = mini / "organisms/beta.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("Beta Mutualité", "Beta Mutualité libre"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Beta Mutualité", "Beta Mutualité libre"), encoding="utf-8"
+    )
     report = build(mini, out)
     assert report.rendered == sorted(f"beta/{k}-2024-06-01.{f}" for k in ("cgu", "privacy") for f in ("html", "pdf"))
 
@@ -73,7 +77,8 @@ def test_shards_merge_into_the_unsharded_build(mini: Path, tmp_path: Path) -> No
     for index in range(3):  # more organisms so that shards are not trivially empty
         (mini / f"organisms/extra-{index}.yaml").write_text(
             f"extends: base\nidentity:\n  name: Extra {index}\n  address: {{street: rue {index}, postal_code: '7500{index}', city: Paris}}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     build(mini, tmp_path / "whole")
     shard_dirs = []
     owned = []
@@ -92,8 +97,12 @@ def test_shards_merge_into_the_unsharded_build(mini: Path, tmp_path: Path) -> No
 def test_progress_is_a_bar_on_a_terminal_and_plain_lines_in_a_log(mini: Path, tmp_path: Path) -> None:
     command = [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(mini), "--format", "html"]
     logged = subprocess.run([*command, "--out", str(tmp_path / "log")], capture_output=True, text=True, check=True)
-    assert logged.stderr.splitlines() == ["[1/4] rendered acme cgu", "[2/4] rendered acme privacy",
-                                          "[3/4] rendered beta cgu", "[4/4] rendered beta privacy"]
+    assert logged.stderr.splitlines() == [
+        "[1/4] rendered acme cgu",
+        "[2/4] rendered acme privacy",
+        "[3/4] rendered beta cgu",
+        "[4/4] rendered beta privacy",
+    ]
     controller, terminal = pty.openpty()
     with os.fdopen(controller, "rb", buffering=0) as screen:
         process = subprocess.Popen([*command, "--out", str(tmp_path / "tty")], stdout=subprocess.PIPE, stderr=terminal)
@@ -109,6 +118,11 @@ def test_progress_is_a_bar_on_a_terminal_and_plain_lines_in_a_log(mini: Path, tm
             shown += chunk
         assert process.wait() == 0
     frames = shown.decode().split("\r\x1b[K")[1:]
-    assert [f.split("] ")[1].strip() for f in frames] == ["1/4 acme cgu", "2/4 acme privacy", "3/4 beta cgu", "4/4 beta privacy"]
+    assert [f.split("] ")[1].strip() for f in frames] == [
+        "1/4 acme cgu",
+        "2/4 acme privacy",
+        "3/4 beta cgu",
+        "4/4 beta privacy",
+    ]
     assert frames[1].startswith("[" + "#" * 15 + " " * 15 + "]") and frames[-1].startswith("[" + "#" * 30 + "]")
     assert "\n" not in "".join(frames[:-1]), "the bar is redrawn in place until the last document"

@@ -70,7 +70,9 @@ def test_non_utf8_file_is_reported_with_its_line(mini: Path) -> None:
     path.write_bytes(path.read_bytes().replace("Mutualité".encode(), "Mutualit\xe9".encode("latin-1")))
     problems = Problems()
     load_organisms(mini, problems)
-    assert [str(p) for p in problems.items] == ["organisms/beta.yaml:4: not valid UTF-8 (byte 0xe9); save the file as UTF-8"]
+    assert [str(p) for p in problems.items] == [
+        "organisms/beta.yaml:4: not valid UTF-8 (byte 0xe9); save the file as UTF-8"
+    ]
 
 
 def test_huge_file_is_refused_before_parsing(mini: Path) -> None:

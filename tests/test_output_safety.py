@@ -21,8 +21,14 @@ FOREIGN = f"the output folder is not empty and holds no .cgu-build.json, so cgu 
 
 
 def cgu(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *args], cwd=cwd, check=False, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), *args],
+        cwd=cwd,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -65,7 +71,9 @@ def test_a_build_link_to_the_parent_folder_is_refused(mini: Path, tmp_path: Path
     refused(tmp_path, tmp_path, f"{mini}/build", LINK.format(target=tmp_path), "build", "--project", str(mini))
 
 
-def test_a_build_link_to_an_outside_folder_is_refused_and_its_files_survive(mini: Path, tmp_path: Path, home: Path) -> None:
+def test_a_build_link_to_an_outside_folder_is_refused_and_its_files_survive(
+    mini: Path, tmp_path: Path, home: Path
+) -> None:
     (mini / "build").symlink_to(home)
     refused(mini, tmp_path, "build", LINK.format(target=home), "build", "--format", "html")
     assert (home / "notes.txt").read_text(encoding="utf-8") == "mes notes\n"
@@ -78,14 +86,26 @@ def test_out_dot_in_a_git_project_is_refused(mini: Path, tmp_path: Path) -> None
 
 
 def test_out_a_parent_of_the_project_is_refused(mini: Path, tmp_path: Path) -> None:
-    refused(tmp_path, tmp_path, str(tmp_path), PROJECT.format(root=mini), "build", "--project", "mini", "--out", str(tmp_path))
+    refused(
+        tmp_path,
+        tmp_path,
+        str(tmp_path),
+        PROJECT.format(root=mini),
+        "build",
+        "--project",
+        "mini",
+        "--out",
+        str(tmp_path),
+    )
 
 
 def test_out_a_folder_cgu_did_not_make_is_refused_and_its_files_survive(mini: Path, tmp_path: Path, home: Path) -> None:
     refused(tmp_path, tmp_path, "home", FOREIGN, "build", "--project", "mini", "--out", "home")
 
 
-def test_merge_into_a_folder_cgu_did_not_make_or_into_the_project_is_refused(mini: Path, tmp_path: Path, home: Path) -> None:
+def test_merge_into_a_folder_cgu_did_not_make_or_into_the_project_is_refused(
+    mini: Path, tmp_path: Path, home: Path
+) -> None:
     built = cgu(tmp_path, "build", "--project", "mini", "--shard", "1/2", "--format", "html", "--out", "shard1")
     assert built.returncode == 0, built.stderr
     refused(tmp_path, tmp_path, "home", FOREIGN, "merge", "--project", "mini", "home", "shard1")
@@ -121,7 +141,9 @@ def test_a_redline_adds_its_files_and_touches_nothing_else(mini: Path, tmp_path:
     after = tree(home)
     assert sorted(set(after) - set(before)) == ["redline-a-to-b.html", "redline-a-to-b.json"]
     assert {k: v for k, v in after.items() if k in before} == before
-    in_project = cgu(mini, "redline", "../a.md", "../b.md", "--format", "json")  # default build/redlines: cgu makes build/
+    in_project = cgu(
+        mini, "redline", "../a.md", "../b.md", "--format", "json"
+    )  # default build/redlines: cgu makes build/
     assert in_project.returncode == 0, in_project.stderr
     built = cgu(mini, "build", "--format", "html")
     assert built.returncode == 0 and "built 4 files" in built.stdout, built.stderr

@@ -60,8 +60,12 @@ def test_a_theme_error_shows_in_the_page_and_runs_nothing(preview, tmp_path: Pat
     marker = tmp_path / "pwned"
     shutil.copytree(ROOT / "themes/default", project / "themes/default")
     page = project / "themes/default/document.html"
-    page.write_text(page.read_text(encoding="utf-8").replace(
-        "<head>\n", f"<head>\n{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n", 1), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "<head>\n", f"<head>\n{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n", 1
+        ),
+        encoding="utf-8",
+    )
     shown = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
     assert "themes/default/document.html:4: theme template error: &#x27;cycler&#x27; is undefined" in shown
     assert not marker.exists()
@@ -72,14 +76,24 @@ def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # typ
     browser.get(f"{url}/doc/beta/cgu")
     assert "relèvent du droit" in browser.find_element("tag name", "body").text
     clause = project / "clauses/droit.md"
-    clause.write_text(clause.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8")
-    assert wait_for(lambda: "sont soumises au droit" in browser.find_element("tag name", "body").text), "the page updates on save"
-    clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"), encoding="utf-8")
-    assert wait_for(lambda: "clauses/droit.md:9: undefined variable" in browser.find_element("tag name", "body").text), \
-        "the error shows with its file and line"
-    clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.lwa }}", "{{ jurisdiction.law }}"), encoding="utf-8")
-    assert wait_for(lambda: "sont soumises au droit belge" in browser.find_element("tag name", "body").text), \
+    clause.write_text(
+        clause.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8"
+    )
+    assert wait_for(lambda: "sont soumises au droit" in browser.find_element("tag name", "body").text), (
+        "the page updates on save"
+    )
+    clause.write_text(
+        clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"), encoding="utf-8"
+    )
+    assert wait_for(
+        lambda: "clauses/droit.md:9: undefined variable" in browser.find_element("tag name", "body").text
+    ), "the error shows with its file and line"
+    clause.write_text(
+        clause.read_text(encoding="utf-8").replace("{{ jurisdiction.lwa }}", "{{ jurisdiction.law }}"), encoding="utf-8"
+    )
+    assert wait_for(lambda: "sont soumises au droit belge" in browser.find_element("tag name", "body").text), (
         "once fixed, the document comes back without reloading by hand"
+    )
 
 
 def released_project(tmp_path: Path) -> Path:
@@ -130,7 +144,10 @@ def test_preview_pages_in_the_browser_are_accessible(tmp_path: Path, browser) ->
         assert "soumises" in browser.find_element("tag name", "body").text
         assert not (found := axe_violations(browser, browser.current_url)), found
         clause = project / "clauses/droit.md"
-        clause.write_text(clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"), encoding="utf-8")
+        clause.write_text(
+            clause.read_text(encoding="utf-8").replace("{{ jurisdiction.law }}", "{{ jurisdiction.lwa }}"),
+            encoding="utf-8",
+        )
         assert wait_for(lambda: "clauses/droit.md:9" in browser.find_element("tag name", "body").text)
         assert not (found := axe_violations(browser, browser.current_url)), found
     finally:

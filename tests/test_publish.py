@@ -56,7 +56,11 @@ def test_tampered_bundle_is_refused(repo: Path, tmp_path: Path) -> None:
             target.writestr(item, data.replace(b"Beta", b"Gamma") if item.filename.endswith(".html") else data)
         target.writestr("extra.txt", b"x")
     result = CliRunner().invoke(main, ["verify-bundle", str(tampered)])
-    assert result.exit_code == 1 and "content differs from the manifest" in result.output and "extra.txt: not listed" in result.output
+    assert (
+        result.exit_code == 1
+        and "content differs from the manifest" in result.output
+        and "extra.txt: not listed" in result.output
+    )
 
 
 def test_republish_after_a_clause_edit_changes_exactly_what_depends_on_it(repo: Path, tmp_path: Path) -> None:
@@ -67,8 +71,16 @@ def test_republish_after_a_clause_edit_changes_exactly_what_depends_on_it(repo: 
     publish(repo, out)
     after = snapshot(out)
     changed = sorted(p for p in after if after[p] != before.get(p))
-    assert changed == [".cgu-build.json", "beta/cgu-2024-06-01.html", "beta/cgu-2024-06-01.pdf", "beta/cgu/versions.json",
-                       "bundles/all.zip", "bundles/beta.zip", "index.html", "index.json"], "index.html marks the draft"
+    assert changed == [
+        ".cgu-build.json",
+        "beta/cgu-2024-06-01.html",
+        "beta/cgu-2024-06-01.pdf",
+        "beta/cgu/versions.json",
+        "bundles/all.zip",
+        "bundles/beta.zip",
+        "index.html",
+        "index.json",
+    ], "index.html marks the draft"
     assert set(before) == set(after)
 
 
@@ -85,11 +97,19 @@ def run_workflow_job(job: dict, workdir: Path, store: Path, env: dict[str, str])
         for step in job["steps"]:
             uses = step.get("uses", "")
             if "run" in step and step["run"].strip() != "bash .ci/setup":
-                result = subprocess.run(["bash", "-e", "-c", expand(step["run"])], cwd=workdir, env=env, capture_output=True,
-                                        text=True, check=False)
+                result = subprocess.run(
+                    ["bash", "-e", "-c", expand(step["run"])],
+                    cwd=workdir,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    check=False,
+                )
                 assert result.returncode == 0, f"{step['run']}\n{result.stdout}\n{result.stderr}"
             elif uses.startswith("actions/upload-artifact"):
-                shutil.copytree(workdir / expand(step["with"]["path"]), store / expand(step["with"]["name"]), dirs_exist_ok=True)
+                shutil.copytree(
+                    workdir / expand(step["with"]["path"]), store / expand(step["with"]["name"]), dirs_exist_ok=True
+                )
             elif uses.startswith("actions/download-artifact"):
                 for artifact in sorted(store.glob(step["with"]["pattern"])):
                     shutil.copytree(artifact, workdir / step["with"]["path"] / artifact.name)
@@ -109,11 +129,15 @@ def ci_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     for index in (1, 2):  # more organisms, so that the four shards are not all empty
         (content / f"organisms/extra-{index}.yaml").write_text(
             f"extends: base\nidentity:\n  name: Extra {index}\n  address: {{street: rue {index}, postal_code: '7500{index}', city: Paris}}\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     git(content, "init", "-q", "-b", "main")
     commit_all(content, "content")
     base = content / "organisms/base.yaml"
-    base.write_text(base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1, 1), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1, 1),
+        encoding="utf-8",
+    )
     commit_all(content, "release 2024-06-01 of the cgu")
     edit(content / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     today = dt.date.today()
@@ -143,7 +167,7 @@ def test_ci_workflow_publishes_the_same_site_as_one_publish(ci_sites: tuple[Path
     result = CliRunner().invoke(main, ["merge", "--project", str(content), str(merged), *shards])
     assert result.exit_code == 0, result.output
     assert snapshot(merged) == snapshot(tmp / "unsharded")
-    assert (merged / "extra-2/cgu/redline-2024-06-01-to-" f"{dt.date.today().isoformat()}.html").is_file()
+    assert (merged / f"extra-2/cgu/redline-2024-06-01-to-{dt.date.today().isoformat()}.html").is_file()
     # What CI uploads is what one `cgu publish` makes.
     assert snapshot(store / "site") == snapshot(tmp / "direct")
     assert snapshot(store / "bundles") == snapshot(tmp / "direct" / "bundles")
@@ -155,7 +179,9 @@ class _Links(HTMLParser):
         self.links: list[tuple[str, str, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.links += [(tag, name, value) for name, value in attrs if name in ("href", "src", "srcset", "data", "poster") and value]
+        self.links += [
+            (tag, name, value) for name, value in attrs if name in ("href", "src", "srcset", "data", "poster") and value
+        ]
 
 
 def test_published_site_links_are_relative_and_reach_every_page(ci_sites: tuple[Path, Path, Path]) -> None:
@@ -177,7 +203,9 @@ def test_published_site_links_are_relative_and_reach_every_page(ci_sites: tuple[
                 continue
             assert not url.scheme and not value.startswith("/"), f"{page.relative_to(site)}: non-relative link {value}"
             target = (page.parent / unquote(url.path)).resolve()
-            assert target.is_file() and site.resolve() in target.parents, f"{page.relative_to(site)}: broken link {value}"
+            assert target.is_file() and site.resolve() in target.parents, (
+                f"{page.relative_to(site)}: broken link {value}"
+            )
             path = target.relative_to(site.resolve()).as_posix()
             if path not in reached:
                 reached.add(path)
@@ -186,8 +214,11 @@ def test_published_site_links_are_relative_and_reach_every_page(ci_sites: tuple[
     for css in site.glob("assets/*/*.css"):
         for url in re.findall(r"(?:url\(|@import\s+)['\"]?([^'\")\s;]+)", css.read_text(encoding="utf-8")):
             assert not urlsplit(url).scheme and (css.parent / url).is_file(), f"{css.name} loads {url}"
-    pages = {p.relative_to(site).as_posix() for p in site.rglob("*")  # fragments are for portals to embed, not to browse
-             if p.suffix in (".html", ".pdf") and not p.name.endswith(".fragment.html")}
+    pages = {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")  # fragments are for portals to embed, not to browse
+        if p.suffix in (".html", ".pdf") and not p.name.endswith(".fragment.html")
+    }
     assert pages - reached == set(), "pages no link leads to"
     releases = (site / "releases.html").read_text(encoding="utf-8")
     assert 'href="extra-1/cgu/releases/2024-06-01.pdf"' in releases

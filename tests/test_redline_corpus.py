@@ -14,7 +14,9 @@ from cgu.redline.compare import pieces, redline
 from cgu.redline.sections import split_markdown
 
 CORPUS = SHARED / "corpus"
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent (a user's clone has none; CI has it)")
+pytestmark = pytest.mark.skipif(
+    not CORPUS.is_dir(), reason="../shared/corpus is absent (a user's clone has none; CI has it)"
+)
 
 
 def pairs() -> list[tuple[Path, Path]]:
@@ -44,8 +46,10 @@ def test_corpus_has_all_pairs() -> None:
 def compare(stem: str) -> object:
     files = sorted((CORPUS / "blablacar-privacy-policy").glob("*.md"))
     index = next(i for i, f in enumerate(files) if stem in f.name)
-    return redline(split_markdown(files[index - 1].read_text(encoding="utf-8"), "old"),
-                   split_markdown(files[index].read_text(encoding="utf-8"), "new"))
+    return redline(
+        split_markdown(files[index - 1].read_text(encoding="utf-8"), "old"),
+        split_markdown(files[index].read_text(encoding="utf-8"), "new"),
+    )
 
 
 def test_right_to_object_rewording_is_substantive() -> None:
@@ -71,7 +75,9 @@ def test_full_rewrite_of_a_corpus_sized_document_is_fast(how: str) -> None:
         random.Random(7).shuffle(words)
         other = " ".join(words)
     else:
-        trackers = "".join(f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md")))
+        trackers = "".join(
+            f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md"))
+        )
         other = (trackers * 3)[: len(first)]
     start = time.perf_counter()
     result = redline(split_markdown(first, "old"), split_markdown(other, "new"))

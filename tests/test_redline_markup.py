@@ -53,8 +53,10 @@ def well_nested(html: str) -> Nesting:
 
 
 def test_a_list_item_added_stays_a_list_item() -> None:
-    html = markup("# Services\n\n- **Garanties** : consulter\n- **Relevés** : télécharger\n",
-                  "# Services\n\n- **Garanties** : consulter\n- **Accès** : deux ans après\n- **Relevés** : télécharger\n")
+    html = markup(
+        "# Services\n\n- **Garanties** : consulter\n- **Relevés** : télécharger\n",
+        "# Services\n\n- **Garanties** : consulter\n- **Accès** : deux ans après\n- **Relevés** : télécharger\n",
+    )
     parser = well_nested(html)
     assert parser.tags.count("li") == 3 and "**" not in html and "<strong>" in html
     added = [item for item in html.split("<li>") if "deux ans après" in item]
@@ -62,8 +64,10 @@ def test_a_list_item_added_stays_a_list_item() -> None:
 
 
 def test_emphasis_crossing_a_change_is_closed_and_reopened() -> None:
-    html = markup("# A\n\nLes données **sont conservées trois ans** au plus.\n",
-                  "# A\n\nLes données sont **conservées cinq ans au plus** désormais.\n")
+    html = markup(
+        "# A\n\nLes données **sont conservées trois ans** au plus.\n",
+        "# A\n\nLes données sont **conservées cinq ans au plus** désormais.\n",
+    )
     well_nested(html)
     assert "<del>" in html and "<ins>" in html and "cinq" in html and "trois" in html
 
@@ -78,7 +82,9 @@ def test_table_rows_keep_their_cells() -> None:
 
 
 def test_a_changed_link_target_is_said_and_the_new_target_kept() -> None:
-    html = markup("# L\n\nVoir [le site](https://ancien.example/cgu).\n", "# L\n\nVoir [le site](https://nouveau.example/cgu).\n")
+    html = markup(
+        "# L\n\nVoir [le site](https://ancien.example/cgu).\n", "# L\n\nVoir [le site](https://nouveau.example/cgu).\n"
+    )
     well_nested(html)
     assert 'href="https://nouveau.example/cgu"' in html and "ancien" not in html.split("href")[1].split(">")[0]
     assert "adresse du lien modifiée" in html
@@ -93,11 +99,37 @@ def test_a_retitled_heading_is_shown_and_an_unchanged_one_left_to_the_redline() 
 def test_images_are_never_loaded_and_hostile_text_stays_text() -> None:
     html = markup("# A\n\nTexte.\n", "# A\n\nTexte ![logo](http://tracker.example/x.png) <script>alert(1)</script>.\n")
     parser = well_nested(html)
-    assert "img" not in parser.tags and "script" not in parser.tags and "[image : logo]" in html and "&lt;script&gt;" in html
+    assert (
+        "img" not in parser.tags
+        and "script" not in parser.tags
+        and "[image : logo]" in html
+        and "&lt;script&gt;" in html
+    )
 
 
-WORDS = st.sampled_from(["**gras**", "_it_", "`code`", "mot", "[lien](https://a.example)", "- item", "1. un", "| a | b |",
-                         "## Titre", "> cité", "texte", "\n", "\n\n", "---", "*", "|", "é", "<b>", "&amp;"])
+WORDS = st.sampled_from(
+    [
+        "**gras**",
+        "_it_",
+        "`code`",
+        "mot",
+        "[lien](https://a.example)",
+        "- item",
+        "1. un",
+        "| a | b |",
+        "## Titre",
+        "> cité",
+        "texte",
+        "\n",
+        "\n\n",
+        "---",
+        "*",
+        "|",
+        "é",
+        "<b>",
+        "&amp;",
+    ]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -120,8 +152,10 @@ def test_every_corpus_redline_renders_well_nested() -> None:
     for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
         versions = sorted(folder.glob("*.md"))
         for old, new in zip(versions, versions[1:]):
-            result = redline(split_markdown(old.read_text(encoding="utf-8"), old.name),
-                             split_markdown(new.read_text(encoding="utf-8"), new.name))
+            result = redline(
+                split_markdown(old.read_text(encoding="utf-8"), old.name),
+                split_markdown(new.read_text(encoding="utf-8"), new.name),
+            )
             well_nested(render_html_fragment(result))
             pairs += 1
     assert pairs >= 70

@@ -20,9 +20,21 @@ from cgu.release.history import History
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True,
-                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                               "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(repo), "PATH": "/usr/bin:/bin"}).stdout.strip()
+    return subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "HOME": str(repo),
+            "PATH": "/usr/bin:/bin",
+        },
+    ).stdout.strip()
 
 
 def commit_all(repo: Path, message: str) -> str:
@@ -43,18 +55,26 @@ def repo(tmp_path: Path) -> Path:
     git(target, "init", "-q", "-b", "main")
     commit_all(target, "content")
     base = target / "organisms/base.yaml"
-    base.write_text(base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1, 1), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1, 1),
+        encoding="utf-8",
+    )
     commit_all(target, "release 2024-06-01 of the cgu")
     return target
 
 
-def declare(repo: Path, version: dt.date | str, effective: dt.date | str, material: bool, summary: str, sha256: str = "") -> None:
+def declare(
+    repo: Path, version: dt.date | str, effective: dt.date | str, material: bool, summary: str, sha256: str = ""
+) -> None:
     """Add a release of the cgu to organisms/base.yaml, after the last one (not committed)."""
     base = repo / "organisms/base.yaml"
     lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
     last = max(i for i, line in enumerate(lines) if line.startswith("      - {version:"))
     seal = f", sha256: {sha256}" if sha256 else ""
-    lines.insert(last + 1, f'      - {{version: {version}, effective: {effective}, material: {str(material).lower()}, summary: "{summary}"{seal}}}\n')
+    lines.insert(
+        last + 1,
+        f'      - {{version: {version}, effective: {effective}, material: {str(material).lower()}, summary: "{summary}"{seal}}}\n',
+    )
     base.write_text("".join(lines), encoding="utf-8")
 
 
@@ -81,9 +101,12 @@ def test_material_release_respects_the_notice_period(repo: Path) -> None:
     today = dt.date.today()
     base = repo / "organisms/base.yaml"
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
-    edit(base, '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
-         '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
-         f'      - {{version: {today}, effective: {today + dt.timedelta(days=10)}, material: true, summary: "Nouvelle rédaction."}}\n')
+    edit(
+        base,
+        '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
+        '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
+        f'      - {{version: {today}, effective: {today + dt.timedelta(days=10)}, material: true, summary: "Nouvelle rédaction."}}\n',
+    )
     commit_all(repo, "second release")
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-notice"]
@@ -99,7 +122,11 @@ def test_material_release_respects_the_notice_period(repo: Path) -> None:
 def seal_and_rewrite(repo: Path) -> None:
     """Seal the first release, then rewrite history: one orphan commit in which the released clause says something else."""
     sealed = releases(repo)[0][0].sha256
-    edit(repo / "organisms/base.yaml", 'summary: "Première publication."}', f'summary: "Première publication.", sha256: {sealed}}}')
+    edit(
+        repo / "organisms/base.yaml",
+        'summary: "Première publication."}',
+        f'summary: "Première publication.", sha256: {sealed}}}',
+    )
     commit_all(repo, "seal")
     assert not releases(repo)[1]
     edit(repo / "clauses/droit.md", "relèvent du droit", "dépendent du droit")
@@ -121,17 +148,26 @@ def test_rewrite_found_through_the_reflog_then_suspects_once_it_is_gone(repo: Pa
     seal_and_rewrite(repo)
     git(repo, "branch", "-D", "main")
     _, problems = releases(repo)
-    assert problems[0].message.endswith("which still has the sealed text: clauses/droit.md"), "the old commits survive in the reflog"
+    assert problems[0].message.endswith("which still has the sealed text: clauses/droit.md"), (
+        "the old commits survive in the reflog"
+    )
     git(repo, "reflog", "expire", "--expire=now", "--all")
     git(repo, "gc", "-q", "--prune=now")
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-immutable"]
-    assert "history was rewritten in one of: clauses/cookies.md, clauses/droit.md, clauses/editeur.md, organisms/base.yaml, organisms/beta.yaml" in problems[0].message
+    assert (
+        "history was rewritten in one of: clauses/cookies.md, clauses/droit.md, clauses/editeur.md, organisms/base.yaml, organisms/beta.yaml"
+        in problems[0].message
+    )
 
 
 def test_an_organism_file_rewrite_is_named(repo: Path) -> None:
     sealed = releases(repo)[0][0].sha256
-    edit(repo / "organisms/base.yaml", 'summary: "Première publication."}', f'summary: "Première publication.", sha256: {sealed}}}')
+    edit(
+        repo / "organisms/base.yaml",
+        'summary: "Première publication."}',
+        f'summary: "Première publication.", sha256: {sealed}}}',
+    )
     commit_all(repo, "seal")
     git(repo, "checkout", "-q", "-b", "rewritten", "HEAD~2")
     edit(repo / "organisms/beta.yaml", "name: Beta Mutualité", "name: Beta Mutualité SA")
@@ -150,11 +186,15 @@ def test_releases_command(repo: Path) -> None:
 
 def test_redline_between_release_and_draft(repo: Path, tmp_path: Path) -> None:
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
-    result = CliRunner().invoke(main, ["redline", "beta", "cgu", "--project", str(repo), "--out", str(tmp_path / "r"), "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["redline", "beta", "cgu", "--project", str(repo), "--out", str(tmp_path / "r"), "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     produced = (tmp_path / "r/beta-cgu-redline-2024-06-01-to-draft.json").read_text(encoding="utf-8")
     assert '"kind": "modified"' in produced and "soumises" in produced
-    missing = CliRunner().invoke(main, ["redline", "beta", "cgu", "--from", "2020-01-01", "--project", str(repo), "--out", str(tmp_path / "r")])
+    missing = CliRunner().invoke(
+        main, ["redline", "beta", "cgu", "--from", "2020-01-01", "--project", str(repo), "--out", str(tmp_path / "r")]
+    )
     assert missing.exit_code == 1 and "no release 2020-01-01 of beta cgu; releases: 2024-06-01" in missing.output
 
 
@@ -162,15 +202,20 @@ def test_build_without_git_says_history_is_unavailable(tmp_path: Path) -> None:
     project = tmp_path / "plain"
     shutil.copytree(FIXTURES / "mini", project)
     edit(project / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
-    result = CliRunner().invoke(main, ["build", "--format", "html", "--project", str(project), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main, ["build", "--format", "html", "--project", str(project), "--out", str(tmp_path / "o")]
+    )
     assert result.exit_code == 0 and "history unavailable (not a git repository)" in result.output
     assert (tmp_path / "o/beta/cgu-2024-06-01.html").is_file()
 
 
 def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
-    edit(repo / "organisms/base.yaml", '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
-         '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
-         '      - {version: 2099-01-01, effective: 2099-03-01, material: false, summary: "Plus tard."}\n')
+    edit(
+        repo / "organisms/base.yaml",
+        '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
+        '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
+        '      - {version: 2099-01-01, effective: 2099-03-01, material: false, summary: "Plus tard."}\n',
+    )
     commit_all(repo, "future")
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-future"]
@@ -178,10 +223,16 @@ def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
 
 
 def test_document_dates_must_be_the_newest_releases(repo: Path) -> None:
-    edit(repo / "organisms/base.yaml", "    releases:\n", "    version: 2024-05-01\n    effective: 2024-06-15\n    releases:\n")
+    edit(
+        repo / "organisms/base.yaml",
+        "    releases:\n",
+        "    version: 2024-05-01\n    effective: 2024-06-15\n    releases:\n",
+    )
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-dates"]
-    assert "the cgu is dated 2024-05-01 (effective 2024-06-15) but its newest release is 2024-06-01" in problems[0].message
+    assert (
+        "the cgu is dated 2024-05-01 (effective 2024-06-15) but its newest release is 2024-06-01" in problems[0].message
+    )
     assert problems[0].location.path == "organisms/base.yaml"
 
 
@@ -193,7 +244,10 @@ def test_notice_period_is_the_organisms_own(repo: Path) -> None:
     commit_all(repo, "material release with 30 days' notice, the organism asks for 60")
     _, problems = releases(repo)
     assert [p.rule for p in problems] == ["release-notice"]
-    assert f"cannot take effect before {today + dt.timedelta(days=60)} (published {today} + 60 days' notice)" in problems[0].message
+    assert (
+        f"cannot take effect before {today + dt.timedelta(days=60)} (published {today} + 60 days' notice)"
+        in problems[0].message
+    )
     edit(repo / "organisms/base.yaml", "notice_days: 60\n", "notice_days: 15\n")
     commit_all(repo, "a shorter notice")
     assert not releases(repo)[1], "30 days is enough for a 15-day notice"
@@ -203,19 +257,28 @@ def test_releases_command_gives_hash_and_commit(repo: Path) -> None:
     found, _ = releases(repo)
     result = CliRunner().invoke(main, ["releases", "beta", "cgu", "--project", str(repo)])
     assert result.exit_code == 0
-    assert f"2024-06-01  effective 2024-06-15  material   sha256 {found[0].sha256}  {found[0].commit[:10]}  Première publication." in result.output
+    assert (
+        f"2024-06-01  effective 2024-06-15  material   sha256 {found[0].sha256}  {found[0].commit[:10]}  Première publication."
+        in result.output
+    )
 
 
 def test_draft_pdf_says_projet_on_every_page(repo: Path, tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit\n\n" + "Texte ajouté pour allonger. " * 600)
+    edit(
+        repo / "clauses/droit.md",
+        "relèvent du droit",
+        "sont soumises au droit\n\n" + "Texte ajouté pour allonger. " * 600,
+    )
     build(repo, tmp_path / "out", organism_ids=("beta",), kinds=("cgu",), formats=("pdf",))
     reader = PdfReader(tmp_path / "out/beta/cgu-2024-06-01.pdf")
     assert len(reader.pages) >= 2 and reader.metadata is not None and reader.metadata.title.startswith("Projet – ")
     for number, page in enumerate(reader.pages, start=1):
-        assert f"Conditions générales d'utilisation – Projet – Version du 1er juin 2024 page {number} / {len(reader.pages)}" in \
-            " ".join(page.extract_text().split()), f"page {number} is marked as a draft"
+        assert (
+            f"Conditions générales d'utilisation – Projet – Version du 1er juin 2024 page {number} / {len(reader.pages)}"
+            in " ".join(page.extract_text().split())
+        ), f"page {number} is marked as a draft"
 
 
 def test_an_organism_added_after_its_bases_release_does_not_inherit_it(repo: Path, tmp_path: Path) -> None:
@@ -229,9 +292,12 @@ def test_an_organism_added_after_its_bases_release_does_not_inherit_it(repo: Pat
     document = next(d for d in project.documents if d.organism.id == "gamma" and d.kind == "cgu")
     releases, problems = load_releases(repo, gamma_org, "cgu", history, document)
     assert releases == [] and [(p.rule, p.severity, p.location.path) for p in problems] == [
-        ("release-before-organism", "warning", "organisms/gamma.yaml")]
+        ("release-before-organism", "warning", "organisms/gamma.yaml")
+    ]
     beta_document = next(d for d in project.documents if d.organism.id == "beta" and d.kind == "cgu")
-    assert [r.spec.version.isoformat() for r in load_releases(repo, beta_org, "cgu", history, beta_document)[0]] == ["2024-06-01"]
+    assert [r.spec.version.isoformat() for r in load_releases(repo, beta_org, "cgu", history, beta_document)[0]] == [
+        "2024-06-01"
+    ]
     build(repo, tmp_path / "out", formats=("html",))
     assert (tmp_path / "out/beta/cgu/versions.json").is_file() and not (tmp_path / "out/gamma/cgu").exists()
     # the base's next release, declared once gamma exists, is gamma's first

@@ -67,7 +67,9 @@ def test_dated_banner_and_cross_reference(mini_build: Path) -> None:
     assert "Les traceurs sont décrits à l'article 2." in text
     assert "Article 3 – Droit applicable et litiges" in text, "the organism's own variant of the clause wins"
     assert "Mutuelle Acme *test*" in text, "organism values are shown as written, not read as Markdown"
-    assert "Article 3 – Droit applicable Les présentes" in document_text(mini_build, "beta", "cgu"), "beta uses the library clause"
+    assert "Article 3 – Droit applicable Les présentes" in document_text(mini_build, "beta", "cgu"), (
+        "beta uses the library clause"
+    )
 
 
 def test_index_lists_every_document(mini_build: Path) -> None:
@@ -86,7 +88,10 @@ def test_pdf_reads_back(mini_build: Path) -> None:
     assert meta.author == "Mutuelle Acme *test*"
     assert reader.trailer["/Root"]["/Lang"] == "fr"
     assert [item.title for item in reader.outline if not isinstance(item, list)] == [
-        "Article 1 – Éditeur du site", "Article 2 – Cookies", "Article 3 – Droit applicable et litiges"]
+        "Article 1 – Éditeur du site",
+        "Article 2 – Cookies",
+        "Article 3 – Droit applicable et litiges",
+    ]
     text = reader.pages[0].extract_text()
     assert "Mutuelle Acme *test*" in text and "Sommaire" in text
     assert "page 1 / 1" in text, "footer with page X / Y"
@@ -97,8 +102,11 @@ def test_pdf_reads_back(mini_build: Path) -> None:
     assert fonts and all("Lato" in f for f in fonts), f"only the theme's shipped font: {fonts}"
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
-            descriptor = font.get_object()["/FontDescriptor"] if "/FontDescriptor" in font.get_object() else \
-                font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            descriptor = (
+                font.get_object()["/FontDescriptor"]
+                if "/FontDescriptor" in font.get_object()
+                else font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            )
             assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")), "every font is embedded"
 
 
@@ -130,8 +138,12 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
     outputs = []
     for run in range(2):
         out = tmp_path / f"out{run}"
-        subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(FIXTURES / "mini"),
-                        "--out", str(out)], check=True, env=env, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(FIXTURES / "mini"), "--out", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     assert outputs[0].keys() == outputs[1].keys()
     assert len([p for p in outputs[0] if p.suffix == ".pdf"]) == 4
@@ -151,8 +163,10 @@ def test_partial_build_keeps_other_organisms(mini: Path, tmp_path: Path) -> None
     assert 'href="beta/cgu-2024-06-01.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
-LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="30" height="30" fill="#336699"/>'
-        '<text x="36" y="22" font-family="Helvetica, Arial, sans-serif" font-weight="700" font-size="18">acme</text></svg>\n')
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="30" height="30" fill="#336699"/>'
+    '<text x="36" y="22" font-family="Helvetica, Arial, sans-serif" font-weight="700" font-size="18">acme</text></svg>\n'
+)
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +182,12 @@ def styled_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     organism = project / "organisms/acme/organism.yaml"
     organism.write_text(organism.read_text(encoding="utf-8") + "  logo: organisms/acme/logo.svg\n", encoding="utf-8")
     clause = project / "clauses/editeur.md"
-    filler = "".join(f"\n## Section {n}\n\n" + "Le site est mis à jour régulièrement, sans préavis ni obligation de résultat. " * 12 + "\n"
-                     for n in range(1, 25))
+    filler = "".join(
+        f"\n## Section {n}\n\n"
+        + "Le site est mis à jour régulièrement, sans préavis ni obligation de résultat. " * 12
+        + "\n"
+        for n in range(1, 25)
+    )
     clause.write_text(clause.read_text(encoding="utf-8") + filler, encoding="utf-8")
     out = project.parent / "build"
     build(project, out)
@@ -187,7 +205,9 @@ def pdf_fonts(reader: PdfReader) -> set[str]:
     def walk(resources: Any) -> None:
         for font in (resources.get("/Font") or {}).values():
             font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)["/FontDescriptor"].get_object()
+            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)[
+                "/FontDescriptor"
+            ].get_object()
             embedded = [descriptor[key] for key in ("/FontFile", "/FontFile2", "/FontFile3") if key in descriptor]
             assert embedded, f"font {font['/BaseFont']} is not embedded"
             with TTFont(io.BytesIO(embedded[0].get_object().get_data())) as file:
@@ -233,7 +253,9 @@ def test_pdf_pages_are_a4_with_running_header_and_footer(styled_build: Path) -> 
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842), "A4 in points"
         header, footer = margin_text(page)
         assert header == "Beta Mutualité Conditions générales d'utilisation", f"header of page {number}"
-        assert footer == f"Conditions générales d'utilisation – Version du 1er juin 2024 page {number} / {total}", f"footer of page {number}"
+        assert footer == f"Conditions générales d'utilisation – Version du 1er juin 2024 page {number} / {total}", (
+            f"footer of page {number}"
+        )
 
 
 def margin_text(page: Any) -> tuple[str, str]:
@@ -256,10 +278,16 @@ def margin_text(page: Any) -> tuple[str, str]:
 def test_pdf_toc_page_numbers_match_the_bookmarks(styled_build: Path) -> None:
     reader = PdfReader(built_file(styled_build, "beta", "cgu", ".pdf"))
     articles = [item for item in reader.outline if not isinstance(item, list)]
-    assert [a.title for a in articles] == ["Article 1 – Éditeur du site", "Article 2 – Cookies", "Article 3 – Droit applicable"]
+    assert [a.title for a in articles] == [
+        "Article 1 – Éditeur du site",
+        "Article 2 – Cookies",
+        "Article 3 – Droit applicable",
+    ]
     pages = [reader.get_destination_page_number(a) + 1 for a in articles]
     assert pages[-1] > 1, "the long first article pushes the others to later pages"
-    toc = [" ".join(line.split()) for line in reader.pages[0].extract_text().splitlines() if line.startswith("Article ")]
+    toc = [
+        " ".join(line.split()) for line in reader.pages[0].extract_text().splitlines() if line.startswith("Article ")
+    ]
     for article, page in zip(articles, pages):
         line = next(line for line in toc if line.startswith(article.title))
         assert line.endswith(f" {page}"), f"TOC line {line!r} should give page {page}"
@@ -270,12 +298,16 @@ def test_pdf_toc_page_numbers_match_the_bookmarks(styled_build: Path) -> None:
 def test_organism_theme_settings_logo_and_colour(styled_build: Path) -> None:
     acme = built_file(styled_build, "acme", "cgu").read_text(encoding="utf-8")
     beta = built_file(styled_build, "beta", "cgu").read_text(encoding="utf-8")
-    assert "--accent: #336699;" in acme and '<img class="logo" src="logo.svg" alt="Logo de Mutuelle Acme *test*">' in acme
+    assert (
+        "--accent: #336699;" in acme and '<img class="logo" src="logo.svg" alt="Logo de Mutuelle Acme *test*">' in acme
+    )
     assert "--accent: #1f4e79;" in beta and "<img" not in beta, "beta keeps the default colour and has no logo"
     assert (styled_build / "acme/logo.svg").read_text(encoding="utf-8") == LOGO
     acme_pdf = PdfReader(built_file(styled_build, "acme", "cgu", ".pdf")).pages[0].get_contents().get_data()
     beta_pdf = PdfReader(built_file(styled_build, "beta", "cgu", ".pdf")).pages[0].get_contents().get_data()
-    assert b"0.2 0.4 0.6 rg" in acme_pdf and b"0.2 0.4 0.6 rg" not in beta_pdf, "acme's #336699 is drawn in its PDF only"
+    assert b"0.2 0.4 0.6 rg" in acme_pdf and b"0.2 0.4 0.6 rg" not in beta_pdf, (
+        "acme's #336699 is drawn in its PDF only"
+    )
     assert b"0.121569 0.305882 0.47451 rg" in beta_pdf, "the default #1f4e79"
 
 
@@ -286,7 +318,9 @@ def test_project_theme_wins_over_the_builtin_one(mini: Path, tmp_path: Path) -> 
 
     shutil.copytree(BUILTIN_THEMES / "default", mini / "themes/maison")
     page = mini / "themes/maison/document.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("<main", '<p class="maison">Thème maison</p>\n<main'), encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("<main", '<p class="maison">Thème maison</p>\n<main'), encoding="utf-8"
+    )
     (mini / "themes/maison/style.css").write_text("body { font-family: Lato; }\n", encoding="utf-8")
     organism = mini / "organisms/acme/organism.yaml"
     organism.write_text(organism.read_text(encoding="utf-8") + "  name: maison\n", encoding="utf-8")
@@ -309,17 +343,27 @@ def test_rebuilds_with_history_are_byte_identical_and_dated_by_source_date_epoch
     outputs = []
     for run in range(2):
         out = tmp_path / f"out{run}"
-        subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(project), "--out", str(out)],
-                       check=True, env=env, capture_output=True)
+        subprocess.run(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(project), "--out", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         files = sorted(p for p in out.rglob("*") if p.is_file())
         assert {int(p.stat().st_mtime) for p in files} == {epoch}, "every file dated SOURCE_DATE_EPOCH, not now"
         outputs.append({p.relative_to(out): p.read_bytes() for p in files})
     assert outputs[0].keys() == outputs[1].keys()
-    assert {Path("beta/cgu/versions.json"), Path("beta/cgu/changelog.html"), Path("beta/cgu-2024-06-01.pdf")} <= outputs[0].keys()
+    assert {
+        Path("beta/cgu/versions.json"),
+        Path("beta/cgu/changelog.html"),
+        Path("beta/cgu-2024-06-01.pdf"),
+    } <= outputs[0].keys()
     for path in outputs[0]:
         assert outputs[0][path] == outputs[1][path], f"{path} differs between two builds"
     meta = PdfReader(tmp_path / "out0/beta/cgu-2024-06-01.pdf").metadata
-    assert meta is not None and meta["/CreationDate"] == meta["/ModDate"] == "D:20240601000000Z", "the version date, never the build's"
+    assert meta is not None and meta["/CreationDate"] == meta["/ModDate"] == "D:20240601000000Z", (
+        "the version date, never the build's"
+    )
 
 
 def test_every_shipped_pdf_uses_only_the_theme_fonts(shipped_build: Path) -> None:
@@ -328,4 +372,6 @@ def test_every_shipped_pdf_uses_only_the_theme_fonts(shipped_build: Path) -> Non
     assert len(pdfs) >= 10
     for path in pdfs:
         used = pdf_fonts(PdfReader(path))
-        assert used <= shipped, f"{path.relative_to(shipped_build)} uses fonts the theme does not ship: {used - shipped}"
+        assert used <= shipped, (
+            f"{path.relative_to(shipped_build)} uses fonts the theme does not ship: {used - shipped}"
+        )

@@ -7,9 +7,10 @@ import dataclasses
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -57,58 +58,285 @@ def test_shipped_content_passes(project: Project) -> None:
 
 
 CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism, list[Document]]], str]] = [
-    ("gdpr-controller", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].pop("address") and x["identity"].pop("phone")), d), "no contact"),
-    ("gdpr-dpo-contact", "harmonie-mutuelle", lambda o, d: (o, without(d, "dpo") and [dataclasses.replace(x, articles=tuple(a for a in x.articles if "dpo@" not in a.markdown)) for x in d]), "DPO's e-mail"),
-    ("gdpr-purposes", "harmonie-mutuelle", lambda o, d: (o, without(without(d, "finalites"), "conservation")), "the purpose"),
-    ("gdpr-legitimate-interest", "harmonie-mutuelle", lambda o, d: (mutate(o, lambda x: x["processing"][2].pop("legitimate_interest")), d), "say which interest"),
-    ("gdpr-recipients", "klesia", lambda o, d: (o, [dataclasses.replace(x, articles=tuple(a for a in x.articles if "destinataire" not in (a.title + a.markdown).lower())) for x in d]), "who receives"),
-    ("gdpr-transfers", "klesia", lambda o, d: (mutate(o, lambda x: x["transfers"][0].pop("safeguard")), d), "needs its safeguard"),
-    ("gdpr-retention", "klesia", lambda o, d: (o, [dataclasses.replace(x, articles=tuple(a for a in x.articles if "conserv" not in a.markdown.lower())) for x in d]), "how long"),
+    (
+        "gdpr-controller",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["identity"].pop("address") and x["identity"].pop("phone")), d),
+        "no contact",
+    ),
+    (
+        "gdpr-dpo-contact",
+        "harmonie-mutuelle",
+        lambda o, d: (
+            o,
+            without(d, "dpo")
+            and [dataclasses.replace(x, articles=tuple(a for a in x.articles if "dpo@" not in a.markdown)) for x in d],
+        ),
+        "DPO's e-mail",
+    ),
+    (
+        "gdpr-purposes",
+        "harmonie-mutuelle",
+        lambda o, d: (o, without(without(d, "finalites"), "conservation")),
+        "the purpose",
+    ),
+    (
+        "gdpr-legitimate-interest",
+        "harmonie-mutuelle",
+        lambda o, d: (mutate(o, lambda x: x["processing"][2].pop("legitimate_interest")), d),
+        "say which interest",
+    ),
+    (
+        "gdpr-recipients",
+        "klesia",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x, articles=tuple(a for a in x.articles if "destinataire" not in (a.title + a.markdown).lower())
+                )
+                for x in d
+            ],
+        ),
+        "who receives",
+    ),
+    (
+        "gdpr-transfers",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["transfers"][0].pop("safeguard")), d),
+        "needs its safeguard",
+    ),
+    (
+        "gdpr-retention",
+        "klesia",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(x, articles=tuple(a for a in x.articles if "conserv" not in a.markdown.lower()))
+                for x in d
+            ],
+        ),
+        "how long",
+    ),
     ("gdpr-rights", "partenamut", lambda o, d: (o, without(d, "droits")), "portability"),
-    ("gdpr-consent-withdrawal", "vivoptim-solutions", lambda o, d: (o, [dataclasses.replace(x, articles=tuple(a for a in x.articles if "retir" not in a.markdown and "retrait" not in a.markdown)) for x in d]), "withdrawn"),
+    (
+        "gdpr-consent-withdrawal",
+        "vivoptim-solutions",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x,
+                    articles=tuple(a for a in x.articles if "retir" not in a.markdown and "retrait" not in a.markdown),
+                )
+                for x in d
+            ],
+        ),
+        "withdrawn",
+    ),
     ("gdpr-complaint", "partenamut", lambda o, d: (mutate(o, lambda x: x["authority"].update(name="CNIL")), d), "APD"),
-    ("gdpr-requirement", "klesia", lambda o, d: (o, [dataclasses.replace(x, articles=tuple(a for a in x.articles if "obligatoire" not in a.markdown)) for x in d]), "mandatory"),
+    (
+        "gdpr-requirement",
+        "klesia",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(x, articles=tuple(a for a in x.articles if "obligatoire" not in a.markdown))
+                for x in d
+            ],
+        ),
+        "mandatory",
+    ),
     ("gdpr-automated-decisions", "klesia", lambda o, d: (o, without(d, "profilage")), "automated"),
-    ("gdpr-health-data", "mutuelle-mieux-etre", lambda o, d: (mutate(o, lambda x: x.pop("health_data_host")), d), "certified host"),
-    ("cookie-fields", "klesia", lambda o, d: (mutate(o, lambda x: x["cookies"][0].pop("provider")), d), "lacks provider"),
-    ("cookie-duration", "klesia", lambda o, d: (mutate(o, lambda x: x["cookies"][5].update(duration="longtemps")), d), "cannot read the duration"),
-    ("cookie-max-lifetime", "klesia", lambda o, d: (mutate(o, lambda x: x["cookies"][5].update(duration="14 mois")), d), "over 13 months"),
-    ("cookie-consent-retention", "klesia", lambda o, d: (mutate(o, lambda x: x["cookie_settings"].update(consent_retention="7 mois")), d), "over 6 months"),
-    ("cookie-consent", "klesia", lambda o, d: (mutate(o, lambda x: x["cookies"][5].update(consent=False)), d), "should have consent: true"),
+    (
+        "gdpr-health-data",
+        "mutuelle-mieux-etre",
+        lambda o, d: (mutate(o, lambda x: x.pop("health_data_host")), d),
+        "certified host",
+    ),
+    (
+        "cookie-fields",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["cookies"][0].pop("provider")), d),
+        "lacks provider",
+    ),
+    (
+        "cookie-duration",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["cookies"][5].update(duration="longtemps")), d),
+        "cannot read the duration",
+    ),
+    (
+        "cookie-max-lifetime",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["cookies"][5].update(duration="14 mois")), d),
+        "over 13 months",
+    ),
+    (
+        "cookie-consent-retention",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["cookie_settings"].update(consent_retention="7 mois")), d),
+        "over 6 months",
+    ),
+    (
+        "cookie-consent",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["cookies"][5].update(consent=False)), d),
+        "should have consent: true",
+    ),
     ("cookie-in-table", "klesia", lambda o, d: (o, without(d, "cookies")), "no document lists it"),
-    ("id-siren", "harmonie-mutuelle", lambda o, d: (mutate(o, lambda x: x["identity"].update(siren="538 518 474")), d), "Luhn"),
-    ("id-bce", "partenamut", lambda o, d: (mutate(o, lambda x: x["identity"].update(bce="0411.815.281")), d), "modulo 97"),
-    ("contact-phone", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(phone="01 49 09")), d), "not a valid FR number"),
-    ("contact-email", "klesia", lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo(at)cegedim.fr")), d), "not valid"),
-    ("contact-postal-code", "partenamut", lambda o, d: (mutate(o, lambda x: x["identity"]["address"].update(postal_code="75015")), d), "not a BE postal code"),
-    ("contact-url", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(website="https://klesia")), d), "not a valid https address"),
-    ("contact-url-https", "klesia", lambda o, d: (mutate(o, lambda x: x["identity"].update(website="http://klesia.fr")), d), "uses http"),
-    ("consistency-dpo-email", "harmonie-mutuelle", lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo@harmonie.fr")), d), "states the DPO e-mail"),
-    ("consistency-jurisdiction", "partenamut", lambda o, d: (o, [dataclasses.replace(x, articles=x.articles[:1] + (dataclasses.replace(x.articles[0], markdown="Voir le Code de la santé publique."),)) for x in d]), "cites 'Code de la santé publique'"),
-    ("unused-extra", "vivoptim-solutions", lambda o, d: (mutate(o, lambda x: x["extra"].update(oublie="Un fait jamais cité")), d), "no document states it"),
+    (
+        "id-siren",
+        "harmonie-mutuelle",
+        lambda o, d: (mutate(o, lambda x: x["identity"].update(siren="538 518 474")), d),
+        "Luhn",
+    ),
+    (
+        "id-bce",
+        "partenamut",
+        lambda o, d: (mutate(o, lambda x: x["identity"].update(bce="0411.815.281")), d),
+        "modulo 97",
+    ),
+    (
+        "contact-phone",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["identity"].update(phone="01 49 09")), d),
+        "not a valid FR number",
+    ),
+    (
+        "contact-email",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo(at)cegedim.fr")), d),
+        "not valid",
+    ),
+    (
+        "contact-postal-code",
+        "partenamut",
+        lambda o, d: (mutate(o, lambda x: x["identity"]["address"].update(postal_code="75015")), d),
+        "not a BE postal code",
+    ),
+    (
+        "contact-url",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["identity"].update(website="https://klesia")), d),
+        "not a valid https address",
+    ),
+    (
+        "contact-url-https",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["identity"].update(website="http://klesia.fr")), d),
+        "uses http",
+    ),
+    (
+        "consistency-dpo-email",
+        "harmonie-mutuelle",
+        lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo@harmonie.fr")), d),
+        "states the DPO e-mail",
+    ),
+    (
+        "consistency-jurisdiction",
+        "partenamut",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x,
+                    articles=x.articles[:1]
+                    + (dataclasses.replace(x.articles[0], markdown="Voir le Code de la santé publique."),),
+                )
+                for x in d
+            ],
+        ),
+        "cites 'Code de la santé publique'",
+    ),
+    (
+        "unused-extra",
+        "vivoptim-solutions",
+        lambda o, d: (mutate(o, lambda x: x["extra"].update(oublie="Un fait jamais cité")), d),
+        "no document states it",
+    ),
 ]
 
 
 EXTRA_CASES: list[tuple[str, str, str, Callable[[Organism, list[Document]], tuple[Organism, list[Document]]], str]] = [
-    ("controller-contact-not-stated", "gdpr-controller", "klesia",
-     lambda o, d: (mutate(o, lambda x: x["identity"].update(phone="01 00 00 00 00", address={**x["identity"]["address"], "street": "9 rue Inconnue"})), d),
-     "how to reach the controller"),
-    ("consent-flag-missing", "cookie-consent", "klesia", lambda o, d: (mutate(o, lambda x: x["cookies"][5].pop("consent")), d),
-     "without it the cookie table says no consent is needed"),
-    ("cookie-named-in-prose-only", "cookie-in-table", "klesia",
-     lambda o, d: (o, [dataclasses.replace(x, articles=tuple(
-         dataclasses.replace(a, markdown="\n".join(line for line in a.markdown.splitlines() if not line.startswith("|")) + "\n\nNous utilisons _ga.")
-         if a.id == "cookies" else a for a in x.articles)) for x in d]), "no document lists it in a cookie table"),
-    ("dpo-address-without-dpo-in-it", "consistency-dpo-email", "partenamut",
-     lambda o, d: (o, [dataclasses.replace(x, articles=tuple(dataclasses.replace(a, markdown=a.markdown.replace("privacy@partenamut.be", "privacy@partenamut.com"))
-                                                            if a.id == "dpo" else a for a in x.articles)) for x in d]),
-     "states the DPO e-mail privacy@partenamut.com"),
+    (
+        "controller-contact-not-stated",
+        "gdpr-controller",
+        "klesia",
+        lambda o, d: (
+            mutate(
+                o,
+                lambda x: x["identity"].update(
+                    phone="01 00 00 00 00", address={**x["identity"]["address"], "street": "9 rue Inconnue"}
+                ),
+            ),
+            d,
+        ),
+        "how to reach the controller",
+    ),
+    (
+        "consent-flag-missing",
+        "cookie-consent",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["cookies"][5].pop("consent")), d),
+        "without it the cookie table says no consent is needed",
+    ),
+    (
+        "cookie-named-in-prose-only",
+        "cookie-in-table",
+        "klesia",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x,
+                    articles=tuple(
+                        dataclasses.replace(
+                            a,
+                            markdown="\n".join(line for line in a.markdown.splitlines() if not line.startswith("|"))
+                            + "\n\nNous utilisons _ga.",
+                        )
+                        if a.id == "cookies"
+                        else a
+                        for a in x.articles
+                    ),
+                )
+                for x in d
+            ],
+        ),
+        "no document lists it in a cookie table",
+    ),
+    (
+        "dpo-address-without-dpo-in-it",
+        "consistency-dpo-email",
+        "partenamut",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x,
+                    articles=tuple(
+                        dataclasses.replace(
+                            a, markdown=a.markdown.replace("privacy@partenamut.be", "privacy@partenamut.com")
+                        )
+                        if a.id == "dpo"
+                        else a
+                        for a in x.articles
+                    ),
+                )
+                for x in d
+            ],
+        ),
+        "states the DPO e-mail privacy@partenamut.com",
+    ),
 ]
 """More failing fixtures for rules that can fail in more than one way."""
 
 
 @pytest.mark.parametrize("case, rule_id, organism_id, breaker, expected", EXTRA_CASES, ids=[c[0] for c in EXTRA_CASES])
-def test_rule_fails_another_way(project: Project, case: str, rule_id: str, organism_id: str, breaker: Any, expected: str) -> None:
+def test_rule_fails_another_way(
+    project: Project, case: str, rule_id: str, organism_id: str, breaker: Any, expected: str
+) -> None:
     organism, documents = parts(project, organism_id)
     assert findings(rule_id, organism, documents) == []
     messages = findings(rule_id, *breaker(organism, documents))
@@ -118,7 +346,10 @@ def test_rule_fails_another_way(project: Project, case: str, rule_id: str, organ
 def test_dpo_email_ignores_other_declared_addresses(project: Project) -> None:
     organism, documents = parts(project, "vivoptim-solutions")
     sentence = "Le délégué à la protection des données transmet les demandes au service client (contact@vivoptim.com). Écrivez à presse@example.org."
-    added = [dataclasses.replace(x, articles=x.articles + (dataclasses.replace(x.articles[0], markdown=sentence),)) for x in documents]
+    added = [
+        dataclasses.replace(x, articles=x.articles + (dataclasses.replace(x.articles[0], markdown=sentence),))
+        for x in documents
+    ]
     assert findings("consistency-dpo-email", organism, added) == []
 
 
@@ -129,7 +360,11 @@ def test_every_rule_has_a_case() -> None:
 @pytest.mark.parametrize("rule_id, organism_id, breaker, expected", CASES, ids=[c[0] for c in CASES])
 def test_rule_passes_then_fails(project: Project, rule_id: str, organism_id: str, breaker: Any, expected: str) -> None:
     organism, documents = parts(project, organism_id)
-    assert findings(rule_id, organism, documents) == [] or rule_id in {"gdpr-health-data"} and organism_id == "harmonie-mutuelle"
+    assert (
+        findings(rule_id, organism, documents) == []
+        or rule_id in {"gdpr-health-data"}
+        and organism_id == "harmonie-mutuelle"
+    )
     broken, broken_documents = breaker(organism, documents)
     messages = findings(rule_id, broken, broken_documents)
     assert any(expected in m for m in messages), messages
@@ -138,7 +373,9 @@ def test_rule_passes_then_fails(project: Project, rule_id: str, organism_id: str
 def test_privacy_policy_required(project: Project) -> None:
     organism, documents = parts(project, "klesia")
     broken = dataclasses.replace(organism, documents=MappingProxyType({"cgu": organism.documents["cgu"]}))
-    assert findings("gdpr-privacy-policy", broken, documents) and not findings("gdpr-privacy-policy", organism, documents)
+    assert findings("gdpr-privacy-policy", broken, documents) and not findings(
+        "gdpr-privacy-policy", organism, documents
+    )
 
 
 def test_waiver_needs_a_justification(project: Project) -> None:
@@ -172,34 +409,73 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 def test_findings_in_text_and_json(content: Path) -> None:
     own = content / "organisms/partenamut/clauses/dpo.md"
-    own.write_text((content / "clauses/dpo.md").read_text(encoding="utf-8").replace("{{ dpo.email }}", "privacy@partenamut.com"), encoding="utf-8")
-    replace_in(content / "organisms/klesia/organism.yaml", "cookie_settings:\n", "extra:\n  slogan: \"Un slogan jamais cité\"\ncookie_settings:\n")
+    own.write_text(
+        (content / "clauses/dpo.md").read_text(encoding="utf-8").replace("{{ dpo.email }}", "privacy@partenamut.com"),
+        encoding="utf-8",
+    )
+    replace_in(
+        content / "organisms/klesia/organism.yaml",
+        "cookie_settings:\n",
+        'extra:\n  slogan: "Un slogan jamais cité"\ncookie_settings:\n',
+    )
 
     result = CliRunner().invoke(main, ["check", "--project", str(content)])
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert any(re.fullmatch(r"organisms/partenamut/clauses/dpo\.md:\d+: consistency-dpo-email: article 'dpo' of the privacy states the DPO e-mail "
-                            r"privacy@partenamut\.com; the organism says privacy@partenamut\.be \(organism partenamut\)", x) for x in lines), lines
-    assert any(re.fullmatch(r"organisms/klesia/organism\.yaml:\d+: warning: unused-extra: 'extra\.slogan' is defined but no document states it "
-                            r"\(organism klesia\)", x) for x in lines), lines
+    assert any(
+        re.fullmatch(
+            r"organisms/partenamut/clauses/dpo\.md:\d+: consistency-dpo-email: article 'dpo' of the privacy states the DPO e-mail "
+            r"privacy@partenamut\.com; the organism says privacy@partenamut\.be \(organism partenamut\)",
+            x,
+        )
+        for x in lines
+    ), lines
+    assert any(
+        re.fullmatch(
+            r"organisms/klesia/organism\.yaml:\d+: warning: unused-extra: 'extra\.slogan' is defined but no document states it "
+            r"\(organism klesia\)",
+            x,
+        )
+        for x in lines
+    ), lines
 
     result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(content)])
     assert result.exit_code == 1
     found = json.loads(result.stdout)
-    assert {(f["rule"], f["severity"]) for f in found} == {("consistency-dpo-email", "error"), ("unused-extra", "warning")}
+    assert {(f["rule"], f["severity"]) for f in found} == {
+        ("consistency-dpo-email", "error"),
+        ("unused-extra", "warning"),
+    }
     error = next(f for f in found if f["severity"] == "error")
-    assert error["path"] == "organisms/partenamut/clauses/dpo.md" and error["line"] == own.read_text(encoding="utf-8").splitlines().index("---", 1) + 2
+    assert (
+        error["path"] == "organisms/partenamut/clauses/dpo.md"
+        and error["line"] == own.read_text(encoding="utf-8").splitlines().index("---", 1) + 2
+    )
     assert error["organism"] == "partenamut" and "privacy@partenamut.com" in error["message"]
     warning = next(f for f in found if f["severity"] == "warning")
-    assert warning["path"] == "organisms/klesia/organism.yaml" and warning["line"] == content.joinpath(warning["path"]).read_text(
-        encoding="utf-8").splitlines().index('  slogan: "Un slogan jamais cité"') + 1
+    assert (
+        warning["path"] == "organisms/klesia/organism.yaml"
+        and warning["line"]
+        == content.joinpath(warning["path"])
+        .read_text(encoding="utf-8")
+        .splitlines()
+        .index('  slogan: "Un slogan jamais cité"')
+        + 1
+    )
 
 
 def test_a_waiver_with_its_justification_silences_one_finding(content: Path) -> None:
-    replace_in(content / "organisms/klesia/organism.yaml", "cookie_settings:\n", "extra:\n  slogan: \"Un slogan jamais cité\"\ncookie_settings:\n")
+    replace_in(
+        content / "organisms/klesia/organism.yaml",
+        "cookie_settings:\n",
+        'extra:\n  slogan: "Un slogan jamais cité"\ncookie_settings:\n',
+    )
     organism = content / "organisms/klesia/organism.yaml"
-    organism.write_text(organism.read_text(encoding="utf-8") + "waivers:\n  - rule: unused-extra\n    target: extra.slogan\n"
-                        "    justification: \"Repris dans la newsletter, pas dans les documents.\"\n", encoding="utf-8")
+    organism.write_text(
+        organism.read_text(encoding="utf-8") + "waivers:\n  - rule: unused-extra\n    target: extra.slogan\n"
+        '    justification: "Repris dans la newsletter, pas dans les documents."\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["check", "--project", str(content)])
     assert result.exit_code == 0 and "unused-extra" not in result.output
     assert "0 warnings, 6 findings waived with a justification" in result.output
@@ -209,30 +485,47 @@ def test_a_waiver_with_its_justification_silences_one_finding(content: Path) -> 
 
 
 def test_a_cookie_added_to_the_inventory_reaches_the_table_and_the_banner(content: Path, tmp_path: Path) -> None:
-    replace_in(content / "organisms/klesia/organism.yaml", "cookie_settings:\n",
-               "  - {name: _hjSession, provider: Hotjar, purpose: \"Enregistrer les parcours de navigation\", category: audience, duration: \"30 min\", consent: true}\n"
-               "  - {name: lb_route, provider: CETIP, purpose: \"Répartir la charge entre les serveurs\", category: necessary, duration: \"2 min 30 s\", consent: false}\n"
-               "cookie_settings:\n")
+    replace_in(
+        content / "organisms/klesia/organism.yaml",
+        "cookie_settings:\n",
+        '  - {name: _hjSession, provider: Hotjar, purpose: "Enregistrer les parcours de navigation", category: audience, duration: "30 min", consent: true}\n'
+        '  - {name: lb_route, provider: CETIP, purpose: "Répartir la charge entre les serveurs", category: necessary, duration: "2 min 30 s", consent: false}\n'
+        "cookie_settings:\n",
+    )
     result = CliRunner().invoke(main, ["check", "--project", str(content)])
     assert result.exit_code == 0, result.output
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["build", "--project", str(content), "--organism", "klesia", "--format", "html", "--out", str(out)])
+    result = CliRunner().invoke(
+        main, ["build", "--project", str(content), "--organism", "klesia", "--format", "html", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     for kind in ("cgu", "privacy"):
         page = next((out / "klesia").glob(f"{kind}-*.html")).read_text(encoding="utf-8")
         rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
-        assert any("<td>_hjSession</td>" in row and "Hotjar" in row and "30 min" in row and "requis" in row for row in rows), kind
+        assert any(
+            "<td>_hjSession</td>" in row and "Hotjar" in row and "30 min" in row and "requis" in row for row in rows
+        ), kind
         assert any("<td>lb_route</td>" in row and "non requis" in row for row in rows), kind
 
-    exported = json.loads(CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "json", "--project", str(content)]).stdout)
+    exported = json.loads(
+        CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "json", "--project", str(content)]).stdout
+    )
     added = {c["name"]: c for c in exported["cookies"]}
     assert added["_hjSession"]["lifetime"]["seconds"] == 1800 and added["_hjSession"]["consent"] is True
     assert added["lb_route"]["lifetime"]["seconds"] == 150 and added["lb_route"]["consent"] is False
-    banner = CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "tarteaucitron", "--project", str(content)]).stdout
+    banner = (
+        CliRunner()
+        .invoke(main, ["export-cookies", "klesia", "--format", "tarteaucitron", "--project", str(content)])
+        .stdout
+    )
     assert '"_hjSession"' in banner and '"name": "Hotjar"' in banner and '"cookieDuration": 183' in banner
     assert "lb_route" not in banner, "strictly necessary cookies are not offered in the banner"
 
-    replace_in(content / "organisms/klesia/organism.yaml", 'category: audience, duration: "30 min", consent: true}', 'category: audience, duration: "30 min", consent: false}')
+    replace_in(
+        content / "organisms/klesia/organism.yaml",
+        'category: audience, duration: "30 min", consent: true}',
+        'category: audience, duration: "30 min", consent: false}',
+    )
     result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(content)])
     assert [f["rule"] for f in json.loads(result.stdout)] == ["cookie-consent"] and result.exit_code == 1
 
@@ -276,7 +569,9 @@ def test_every_rule_is_documented() -> None:
     assert all(f"`{rule_id}`" in listed for rule_id in RULES)
     assert rules_table() in listed, "docs/rules.md is stale: paste cgu.rules.review.rules_table() into it"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert rules_table() in readme, "README.md's rule table is stale: paste cgu.rules.review.rules_table() into its 'Legal checks' section"
+    assert rules_table() in readme, (
+        "README.md's rule table is stale: paste cgu.rules.review.rules_table() into its 'Legal checks' section"
+    )
 
 
 def test_unused_variable_warning(project: Project) -> None:
@@ -285,7 +580,10 @@ def test_unused_variable_warning(project: Project) -> None:
     organism, _ = parts(project, "klesia")
     assert unused_variables(project, organism) == []
     with_extra = mutate(organism, lambda x: x.update(automated_decisions="Aucune décision automatisée."))
-    privacy = dataclasses.replace(organism.documents["privacy"], clauses=tuple(c for c in organism.documents["privacy"].clauses if c != "profilage"))
+    privacy = dataclasses.replace(
+        organism.documents["privacy"],
+        clauses=tuple(c for c in organism.documents["privacy"].clauses if c != "profilage"),
+    )
     broken = dataclasses.replace(with_extra, documents=MappingProxyType({**organism.documents, "privacy": privacy}))
     warnings = unused_variables(project, broken)
     assert [(w.rule, w.severity) for w in warnings] == [("unused-variable", "warning")]
@@ -298,4 +596,7 @@ def test_cookie_export_of_an_unreadable_duration_names_its_line(content: Path) -
     line = next(i for i, text in enumerate(organism.read_text(encoding="utf-8").splitlines(), 1) if "longtemps" in text)
     result = CliRunner().invoke(main, ["export-cookies", "klesia", "--format", "json", "--project", str(content)])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert f"organisms/klesia/organism.yaml:{line}: cannot export the cookie banner: " in result.output and "longtemps" in result.output
+    assert (
+        f"organisms/klesia/organism.yaml:{line}: cannot export the cookie banner: " in result.output
+        and "longtemps" in result.output
+    )

@@ -39,8 +39,12 @@ def test_new_clause_is_valid_and_usable(mini: Path) -> None:
     code, output = invoke("new", "clause", "teleconsultation", "--project", str(mini))
     assert code == 0, output
     base = mini / "organisms/base.yaml"
-    base.write_text(base.read_text(encoding="utf-8").replace("clauses: [editeur, cookies, droit]",
-                                                             "clauses: [editeur, cookies, droit, teleconsultation]"), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace(
+            "clauses: [editeur, cookies, droit]", "clauses: [editeur, cookies, droit, teleconsultation]"
+        ),
+        encoding="utf-8",
+    )
     code, output = invoke("check", "--no-legal", "--project", str(mini))
     assert code == 0, output
 
@@ -62,13 +66,20 @@ def test_vars_shows_definition_and_use(mini: Path) -> None:
     assert "clauses/droit.md" in lines["jurisdiction.law"][1]
     # Per leaf, not per top-level key: editeur.md reads identity.name and identity.address, never identity.bce.
     assert lines["identity.name"][1:] == ["clauses/editeur.md"]
-    assert lines["identity.address.city"][1:] == ["clauses/editeur.md"], "a clause formatting the whole address reads each part"
+    assert lines["identity.address.city"][1:] == ["clauses/editeur.md"], (
+        "a clause formatting the whole address reads each part"
+    )
     assert lines["identity.bce"] == ["organisms/beta.yaml:5", "(unused)"]
     assert lines["documents.cgu.clauses"][1:] == ["(read", "by", "cgu)"]
 
 
 def git(cwd: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=Rédaction", "-c", "user.email=redaction@example.org", *args], cwd=cwd, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-c", "user.name=Rédaction", "-c", "user.email=redaction@example.org", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+    )
 
 
 def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path) -> None:
@@ -79,7 +90,16 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
     commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
     assert "cgu check" in commands and "cgu build" in commands
     readme = (repo / "README.md").read_text(encoding="utf-8")
-    for command in ("cgu new organism", "cgu new clause", "cgu preview", "cgu check", "cgu build", "cgu impact", "cgu vars", "cgu releases"):
+    for command in (
+        "cgu new organism",
+        "cgu new clause",
+        "cgu preview",
+        "cgu check",
+        "cgu build",
+        "cgu impact",
+        "cgu vars",
+        "cgu releases",
+    ):
         assert command in readme, command
     assert "build/" in (repo / ".gitignore").read_text(encoding="utf-8").split()
     git(repo, "init", "-q", "-b", "main")
@@ -100,8 +120,15 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
     organism = repo / "organisms/mutuelle-exemple/organism.yaml"
     text = organism.read_text(encoding="utf-8")
     today = re.search(r"version: (\S+)", text).group(1)  # type: ignore[union-attr]
-    organism.write_text(text.replace("    clauses: [mentions-legales", f"    releases:\n      - {{version: {today}, effective: {today}, material: true, "
-                                     'summary: "Première publication."}\n    clauses: [mentions-legales', 1), encoding="utf-8")
+    organism.write_text(
+        text.replace(
+            "    clauses: [mentions-legales",
+            f"    releases:\n      - {{version: {today}, effective: {today}, material: true, "
+            'summary: "Première publication."}\n    clauses: [mentions-legales',
+            1,
+        ),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-q", "-am", "Première publication des CGU")
     code, output = invoke("releases", "mutuelle-exemple", "cgu", "--project", str(repo))
     assert code == 0, output
@@ -113,7 +140,10 @@ def test_new_organisms_pass_the_legal_checks_at_once(tmp_path: Path) -> None:
     repo = tmp_path / "contenus"
     assert invoke("init", str(repo))[0] == 0
     assert invoke("new", "organism", "mutuelle-du-lac", "--project", str(repo))[0] == 0
-    assert invoke("new", "organism", "mutuelle-du-lac-ouest", "--extends", "mutuelle-du-lac", "--project", str(repo))[0] == 0
+    assert (
+        invoke("new", "organism", "mutuelle-du-lac-ouest", "--extends", "mutuelle-du-lac", "--project", str(repo))[0]
+        == 0
+    )
     for organism_id in ("mutuelle-du-lac", "mutuelle-du-lac-ouest"):
         text = (repo / f"organisms/{organism_id}/organism.yaml").read_text(encoding="utf-8")
         data = yaml.safe_load(text)

@@ -14,41 +14,102 @@ SEED = SHARED / "seeds" / "000_2baaf3092e598e94.txt"
 MUTUELLES = ROOT / "bench" / "data" / "vivoptim-mutuelles.txt"
 
 IDENTITY = [
-    "VIVOPTIM SOLUTIONS", "840 628 895", "3 Square Max Hymans, 75015 Paris", "01 40 47 20 20", "contact@vivoptim.com",
-    "dpo@vivoptim-solutions.com", "VIVOPTIM Solutions – DPO – 3 Square Max Hymans, 75015 Paris",
+    "VIVOPTIM SOLUTIONS",
+    "840 628 895",
+    "3 Square Max Hymans, 75015 Paris",
+    "01 40 47 20 20",
+    "contact@vivoptim.com",
+    "dpo@vivoptim-solutions.com",
+    "VIVOPTIM Solutions – DPO – 3 Square Max Hymans, 75015 Paris",
 ]
 COOKIES = [  # (name, duration) as the seed gives them, for the non-connected then the connected space of vivoptim.com
-    ("__zlcmid", "4 h"), ("_pk_id", "25 jours"), ("_pk_ses", "30 minutes"),
-    ("__zlcmid", "1 an"), ("_pk_cvar", "30 min"), ("_pk_id", "25 jours"), ("_pk_ses", "30 min"), ("ideoportal", "2 min 30 s"),
+    ("__zlcmid", "4 h"),
+    ("_pk_id", "25 jours"),
+    ("_pk_ses", "30 minutes"),
+    ("__zlcmid", "1 an"),
+    ("_pk_cvar", "30 min"),
+    ("_pk_id", "25 jours"),
+    ("_pk_ses", "30 min"),
+    ("ideoportal", "2 min 30 s"),
 ]
 CGU_FACTS = IDENTITY + [
     # legal notices of the presentation site
-    "Alexandrine DE VALLOIS", "Virginie FEMERY", "CHEOPS TECHNOLOGY France", "37, rue Thomas Edison, 33610 Canéjan",
-    "415 050 681", "03 80 48 13 80", "https://vivoptim.com", "https://vivoptim.com/gp/", "plus de 18 ans",
-    "Vivoptim, Mon service santé et Mon coaching santé", "ne constitue pas une offre de vente", "Aucune inscription n'est possible",
-    "public français ou francophone", "iStock, Fotolia et Shutterstock", "Digital Initiative, Créafirst et Sharing Up To You",
+    "Alexandrine DE VALLOIS",
+    "Virginie FEMERY",
+    "CHEOPS TECHNOLOGY France",
+    "37, rue Thomas Edison, 33610 Canéjan",
+    "415 050 681",
+    "03 80 48 13 80",
+    "https://vivoptim.com",
+    "https://vivoptim.com/gp/",
+    "plus de 18 ans",
+    "Vivoptim, Mon service santé et Mon coaching santé",
+    "ne constitue pas une offre de vente",
+    "Aucune inscription n'est possible",
+    "public français ou francophone",
+    "iStock, Fotolia et Shutterstock",
+    "Digital Initiative, Créafirst et Sharing Up To You",
     "articles L.335-2 et suivants du Code de la propriété intellectuelle",
     "https://vivoptim.com/gp/questions-frequentes-117-684.html",
     # the portal's terms
-    "Compte Participant", "par courriel ou par SMS", "article L.1110-4 du Code de la santé publique", "article 226-13 du Code pénal",
-    "libre choix du patient", "15 ou 112", "médecin traitant", "obligation de moyens", "faute lourde ou intentionnelle",
-    "objets connectés", "article 1218 du Code civil", "sont tracées", "article L.1111-8 du Code de la santé publique",
-    "s'opposer à cet hébergement", "ne peut plus bénéficier du programme choisi", "case", "évaluateurs habilités",
-    "6 mois après la clôture du Compte Participant", "formalités exigées par la CNIL", "copie d'un justificatif d'identité",
-    "portabilité", "après son décès", "articles 1366 à 1368 du Code civil", "cesse d'être éligible",
-    "droit français", "tribunaux français, quel que soit le lieu de résidence de l'Utilisateur",
-    "Matomo", "Zendesk", "IdéoPortal", "Gestion des cookies", "conservé 6 mois au plus", "13 mois",
-    "pour le monde entier et pour la durée légale de protection", "entité de son groupe ou à tout successeur",
+    "Compte Participant",
+    "par courriel ou par SMS",
+    "article L.1110-4 du Code de la santé publique",
+    "article 226-13 du Code pénal",
+    "libre choix du patient",
+    "15 ou 112",
+    "médecin traitant",
+    "obligation de moyens",
+    "faute lourde ou intentionnelle",
+    "objets connectés",
+    "article 1218 du Code civil",
+    "sont tracées",
+    "article L.1111-8 du Code de la santé publique",
+    "s'opposer à cet hébergement",
+    "ne peut plus bénéficier du programme choisi",
+    "case",
+    "évaluateurs habilités",
+    "6 mois après la clôture du Compte Participant",
+    "formalités exigées par la CNIL",
+    "copie d'un justificatif d'identité",
+    "portabilité",
+    "après son décès",
+    "articles 1366 à 1368 du Code civil",
+    "cesse d'être éligible",
+    "droit français",
+    "tribunaux français, quel que soit le lieu de résidence de l'Utilisateur",
+    "Matomo",
+    "Zendesk",
+    "IdéoPortal",
+    "Gestion des cookies",
+    "conservé 6 mois au plus",
+    "13 mois",
+    "pour le monde entier et pour la durée légale de protection",
+    "entité de son groupe ou à tout successeur",
 ]
 PRIVACY_FACTS = IDENTITY + [
-    "Commission nationale de l'informatique et des libertés (CNIL)", "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07",
-    "article 9, paragraphe 2, point a), du RGPD", "case à cocher lors de la création de son Compte Participant",
-    "article L.1111-8 du Code de la santé publique", "« hébergeur de données de santé » (HDS)", "s'opposer à cet hébergement",
-    "6 mois après la clôture du compte", "évaluateurs habilités", "professionnels de santé participant au programme choisi",
-    "données issues des objets ou applications connectés", "Vivoptim, Mon service santé, Mon coaching santé",
-    "un délai d'un mois", "portabilité", "article 85 de la loi du 6 janvier 1978", "retirer son consentement à tout moment",
-    "aucun transfert de données hors de l'Espace économique européen", "données rendues anonymes", "Matomo", "Zendesk",
-    "6 mois au plus", "13 mois au plus",
+    "Commission nationale de l'informatique et des libertés (CNIL)",
+    "3 place de Fontenoy, TSA 80715, 75334 Paris Cedex 07",
+    "article 9, paragraphe 2, point a), du RGPD",
+    "case à cocher lors de la création de son Compte Participant",
+    "article L.1111-8 du Code de la santé publique",
+    "« hébergeur de données de santé » (HDS)",
+    "s'opposer à cet hébergement",
+    "6 mois après la clôture du compte",
+    "évaluateurs habilités",
+    "professionnels de santé participant au programme choisi",
+    "données issues des objets ou applications connectés",
+    "Vivoptim, Mon service santé, Mon coaching santé",
+    "un délai d'un mois",
+    "portabilité",
+    "article 85 de la loi du 6 janvier 1978",
+    "retirer son consentement à tout moment",
+    "aucun transfert de données hors de l'Espace économique européen",
+    "données rendues anonymes",
+    "Matomo",
+    "Zendesk",
+    "6 mois au plus",
+    "13 mois au plus",
 ]
 
 
@@ -56,7 +117,9 @@ def _cookie_rows_missing(text: str) -> list[tuple[str, str]]:
     """The (name, duration) pairs that no row of the cookie table shows together."""
     missing = []
     for name, duration in COOKIES:
-        row = re.escape(name) + r" (?:(?!_pk_|__zlcmid|ideoportal).){0,300}? " + re.escape(duration) + r" (?:non )?requis"
+        row = (
+            re.escape(name) + r" (?:(?!_pk_|__zlcmid|ideoportal).){0,300}? " + re.escape(duration) + r" (?:non )?requis"
+        )
         if not re.search(row, text):
             missing.append((name, duration))
     return missing
@@ -84,7 +147,9 @@ def test_a_deploying_mutuelle_needs_only_its_name_and_contacts(tmp_path: Path) -
         "extends: vivoptim-base\n"
         "identity: {name: Mutuelle du Lac, address: {street: 1 quai du Lac, postal_code: '74000', city: Annecy}}\n"
         "dpo: {email: dpo@mutuelle-du-lac.example}\n"
-        "rights: {email: dpo@mutuelle-du-lac.example}\n", encoding="utf-8")
+        "rights: {email: dpo@mutuelle-du-lac.example}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     build(project, out, formats=("html",))
     for kind in ("cgu", "privacy"):

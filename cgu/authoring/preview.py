@@ -56,9 +56,11 @@ class PreviewState:
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>{body}</main>'
-            f'{RELOAD_SCRIPT}</body></html>').encode()
+    return (
+        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>{body}</main>'
+        f"{RELOAD_SCRIPT}</body></html>"
+    ).encode()
 
 
 def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
@@ -77,23 +79,32 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
 
         def errors(self, messages: list[str]) -> None:
             items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in messages)
-            return self.send(200, _page("Erreurs", f'<h1>Le projet contient des erreurs</h1><ul class="errors">{items}</ul>'
-                                                   "<p>Corrigez le fichier indiqué et enregistrez : la page se met à jour.</p>"))
+            return self.send(
+                200,
+                _page(
+                    "Erreurs",
+                    f'<h1>Le projet contient des erreurs</h1><ul class="errors">{items}</ul>'
+                    "<p>Corrigez le fichier indiqué et enregistrez : la page se met à jour.</p>",
+                ),
+            )
 
         def do_GET(self) -> None:  # noqa: N802 - http.server's naming
             url = urlparse(self.path)
             if url.path == "/__generation":
                 return self.send(200, str(state.generation).encode(), "text/plain")
             if url.path.startswith("/assets/"):
-                return self.asset(unquote(url.path[len("/assets/"):]))
+                return self.asset(unquote(url.path[len("/assets/") :]))
             project, errors = state.current()
             if errors is not None or project is None:
                 return self.errors(errors or [])
             parts = [p for p in url.path.split("/") if p]
             if len(parts) == 3 and parts[0] == "doc":
                 return self.document(project, parts[1], parts[2], "redline" in parse_qs(url.query))
-            links = "".join(f'<li><a href="/doc/{d.organism.id}/{d.kind}">{html.escape(d.organism.name)} – {html.escape(d.title)}</a>'
-                            f'{" (projet)" if d.draft else ""}</li>' for d in project.documents)
+            links = "".join(
+                f'<li><a href="/doc/{d.organism.id}/{d.kind}">{html.escape(d.organism.name)} – {html.escape(d.title)}</a>'
+                f"{' (projet)' if d.draft else ''}</li>"
+                for d in project.documents
+            )
             return self.send(200, _page("Aperçu", f"<h1>Aperçu des documents</h1><ul>{links}</ul>"))
 
         def document(self, project: Project, organism_id: str, kind: str, show_redline: bool) -> None:
@@ -101,19 +112,33 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             if not found:
                 return self.send(404, _page("Introuvable", "<h1>Document introuvable</h1>"))
             document = found[0]
-            toggle = (f'<p class="preview-bar"><a href="/doc/{organism_id}/{kind}">Projet</a> · '
-                      f'<a href="/doc/{organism_id}/{kind}?redline=1">Modifications depuis la dernière version publiée</a></p>')
+            toggle = (
+                f'<p class="preview-bar"><a href="/doc/{organism_id}/{kind}">Projet</a> · '
+                f'<a href="/doc/{organism_id}/{kind}?redline=1">Modifications depuis la dernière version publiée</a></p>'
+            )
             if show_redline:
                 page = redline_page(project, document)
                 page = page.replace("<main>", "<main>" + toggle, 1)
-                return self.send(200, (page if "/__generation" in page else page.replace("</body>", RELOAD_SCRIPT + "</body>", 1)).encode())
+                return self.send(
+                    200,
+                    (
+                        page if "/__generation" in page else page.replace("</body>", RELOAD_SCRIPT + "</body>", 1)
+                    ).encode(),
+                )
             theme = project.themes[document.organism.theme.name]
             try:
                 page = theme.render("document.html", **page_context(document, "html", f"/assets/{theme.name}/", None))
-            except CguError as error:  # the theme's template refused (or its bounds): shown like any error of the project
+            except (
+                CguError
+            ) as error:  # the theme's template refused (or its bounds): shown like any error of the project
                 return self.errors([str(p) for p in error.problems])
-            self.send(200, page.replace("<body", "<body data-preview", 1).replace("</main>", toggle + "</main>", 1)
-                      .replace("</body>", RELOAD_SCRIPT + "</body>").encode())
+            self.send(
+                200,
+                page.replace("<body", "<body data-preview", 1)
+                .replace("</main>", toggle + "</main>", 1)
+                .replace("</body>", RELOAD_SCRIPT + "</body>")
+                .encode(),
+            )
 
         def asset(self, relative: str) -> None:
             project, _ = state.current()
@@ -123,7 +148,9 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             target = (folder / rest).resolve() if folder else None
             if target is None or folder not in target.parents or not target.is_file():
                 return self.send(404, b"not found", "text/plain")
-            kind = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png": "image/png"}.get(target.suffix, "application/octet-stream")
+            kind = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png": "image/png"}.get(
+                target.suffix, "application/octet-stream"
+            )
             self.send(200, target.read_bytes(), kind)
 
     return Handler
@@ -140,22 +167,36 @@ def redline_page(project: Project, document: Any) -> str:
     name = f"{document.title} – {document.organism.name}"
     history = History(project.root)
     if not document.organism.documents[document.kind].releases or not history.available:
-        return _page(f"Modifications : {name}", f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
-                                                "(pas de release déclarée, ou historique git indisponible).</p>").decode()
+        return _page(
+            f"Modifications : {name}",
+            f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
+            "(pas de release déclarée, ou historique git indisponible).</p>",
+        ).decode()
     try:
-        done = published(load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0])
+        done = published(
+            load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0]
+        )
     except CguError as error:
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in error.problems)
-        return _page(f"Modifications : {name}", f'<h1>Modifications : {html.escape(name)}</h1><ul class="errors">{items}</ul>').decode()
+        return _page(
+            f"Modifications : {name}", f'<h1>Modifications : {html.escape(name)}</h1><ul class="errors">{items}</ul>'
+        ).decode()
     if not done:
-        return _page(f"Modifications : {name}", f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
-                                                "(la release déclarée n'est pas encore validée dans git).</p>").decode()
+        return _page(
+            f"Modifications : {name}",
+            f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
+            "(la release déclarée n'est pas encore validée dans git).</p>",
+        ).decode()
     last = done[-1]
-    return render_html_page(redline(last.document.articles, document.articles),
-                            f"{name} : modifications depuis la version du {french_date(last.spec.version)}")
+    return render_html_page(
+        redline(last.document.articles, document.articles),
+        f"{name} : modifications depuis la version du {french_date(last.spec.version)}",
+    )
 
 
-def serve(root: Path, port: int, ready: threading.Event | None = None, stop: threading.Event | None = None) -> ThreadingHTTPServer:
+def serve(
+    root: Path, port: int, ready: threading.Event | None = None, stop: threading.Event | None = None
+) -> ThreadingHTTPServer:
     """Serve the preview on 127.0.0.1 until `stop` is set; a watcher bumps the generation on every saved file."""
     import watchfiles
 
@@ -164,8 +205,14 @@ def serve(root: Path, port: int, ready: threading.Event | None = None, stop: thr
     stop = stop or threading.Event()
 
     def watch() -> None:
-        for _ in watchfiles.watch(state.root / "clauses", state.root / "organisms", *[p for p in [state.root / "themes"] if p.is_dir()],
-                                  stop_event=stop, debounce=100, step=50):
+        for _ in watchfiles.watch(
+            state.root / "clauses",
+            state.root / "organisms",
+            *[p for p in [state.root / "themes"] if p.is_dir()],
+            stop_event=stop,
+            debounce=100,
+            step=50,
+        ):
             state.generation += 1
 
     threading.Thread(target=watch, daemon=True).start()

@@ -92,7 +92,10 @@ Une sous-partie devient l'article « N.1 ».
 
 def _check_id(kind: str, identifier: str) -> None:
     if not ID_PATTERN.match(identifier):
-        raise CguError.at(SourceLocation(identifier), f"{kind} id {identifier!r} must be lower-case letters, digits and hyphens (for example mutuelle-exemple)")
+        raise CguError.at(
+            SourceLocation(identifier),
+            f"{kind} id {identifier!r} must be lower-case letters, digits and hyphens (for example mutuelle-exemple)",
+        )
 
 
 def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> Path:
@@ -103,9 +106,13 @@ def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> 
     folder = root / "organisms" / organism_id
     if folder.exists() or (root / "organisms" / f"{organism_id}.yaml").exists():
         raise CguError.at(SourceLocation(f"organisms/{organism_id}"), "this organism already exists; choose another id")
-    fields = {"id": organism_id, "name": organism_id.replace("-", " ").title(), "today": today,
-              "extends_line": f"extends: {base}    # every key not written here comes from {base}\n" if base else "",
-              "country_line": "" if base else "country: FR                        # FR or BE\n"}
+    fields = {
+        "id": organism_id,
+        "name": organism_id.replace("-", " ").title(),
+        "today": today,
+        "extends_line": f"extends: {base}    # every key not written here comes from {base}\n" if base else "",
+        "country_line": "" if base else "country: FR                        # FR or BE\n",
+    }
     text = _align_comments(ORGANISM_TEMPLATE.format(**fields) + ("" if base else ORGANISM_REST.format(**fields)))
     folder.mkdir(parents=True)
     (folder / "clauses").mkdir()
@@ -127,9 +134,14 @@ def new_clause(root: Path, clause_id: str) -> Path:
     _check_id("clause", clause_id)
     path = root / "clauses" / f"{clause_id}.md"
     if path.exists():
-        raise CguError.at(SourceLocation(f"clauses/{clause_id}.md"), "this clause already exists; edit it or choose another id")
+        raise CguError.at(
+            SourceLocation(f"clauses/{clause_id}.md"), "this clause already exists; edit it or choose another id"
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_align_comments(CLAUSE_TEMPLATE.format(id=clause_id, title=clause_id.replace("-", " ").capitalize())), encoding="utf-8")
+    path.write_text(
+        _align_comments(CLAUSE_TEMPLATE.format(id=clause_id, title=clause_id.replace("-", " ").capitalize())),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -139,7 +151,10 @@ def init_repository(target: Path, today: str) -> list[Path]:
         raise CguError.at(SourceLocation(str(target)), "folder is not empty; cgu init needs a new or empty folder")
     library = STARTER_CLAUSES
     if not library.is_dir():
-        raise CguError.at(SourceLocation(str(library)), "the tool's clause library is missing; install cgu from its repository (pip install -e .)")
+        raise CguError.at(
+            SourceLocation(str(library)),
+            "the tool's clause library is missing; install cgu from its repository (pip install -e .)",
+        )
     target.mkdir(parents=True, exist_ok=True)
     shutil.copytree(library, target / "clauses")
     shutil.copytree(BUILTIN_THEMES / "default", target / "themes" / "default")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -60,8 +61,12 @@ def render_documents(project: Project, formats: tuple[str, ...], timings: Timing
         start = time.perf_counter()
         for document in project.documents:
             theme = project.themes[document.organism.theme.name]
-            artifacts.append(Artifact(artifact_path(document.organism, document.kind, builder.suffix),
-                                      builder.render(document, theme, project.root)))
+            artifacts.append(
+                Artifact(
+                    artifact_path(document.organism, document.kind, builder.suffix),
+                    builder.render(document, theme, project.root),
+                )
+            )
         if timings:
             timings.add(f"render {name}", start)
     return artifacts
@@ -77,7 +82,9 @@ def support_files(project: Project) -> list[Artifact]:
     artifacts: list[Artifact] = []
     for theme in project.themes.values():
         for path in theme.assets():
-            artifacts.append(Artifact(f"assets/{theme.name}/{path.relative_to(theme.path).as_posix()}", path.read_bytes()))
+            artifacts.append(
+                Artifact(f"assets/{theme.name}/{path.relative_to(theme.path).as_posix()}", path.read_bytes())
+            )
     for organism in selected_organisms(project.organisms, ()):
         if organism.theme.logo and organism.theme.name in project.themes:
             logo = project.root / organism.theme.logo
@@ -85,10 +92,18 @@ def support_files(project: Project) -> list[Artifact]:
     return artifacts
 
 
-def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tuple[str, ...] = DOCUMENT_KINDS,
-          formats: tuple[str, ...] = ("html", "pdf"), timings: Timings | None = None, jobs: int = 1,
-          shard: Shard | None = None, progress: Callable[[str], None] | None = None,
-          preserve: Callable[[str], bool] | None = None) -> BuildReport:
+def build(
+    root: Path,
+    out: Path,
+    organism_ids: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = DOCUMENT_KINDS,
+    formats: tuple[str, ...] = ("html", "pdf"),
+    timings: Timings | None = None,
+    jobs: int = 1,
+    shard: Shard | None = None,
+    progress: Callable[[str], None] | None = None,
+    preserve: Callable[[str], bool] | None = None,
+) -> BuildReport:
     """Build the selected documents into `out`, rendering only what changed; on any error `out` is untouched."""
     report = BuildReport(timings=timings or Timings())
     root = root.resolve()
@@ -142,8 +157,15 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
-        versions = {path.relative_to(out).as_posix(): path.read_bytes() for path in out.glob("*/*/versions.json")
-                    if keep(path.relative_to(out).as_posix())} if out.is_dir() else {}
+        versions = (
+            {
+                path.relative_to(out).as_posix(): path.read_bytes()
+                for path in out.glob("*/*/versions.json")
+                if keep(path.relative_to(out).as_posix())
+            }
+            if out.is_dir()
+            else {}
+        )
         versions.update((a.path, a.content) for a in artifacts if a.path.endswith("/versions.json"))
         artifacts.append(Artifact("index.html", index_page(project, present, drafts_in(versions)).encode("utf-8")))
     write_output(out, artifacts, keep, root)
@@ -151,12 +173,17 @@ def build(root: Path, out: Path, organism_ids: tuple[str, ...] = (), kinds: tupl
     return report
 
 
-def released_documents_files(root: Path, project: Project, kinds: tuple[str, ...], shard: Shard | None) -> list[Artifact]:
+def released_documents_files(
+    root: Path, project: Project, kinds: tuple[str, ...], shard: Shard | None
+) -> list[Artifact]:
     """Changelogs, versions.json and redlines of every selected document that has releases (cheap: no PDF)."""
     from cgu.release.changelog import release_files
 
-    owners = tuple(o.id for o in selected_organisms(project.organisms, ())
-                   if any(k in o.documents and o.documents[k].releases for k in kinds) and (shard is None or shard.owns(o.id)))
+    owners = tuple(
+        o.id
+        for o in selected_organisms(project.organisms, ())
+        if any(k in o.documents and o.documents[k].releases for k in kinds) and (shard is None or shard.owns(o.id))
+    )
     if not owners:
         return []
     return release_files(root, list(mark_drafts(load_project(root, owners, kinds)).documents))
@@ -174,8 +201,12 @@ def mark_drafts(project: Project) -> Project:
     history = History(project.root)
     if not history.available:
         return project
-    documents = tuple(mark_draft(d, load_releases(project.root, d.organism, d.kind, history, d)[0])
-                      if d.organism.documents[d.kind].releases else d for d in project.documents)
+    documents = tuple(
+        mark_draft(d, load_releases(project.root, d.organism, d.kind, history, d)[0])
+        if d.organism.documents[d.kind].releases
+        else d
+        for d in project.documents
+    )
     return replace(project, documents=documents)
 
 
@@ -216,20 +247,45 @@ def _progress() -> Callable[[str], None]:
     return show
 
 
-def run_build(project: Path, organisms: tuple[str, ...], kinds: tuple[str, ...], formats: tuple[str, ...],
-              out: Path | None, show_timings: bool, jobs: int = 1, shard: str | None = None, explain: bool = False) -> None:
+def run_build(
+    project: Path,
+    organisms: tuple[str, ...],
+    kinds: tuple[str, ...],
+    formats: tuple[str, ...],
+    out: Path | None,
+    show_timings: bool,
+    jobs: int = 1,
+    shard: str | None = None,
+    explain: bool = False,
+) -> None:
     """`cgu build`: build, rendering only what changed, and report what was written."""
     timings = Timings()
     target = out if out is not None else project / "build"
-    report = build(project, target, organisms, kinds, formats, timings, jobs=jobs,
-                   shard=parse_shard(shard) if shard else None, progress=_progress())
-    if any(o.documents[k].releases for o in load_project(project, compose=lambda o, k: False).organisms.values() for k in o.documents):
+    report = build(
+        project,
+        target,
+        organisms,
+        kinds,
+        formats,
+        timings,
+        jobs=jobs,
+        shard=parse_shard(shard) if shard else None,
+        progress=_progress(),
+    )
+    if any(
+        o.documents[k].releases
+        for o in load_project(project, compose=lambda o, k: False).organisms.values()
+        for k in o.documents
+    ):
         from cgu.release.history import History
 
         history = History(project)
         if not history.available:
-            click.echo(f"history unavailable ({history.unavailable}): building the working tree; "
-                       "releases, changelogs and redlines are not built", err=True)
+            click.echo(
+                f"history unavailable ({history.unavailable}): building the working tree; "
+                "releases, changelogs and redlines are not built",
+                err=True,
+            )
     if explain:
         for decision in report.decisions:
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")

@@ -22,8 +22,21 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
     from cgu.rules.review import check_organism
 
     def as_json(problems: list[Problem]) -> str:
-        return json.dumps([{"path": f.location.path, "line": f.location.line, "rule": f.rule, "severity": f.severity,
-                            "message": f.message, "organism": f.organism} for f in problems], ensure_ascii=False, indent=1)
+        return json.dumps(
+            [
+                {
+                    "path": f.location.path,
+                    "line": f.location.line,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "organism": f.organism,
+                }
+                for f in problems
+            ],
+            ensure_ascii=False,
+            indent=1,
+        )
 
     try:
         loaded = load_project(project)
@@ -41,7 +54,9 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
     findings += release_problems(loaded)
     findings += missing_glyphs_everywhere(loaded)
     findings += theme_problems(loaded)
-    findings = sorted(merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message))
+    findings = sorted(
+        merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message)
+    )
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
         click.echo(as_json(findings))
@@ -51,8 +66,10 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
     if errors:
         raise CguError([])  # every finding is printed above
     if output_format != "json":
-        click.echo(f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
-                   f"{len(findings)} warnings, {len(waived)} findings waived with a justification")
+        click.echo(
+            f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
+            f"{len(findings)} warnings, {len(waived)} findings waived with a justification"
+        )
 
 
 ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
@@ -66,8 +83,17 @@ def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
     from cgu.errors import Problems
 
     used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
-    return [Problem(organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id, "warning", "unused-variable")
-            for key in organism.data if key not in ALWAYS_USED and key not in used]
+    return [
+        Problem(
+            organism.where(key),
+            f"'{key}' is defined but no clause of its documents uses it",
+            organism.id,
+            "warning",
+            "unused-variable",
+        )
+        for key in organism.data
+        if key not in ALWAYS_USED and key not in used
+    ]
 
 
 def missing_glyphs_everywhere(loaded: Project) -> list[Problem]:
@@ -87,8 +113,11 @@ def theme_problems(loaded: Project) -> list[Problem]:
     from cgu.render.html import render_page
     from cgu.site.writer import index_page
 
-    pages = [partial(render_page, d, loaded.themes[d.organism.theme.name], mode, loaded.root)
-             for d in loaded.documents for mode in ("html", "pdf")]
+    pages = [
+        partial(render_page, d, loaded.themes[d.organism.theme.name], mode, loaded.root)
+        for d in loaded.documents
+        for mode in ("html", "pdf")
+    ]
     present = {artifact_path(d.organism, d.kind, suffix) for d in loaded.documents for suffix in (".html", ".pdf")}
     problems: list[Problem] = []
     for page in [*pages, partial(index_page, loaded, present)]:
@@ -109,16 +138,31 @@ def release_problems(loaded: Project) -> list[Problem]:
         return []
     history = History(loaded.root)
     if history.unavailable == "the git repository has no commits yet":
-        return [Problem(spec.location, f"release {spec.version.isoformat()} of the {d.kind} is declared but the "
-                        "repository has no commits: commit the content to publish it", d.organism.id, "error", "release-no-commits")
-                for d in with_releases for spec in d.organism.documents[d.kind].releases]
+        return [
+            Problem(
+                spec.location,
+                f"release {spec.version.isoformat()} of the {d.kind} is declared but the "
+                "repository has no commits: commit the content to publish it",
+                d.organism.id,
+                "error",
+                "release-no-commits",
+            )
+            for d in with_releases
+            for spec in d.organism.documents[d.kind].releases
+        ]
     if not history.available:
-        click.echo(f"history unavailable ({history.unavailable}): building the working tree; "
-                   "release checks (immutability, notice period) skipped", err=True)
+        click.echo(
+            f"history unavailable ({history.unavailable}): building the working tree; "
+            "release checks (immutability, notice period) skipped",
+            err=True,
+        )
         return []
     if history.shallow:
-        click.echo("warning: shallow git clone; releases declared in commits that were not fetched cannot be checked "
-                   "(fetch the full history: git fetch --unshallow)", err=True)
+        click.echo(
+            "warning: shallow git clone; releases declared in commits that were not fetched cannot be checked "
+            "(fetch the full history: git fetch --unshallow)",
+            err=True,
+        )
     problems: list[Problem] = []
     for document in with_releases:
         problems += load_releases(loaded.root, document.organism, document.kind, history, document)[1]

@@ -27,10 +27,15 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
         try:
             data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            raise CguError.at(SourceLocation(str(folder)), f"not a shard output: no readable {MANIFEST}; build it with --shard I/N") from None
+            raise CguError.at(
+                SourceLocation(str(folder)), f"not a shard output: no readable {MANIFEST}; build it with --shard I/N"
+            ) from None
         for path, entry in data.get("artifacts", {}).items():
             if path in manifest and manifest[path] != entry:
-                raise CguError.at(SourceLocation(str(folder / path)), "two shards built this file differently; rebuild them from the same commit")
+                raise CguError.at(
+                    SourceLocation(str(folder / path)),
+                    "two shards built this file differently; rebuild them from the same commit",
+                )
             manifest[path] = entry
         for file in sorted(p for p in folder.rglob("*") if p.is_file()):
             path = file.relative_to(folder).as_posix()
@@ -38,12 +43,17 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
                 continue
             content = file.read_bytes()
             if files.get(path, content) != content:
-                raise CguError.at(SourceLocation(str(file)), "two shards wrote this file differently; rebuild them from the same commit")
+                raise CguError.at(
+                    SourceLocation(str(file)),
+                    "two shards wrote this file differently; rebuild them from the same commit",
+                )
             files[path] = content
     for artifact in support_files(project):  # the same in every shard; written once
         files[artifact.path] = artifact.content
     artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
-    artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files), drafts_in(files)).encode("utf-8")))
+    artifacts.append(
+        Artifact("index.html", index_page(project, set(manifest) | set(files), drafts_in(files)).encode("utf-8"))
+    )
     write_output(out, artifacts, keep=lambda path: False, project_root=root)
     return len(manifest)

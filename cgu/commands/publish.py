@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 import json
 import os
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +19,7 @@ from cgu.release.book import load_releases
 from cgu.release.history import History
 from cgu.render.html import GENERATOR
 from cgu.render.registry import BUILDERS
+from cgu.site.bundles import BUNDLES, make_bundles
 from cgu.site.incremental import tool_version
 from cgu.site.writer import (
     IndexEntry,
@@ -32,11 +30,8 @@ from cgu.site.writer import (
     write_output,
 )
 
-BUNDLES = "bundles"
 RELEASES_PAGE = "releases.html"
 """Every published release of every document, linked from index.html: the pages a reader can browse."""
-ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-"""Fixed entry dates: the same files give the same zip bytes."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +56,10 @@ def publish(root: Path, out: Path, jobs: int = 1) -> PublishReport:
             report = _publish_into(root.resolve(), work, jobs)
             _swap(work, out)
     except OSError as exc:
-        raise CguError.at(SourceLocation(str(out)), f"cannot write the published site: {exc.strerror or exc}; the previous site is unchanged") from None
+        raise CguError.at(
+            SourceLocation(str(out)),
+            f"cannot write the published site: {exc.strerror or exc}; the previous site is unchanged",
+        ) from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return report
@@ -77,7 +75,11 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
     rows: list[IndexEntry] = []
     for document in project.documents:
         organism, kind = document.organism, document.kind
-        releases = load_releases(root, organism, kind, history, document)[0] if history.available and organism.documents[kind].releases else []
+        releases = (
+            load_releases(root, organism, kind, history, document)[0]
+            if history.available and organism.documents[kind].releases
+            else []
+        )
         theme = project.themes[organism.theme.name]
         entries = []
         redlines = _redlines_to_current(out, organism.id, kind) if releases else {}
@@ -92,26 +94,54 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                     continue  # a release never changes: rendered once
                 content = BUILDERS[name].render(release.document, theme, root)
                 if name == "html":
-                    content = content.replace(f'href="../assets/{theme.name}/'.encode(), f'href="../../../assets/{theme.name}/'.encode())
+                    content = content.replace(
+                        f'href="../assets/{theme.name}/'.encode(), f'href="../../../assets/{theme.name}/'.encode()
+                    )
                     content = content.replace(b'src="logo', b'src="../../logo')
                 extras.append(Artifact(f"{stem}{BUILDERS[name].suffix}", content))
             extras.append(Artifact(f"{stem}.sha256", (release.sha256 + "\n").encode()))
-            entries.append({"version": release.spec.version.isoformat(), "effective": release.spec.effective.isoformat(),
-                            "material": release.spec.material, "sha256": release.sha256,
-                            "html": f"{stem}.html", "pdf": f"{stem}.pdf"})
+            entries.append(
+                {
+                    "version": release.spec.version.isoformat(),
+                    "effective": release.spec.effective.isoformat(),
+                    "material": release.spec.material,
+                    "sha256": release.sha256,
+                    "html": f"{stem}.html",
+                    "pdf": f"{stem}.pdf",
+                }
+            )
             release_count += 1
             files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"))
             redline = redlines.get(release.spec.version.isoformat())
-            rows.append(IndexEntry(organism.name, document.title, release.spec.version, release.spec.effective,
-                                   files + ((("Modifications jusqu'à la version en vigueur", redline),) if redline else ())))
+            rows.append(
+                IndexEntry(
+                    organism.name,
+                    document.title,
+                    release.spec.version,
+                    release.spec.effective,
+                    files + ((("Modifications jusqu'à la version en vigueur", redline),) if redline else ()),
+                )
+            )
         current = f"{organism.id}/{kind}-{document.version.isoformat()}"
-        index["organisms"].append({"id": organism.id, "name": organism.name, "document": kind, "title": document.title,  # type: ignore[union-attr]
-                                   "version": document.version.isoformat(), "effective": document.effective.isoformat(),
-                                   "draft": document.draft, "html": f"{current}.html", "pdf": f"{current}.pdf",
-                                   "versions": f"{organism.id}/{kind}/versions.json" if releases else None,
-                                   "changelog": f"{organism.id}/{kind}/changelog.html" if releases else None,
-                                   "releases": entries})
-    extras.append(Artifact("index.json", (json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()))
+        index["organisms"].append(
+            {
+                "id": organism.id,
+                "name": organism.name,
+                "document": kind,
+                "title": document.title,  # type: ignore[union-attr]
+                "version": document.version.isoformat(),
+                "effective": document.effective.isoformat(),
+                "draft": document.draft,
+                "html": f"{current}.html",
+                "pdf": f"{current}.pdf",
+                "versions": f"{organism.id}/{kind}/versions.json" if releases else None,
+                "changelog": f"{organism.id}/{kind}/changelog.html" if releases else None,
+                "releases": entries,
+            }
+        )
+    extras.append(
+        Artifact("index.json", (json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+    )
     if rows:
         extras += releases_page(project.root, project.themes, out, rows)
     write_output(out, extras, keep=lambda path: True, project_root=root)
@@ -131,9 +161,13 @@ def releases_page(root: Path, themes: dict[str, ThemeFolder], out: Path, rows: l
     """releases.html (every release, newest last per document), and index.html with a link to it before `</main>`."""
     theme = themes.get("default") or find_theme(root, "default")
     rows = sorted(rows, key=lambda row: (row.organism.lower(), row.title, row.version))
-    page = theme.render("index.html", title="Versions publiées", entries=rows, theme_name=theme.name, generator=GENERATOR)
+    page = theme.render(
+        "index.html", title="Versions publiées", entries=rows, theme_name=theme.name, generator=GENERATOR
+    )
     index = (out / "index.html").read_text(encoding="utf-8")
-    link = f'<p class="releases-link"><a href="{RELEASES_PAGE}">Versions publiées de chaque document (HTML, PDF)</a></p>\n'
+    link = (
+        f'<p class="releases-link"><a href="{RELEASES_PAGE}">Versions publiées de chaque document (HTML, PDF)</a></p>\n'
+    )
     if "</main>" in index and RELEASES_PAGE not in index:
         index = index.replace("</main>", link + "</main>", 1)
     return [Artifact(RELEASES_PAGE, page.encode("utf-8")), Artifact("index.html", index.encode("utf-8"))]
@@ -146,58 +180,11 @@ def _redlines_to_current(out: Path, organism: str, kind: str) -> dict[str, str]:
         named = {str(r["version"]): r.get("redline_to_current") for r in releases}
     except (OSError, ValueError, KeyError, TypeError):
         return {}
-    return {version: f"{organism}/{kind}/{target}" for version, target in named.items()
-            if target and (out / organism / kind / target).is_file()}
-
-
-def make_bundles(out: Path, organisms: list[str], commit: str | None) -> list[Artifact]:
-    """One zip per organism (its files and the shared assets) and one with everything, each with manifest.json."""
-    everything = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                        if p.is_file() and not p.relative_to(out).as_posix().startswith((f"{BUNDLES}/", ".")))
-    bundles = []
-    for name, members in [(organism, [f for f in everything if f.startswith((f"{organism}/", "assets/"))]) for organism in organisms] + [("all", everything)]:
-        bundles.append(Artifact(f"{BUNDLES}/{name}.zip", zip_bundle(out, members, commit)))
-    return bundles
-
-
-def zip_bundle(out: Path, members: list[str], commit: str | None) -> bytes:
-    """A deterministic zip of `members` with a manifest listing each file's SHA-256 and size."""
-    manifest = {"tool": tool_version(), "source_commit": commit,
-                "files": [{"path": m, "sha256": hashlib.sha256((out / m).read_bytes()).hexdigest(), "size": (out / m).stat().st_size}
-                          for m in members]}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data in [("manifest.json", (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())] + \
-                          [(m, (out / m).read_bytes()) for m in members]:
-            info = zipfile.ZipInfo(path, ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
-
-
-def verify_bundle(bundle: Path) -> str:
-    """Check every file of a bundle against its manifest: hash, size, nothing missing, nothing added."""
-    shown = str(bundle)
-    try:
-        with zipfile.ZipFile(bundle) as archive:
-            manifest = json.loads(archive.read("manifest.json"))
-            names = set(archive.namelist()) - {"manifest.json"}
-            problems = []
-            listed = {entry["path"]: entry for entry in manifest["files"]}
-            for path, entry in sorted(listed.items()):
-                if path not in names:
-                    problems.append(f"{path}: listed in the manifest but missing")
-                    continue
-                data = archive.read(path)
-                if len(data) != entry["size"] or hashlib.sha256(data).hexdigest() != entry["sha256"]:
-                    problems.append(f"{path}: content differs from the manifest (sha256 or size)")
-            problems += [f"{path}: not listed in the manifest" for path in sorted(names - set(listed))]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError, RecursionError) as error:  # a manifest of the wrong shape
-        raise CguError.at(SourceLocation(shown), f"not a cgu bundle ({error})") from None
-    if problems:
-        raise CguError([CguError.at(SourceLocation(f"{shown}:{p.split(':')[0]}"), p.split(": ", 1)[1]).problems[0] for p in problems])
-    return f"valid: {len(listed)} files match the manifest (tool {manifest.get('tool')}, commit {manifest.get('source_commit') or 'unknown'})"
+    return {
+        version: f"{organism}/{kind}/{target}"
+        for version, target in named.items()
+        if target and (out / organism / kind / target).is_file()
+    }
 
 
 def run_publish(project: Path, out: Path, jobs: int) -> None:
@@ -210,6 +197,6 @@ def run_publish(project: Path, out: Path, jobs: int) -> None:
 
 def run_verify_bundle(bundle: Path) -> None:
     """`cgu verify-bundle`."""
-    from cgu.commands.publish import verify_bundle
+    from cgu.site.bundles import verify_bundle
 
     click.echo(verify_bundle(bundle))

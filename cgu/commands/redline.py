@@ -19,12 +19,21 @@ def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> No
     from cgu.redline.compare import redline
     from cgu.redline.sections import split_markdown
 
-    result = redline(split_markdown(read_text(old, str(old)), str(old)), split_markdown(read_text(new, str(new)), str(new)))
+    result = redline(
+        split_markdown(read_text(old, str(old)), str(old)), split_markdown(read_text(new, str(new)), str(new))
+    )
     write_redline(result, f"Comparaison de {old.name} et {new.name}", f"redline-{old.stem}-to-{new.stem}", out, formats)
 
 
-def run_release_redline(project: Path, organism_id: str, kind: str, from_version: str | None, to_version: str | None,
-                        out: Path, formats: tuple[str, ...]) -> None:
+def run_release_redline(
+    project: Path,
+    organism_id: str,
+    kind: str,
+    from_version: str | None,
+    to_version: str | None,
+    out: Path,
+    formats: tuple[str, ...],
+) -> None:
     """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
     from cgu.errors import CguError
     from cgu.model import DOCUMENT_KINDS, SourceLocation
@@ -32,25 +41,38 @@ def run_release_redline(project: Path, organism_id: str, kind: str, from_version
     from cgu.release.book import load_releases, mark_draft, published
 
     if kind not in DOCUMENT_KINDS:
-        raise CguError.at(SourceLocation(organism_id), f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither")
+        raise CguError.at(
+            SourceLocation(organism_id),
+            f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither",
+        )
     loaded, current, history = one_document(project, organism_id, kind)
     if not history.available:
-        raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): comparing releases needs the git history")
+        raise CguError.at(
+            SourceLocation(str(loaded.root)),
+            f"history unavailable ({history.unavailable}): comparing releases needs the git history",
+        )
     releases = load_releases(loaded.root, current.organism, kind, history, current)[0]
     versions = {r.spec.version.isoformat(): r.document for r in releases}
-    done = [r.spec.version.isoformat() for r in published(releases)]  # the defaults skip an uncommitted release: it is the draft
+    done = [
+        r.spec.version.isoformat() for r in published(releases)
+    ]  # the defaults skip an uncommitted release: it is the draft
     draft = mark_draft(current, releases).draft
     if to_version is None:
         to_version = "draft" if draft or len(done) < 2 else done[-1]
     if from_version is None:
         candidates = [v for v in done if to_version == "draft" or v < to_version]
         if not candidates:
-            raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"{organism_id} {kind} has no release before {to_version}")
+            raise CguError.at(
+                SourceLocation(f"organisms/{organism_id}"), f"{organism_id} {kind} has no release before {to_version}"
+            )
         from_version = candidates[-1]
     documents = {**versions, "draft": current}
     for version in (from_version, to_version):
         if version not in documents:
-            raise CguError.at(SourceLocation(f"organisms/{organism_id}"), f"no release {version} of {organism_id} {kind}; releases: {', '.join(versions) or 'none'}")
+            raise CguError.at(
+                SourceLocation(f"organisms/{organism_id}"),
+                f"no release {version} of {organism_id} {kind}; releases: {', '.join(versions) or 'none'}",
+            )
     result = redline(documents[from_version].articles, documents[to_version].articles)
     title = f"{current.title} – {current.organism.name} – modifications du {from_version} au {to_version}"
     write_redline(result, title, f"{organism_id}-{kind}-redline-{from_version}-to-{to_version}", out, formats)
@@ -69,8 +91,12 @@ def write_redline(result: object, title: str, stem: str, out: Path, formats: tup
     from cgu.site.writer import write_files
 
     assert isinstance(result, Redline)
-    render = {"html": lambda: render_html_page(result, title).encode(), "fragment": lambda: render_html_fragment(result).encode(),
-              "json": lambda: render_json(result).encode(), "pdf": lambda: render_pdf(result, title, out.parent)}
+    render = {
+        "html": lambda: render_html_page(result, title).encode(),
+        "fragment": lambda: render_html_fragment(result).encode(),
+        "json": lambda: render_json(result).encode(),
+        "pdf": lambda: render_pdf(result, title, out.parent),
+    }
     suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf"}
     write_files(out, [Artifact(stem + suffix[f], render[f]()) for f in formats])
     summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"

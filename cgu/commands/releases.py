@@ -24,8 +24,10 @@ def run_releases(project: Path, organism_id: str, kind: str) -> None:
     releases, problems = load_releases(loaded.root, document.organism, kind, history, document)
     for release in releases:
         commit = release.commit[:10] if release.commit else "uncommitted"
-        click.echo(f"{release.spec.version.isoformat()}  effective {release.spec.effective.isoformat()}  "
-                   f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  {commit}  {release.spec.summary}")
+        click.echo(
+            f"{release.spec.version.isoformat()}  effective {release.spec.effective.isoformat()}  "
+            f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  {commit}  {release.spec.summary}"
+        )
     done = published(releases)
     if not history.available:
         state = "not compared with any release (no history)"
@@ -54,7 +56,10 @@ def run_changelog(project: Path, organism_id: str, kind: str, output_format: str
 
     loaded, document, history = one_document(project, organism_id, kind)
     if not history.available:
-        raise CguError.at(SourceLocation(str(loaded.root)), f"history unavailable ({history.unavailable}): a changelog needs the git history")
+        raise CguError.at(
+            SourceLocation(str(loaded.root)),
+            f"history unavailable ({history.unavailable}): a changelog needs the git history",
+        )
     entries = changelog_entries(load_releases(loaded.root, document.organism, kind, history, document)[0])
     render = {"md": changelog_markdown, "html": changelog_html, "json": changelog_json}[output_format]
     click.echo(render(document.organism, kind, entries), nl=False)
@@ -67,7 +72,7 @@ def run_verify_receipt(project: Path, receipt: Path) -> None:
     click.echo(verify_receipt(project, receipt))
 
 
-def one_document(project: Path, organism_id: str, kind: str) -> tuple[Project, Document, "History"]:
+def one_document(project: Path, organism_id: str, kind: str) -> tuple[Project, Document, History]:
     """The composed work-tree document of one organism, and the project's history."""
     from cgu.errors import CguError
     from cgu.model import SourceLocation

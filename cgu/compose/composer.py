@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import traceback
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import jinja2
 
@@ -82,14 +83,24 @@ class ClauseLoader(jinja2.BaseLoader):
 def make_environment() -> tuple[BoundedSandbox, ClauseLoader]:
     """The clause environment: sandboxed (no Python internals; bounded `*`, `**`, `%`, widths and output), undefined variables are errors."""
     loader = ClauseLoader()
-    env = BoundedSandbox(loader=loader, autoescape=False, finalize=_finalize, trim_blocks=False, lstrip_blocks=True,
-                         keep_trailing_newline=True)
-    env.filters.update({
-        # Already escaped here, so marked as Markdown: finalize must not escape them a second time.
-        "date": french_date, "join_fr": lambda items: MarkdownText(join_french(escape_markdown(str(i)) for i in items)),
-        "address": lambda a: MarkdownText(escape_markdown(one_line_address(a))), "phone": phone_number,
-        "md": lambda v: MarkdownText(str(v)),
-    })
+    env = BoundedSandbox(
+        loader=loader,
+        autoescape=False,
+        finalize=_finalize,
+        trim_blocks=False,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        {
+            # Already escaped here, so marked as Markdown: finalize must not escape them a second time.
+            "date": french_date,
+            "join_fr": lambda items: MarkdownText(join_french(escape_markdown(str(i)) for i in items)),
+            "address": lambda a: MarkdownText(escape_markdown(one_line_address(a))),
+            "phone": phone_number,
+            "md": lambda v: MarkdownText(str(v)),
+        }
+    )
     return env, loader
 
 
@@ -127,7 +138,11 @@ class Composer:
                 if not self._exists_but_broken(organism, clause_id):  # a broken file is reported once, by itself
                     self.problems.add(where, f"unknown clause id {clause_id!r}: no clauses/{clause_id}.md", organism.id)
             elif kind not in clause.documents:
-                self.problems.add(where, f"clause {clause_id!r} may not appear in a {kind} document (its front matter allows {', '.join(clause.documents) or 'none'})", organism.id)
+                self.problems.add(
+                    where,
+                    f"clause {clause_id!r} may not appear in a {kind} document (its front matter allows {', '.join(clause.documents) or 'none'})",
+                    organism.id,
+                )
             elif any(c.id == clause_id for c in clauses):
                 self.problems.add(where, f"clause {clause_id!r} is listed twice", organism.id)
             else:
@@ -136,13 +151,20 @@ class Composer:
         articles = [self._article(organism, kind, spec.title, clause, numbers) for clause in clauses]
         if len(self.problems.items) > before:
             return None
-        return Document(organism, kind, spec.title, spec.version, spec.effective,
-                        tuple(a for a in articles if a is not None), draft)
+        return Document(
+            organism, kind, spec.title, spec.version, spec.effective, tuple(a for a in articles if a is not None), draft
+        )
 
-    def _article(self, organism: Organism, kind: str, title: str, clause: Clause, numbers: dict[str, int]) -> Article | None:
+    def _article(
+        self, organism: Organism, kind: str, title: str, clause: Clause, numbers: dict[str, int]
+    ) -> Article | None:
         missing = [name for name in clause.requires if not _has_path(organism.data, name)]
         for name in missing:
-            self.problems.add(organism.where(name), f"missing variable '{name}' required by clause '{clause.id}' ({clause.location.path})", organism.id)
+            self.problems.add(
+                organism.where(name),
+                f"missing variable '{name}' required by clause '{clause.id}' ({clause.location.path})",
+                organism.id,
+            )
         if missing:
             return None
         number = numbers[clause.id]
@@ -152,7 +174,16 @@ class Composer:
         rendered = render_markdown(markdown, clause.id, number)
         for line, message in rendered.refused:
             self.problems.add(_line_of(clause, markdown, line), message, organism.id)
-        return Article(number, clause.id, clause.title, markdown, rendered.html, clause.material, clause.location, rendered.sections)
+        return Article(
+            number,
+            clause.id,
+            clause.title,
+            markdown,
+            rendered.html,
+            clause.material,
+            clause.location,
+            rendered.sections,
+        )
 
     def _render(self, organism: Organism, kind: str, title: str, clause: Clause, numbers: dict[str, int]) -> str | None:
         name = clause.location.path
@@ -160,29 +191,47 @@ class Composer:
 
         def ref(target: str) -> MarkdownText:
             if target not in numbers:
-                self.problems.add(_find(clause, target), f"cross-reference to clause {target!r}, which is not in the {kind} document", organism.id)
+                self.problems.add(
+                    _find(clause, target),
+                    f"cross-reference to clause {target!r}, which is not in the {kind} document",
+                    organism.id,
+                )
                 return MarkdownText("article ?")
             return MarkdownText(f"[article {numbers[target]}](#{target})")
 
-        context = {**organism.data, "organism_id": organism.id, "country": organism.country,
-                   "document": {"kind": kind, "title": title, "version": organism.documents[kind].version,
-                                "effective": organism.documents[kind].effective},
-                   "ref": ref, "has": lambda target: target in numbers}
+        context = {
+            **organism.data,
+            "organism_id": organism.id,
+            "country": organism.country,
+            "document": {
+                "kind": kind,
+                "title": title,
+                "version": organism.documents[kind].version,
+                "effective": organism.documents[kind].effective,
+            },
+            "ref": ref,
+            "has": lambda target: target in numbers,
+        }
         try:
             template = self.env.get_template(name)
             return bounded_text(template.generate(context), MAX_RENDERED, "the clause")
         except jinja2.TemplateSyntaxError as exc:
-            self.problems.add(clause.location.at((exc.lineno or 1) - 1), f"template syntax error: {exc.message}", organism.id)
+            self.problems.add(
+                clause.location.at((exc.lineno or 1) - 1), f"template syntax error: {exc.message}", organism.id
+            )
         except jinja2.UndefinedError as exc:
             self.problems.add(_template_line(exc, clause), f"undefined variable: {exc.message}", organism.id)
         except jinja2.exceptions.SecurityError as exc:
             self.problems.add(_template_line(exc, clause), f"not allowed in a clause: {exc}", organism.id)
         except RecursionError as exc:
-            self.problems.add(_template_line(exc, clause), "template nested too deeply (brackets, filters or tags); simplify it", organism.id)
+            self.problems.add(
+                _template_line(exc, clause),
+                "template nested too deeply (brackets, filters or tags); simplify it",
+                organism.id,
+            )
         except Exception as exc:  # noqa: BLE001 - any error raised by template code is the clause's, reported with its line
             self.problems.add(_template_line(exc, clause), f"template error: {type(exc).__name__}: {exc}", organism.id)
         return None
-
 
 
 MAX_RENDERED = 2 * 1024 * 1024
@@ -202,7 +251,9 @@ def _has_path(data: Mapping[str, Any], dotted: str) -> bool:
 
 
 def _template_line(exc: BaseException, clause: Clause) -> SourceLocation:
-    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == clause.location.path]
+    lines = [
+        frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == clause.location.path
+    ]
     return clause.location.at(lines[-1] - 1) if lines and lines[-1] else clause.location
 
 

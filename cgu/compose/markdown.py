@@ -14,7 +14,10 @@ from cgu.model import Section
 
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
-_RAW_TAG = re.compile(r"</?(?:script|style|iframe|object|embed|img|a|div|span|p|b|i|u|br|table|form|input|svg|math|link|meta)\b[^>]*>?", re.I)
+_RAW_TAG = re.compile(
+    r"</?(?:script|style|iframe|object|embed|img|a|div|span|p|b|i|u|br|table|form|input|svg|math|link|meta)\b[^>]*>?",
+    re.I,
+)
 _FAILED_LINK = re.compile(r"(?:(!)\[[^\]\n]*)?\]\(\s*<?\s*([^\s>]+)")
 """What is left as text of `[text](target)` or `![alt](target)` when the target was refused."""
 _FAILED_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
@@ -27,7 +30,12 @@ _ESCAPED = "\x00"
 def _validate_link(url: str) -> bool:
     """Links may be web, mail or phone addresses, or in-page anchors; nothing else becomes a link."""
     lowered = url.strip().lower()
-    return lowered.startswith(SAFE_SCHEMES) or lowered.startswith("#") or not _SCHEME.match(lowered) and not lowered.startswith("//")
+    return (
+        lowered.startswith(SAFE_SCHEMES)
+        or lowered.startswith("#")
+        or not _SCHEME.match(lowered)
+        and not lowered.startswith("//")
+    )
 
 
 def _unescaped_text(state: StateCore) -> None:
@@ -109,7 +117,12 @@ def _refuse_unsafe(children: list[Token], line: int, refused: list[tuple[int, st
         if child.type == "image":
             src = str(child.attrGet("src") or "")
             if _SCHEME.match(src) or src.startswith(("/", "\\")) or ".." in src.split("/"):
-                refused.append((line, f"image {src!r} must be a relative path inside the project (no web address, no absolute path)"))
+                refused.append(
+                    (
+                        line,
+                        f"image {src!r} must be a relative path inside the project (no web address, no absolute path)",
+                    )
+                )
                 child.attrSet("src", "")
 
 
@@ -120,21 +133,35 @@ def _refuse_markup(text: str, line: int, refused: list[tuple[int, str]]) -> None
         target = _destination(match.group(2))
         if not _validate_link(target):
             what = "image" if match.group(1) else "link"
-            found.append((match.start(), f"{what} {target!r} has a forbidden scheme; "
-                          + ("an image must be a relative path inside the project" if match.group(1) else _LINKS_ALLOWED)))
+            found.append(
+                (
+                    match.start(),
+                    f"{what} {target!r} has a forbidden scheme; "
+                    + ("an image must be a relative path inside the project" if match.group(1) else _LINKS_ALLOWED),
+                )
+            )
     for match in _FAILED_DEFINITION.finditer(text):
         if not _validate_link(match.group(1)):
             found.append((match.start(), f"link {match.group(1)!r} has a forbidden scheme; {_LINKS_ALLOWED}"))
     for match in _FAILED_AUTOLINK.finditer(text):
         if not _validate_link(match.group(1)):
-                found.append((match.start(), f"link {match.group(1)!r} has a forbidden scheme; {_LINKS_ALLOWED}"))
+            found.append((match.start(), f"link {match.group(1)!r} has a forbidden scheme; {_LINKS_ALLOWED}"))
     if (tag := _RAW_TAG.search(text)) is not None:
         found.append((tag.start(), f"raw HTML {tag.group(0)!r} is not allowed in a clause; write Markdown instead"))
     if (comment := text.find("<!--")) >= 0:
-        found.append((comment, ("HTML comment '<!--' is not allowed in a clause (it would print as text); "
-                                "use a Jinja comment {# ... #}")))
+        found.append(
+            (
+                comment,
+                (
+                    "HTML comment '<!--' is not allowed in a clause (it would print as text); "
+                    "use a Jinja comment {# ... #}"
+                ),
+            )
+        )
     for start, message in sorted(found):
-        if (where := (line + text.count("\n", 0, start), message)) not in refused:  # `[a](<javascript:x>)` is one mistake
+        if (
+            where := (line + text.count("\n", 0, start), message)
+        ) not in refused:  # `[a](<javascript:x>)` is one mistake
             refused.append(where)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
@@ -29,11 +30,13 @@ def _bounded_format(fmt: Any) -> None:
 
 def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     """A padding filter (center, indent...) that refuses a width no page could hold."""
+
     def bounded(*args: Any, **kwargs: Any) -> Any:
         if any(isinstance(a, int) and a > MAX_PRODUCT for a in (*args[1:], *kwargs.values())):
             raise OverBound(f"width over {MAX_PRODUCT}")
         _bounded_format(args[0] if function is jinja2.filters.do_format else None)
         return function(*args, **kwargs)
+
     return bounded
 
 
@@ -48,7 +51,9 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.filters.update({name: _bounded_filter(self.filters[name]) for name in BOUNDED_FILTERS})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, jinja2.Undefined):  # `cycler.__init__`: say 'cycler' is undefined, not that Undefined.__init__ is unsafe
+        if isinstance(
+            obj, jinja2.Undefined
+        ):  # `cycler.__init__`: say 'cycler' is undefined, not that Undefined.__init__ is unsafe
             obj._fail_with_undefined_error()
         return super().getattr(obj, attribute)
 
@@ -61,10 +66,21 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             _bounded_format(left)
         if operator == "*":
             for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and len(sequence) * count > MAX_PRODUCT:
-                    raise OverBound(f"'*' would build {len(sequence) * count} characters or items (limit {MAX_PRODUCT})")
-        if (operator == "**" and isinstance(left, (int, float)) and isinstance(right, (int, float))
-                and abs(left) > 1 and abs(right) * math.log10(abs(left)) > MAX_PRODUCT):
+                if (
+                    isinstance(sequence, (str, list, tuple))
+                    and isinstance(count, int)
+                    and len(sequence) * count > MAX_PRODUCT
+                ):
+                    raise OverBound(
+                        f"'*' would build {len(sequence) * count} characters or items (limit {MAX_PRODUCT})"
+                    )
+        if (
+            operator == "**"
+            and isinstance(left, (int, float))
+            and isinstance(right, (int, float))
+            and abs(left) > 1
+            and abs(right) * math.log10(abs(left)) > MAX_PRODUCT
+        ):
             raise OverBound(f"'**' would compute a number of more than {MAX_PRODUCT} digits")
         return super().call_binop(context, operator, left, right)
 

@@ -21,15 +21,22 @@ def read_clause(path: Path, root: Path) -> Clause:
     text = read_text(path, shown)
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise CguError.at(SourceLocation(shown, 1), "a clause must start with a front-matter block: a line '---', the YAML keys (id, title, documents...), then '---'")
+        raise CguError.at(
+            SourceLocation(shown, 1),
+            "a clause must start with a front-matter block: a line '---', the YAML keys (id, title, documents...), then '---'",
+        )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        raise CguError.at(SourceLocation(shown, 1), "front matter is not closed: add a line '---' after its keys") from None
+        raise CguError.at(
+            SourceLocation(shown, 1), "front matter is not closed: add a line '---' after its keys"
+        ) from None
     meta, locations = load_yaml("\n".join(lines[1:end]), shown, first_line=2)
     problems = Problems()
     if not isinstance(meta, dict):
-        raise CguError.at(SourceLocation(shown, 2), "front matter must be a mapping of keys (id:, title:, documents:...)")
+        raise CguError.at(
+            SourceLocation(shown, 2), "front matter must be a mapping of keys (id:, title:, documents:...)"
+        )
     expected_id = path.stem
     for key, value in meta.items():
         where = locations.get(key, SourceLocation(shown, 2))
@@ -43,23 +50,39 @@ def read_clause(path: Path, root: Path) -> Clause:
     if meta.get("id", expected_id) != expected_id:
         problems.add(locations["id"], f"id {meta['id']!r} does not match the file name {expected_id!r}")
     if not ID_PATTERN.match(expected_id):
-        problems.add(SourceLocation(shown), f"clause id {expected_id!r} must be lower-case letters, digits and hyphens; rename the file")
+        problems.add(
+            SourceLocation(shown),
+            f"clause id {expected_id!r} must be lower-case letters, digits and hyphens; rename the file",
+        )
     documents = meta.get("documents") if isinstance(meta.get("documents"), list) else []
     for index, kind in enumerate(documents):
         if kind not in DOCUMENT_KINDS:
-            problems.add(locations.get(f"documents.{index}", SourceLocation(shown, 2)), f"unknown document kind {kind!r}; use {' or '.join(DOCUMENT_KINDS)}")
+            problems.add(
+                locations.get(f"documents.{index}", SourceLocation(shown, 2)),
+                f"unknown document kind {kind!r}; use {' or '.join(DOCUMENT_KINDS)}",
+            )
     requires = meta.get("requires") if isinstance(meta.get("requires"), list) else []
     for index, name in enumerate(requires):
         if not isinstance(name, str) or not DOTTED.match(name):
-            problems.add(locations.get(f"requires.{index}", SourceLocation(shown, 2)), f"required variable {name!r} must be a dotted name like 'dpo.email'")
-    body = "\n".join(lines[end + 1:])
+            problems.add(
+                locations.get(f"requires.{index}", SourceLocation(shown, 2)),
+                f"required variable {name!r} must be a dotted name like 'dpo.email'",
+            )
+    body = "\n".join(lines[end + 1 :])
     if not body.strip():
-        problems.add(SourceLocation(shown, end + 2), "clause body is empty: write the clause text after the front matter")
+        problems.add(
+            SourceLocation(shown, end + 2), "clause body is empty: write the clause text after the front matter"
+        )
     problems.raise_if_any()
     return Clause(
-        id=expected_id, title=str(meta["title"]).strip(), category=str(meta.get("category", "general")),
-        documents=tuple(documents), requires=tuple(requires), material=bool(meta.get("material", True)),
-        body=body, location=SourceLocation(shown, end + 2),
+        id=expected_id,
+        title=str(meta["title"]).strip(),
+        category=str(meta.get("category", "general")),
+        documents=tuple(documents),
+        requires=tuple(requires),
+        material=bool(meta.get("material", True)),
+        body=body,
+        location=SourceLocation(shown, end + 2),
     )
 
 
@@ -69,12 +92,18 @@ def load_clauses(folder: Path, root: Path, problems: Problems) -> dict[str, Clau
     if not folder.is_dir():
         return clauses
     if not folder.resolve().is_relative_to(root.resolve()):
-        problems.add(SourceLocation(relative(folder, root)), "clause folder is a link to outside the project; copy the clauses in instead")
+        problems.add(
+            SourceLocation(relative(folder, root)),
+            "clause folder is a link to outside the project; copy the clauses in instead",
+        )
         return clauses
     for path in sorted(folder.glob("*.md")):
         try:
             if path.resolve().parent != folder.resolve():
-                raise CguError.at(SourceLocation(relative(path, root)), "clause file is a link to outside its folder; copy it in instead")
+                raise CguError.at(
+                    SourceLocation(relative(path, root)),
+                    "clause file is a link to outside its folder; copy it in instead",
+                )
             clause = read_clause(path, root)
         except CguError as exc:
             problems.extend(exc.problems)

@@ -27,12 +27,20 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _YAML_HINTS = (
     ("mapping values are not allowed", "; a ': ' inside a value: put the value in quotes, or check the indentation"),
-    ("expected <block end>", ("; text after a closing quote, a quote not closed, or a line indented wrongly: "
-                              "quote the whole value and check the indentation")),
+    (
+        "expected <block end>",
+        (
+            "; text after a closing quote, a quote not closed, or a line indented wrongly: "
+            "quote the whole value and check the indentation"
+        ),
+    ),
     ("expected ',' or ']'", "; a list opened with '[' is not closed: add the ']' (quote values holding ',' or ':')"),
     ("expected ',' or '}'", "; a mapping opened with '{' is not closed: add the '}' (quote values holding ',' or ':')"),
     ("found undefined alias", "; a value starting with '*' names an '&' anchor: put it in quotes if it is text"),
-    ("found unknown escape character", "; in double quotes a backslash starts an escape: double it, or use single quotes"),
+    (
+        "found unknown escape character",
+        "; in double quotes a backslash starts an escape: double it, or use single quotes",
+    ),
     ("but found another document", "; a line '---' starts a second document: a file holds one, remove the line"),
     ("duplicate key", "; remove one of the two"),
     ("found unexpected end of stream", "; a quote is not closed: add the closing quote"),
@@ -44,7 +52,9 @@ _YAML_HINTS = (
 """What to do about the YAML errors people make, by a piece of the parser's message."""
 
 Locations = dict[str, SourceLocation]
-STANDARD_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp"))
+STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")
+)
 
 
 def relative(path: Path, root: Path) -> str:
@@ -62,21 +72,34 @@ def read_text(path: Path, shown: str) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise CguError.at(SourceLocation(shown), f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a source file; split it or remove it")
+            raise CguError.at(
+                SourceLocation(shown),
+                f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a source file; split it or remove it",
+            )
         data = path.read_bytes()
     except OSError as exc:
-        dangling = "; it is a link to a file that does not exist: fix or remove the link" if path.is_symlink() and not path.exists() else ""
+        dangling = (
+            "; it is a link to a file that does not exist: fix or remove the link"
+            if path.is_symlink() and not path.exists()
+            else ""
+        )
         raise CguError.at(SourceLocation(shown), f"cannot read file: {exc.strerror}{dangling}") from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         utf16 = " (it is saved as UTF-16)" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ""
-        raise CguError.at(SourceLocation(shown, line), f"not valid UTF-8 (byte 0x{data[exc.start]:02x}){utf16}; save the file as UTF-8") from None
+        raise CguError.at(
+            SourceLocation(shown, line),
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}){utf16}; save the file as UTF-8",
+        ) from None
     if control := _CONTROL.search(text):
         line = text.count("\n", 0, control.start()) + 1
-        raise CguError.at(SourceLocation(shown, line), f"invisible control character U+{ord(control.group()):04X} in the text "
-                          "(a binary file, or text pasted from another program); delete it") from None
+        raise CguError.at(
+            SourceLocation(shown, line),
+            f"invisible control character U+{ord(control.group()):04X} in the text "
+            "(a binary file, or text pasted from another program); delete it",
+        ) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
@@ -100,8 +123,11 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, Location
         raise CguError.at(SourceLocation(shown, line), f"YAML syntax error: {problem}{hint}") from None
     except ReaderError as exc:  # a character YAML refuses (C1 controls, U+FFFE...): one line, with its line number
         line = first_line + text.count("\n", 0, max(exc.position, 0))
-        raise CguError.at(SourceLocation(shown, line), f"character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
-                          "is not allowed in YAML; delete it") from None
+        raise CguError.at(
+            SourceLocation(shown, line),
+            f"character U+{exc.character if isinstance(exc.character, int) else ord(exc.character):04X} "
+            "is not allowed in YAML; delete it",
+        ) from None
     except YAMLError as exc:
         raise CguError.at(SourceLocation(shown, first_line), f"YAML error: {str(exc).splitlines()[0]}") from None
     except RecursionError:
@@ -127,10 +153,15 @@ def _deepest_line(text: str, first: int) -> int:
     return first
 
 
-def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations, budget: list[int], depth: int = 0) -> Any:
+def _plain(
+    node: Any, prefix: str, shown: str, first: int, locations: Locations, budget: list[int], depth: int = 0
+) -> Any:
     budget[0] -= 1
     if budget[0] < 0:
-        raise CguError.at(SourceLocation(shown, first), f"YAML document expands to more than {MAX_YAML_NODES} values (alias bomb?); write the values out")
+        raise CguError.at(
+            SourceLocation(shown, first),
+            f"YAML document expands to more than {MAX_YAML_NODES} values (alias bomb?); write the values out",
+        )
     if depth > MAX_YAML_DEPTH:
         raise CguError.at(locations.get(prefix, SourceLocation(shown, first)), _TOO_DEEP)
     tag = getattr(getattr(node, "tag", None), "value", None)
@@ -144,7 +175,11 @@ def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations,
             name = str(key)
             path = f"{prefix}.{name}" if prefix else name
             position = node.lc.key(key)
-            locations[path] = SourceLocation(shown, first + position[0]) if position else locations.get(prefix, SourceLocation(shown, first))
+            locations[path] = (
+                SourceLocation(shown, first + position[0])
+                if position
+                else locations.get(prefix, SourceLocation(shown, first))
+            )
             result[name] = _plain(value, path, shown, first, locations, budget, depth + 1)
         return result
     if isinstance(node, CommentedSeq):
@@ -152,7 +187,11 @@ def _plain(node: Any, prefix: str, shown: str, first: int, locations: Locations,
         for index, value in enumerate(node):
             path = f"{prefix}.{index}" if prefix else str(index)
             position = node.lc.item(index)
-            locations[path] = SourceLocation(shown, first + position[0]) if position else locations.get(prefix, SourceLocation(shown, first))
+            locations[path] = (
+                SourceLocation(shown, first + position[0])
+                if position
+                else locations.get(prefix, SourceLocation(shown, first))
+            )
             items.append(_plain(value, path, shown, first, locations, budget, depth + 1))
         return items
     if isinstance(node, dt.datetime):

@@ -49,14 +49,20 @@ def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
         broken.add(organism_id)  # until it loads
         shown = relative(path, root)
         if not schema.ID_PATTERN.match(organism_id):
-            problems.add(SourceLocation(shown), f"organism id {organism_id!r} must be lower-case letters, digits and hyphens; rename the file")
+            problems.add(
+                SourceLocation(shown),
+                f"organism id {organism_id!r} must be lower-case letters, digits and hyphens; rename the file",
+            )
             continue
         if _escapes(path, root):
             problems.add(SourceLocation(shown), "organism file is a link to outside the project; copy it in instead")
             continue
         if path.is_dir():
-            problems.add(SourceLocation(shown), "this is a folder, not a file: an organism is organisms/<id>.yaml or "
-                         "organisms/<id>/organism.yaml; rename or remove the folder")
+            problems.add(
+                SourceLocation(shown),
+                "this is a folder, not a file: an organism is organisms/<id>.yaml or "
+                "organisms/<id>/organism.yaml; rename or remove the folder",
+            )
             continue
         try:
             data, locations = load_yaml(read_text(path, shown), shown)
@@ -64,14 +70,23 @@ def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
             problems.extend(exc.problems)
             continue
         if not isinstance(data, dict):
-            problems.add(SourceLocation(shown, 1), "an organism file must be a mapping of keys (identity:, documents:, ...)", organism_id)
+            problems.add(
+                SourceLocation(shown, 1),
+                "an organism file must be a mapping of keys (identity:, documents:, ...)",
+                organism_id,
+            )
             continue
         declared = data.get("id")
         if declared is not None and declared != organism_id:
-            problems.add(locations.get("id", SourceLocation(shown, 1)), f"id {declared!r} does not match the file name {organism_id!r}", organism_id)
+            problems.add(
+                locations.get("id", SourceLocation(shown, 1)),
+                f"id {declared!r} does not match the file name {organism_id!r}",
+                organism_id,
+            )
         clause_dir = path.parent / "clauses" if path.name == "organism.yaml" else None
-        raws[organism_id] = _RawOrganism(organism_id, data, locations, SourceLocation(shown, 1),
-                                         relative(clause_dir, root) if clause_dir else None)
+        raws[organism_id] = _RawOrganism(
+            organism_id, data, locations, SourceLocation(shown, 1), relative(clause_dir, root) if clause_dir else None
+        )
         broken.discard(organism_id)
     organisms: dict[str, Organism] = {}
     for organism_id in raws:
@@ -81,8 +96,9 @@ def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
     return organisms
 
 
-def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, problems: Problems,
-             broken: set[str]) -> Organism | None:
+def _resolve(
+    organism_id: str, raws: dict[str, _RawOrganism], root: Path, problems: Problems, broken: set[str]
+) -> Organism | None:
     chain = [organism_id]
     raw = raws[organism_id]
     while (base := raws[chain[-1]].data.get("extends")) is not None:
@@ -94,16 +110,21 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
             problems.add(where, f"'extends' must be the id of one organism, not {schema._kind(base)}", organism_id)
             return None
         if base not in raws:
-            problems.add(where, f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}", organism_id)
+            problems.add(
+                where, f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}", organism_id
+            )
             return None
         if base in chain:
-            cycle = chain[chain.index(base):]
+            cycle = chain[chain.index(base) :]
             if organism_id == min(cycle):  # report a cycle once, from its first member, not from each one
                 start = cycle.index(organism_id)
                 members = cycle[start:] + cycle[:start]
                 first = raws[members[0]]
-                problems.add(first.locations.get("extends", first.location),
-                             f"extends cycle: {' -> '.join([*members, members[0]])}; remove one 'extends'", organism_id)
+                problems.add(
+                    first.locations.get("extends", first.location),
+                    f"extends cycle: {' -> '.join([*members, members[0]])}; remove one 'extends'",
+                    organism_id,
+                )
             return None
         chain.append(base)
     data: dict[str, Any] = {}
@@ -118,7 +139,9 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
     def where(path: str) -> SourceLocation:
         return locations.get(path, raw.location) if path else raw.location
 
-    found = schema.validate({**data, "abstract": raw.data["abstract"]} if "abstract" in raw.data else data, where, organism_id, abstract)
+    found = schema.validate(
+        {**data, "abstract": raw.data["abstract"]} if "abstract" in raw.data else data, where, organism_id, abstract
+    )
     problems.extend(found)
     if found:
         return None
@@ -130,22 +153,40 @@ def _resolve(organism_id: str, raws: dict[str, _RawOrganism], root: Path, proble
     }
     identity = data.get("identity") or {}
     return Organism(
-        id=organism_id, name=identity.get("name", organism_id), country=data.get("country", "FR"),
-        data=MappingProxyType(data), documents=MappingProxyType(documents), theme=theme, chain=tuple(chain),
-        locations=MappingProxyType(locations), location=raw.location,
-        clause_dirs=tuple(d for d in (raws[m].clause_dir for m in chain) if d), abstract=abstract,
+        id=organism_id,
+        name=identity.get("name", organism_id),
+        country=data.get("country", "FR"),
+        data=MappingProxyType(data),
+        documents=MappingProxyType(documents),
+        theme=theme,
+        chain=tuple(chain),
+        locations=MappingProxyType(locations),
+        location=raw.location,
+        clause_dirs=tuple(d for d in (raws[m].clause_dir for m in chain) if d),
+        abstract=abstract,
     )
 
 
 def _document_spec(kind: str, spec: dict[str, Any], where: Any) -> DocumentSpec:
-    releases = sorted((ReleaseSpec(schema.as_date(r["version"]), schema.as_date(r["effective"]),  # type: ignore[arg-type]
-                                   bool(r.get("material", False)), str(r["summary"]),
-                                   where(f"documents.{kind}.releases.{index}"), r.get("sha256"))
-                       for index, r in enumerate(spec.get("releases") or [])), key=lambda r: r.version)
+    releases = sorted(
+        (
+            ReleaseSpec(
+                schema.as_date(r["version"]),
+                schema.as_date(r["effective"]),  # type: ignore[arg-type]
+                bool(r.get("material", False)),
+                str(r["summary"]),
+                where(f"documents.{kind}.releases.{index}"),
+                r.get("sha256"),
+            )
+            for index, r in enumerate(spec.get("releases") or [])
+        ),
+        key=lambda r: r.version,
+    )
     version = schema.as_date(spec.get("version")) or releases[-1].version
     effective = schema.as_date(spec.get("effective")) or releases[-1].effective
-    return DocumentSpec(kind, spec["title"], version, effective, tuple(spec["clauses"]), where(f"documents.{kind}"),
-                        tuple(releases))
+    return DocumentSpec(
+        kind, spec["title"], version, effective, tuple(spec["clauses"]), where(f"documents.{kind}"), tuple(releases)
+    )
 
 
 def _theme(data: dict[str, Any], where: Any, root: Path, organism_id: str, problems: Problems) -> Theme:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from cgu.model import COUNTRIES, DOCUMENT_KINDS, Problem, SourceLocation
 
@@ -18,33 +19,91 @@ Spec = Any
 TEXT, FLAG, NUMBER, DATE, FREE = "text", "yes/no", "whole number", "date", "anything"
 
 ADDRESS: Spec = {"street": TEXT, "complement": TEXT, "postal_code": TEXT, "city": TEXT, "country": TEXT, "po_box": TEXT}
-CONTACT: Spec = {"name": TEXT, "legal_form": TEXT, "address": ADDRESS, "phone": TEXT, "email": TEXT, "website": TEXT,
-                 "web_form": TEXT, "certification": TEXT, "siren": TEXT, "rcs": TEXT, "capital": TEXT, "bce": TEXT}
+CONTACT: Spec = {
+    "name": TEXT,
+    "legal_form": TEXT,
+    "address": ADDRESS,
+    "phone": TEXT,
+    "email": TEXT,
+    "website": TEXT,
+    "web_form": TEXT,
+    "certification": TEXT,
+    "siren": TEXT,
+    "rcs": TEXT,
+    "capital": TEXT,
+    "bce": TEXT,
+}
 RELEASE: Spec = {"version": DATE, "effective": DATE, "material": FLAG, "summary": TEXT, "sha256": TEXT}
 DOCUMENT: Spec = {"title": TEXT, "version": DATE, "effective": DATE, "clauses": [TEXT], "releases": [RELEASE]}
 
 ORGANISM: Spec = {
-    "id": TEXT, "extends": TEXT, "abstract": FLAG, "country": TEXT, "language": TEXT,
+    "id": TEXT,
+    "extends": TEXT,
+    "abstract": FLAG,
+    "country": TEXT,
+    "language": TEXT,
     "identity": {
-        "name": TEXT, "short_name": TEXT, "legal_form": TEXT, "siren": TEXT, "siret": TEXT, "rcs": TEXT,
-        "rnm": TEXT, "bce": TEXT, "vat": TEXT, "capital": TEXT, "regulator": TEXT, "group": TEXT,
-        "address": ADDRESS, "phone": TEXT, "fax": TEXT, "email": TEXT, "website": TEXT,
-        "publication_director": TEXT, "editor": TEXT, "registration": TEXT,
+        "name": TEXT,
+        "short_name": TEXT,
+        "legal_form": TEXT,
+        "siren": TEXT,
+        "siret": TEXT,
+        "rcs": TEXT,
+        "rnm": TEXT,
+        "bce": TEXT,
+        "vat": TEXT,
+        "capital": TEXT,
+        "regulator": TEXT,
+        "group": TEXT,
+        "address": ADDRESS,
+        "phone": TEXT,
+        "fax": TEXT,
+        "email": TEXT,
+        "website": TEXT,
+        "publication_director": TEXT,
+        "editor": TEXT,
+        "registration": TEXT,
     },
-    "host": CONTACT, "health_data_host": CONTACT,
+    "host": CONTACT,
+    "health_data_host": CONTACT,
     "dpo": CONTACT,
-    "rights": {"email": TEXT, "address": ADDRESS, "web_form": TEXT, "phone": TEXT, "response_delay": TEXT,
-               "proof_of_identity": FLAG},
+    "rights": {
+        "email": TEXT,
+        "address": ADDRESS,
+        "web_form": TEXT,
+        "phone": TEXT,
+        "response_delay": TEXT,
+        "proof_of_identity": FLAG,
+    },
     "authority": CONTACT,
     "jurisdiction": {"law": TEXT, "courts": TEXT, "mediation": TEXT},
     "notice_days": NUMBER,
     "services": [{"name": TEXT, "description": TEXT, "url": TEXT, "audience": TEXT}],
     "sites": [{"name": TEXT, "url": TEXT, "audience": TEXT, "description": TEXT}],
-    "cookies": [{"name": TEXT, "provider": TEXT, "purpose": TEXT, "category": TEXT, "duration": TEXT,
-                 "consent": FLAG, "domain": TEXT}],
+    "cookies": [
+        {
+            "name": TEXT,
+            "provider": TEXT,
+            "purpose": TEXT,
+            "category": TEXT,
+            "duration": TEXT,
+            "consent": FLAG,
+            "domain": TEXT,
+        }
+    ],
     "cookie_settings": {"consent_retention": TEXT, "manager": TEXT, "audience_max": TEXT},
-    "processing": [{"purpose": TEXT, "legal_basis": TEXT, "legitimate_interest": TEXT, "data": [TEXT],
-                    "recipients": [TEXT], "retention": TEXT, "mandatory": TEXT, "source": TEXT}],
+    "processing": [
+        {
+            "purpose": TEXT,
+            "legal_basis": TEXT,
+            "legitimate_interest": TEXT,
+            "data": [TEXT],
+            "recipients": [TEXT],
+            "retention": TEXT,
+            "mandatory": TEXT,
+            "source": TEXT,
+        }
+    ],
     "recipients": [TEXT],
     "transfers": [{"country": TEXT, "recipient": TEXT, "safeguard": TEXT}],
     "retention": [{"data": TEXT, "duration": TEXT, "start": TEXT}],
@@ -69,7 +128,9 @@ MAX_NOTICE_DAYS = 3650
 """Ten years: any longer notice is a typo (and past dates' arithmetic would overflow)."""
 
 
-def validate(data: dict[str, Any], where: Callable[[str], SourceLocation], organism: str, abstract: bool) -> list[Problem]:
+def validate(
+    data: dict[str, Any], where: Callable[[str], SourceLocation], organism: str, abstract: bool
+) -> list[Problem]:
     """Every schema violation in an organism's merged data, each at the line that holds it."""
     problems: list[Problem] = []
 
@@ -80,11 +141,16 @@ def validate(data: dict[str, Any], where: Callable[[str], SourceLocation], organ
     documents: dict[str, Any] = data["documents"] if isinstance(data.get("documents"), dict) else {}
     for kind, spec in documents.items():
         if kind in DOCUMENT_KINDS and spec is None:
-            add(f"documents.{kind}", f"document '{kind}' is empty: give its title, version, effective date and clauses, or remove it")
+            add(
+                f"documents.{kind}",
+                f"document '{kind}' is empty: give its title, version, effective date and clauses, or remove it",
+            )
     if not abstract:
         for key in REQUIRED:
             parent = key.rsplit(".", 1)[0] if "." in key else ""
-            if _get(data, key) is None and (not parent or isinstance(_get(data, parent), dict)):  # a wrong parent is reported once
+            if _get(data, key) is None and (
+                not parent or isinstance(_get(data, parent), dict)
+            ):  # a wrong parent is reported once
                 add(parent, f"missing required key '{key}'")
         for kind, spec in documents.items():
             if kind not in DOCUMENT_KINDS:
@@ -111,7 +177,11 @@ def _check(value: Any, spec: Spec, path: str, add: Callable[[str, str], None]) -
             sub = f"{path}.{key}" if path else key
             if key not in spec:
                 close = difflib.get_close_matches(key, list(spec), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ("" if path else "; put organism-specific facts under 'extra'")
+                hint = (
+                    f"; did you mean '{close[0]}'?"
+                    if close
+                    else ("" if path else "; put organism-specific facts under 'extra'")
+                )
                 add(sub, f"unknown key '{sub}'{hint}")
                 continue
             _check(item, spec[key], sub, add)
@@ -120,7 +190,10 @@ def _check(value: Any, spec: Spec, path: str, add: Callable[[str, str], None]) -
             add(path, f"'{path}' must be a list, not {_kind(value)}")
             return
         if len(value) > MAX_LIST:
-            add(path, f"'{path}' has {len(value)} entries, over the limit of {MAX_LIST}; a document cannot present that many")
+            add(
+                path,
+                f"'{path}' has {len(value)} entries, over the limit of {MAX_LIST}; a document cannot present that many",
+            )
             return
         for index, item in enumerate(value):
             _check(item, spec[0], f"{path}.{index}", add)
@@ -150,11 +223,16 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
     for index, item in enumerate(_items(data.get("processing"))):
         basis = item.get("legal_basis") if isinstance(item, dict) else None
         if isinstance(basis, str) and basis not in LEGAL_BASES:
-            add(f"processing.{index}.legal_basis", f"legal basis must be one of {', '.join(LEGAL_BASES)}, not {basis!r}")
+            add(
+                f"processing.{index}.legal_basis", f"legal basis must be one of {', '.join(LEGAL_BASES)}, not {basis!r}"
+            )
     for index, item in enumerate(_items(data.get("cookies"))):
         category = item.get("category") if isinstance(item, dict) else None
         if isinstance(category, str) and category not in COOKIE_CATEGORIES:
-            add(f"cookies.{index}.category", f"cookie category must be one of {', '.join(COOKIE_CATEGORIES)}, not {category!r}")
+            add(
+                f"cookies.{index}.category",
+                f"cookie category must be one of {', '.join(COOKIE_CATEGORIES)}, not {category!r}",
+            )
     color = (data.get("theme") or {}).get("color") if isinstance(data.get("theme"), dict) else None
     if isinstance(color, str) and not COLOR.match(color):
         add("theme.color", f"theme colour must be written #rrggbb, not {color!r}")
@@ -174,14 +252,20 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
                 if release.get(key) is None:
                     add(where, f"release {index + 1} of '{kind}' is missing '{key}'")
             if r_version and r_effective and r_effective < r_version:
-                add(f"{where}.effective", f"effective date {r_effective} is before the release's version date {r_version}")
+                add(
+                    f"{where}.effective",
+                    f"effective date {r_effective} is before the release's version date {r_version}",
+                )
             if r_version in seen:
                 add(f"{where}.version", f"two releases of '{kind}' have the version date {r_version}")
             if r_version:
                 seen.add(r_version)
         for index, clause in enumerate(_items(spec.get("clauses"))):
             if isinstance(clause, str) and not ID_PATTERN.match(clause):
-                add(f"documents.{kind}.clauses.{index}", f"clause id must be lower-case letters, digits and hyphens, not {clause!r}")
+                add(
+                    f"documents.{kind}.clauses.{index}",
+                    f"clause id must be lower-case letters, digits and hyphens, not {clause!r}",
+                )
 
 
 def _items(value: Any) -> list[Any]:

@@ -42,15 +42,21 @@ class ThemeFolder:
             where, message = self._file(exc.filename, exc.lineno, template), f"syntax error: {exc.message}"
         except jinja2.TemplateNotFound as exc:
             where = self._where(exc, template)
-            message = (f"the theme has no {template}" if exc.name == template
-                       else f"{exc.name!r} is not a file of the theme; a theme may include, import or extend only its own files")
+            message = (
+                f"the theme has no {template}"
+                if exc.name == template
+                else f"{exc.name!r} is not a file of the theme; a theme may include, import or extend only its own files"
+            )
         except OverBound as exc:
             where, message = self._where(exc, template), str(exc)
         except (jinja2.UndefinedError, jinja2.exceptions.SecurityError) as exc:
             where = self._where(exc, template)
             message = f"{str(exc).rstrip('.')}; themes may only use the page's values ({', '.join(sorted(context))})"
         except RecursionError as exc:
-            where, message = self._where(exc, template), "nested too deeply (brackets, filters, tags or includes); simplify it"
+            where, message = (
+                self._where(exc, template),
+                "nested too deeply (brackets, filters, tags or includes); simplify it",
+            )
         except Exception as exc:  # noqa: BLE001 - any error raised by template code is the theme's, reported with its line
             where, message = self._where(exc, template), f"{type(exc).__name__}: {exc}"
         raise CguError.at(where, f"theme template error: {message}") from None
@@ -58,7 +64,9 @@ class ThemeFolder:
     def _where(self, exc: BaseException, template: str) -> SourceLocation:
         """The innermost line of a theme file in the error's traceback (Jinja maps its frames to template lines)."""
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if self._relative(f.filename)]
-        return self._file(frames[-1].filename, frames[-1].lineno, template) if frames else self._file(None, None, template)
+        return (
+            self._file(frames[-1].filename, frames[-1].lineno, template) if frames else self._file(None, None, template)
+        )
 
     def _file(self, filename: str | None, line: int | None, template: str) -> SourceLocation:
         """`themes/<name>/<file>:<line>` for a file of the theme (as the loader names it), else for the page rendered."""
@@ -76,20 +84,26 @@ class ThemeFolder:
 def find_theme(root: Path, name: str) -> ThemeFolder:
     """Look the theme up in the project's `themes/`, then in the tool's own."""
     if not ID_PATTERN.match(name):
-        raise CguError.at(SourceLocation("themes"), f"theme name {name!r} must be lower-case letters, digits and hyphens")
+        raise CguError.at(
+            SourceLocation("themes"), f"theme name {name!r} must be lower-case letters, digits and hyphens"
+        )
     for base in (root / "themes", BUILTIN_THEMES):
         folder = base / name
         if (folder / "document.html").is_file():
             _confined(folder, base.parent if base != BUILTIN_THEMES else folder)
             return ThemeFolder(name, folder, theme_environment(folder))
-    raise CguError.at(SourceLocation("themes"), f"theme {name!r} not found in themes/{name}/ (it needs a document.html)")
+    raise CguError.at(
+        SourceLocation("themes"), f"theme {name!r} not found in themes/{name}/ (it needs a document.html)"
+    )
 
 
 def theme_environment(folder: Path) -> jinja2.Environment:
     """The clauses' sandbox for a theme's pages: autoescaped, the theme's own files only (the loader refuses `..`),
     Jinja's filters plus `date` and `address`, and no global at all (no `range`, `lipsum`, `cycler`, `namespace`...):
     a page sees only the values it is given."""
-    env = BoundedSandbox(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = BoundedSandbox(
+        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+    )
     env.globals.clear()
     env.filters.update({"date": french_date, "address": one_line_address})
     return env
@@ -99,8 +113,13 @@ def _confined(folder: Path, root: Path) -> None:
     """A theme's files are copied into the output: none may be a link to a file outside the theme (or the project)."""
     inside = folder.resolve()
     if not inside.is_relative_to(root.resolve()):
-        raise CguError.at(SourceLocation(f"themes/{folder.name}"), "theme folder is a link to outside the project; copy the theme in instead")
+        raise CguError.at(
+            SourceLocation(f"themes/{folder.name}"),
+            "theme folder is a link to outside the project; copy the theme in instead",
+        )
     for path in sorted(folder.rglob("*")):
         if not path.resolve().is_relative_to(inside):
             shown = f"themes/{folder.name}/{path.relative_to(folder).as_posix()}"
-            raise CguError.at(SourceLocation(shown), "theme file is a link to outside the theme; copy the file in instead")
+            raise CguError.at(
+                SourceLocation(shown), "theme file is a link to outside the theme; copy the file in instead"
+            )

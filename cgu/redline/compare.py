@@ -60,9 +60,14 @@ def pieces(change: ArticleChange) -> tuple[Piece, ...]:
             continue
         if run[DELETE] or run[INSERT]:
             before, after = run[DELETE], run[INSERT]
-            noise = change.kind == "editorial" or (change.kind == "modified" and (
-                normalize(before) == normalize(after) or normalize(_line_of(old_full, at_old, at_old + len(before)))
-                == normalize(_line_of(new_full, at_new, at_new + len(after)))))
+            noise = change.kind == "editorial" or (
+                change.kind == "modified"
+                and (
+                    normalize(before) == normalize(after)
+                    or normalize(_line_of(old_full, at_old, at_old + len(before)))
+                    == normalize(_line_of(new_full, at_new, at_new + len(after)))
+                )
+            )
             result.append(Piece(before, after, "editorial" if noise else "changed"))
             at_old, at_new = at_old + len(before), at_new + len(after)
             run = {DELETE: "", INSERT: ""}
@@ -87,10 +92,22 @@ def article_text(article: Article) -> str:
 def normalize(text: str) -> str:
     """Text without what does not change its meaning: typography, Markdown markers, escapes and spacing."""
     text = unicodedata.normalize("NFKC", text)
-    for curly, straight in (("’", "'"), ("‘", "'"), ("“", '"'), ("”", '"'), ("«", '"'), ("»", '"'), ("…", "..."), ("–", "-"), ("—", "-")):
+    for curly, straight in (
+        ("’", "'"),
+        ("‘", "'"),
+        ("“", '"'),
+        ("”", '"'),
+        ("«", '"'),
+        ("»", '"'),
+        ("…", "..."),
+        ("–", "-"),
+        ("—", "-"),
+    ):
         text = text.replace(curly, straight)
     text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(r"\w*\[email\s+protected\]", "[email protected]", text)  # e-mail obfuscation that changes on every capture
+    text = re.sub(
+        r"\w*\[email\s+protected\]", "[email protected]", text
+    )  # e-mail obfuscation that changes on every capture
     text = _NUMBERING.sub(r"\1", text)
     text = re.sub(r"[*_`#>\"']+", " ", text)
     text = _LINK.sub(_link_text, text)
@@ -313,8 +330,10 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
     new_left = [(n, _bigrams(n.markdown)) for n in new if n.id not in pairs]
     if len(old_left) * len(new_left) > PAIRING_LIMIT:  # hundreds of sections all retitled: not worth the time
         return pairs
-    scored = sorted(((_dice(og, ng), i, j) for i, (_, og) in enumerate(old_left) for j, (_, ng) in enumerate(new_left)),
-                    key=lambda s: (-s[0], s[1], s[2]))
+    scored = sorted(
+        ((_dice(og, ng), i, j) for i, (_, og) in enumerate(old_left) for j, (_, ng) in enumerate(new_left)),
+        key=lambda s: (-s[0], s[1], s[2]),
+    )
     taken_old: set[int] = set()
     for similarity, i, j in scored:
         if similarity < ALIGN_SIMILARITY:

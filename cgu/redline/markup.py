@@ -26,8 +26,27 @@ _STRUCTURE = re.compile(r"^[ \t]*(?:[-=*_:| \t]+|`{3,}.*|~{3,}.*)$")
 _CELL = re.compile(r"(?<!\\)\|")
 _TAG = re.compile(r"<[^>]*>|[^<]+")
 _VOID = {"br", "hr", "img", "input", "wbr"}
-_BLOCK = {"p", "li", "ul", "ol", "blockquote", "pre", "table", "thead", "tbody", "tr", "td", "th",
-          "h1", "h2", "h3", "h4", "h5", "h6", "div"}
+_BLOCK = {
+    "p",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "div",
+}
 _LABELS = {"ins": ("[début d’ajout] ", " [fin d’ajout]"), "del": ("[début de suppression] ", " [fin de suppression]")}
 
 
@@ -48,7 +67,7 @@ def article_markup(change: ArticleChange) -> Markup:
     if first and (composed or first.group(1) != "p"):
         unmarked = "<ins>" not in first.group(2) and "<del>" not in first.group(2)
         if unmarked or change.kind in ("added", "removed"):
-            balanced = balanced[first.end():]
+            balanced = balanced[first.end() :]
     return Markup(balanced)
 
 
@@ -90,12 +109,12 @@ def _wrap(text: str, marks: tuple[str, str], line_start: bool) -> str:
     result = []
     for index, line in enumerate(text.splitlines(keepends=True)):
         body = line.rstrip("\r\n")
-        ending = line[len(body):]
+        ending = line[len(body) :]
         if _STRUCTURE.match(body):  # a rule, a setext underline, a table's delimiter row, a code fence: left whole
             result.append(line)
             continue
         prefix = _BLOCK_PREFIX.match(body).group(0) if (index > 0 or line_start) else ""  # type: ignore[union-attr]
-        cells = _CELL.split(body[len(prefix):])
+        cells = _CELL.split(body[len(prefix) :])
         result.append(prefix + "|".join(_wrap_cell(cell, marks) for cell in cells) + ending)
     return "".join(result)
 
@@ -105,7 +124,7 @@ def _wrap_cell(cell: str, marks: tuple[str, str]) -> str:
     if not core:
         return cell
     start = cell.index(core)
-    return f"{cell[:start]}{marks[0]}{core}{marks[1]}{cell[start + len(core):]}"
+    return f"{cell[:start]}{marks[0]}{core}{marks[1]}{cell[start + len(core) :]}"
 
 
 def _open_tag(kind: str, first: bool) -> str:

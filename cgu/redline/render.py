@@ -10,8 +10,13 @@ from markupsafe import Markup
 from cgu.model import Article, ArticleChange, Redline
 from cgu.redline.markup import article_markup
 
-KIND_LABELS = {"modified": "modifié", "added": "ajouté", "removed": "supprimé", "editorial": "modification de forme",
-               "unchanged": "inchangé"}
+KIND_LABELS = {
+    "modified": "modifié",
+    "added": "ajouté",
+    "removed": "supprimé",
+    "editorial": "modification de forme",
+    "unchanged": "inchangé",
+}
 
 STYLE = """
 .redline ins { text-decoration: underline; background: #e6f4ea; color: #0b3d1a; }
@@ -55,6 +60,7 @@ document.addEventListener('keydown', function (event) {
 });
 """
 
+
 def _title(change: ArticleChange) -> str:
     article = change.new or change.old
     assert article is not None
@@ -72,24 +78,36 @@ def render_html_fragment(redline: Redline) -> str:
     substantive = [c for c in shown if id(c) in substantive_ids]
     editorial = [c for c in shown if id(c) not in substantive_ids]
     position_of = {id(c): i for i, c in enumerate(shown)}
-    out = [Markup('<div class="redline" lang="fr">'),
-           Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">Ce qui change</h2>')]
+    out = [
+        Markup('<div class="redline" lang="fr">'),
+        Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">Ce qui change</h2>'),
+    ]
     if not shown:
         out.append(Markup("<p>Aucune modification.</p>"))
     elif not substantive:
-        out.append(Markup("<p>Aucune modification de fond : seulement des modifications de forme (typographie, "
-                          "espaces, mise en forme, numérotation).</p>"))
+        out.append(
+            Markup(
+                "<p>Aucune modification de fond : seulement des modifications de forme (typographie, "
+                "espaces, mise en forme, numérotation).</p>"
+            )
+        )
     if substantive:
         out.append(Markup("<ol>"))
         for change in substantive:
-            out.append(Markup('<li><a href="#{}">{}</a> : {}</li>').format(change.anchor, _title(change), _label(change)))
+            out.append(
+                Markup('<li><a href="#{}">{}</a> : {}</li>').format(change.anchor, _title(change), _label(change))
+            )
         out.append(Markup("</ol>"))
     if editorial:
         links = Markup(" ; ").join(Markup('<a href="#{}">{}</a>').format(c.anchor, _title(c)) for c in editorial)
         out.append(Markup("<p>Modifications de forme seulement : {}.</p>").format(links))
     if shown:
-        out.append(Markup('<p class="keys">Touches <kbd>n</kbd> (ou <kbd>j</kbd>) et <kbd>p</kbd> (ou <kbd>k</kbd>) : '
-                          "modification suivante ou précédente.</p>"))
+        out.append(
+            Markup(
+                '<p class="keys">Touches <kbd>n</kbd> (ou <kbd>j</kbd>) et <kbd>p</kbd> (ou <kbd>k</kbd>) : '
+                "modification suivante ou précédente.</p>"
+            )
+        )
     out.append(Markup("</nav>"))
     unchanged: list[str] = []
     for position, change in enumerate(redline.changes):
@@ -102,9 +120,16 @@ def render_html_fragment(redline: Redline) -> str:
                 unchanged = []
             continue
         index = position_of[id(change)]
-        out.append(Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">')
-                   .format(change.kind, change.anchor, change.anchor))
-        out.append(Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(change.anchor, _title(change), _label(change)))
+        out.append(
+            Markup('<section class="change kind-{}" id="{}" tabindex="-1" aria-labelledby="{}--titre">').format(
+                change.kind, change.anchor, change.anchor
+            )
+        )
+        out.append(
+            Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(
+                change.anchor, _title(change), _label(change)
+            )
+        )
         out.append(Markup('<div class="text">{}</div>').format(article_markup(change)))
         links = []
         if index > 0:
@@ -138,8 +163,11 @@ PAGE = Markup("""<!DOCTYPE html>
 
 def render_html_page(redline: Redline, title: str) -> str:
     """A standalone page: the fragment with its style and keyboard navigation."""
-    return str(PAGE.format(title=title, style=Markup(STYLE), fragment=Markup(render_html_fragment(redline)),
-                           script=Markup(SCRIPT)))
+    return str(
+        PAGE.format(
+            title=title, style=Markup(STYLE), fragment=Markup(render_html_fragment(redline)), script=Markup(SCRIPT)
+        )
+    )
 
 
 def render_json(redline: Redline) -> str:
@@ -149,11 +177,22 @@ def render_json(redline: Redline) -> str:
     def side(article: Article | None) -> dict[str, object] | None:
         return None if article is None else {"id": article.id, "number": article.number, "title": article.title}
 
-    data = {"editorial_only": redline.editorial_only,
-            "substantive": [c.anchor for c in redline.substantive],
-            "changes": [{"anchor": c.anchor, "kind": c.kind, "moved": c.moved, "substantive": id(c) in substantive_ids,
-                         "old": side(c.old), "new": side(c.new), "ops": [[op, text] for op, text in c.ops]}
-                        for c in redline.changes]}
+    data = {
+        "editorial_only": redline.editorial_only,
+        "substantive": [c.anchor for c in redline.substantive],
+        "changes": [
+            {
+                "anchor": c.anchor,
+                "kind": c.kind,
+                "moved": c.moved,
+                "substantive": id(c) in substantive_ids,
+                "old": side(c.old),
+                "new": side(c.new),
+                "ops": [[op, text] for op, text in c.ops],
+            }
+            for c in redline.changes
+        ],
+    }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -167,15 +206,24 @@ def render_pdf(redline: Redline, title: str, root: Path) -> bytes:
     from cgu.render.pdf import ConfinedFetcher, _source_date
 
     fonts_folder = BUILTIN_THEMES / "default" / "fonts"
-    faces = "".join(f'@font-face {{ font-family: "Lato"; src: url("{(fonts_folder / f"Lato-{name}.ttf").as_uri()}"); '
-                    f"font-weight: {weight}; font-style: {style}; }}\n"
-                    for name, weight, style in (("Regular", "normal", "normal"), ("Bold", "bold", "normal"),
-                                                ("Italic", "normal", "italic"), ("BoldItalic", "bold", "italic")))
+    faces = "".join(
+        f'@font-face {{ font-family: "Lato"; src: url("{(fonts_folder / f"Lato-{name}.ttf").as_uri()}"); '
+        f"font-weight: {weight}; font-style: {style}; }}\n"
+        for name, weight, style in (
+            ("Regular", "normal", "normal"),
+            ("Bold", "bold", "normal"),
+            ("Italic", "normal", "italic"),
+            ("BoldItalic", "bold", "italic"),
+        )
+    )
     fonts = theme_only_fonts()
     fetcher = ConfinedFetcher([root, fonts_folder])
-    stylesheet = CSS(string=faces + "body, kbd, code, pre { font-family: Lato; }", font_config=fonts, url_fetcher=fetcher)
+    stylesheet = CSS(
+        string=faces + "body, kbd, code, pre { font-family: Lato; }", font_config=fonts, url_fetcher=fetcher
+    )
     with _source_date(946684800):  # fixed font-subset timestamps: the same redline gives the same bytes
-        pdf = HTML(string=render_html_page(redline, title), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"cgu-redline-" + title.encode()[:20])
+        pdf = HTML(
+            string=render_html_page(redline, title), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"cgu-redline-" + title.encode()[:20])
     assert pdf is not None
     return bytes(pdf)

@@ -33,15 +33,31 @@ def versions_json(organism: Organism, kind: str, releases: list[Release], curren
     if not releases:
         raise ValueError(f"{organism.id} {kind} has no published release")
     latest = releases[-1]
-    data = {"organism": organism.id, "document": kind,
-            "current": {"version": latest.spec.version.isoformat(), "effective": latest.spec.effective.isoformat(),
-                        "sha256": latest.sha256, "draft_pending": current.draft},
-            "releases": [{"version": r.spec.version.isoformat(), "effective": r.spec.effective.isoformat(),
-                          "material": r.spec.material, "sha256": r.sha256, "commit": r.commit,
-                          "published": r.published.date().isoformat() if r.published else None,
-                          "reaccept": reaccept_needed(releases, r),
-                          "redline_to_current": None if r is latest else f"{redline_name(r, latest.spec.version.isoformat())}.html"}
-                         for r in releases]}
+    data = {
+        "organism": organism.id,
+        "document": kind,
+        "current": {
+            "version": latest.spec.version.isoformat(),
+            "effective": latest.spec.effective.isoformat(),
+            "sha256": latest.sha256,
+            "draft_pending": current.draft,
+        },
+        "releases": [
+            {
+                "version": r.spec.version.isoformat(),
+                "effective": r.spec.effective.isoformat(),
+                "material": r.spec.material,
+                "sha256": r.sha256,
+                "commit": r.commit,
+                "published": r.published.date().isoformat() if r.published else None,
+                "reaccept": reaccept_needed(releases, r),
+                "redline_to_current": None
+                if r is latest
+                else f"{redline_name(r, latest.spec.version.isoformat())}.html",
+            }
+            for r in releases
+        ],
+    }
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -55,8 +71,11 @@ def read_receipt(receipt: Path) -> dict[str, str]:
         fields = {key: str(data[key]) for key in RECEIPT_KEYS}
         dt.datetime.fromisoformat(fields["timestamp"])
     except (ValueError, KeyError, TypeError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
-        raise CguError.at(SourceLocation(shown), "not a receipt: it needs organism, document, release, sha256 and an "
-                          f"ISO 8601 timestamp ({type(error).__name__}: {error})") from None
+        raise CguError.at(
+            SourceLocation(shown),
+            "not a receipt: it needs organism, document, release, sha256 and an "
+            f"ISO 8601 timestamp ({type(error).__name__}: {error})",
+        ) from None
     return fields
 
 
@@ -73,16 +92,24 @@ def verify_receipt(root: Path, receipt: Path) -> str:
     history = History(project.root)
     if not history.available:
         raise CguError.at(shown, f"cannot verify without the git history ({history.unavailable})")
-    releases = published(load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])[0])
+    releases = published(
+        load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])[0]
+    )
     match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:
         known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"
         raise CguError.at(shown, f"{organism_id} {kind} has no published release {version}; published: {known}")
     if match.sha256 != digest:
-        raise CguError.at(shown, f"the receipt's sha256 {digest[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)")
+        raise CguError.at(
+            shown, f"the receipt's sha256 {digest[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)"
+        )
     accepted = dt.datetime.fromisoformat(fields["timestamp"])
     if accepted.date() < match.spec.version:
         raise CguError.at(shown, f"accepted on {fields['timestamp']}, before release {version} existed")
     latest = releases[-1]
-    status = ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed") if latest is not match else "current"
+    status = (
+        ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed")
+        if latest is not match
+        else "current"
+    )
     return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status}; current release {latest.spec.version.isoformat()})"

@@ -32,11 +32,15 @@ def _composed_at(history: History, commit: str, organism_id: str, kind: str) -> 
     project = load_project(history.export(commit), (organism_id,), (kind,))
     document = project.documents[0]
     inputs = {a.source.path for a in document.articles}
-    inputs |= {project.organisms[member].location.path for member in document.organism.chain if member in project.organisms}
+    inputs |= {
+        project.organisms[member].location.path for member in document.organism.chain if member in project.organisms
+    }
     return document, inputs
 
 
-def rewritten_files(history: History, spec: ReleaseSpec, organism_id: str, kind: str, pinned: str, inputs: set[str]) -> str:
+def rewritten_files(
+    history: History, spec: ReleaseSpec, organism_id: str, kind: str, pinned: str, inputs: set[str]
+) -> str:
     """Say which files changed a sealed release: diff against a commit still holding the sealed text, else list the suspects."""
     for commit in history.declaring_commits(spec.location.path, kind, spec.version):
         if commit == pinned:
@@ -46,61 +50,136 @@ def rewritten_files(history: History, spec: ReleaseSpec, organism_id: str, kind:
         except CguError:
             continue
         if text_hash(document) == spec.sha256:
-            changed = [path for path in history.changed_files(commit, pinned, inputs | original_inputs)
-                       if not path.startswith("organisms/") or _facts(history, commit, path) != _facts(history, pinned, path)]
-            return (f"the files that changed since commit {commit[:10]}, which still has the sealed text: "
-                    f"{', '.join(changed) or 'none (the text comes from elsewhere)'}")
+            changed = [
+                path
+                for path in history.changed_files(commit, pinned, inputs | original_inputs)
+                if not path.startswith("organisms/") or _facts(history, commit, path) != _facts(history, pinned, path)
+            ]
+            return (
+                f"the files that changed since commit {commit[:10]}, which still has the sealed text: "
+                f"{', '.join(changed) or 'none (the text comes from elsewhere)'}"
+            )
     return f"history was rewritten in one of: {', '.join(sorted(inputs))}"
 
 
-def load_releases(root: Path, organism: Organism, kind: str, history: History, current: Document) -> tuple[list[Release], list[Problem]]:
+def load_releases(
+    root: Path, organism: Organism, kind: str, history: History, current: Document
+) -> tuple[list[Release], list[Problem]]:
     """Every declared release of a document, oldest first, with the problems found (immutability, notice period)."""
     releases: list[Release] = []
     problems: list[Problem] = []
     notice = int(organism.data.get("notice_days", DEFAULT_NOTICE_DAYS))
     declared = organism.documents[kind]
-    if declared.releases and (declared.version, declared.effective) != (declared.releases[-1].version, declared.releases[-1].effective):
+    if declared.releases and (declared.version, declared.effective) != (
+        declared.releases[-1].version,
+        declared.releases[-1].effective,
+    ):
         newest = declared.releases[-1]
-        problems.append(Problem(declared.location, f"the {kind} is dated {declared.version.isoformat()} (effective {declared.effective.isoformat()}) "
-                                f"but its newest release is {newest.version.isoformat()} (effective {newest.effective.isoformat()}): "
-                                "remove its `version` and `effective` to use the newest release's dates", organism.id, "error", "release-dates"))
+        problems.append(
+            Problem(
+                declared.location,
+                f"the {kind} is dated {declared.version.isoformat()} (effective {declared.effective.isoformat()}) "
+                f"but its newest release is {newest.version.isoformat()} (effective {newest.effective.isoformat()}): "
+                "remove its `version` and `effective` to use the newest release's dates",
+                organism.id,
+                "error",
+                "release-dates",
+            )
+        )
     for spec in organism.documents[kind].releases:
         label = f"release {spec.version.isoformat()} of the {kind}"
         declaration = history.declaration(spec.location.path, kind, spec.version) if history.available else None
         if history.available and history.shallow and (declaration is None or declaration.commit in history.boundary):
-            problems.append(Problem(spec.location, f"{label}: the commit that declared it is not in this shallow clone; "
-                                    "fetch the full history (git fetch --unshallow)", organism.id, "error", "release-shallow"))
+            problems.append(
+                Problem(
+                    spec.location,
+                    f"{label}: the commit that declared it is not in this shallow clone; "
+                    "fetch the full history (git fetch --unshallow)",
+                    organism.id,
+                    "error",
+                    "release-shallow",
+                )
+            )
             continue
         if declaration is None:
             if history.available:
-                problems.append(Problem(spec.location, f"{label} is not committed yet: commit the organism file to publish it", organism.id, "warning", "release-uncommitted"))
+                problems.append(
+                    Problem(
+                        spec.location,
+                        f"{label} is not committed yet: commit the organism file to publish it",
+                        organism.id,
+                        "warning",
+                        "release-uncommitted",
+                    )
+                )
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
             continue
-        if spec.location.path != organism.location.path and history.read(declaration.commit, organism.location.path) is None:
+        if (
+            spec.location.path != organism.location.path
+            and history.read(declaration.commit, organism.location.path) is None
+        ):
             # Inherited from a base and declared before this organism existed: it never published that text.
-            problems.append(Problem(organism.location, f"{label} (inherited from {spec.location.path}) predates this organism, "
-                                    "which did not exist at its commit: it is not one of its releases; declare the organism's "
-                                    f"own first release under documents.{kind}.releases", organism.id, "warning",
-                                    "release-before-organism"))
+            problems.append(
+                Problem(
+                    organism.location,
+                    f"{label} (inherited from {spec.location.path}) predates this organism, "
+                    "which did not exist at its commit: it is not one of its releases; declare the organism's "
+                    f"own first release under documents.{kind}.releases",
+                    organism.id,
+                    "warning",
+                    "release-before-organism",
+                )
+            )
             continue
         if spec.version > declaration.date.date():
-            problems.append(Problem(spec.location, f"{label} is dated in the future: its version date is the day it is published, "
-                                    f"and it was committed on {declaration.date.date().isoformat()}", organism.id, "error", "release-future"))
+            problems.append(
+                Problem(
+                    spec.location,
+                    f"{label} is dated in the future: its version date is the day it is published, "
+                    f"and it was committed on {declaration.date.date().isoformat()}",
+                    organism.id,
+                    "error",
+                    "release-future",
+                )
+            )
         try:
             document, inputs = _composed_at(history, declaration.commit, organism.id, kind)
         except CguError as error:
-            problems.append(Problem(spec.location, f"{label} cannot be rebuilt from commit {declaration.commit[:10]}: {error.problems[0].message}", organism.id, "error", "release-rebuild"))
+            problems.append(
+                Problem(
+                    spec.location,
+                    f"{label} cannot be rebuilt from commit {declaration.commit[:10]}: {error.problems[0].message}",
+                    organism.id,
+                    "error",
+                    "release-rebuild",
+                )
+            )
             continue
         digest = text_hash(document)
         if spec.sha256 and spec.sha256 != digest:
-            problems.append(Problem(spec.location, f"{label} changed after publication: sealed sha256 {spec.sha256[:12]}…, the text at commit "
-                                    f"{declaration.commit[:10]} hashes {digest[:12]}…; "
-                                    f"{rewritten_files(history, spec, organism.id, kind, declaration.commit, inputs)}",
-                                    organism.id, "error", "release-immutable"))
+            problems.append(
+                Problem(
+                    spec.location,
+                    f"{label} changed after publication: sealed sha256 {spec.sha256[:12]}…, the text at commit "
+                    f"{declaration.commit[:10]} hashes {digest[:12]}…; "
+                    f"{rewritten_files(history, spec, organism.id, kind, declaration.commit, inputs)}",
+                    organism.id,
+                    "error",
+                    "release-immutable",
+                )
+            )
         if spec.material and releases and spec.effective < declaration.date.date() + dt.timedelta(days=notice):
             earliest = declaration.date.date() + dt.timedelta(days=notice)
-            problems.append(Problem(spec.location, f"{label} needs re-acceptance, so it cannot take effect before {earliest.isoformat()} "
-                                    f"(published {declaration.date.date().isoformat()} + {notice} days' notice)", organism.id, "error", "release-notice"))
+            problems.append(
+                Problem(
+                    spec.location,
+                    f"{label} needs re-acceptance, so it cannot take effect before {earliest.isoformat()} "
+                    f"(published {declaration.date.date().isoformat()} + {notice} days' notice)",
+                    organism.id,
+                    "error",
+                    "release-notice",
+                )
+            )
         releases.append(Release(organism.id, kind, spec, declaration.commit, declaration.date, digest, document))
     return releases, problems
 
@@ -121,7 +200,9 @@ def mark_draft(document: Document, releases: list[Release]) -> Document:
     return document
 
 
-def release_state(history: History, organism: Organism, kind: str, memo: dict[tuple[str, str, dt.date], str] | None = None) -> str:
+def release_state(
+    history: History, organism: Organism, kind: str, memo: dict[tuple[str, str, dt.date], str] | None = None
+) -> str:
     """Which declared releases are committed, and by which commit: what, besides the text, decides the "Projet" mark.
 
     An incremental build hashes it, so committing a release's declaration rebuilds its document without the mark.

@@ -48,7 +48,13 @@ def changed_articles(entry: Entry) -> list[tuple[str, str, str]]:
         if change.kind != "unchanged" or change.moved:
             article = change.new or change.old
             assert article is not None
-            found.append((article.heading, f"{entry.redline_url}#{change.anchor}", KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")))
+            found.append(
+                (
+                    article.heading,
+                    f"{entry.redline_url}#{change.anchor}",
+                    KIND_LABELS[change.kind] + (", déplacé" if change.moved else ""),
+                )
+            )
     return found
 
 
@@ -60,8 +66,13 @@ def changelog_entries(releases: list[Release]) -> list[Entry]:
             entries.append(Entry(release, None, None))
             continue
         previous = releases[index - 1]
-        entries.append(Entry(release, redline(previous.document.articles, release.document.articles),
-                             f"{redline_name(previous, release.spec.version.isoformat())}.html"))
+        entries.append(
+            Entry(
+                release,
+                redline(previous.document.articles, release.document.articles),
+                f"{redline_name(previous, release.spec.version.isoformat())}.html",
+            )
+        )
     return entries[::-1]
 
 
@@ -70,10 +81,19 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> s
     lines = [f"# Historique des versions – {organism.documents[kind].title} – {organism.name}", ""]
     for entry in entries:
         spec = entry.release.spec
-        flag = "modification substantielle, nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
-        lines += [f"## Version du {french_date(spec.version)}{UNPUBLISHED if entry.release.commit is None else ''}", "",
-                  f"En vigueur à compter du {french_date(spec.effective)} ({flag}).", "", spec.summary, "",
-                  f"Empreinte SHA-256 : `{entry.release.sha256}`", ""]
+        flag = (
+            "modification substantielle, nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
+        )
+        lines += [
+            f"## Version du {french_date(spec.version)}{UNPUBLISHED if entry.release.commit is None else ''}",
+            "",
+            f"En vigueur à compter du {french_date(spec.effective)} ({flag}).",
+            "",
+            spec.summary,
+            "",
+            f"Empreinte SHA-256 : `{entry.release.sha256}`",
+            "",
+        ]
         changed = changed_articles(entry)
         lines += [f"- [{heading}]({link}) : {label}" for heading, link, label in changed] + ([""] if changed else [])
         if entry.redline is None:
@@ -83,13 +103,31 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> s
 
 def changelog_json(organism: Organism, kind: str, entries: list[Entry]) -> str:
     """The changelog as JSON for tools: one object per release, newest first, with the changed articles' ids."""
-    data = [{"version": e.release.spec.version.isoformat(), "effective": e.release.spec.effective.isoformat(),
-             "material": e.release.spec.material, "summary": e.release.spec.summary, "sha256": e.release.sha256,
-             "commit": e.release.commit, "redline": e.redline_url,
-             "articles": [] if e.redline is None else [
-                 {"id": c.anchor, "change": c.kind, "moved": c.moved} for c in e.redline.changes if c.kind != "unchanged" or c.moved]}
-            for e in entries]
-    return json.dumps({"organism": organism.id, "document": kind, "releases": data}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    data = [
+        {
+            "version": e.release.spec.version.isoformat(),
+            "effective": e.release.spec.effective.isoformat(),
+            "material": e.release.spec.material,
+            "summary": e.release.spec.summary,
+            "sha256": e.release.sha256,
+            "commit": e.release.commit,
+            "redline": e.redline_url,
+            "articles": []
+            if e.redline is None
+            else [
+                {"id": c.anchor, "change": c.kind, "moved": c.moved}
+                for c in e.redline.changes
+                if c.kind != "unchanged" or c.moved
+            ],
+        }
+        for e in entries
+    ]
+    return (
+        json.dumps(
+            {"organism": organism.id, "document": kind, "releases": data}, ensure_ascii=False, indent=1, sort_keys=True
+        )
+        + "\n"
+    )
 
 
 def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
@@ -101,12 +139,16 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         flag = "nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
         link = f' <a href="{escape(entry.redline_url)}">Voir les modifications</a>' if entry.redline_url else ""
         unpublished = UNPUBLISHED if entry.release.commit is None else ""
-        items.append(f"<li><h2>Version du {escape(french_date(spec.version))}{unpublished}</h2><p>En vigueur à compter du "
-                     f"{escape(french_date(spec.effective))} ({flag}).{link}</p><p>{escape(spec.summary)}</p>"
-                     f"{_article_list(entry)}<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>")
-    return (f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
-            f'<ol reversed>\n{"".join(items)}\n</ol>\n</main>\n</body>\n</html>\n')
+        items.append(
+            f"<li><h2>Version du {escape(french_date(spec.version))}{unpublished}</h2><p>En vigueur à compter du "
+            f"{escape(french_date(spec.effective))} ({flag}).{link}</p><p>{escape(spec.summary)}</p>"
+            f"{_article_list(entry)}<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>"
+        )
+    return (
+        f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
+        f"<ol reversed>\n{''.join(items)}\n</ol>\n</main>\n</body>\n</html>\n"
+    )
 
 
 def _article_list(entry: Entry) -> str:
@@ -115,7 +157,9 @@ def _article_list(entry: Entry) -> str:
         return "<p>Première version publiée.</p>"
     if not changed:
         return "<p>Modifications de forme uniquement.</p>"
-    items = "".join(f'<li><a href="{escape(link)}">{escape(heading)}</a> : {escape(label)}</li>' for heading, link, label in changed)
+    items = "".join(
+        f'<li><a href="{escape(link)}">{escape(heading)}</a> : {escape(label)}</li>' for heading, link, label in changed
+    )
     return f"<ul>{items}</ul>"
 
 
@@ -134,18 +178,25 @@ def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
         entries = changelog_entries(releases)
         redlines: dict[str, tuple[Release, Release]] = {}
         for index in range(1, len(releases)):
-            redlines[redline_name(releases[index - 1], releases[index].spec.version.isoformat())] = (releases[index - 1], releases[index])
+            redlines[redline_name(releases[index - 1], releases[index].spec.version.isoformat())] = (
+                releases[index - 1],
+                releases[index],
+            )
         for release in releases[:-1]:
             redlines[redline_name(release, releases[-1].spec.version.isoformat())] = (release, releases[-1])
         computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
         for name, (old, new) in sorted(redlines.items()):
             result = computed.get(name) or redline(old.document.articles, new.document.articles)
             title = f"{organism.documents[kind].title} – modifications entre les versions du {french_date(old.spec.version)} et du {french_date(new.spec.version)}"
-            artifacts += [Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
-                          Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),
-                          Artifact(f"{base}/{name}.json", render_json(result).encode())]
-        artifacts += [Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document).encode()),
-                      Artifact(f"{base}/changelog.md", changelog_markdown(organism, kind, entries).encode()),
-                      Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries).encode()),
-                      Artifact(f"{base}/changelog.json", changelog_json(organism, kind, entries).encode())]
+            artifacts += [
+                Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
+                Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),
+                Artifact(f"{base}/{name}.json", render_json(result).encode()),
+            ]
+        artifacts += [
+            Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document).encode()),
+            Artifact(f"{base}/changelog.md", changelog_markdown(organism, kind, entries).encode()),
+            Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries).encode()),
+            Artifact(f"{base}/changelog.json", changelog_json(organism, kind, entries).encode()),
+        ]
     return artifacts

@@ -21,17 +21,29 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _readable(method: _F) -> _F:
     """A git object that cannot be read (damaged or partial repository) is one clear error, not a traceback."""
+
     @functools.wraps(method)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
         except (git.exc.GitError, ValueError) as exc:
-            lines = [line.strip(" '\"").removeprefix("stderr:").strip(" '\"") for line in str(getattr(exc, "stderr", "") or exc).splitlines()]
+            lines = [
+                line.strip(" '\"").removeprefix("stderr:").strip(" '\"")
+                for line in str(getattr(exc, "stderr", "") or exc).splitlines()
+            ]
             lines = [line for line in lines if line]
-            detail = next((line for line in lines if line.startswith(("fatal:", "error:"))), lines[0] if lines else type(exc).__name__)
-            raise CguError.at(SourceLocation(".git"), f"cannot read the git history ({detail}): the repository is damaged or "
-                              "incomplete; check it with 'git fsck', or clone it again") from None
+            detail = next(
+                (line for line in lines if line.startswith(("fatal:", "error:"))),
+                lines[0] if lines else type(exc).__name__,
+            )
+            raise CguError.at(
+                SourceLocation(".git"),
+                f"cannot read the git history ({detail}): the repository is damaged or "
+                "incomplete; check it with 'git fsck', or clone it again",
+            ) from None
+
     return wrapper  # type: ignore[return-value]
+
 
 _EXPORTS: dict[str, Path] = {}
 _EXPORT_ROOT = Path(tempfile.gettempdir()) / "cgu-history"
@@ -67,7 +79,9 @@ class History:
         self.shallow = shallow_file.exists()
         self.boundary = set(shallow_file.read_text().split()) if self.shallow else set()
         """Commits whose parents were not fetched: a declaration found there may be older in truth."""
-        self.prefix = PurePosixPath(self.root.relative_to(Path(self.repo.working_tree_dir or self.root).resolve()).as_posix())
+        self.prefix = PurePosixPath(
+            self.root.relative_to(Path(self.repo.working_tree_dir or self.root).resolve()).as_posix()
+        )
 
     @property
     def available(self) -> bool:
@@ -92,7 +106,11 @@ class History:
         """Commits on any branch, tag or reflog entry whose organism file declares this release, oldest first."""
         assert self.repo is not None
         listed = self.repo.git.rev_list("--all", "--reflog", "--", self._path(organism_file)).split()
-        found = [sha for sha in reversed(listed) if (text := self.read(sha, organism_file)) and _declares(text, organism_file, kind, version)]
+        found = [
+            sha
+            for sha in reversed(listed)
+            if (text := self.read(sha, organism_file)) and _declares(text, organism_file, kind, version)
+        ]
         return found[:limit]
 
     @_readable
@@ -143,7 +161,7 @@ class History:
             staging = Path(tempfile.mkdtemp(prefix="export-", dir=_ensure(_EXPORT_ROOT)))
             for item in tree.traverse():
                 if item.type == "blob":
-                    path = staging / item.path[len(tree.path) + 1:] if tree.path else staging / item.path
+                    path = staging / item.path[len(tree.path) + 1 :] if tree.path else staging / item.path
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(item.data_stream.read())
             try:
@@ -166,4 +184,6 @@ def _declares(text: str, shown: str, kind: str, version: dt.date) -> bool:
         return False
     for key in ("documents", kind, "releases"):  # any level of the wrong type, at some past commit, declares nothing
         data = data.get(key) if isinstance(data, dict) else None
-    return isinstance(data, list) and any(isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in data)
+    return isinstance(data, list) and any(
+        isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in data
+    )

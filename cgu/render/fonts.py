@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
 
 FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
-_NO_SYSTEM_FONTS = (b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
-                    b"<fontconfig></fontconfig>\n")
+_NO_SYSTEM_FONTS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n<fontconfig></fontconfig>\n'
+)
 """A Fontconfig configuration without font folders: WeasyPrint then knows only the fonts a stylesheet declares."""
 
 
@@ -67,10 +68,16 @@ def missing_glyphs(root: Path, document: Document, theme: ThemeFolder) -> list[P
         missing = sorted({c for c in text if ord(c) not in covered and not c.isspace() and c.isprintable()})
         if missing:
             shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
-            problems.append(Problem(_first_use(root, (location, organism_file), missing),
-                                    f"the fonts of theme '{theme.name}' cannot draw {shown}: the PDF would show an empty box; "
-                                    "use another character, or add a font that has it to the theme",
-                                    document.organism.id, "error", "font-missing-glyph"))
+            problems.append(
+                Problem(
+                    _first_use(root, (location, organism_file), missing),
+                    f"the fonts of theme '{theme.name}' cannot draw {shown}: the PDF would show an empty box; "
+                    "use another character, or add a font that has it to the theme",
+                    document.organism.id,
+                    "error",
+                    "font-missing-glyph",
+                )
+            )
     return problems
 
 

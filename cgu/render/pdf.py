@@ -6,10 +6,11 @@ import calendar
 import hashlib
 import logging
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
@@ -81,15 +82,24 @@ class PdfBuilder:
         """Everything cgu prepares before WeasyPrint runs (the benchmark times `write` alone on it)."""
         html = render_page(document, theme, "pdf", root)
         identifier = hashlib.sha256(f"{document.organism.id}/{document.slug}".encode()).hexdigest()[:32].encode()
-        return PdfPage(html, root.resolve().as_uri() + "/", ConfinedFetcher([root, theme.path]), identifier,
-                       calendar.timegm(document.version.timetuple()))
+        return PdfPage(
+            html,
+            root.resolve().as_uri() + "/",
+            ConfinedFetcher([root, theme.path]),
+            identifier,
+            calendar.timegm(document.version.timetuple()),
+        )
 
     def write(self, page: PdfPage, fonts: FontConfiguration | None = None, stylesheets: tuple[CSS, ...] = ()) -> bytes:
         """WeasyPrint's rendering of a prepared page: PDF/A-3u, tagged, fonts from `fonts` (the shared ones by default)."""
         with _source_date(page.epoch):
             pdf = HTML(string=page.html, base_url=page.base_url, url_fetcher=page.fetcher).write_pdf(
-                stylesheets=list(stylesheets), font_config=fonts or self.fonts, pdf_identifier=page.identifier,
-                pdf_variant=PDF_VARIANT, pdf_tags=True)
+                stylesheets=list(stylesheets),
+                font_config=fonts or self.fonts,
+                pdf_identifier=page.identifier,
+                pdf_variant=PDF_VARIANT,
+                pdf_tags=True,
+            )
         assert pdf is not None
         return bytes(pdf)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from cgu.model import Artifact, Document
 from cgu.render.registry import BUILDERS
@@ -33,8 +34,13 @@ def _render_one(index: int, formats: tuple[str, ...]) -> tuple[list[Artifact], d
     return artifacts, seconds
 
 
-def render_parallel(project: Project, formats: tuple[str, ...], jobs: int, timings: Timings,
-                    progress: Callable[[str], None] | None = None) -> list[Artifact]:
+def render_parallel(
+    project: Project,
+    formats: tuple[str, ...],
+    jobs: int,
+    timings: Timings,
+    progress: Callable[[str], None] | None = None,
+) -> list[Artifact]:
     """Render every composed document in every format, on `jobs` processes; results in document order."""
     _SHARED["project"] = project
     total = len(project.documents)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from cgu.model import Document, Organism
 from cgu.rules.registry import Finding, rule
@@ -22,7 +22,11 @@ def fields(organism: Organism, documents: Sequence[Document]) -> Iterable[Findin
     for index, cookie in _cookies(organism):
         missing = [f for f in FIELDS if not cookie.get(f)]
         if missing:
-            yield Finding(str(cookie.get("name", index)), organism.where(f"cookies.{index}"), f"cookie {cookie.get('name', index)!r} lacks {', '.join(missing)}")
+            yield Finding(
+                str(cookie.get("name", index)),
+                organism.where(f"cookies.{index}"),
+                f"cookie {cookie.get('name', index)!r} lacks {', '.join(missing)}",
+            )
 
 
 @rule("cookie-duration", "error", CNIL, "Cookie durations are written in a form people and tools can read.")
@@ -40,8 +44,11 @@ def max_lifetime(organism: Organism, documents: Sequence[Document]) -> Iterable[
         if cookie.get("category") in ("audience", "advertising"):
             try:
                 if not parse_duration(str(cookie.get("duration", ""))).at_most(13):
-                    yield Finding(str(cookie.get("name")), organism.where(f"cookies.{index}.duration"),
-                                  f"{cookie.get('category')} cookie {cookie.get('name')!r} lives {cookie.get('duration')}, over 13 months")
+                    yield Finding(
+                        str(cookie.get("name")),
+                        organism.where(f"cookies.{index}.duration"),
+                        f"{cookie.get('category')} cookie {cookie.get('name')!r} lives {cookie.get('duration')}, over 13 months",
+                    )
             except ValueError:
                 pass  # reported by cookie-duration
 
@@ -52,16 +59,31 @@ def consent_retention(organism: Organism, documents: Sequence[Document]) -> Iter
         return
     value = (organism.data.get("cookie_settings") or {}).get("consent_retention")
     if value is None:
-        yield Finding("cookie_settings.consent_retention", organism.where("cookies"), "say how long the consent choice is kept (cookie_settings.consent_retention)")
+        yield Finding(
+            "cookie_settings.consent_retention",
+            organism.where("cookies"),
+            "say how long the consent choice is kept (cookie_settings.consent_retention)",
+        )
         return
     try:
         if not parse_duration(value).at_most(6):
-            yield Finding("cookie_settings.consent_retention", organism.where("cookie_settings.consent_retention"), f"the consent choice is kept {value}, over 6 months")
+            yield Finding(
+                "cookie_settings.consent_retention",
+                organism.where("cookie_settings.consent_retention"),
+                f"the consent choice is kept {value}, over 6 months",
+            )
     except ValueError as exc:
-        yield Finding("cookie_settings.consent_retention", organism.where("cookie_settings.consent_retention"), str(exc))
+        yield Finding(
+            "cookie_settings.consent_retention", organism.where("cookie_settings.consent_retention"), str(exc)
+        )
 
 
-@rule("cookie-consent", "error", "Loi n° 78-17, art. 82 ; " + CNIL, "Strictly necessary cookies need no consent; every other one does.")
+@rule(
+    "cookie-consent",
+    "error",
+    "Loi n° 78-17, art. 82 ; " + CNIL,
+    "Strictly necessary cookies need no consent; every other one does.",
+)
 def consent(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for index, cookie in _cookies(organism):
         category = cookie.get("category")
@@ -72,12 +94,20 @@ def consent(organism: Organism, documents: Sequence[Document]) -> Iterable[Findi
             continue
         if "consent" in cookie:
             wanted = "consent: false (strictly necessary)" if necessary else "consent: true"
-            yield Finding(str(cookie.get("name")), organism.where(f"cookies.{index}.consent"),
-                          f"cookie {cookie.get('name')!r} of category {category} should have {wanted}")
-        elif not necessary:  # an absent flag reads as false: the table would say "non requis" and the banner leave it out
-            yield Finding(str(cookie.get("name")), organism.where(f"cookies.{index}"),
-                          f"cookie {cookie.get('name')!r} of category {category} should have consent: true "
-                          "(without it the cookie table says no consent is needed and the banner leaves it out)")
+            yield Finding(
+                str(cookie.get("name")),
+                organism.where(f"cookies.{index}.consent"),
+                f"cookie {cookie.get('name')!r} of category {category} should have {wanted}",
+            )
+        elif (
+            not necessary
+        ):  # an absent flag reads as false: the table would say "non requis" and the banner leave it out
+            yield Finding(
+                str(cookie.get("name")),
+                organism.where(f"cookies.{index}"),
+                f"cookie {cookie.get('name')!r} of category {category} should have consent: true "
+                "(without it the cookie table says no consent is needed and the banner leaves it out)",
+            )
 
 
 @rule("cookie-in-table", "error", CNIL, "Every cookie of the inventory appears in a table of the rendered documents.")
@@ -88,8 +118,11 @@ def in_table(organism: Organism, documents: Sequence[Document]) -> Iterable[Find
     for index, cookie in _cookies(organism):
         name = str(cookie.get("name") or "")
         if name and not any(cell == name or re.match(re.escape(name) + r"[\s(,;]", cell) for cell in cells):
-            yield Finding(name, organism.where(f"cookies.{index}"),
-                          f"cookie {name!r} is in the inventory but no document lists it in a cookie table (add the cookies clause)")
+            yield Finding(
+                name,
+                organism.where(f"cookies.{index}"),
+                f"cookie {name!r} is in the inventory but no document lists it in a cookie table (add the cookies clause)",
+            )
 
 
 def table_cells(documents: Sequence[Document]) -> set[str]:

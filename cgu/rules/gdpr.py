@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from cgu.model import Document, Organism
 from cgu.rules.registry import Finding, document_text, rule
 
 ART13 = "RGPD art. 13 et 14"
-BASES = {"consent": ("consentement",), "contract": ("contrat", "contractuel"), "legal_obligation": ("obligation légale", "obligations légales"),
-         "vital_interest": ("intérêts vitaux", "intérêt vital"), "public_interest": ("intérêt public", "mission d'intérêt public"),
-         "legitimate_interest": ("intérêt légitime", "intérêts légitimes")}
+BASES = {
+    "consent": ("consentement",),
+    "contract": ("contrat", "contractuel"),
+    "legal_obligation": ("obligation légale", "obligations légales"),
+    "vital_interest": ("intérêts vitaux", "intérêt vital"),
+    "public_interest": ("intérêt public", "mission d'intérêt public"),
+    "legitimate_interest": ("intérêt légitime", "intérêts légitimes"),
+}
 """Legal bases (RGPD art. 6.1) and the French words a policy uses to state them."""
 
 
@@ -22,14 +27,18 @@ def _where(organism: Organism) -> object:
     return organism.documents["privacy"].location if "privacy" in organism.documents else organism.location
 
 
-def _says(organism: Organism, documents: Sequence[Document], target: str, needles: Sequence[str], what: str) -> Iterable[Finding]:
+def _says(
+    organism: Organism, documents: Sequence[Document], target: str, needles: Sequence[str], what: str
+) -> Iterable[Finding]:
     """A finding when the rendered privacy policy mentions none of `needles` (a clause may have been dropped)."""
     document = _privacy(documents)
     if document is None:
         return
     text = document_text(document).lower()
     if not any(n.lower() in text for n in needles):
-        yield Finding(target, document.organism.documents["privacy"].location, f"the privacy policy does not state {what}")
+        yield Finding(
+            target, document.organism.documents["privacy"].location, f"the privacy policy does not state {what}"
+        )
 
 
 @rule("gdpr-privacy-policy", "error", ART13, "Every organism publishes a privacy policy.")
@@ -42,12 +51,26 @@ def privacy_policy(organism: Organism, documents: Sequence[Document]) -> Iterabl
 def controller(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     identity = organism.data.get("identity", {})
     if not any(identity.get(k) for k in ("address", "email", "phone")):
-        yield Finding("identity", organism.where("identity"), "the controller has no contact: give identity.address, email or phone")
+        yield Finding(
+            "identity",
+            organism.where("identity"),
+            "the controller has no contact: give identity.address, email or phone",
+        )
     yield from _says(organism, documents, "identity.name", [organism.name], f"the controller's name ({organism.name})")
     address = identity.get("address")
-    contacts = [str(c) for c in (address.get("street") if isinstance(address, dict) else address, identity.get("email"), identity.get("phone")) if c]
+    contacts = [
+        str(c)
+        for c in (
+            address.get("street") if isinstance(address, dict) else address,
+            identity.get("email"),
+            identity.get("phone"),
+        )
+        if c
+    ]
     if contacts:
-        yield from _says(organism, documents, "identity.contact", contacts, f"how to reach the controller ({contacts[0]})")
+        yield from _says(
+            organism, documents, "identity.contact", contacts, f"how to reach the controller ({contacts[0]})"
+        )
 
 
 @rule("gdpr-dpo-contact", "error", "RGPD art. 13.1.b", "Contact details of the data protection officer.")
@@ -63,32 +86,63 @@ def dpo(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
 def purposes(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     processing = organism.data.get("processing") or []
     if not processing:
-        yield Finding("processing", organism.where("processing"), "no processing purpose declared: list them under processing")
+        yield Finding(
+            "processing", organism.where("processing"), "no processing purpose declared: list them under processing"
+        )
     for index, item in enumerate(processing):
         if not item.get("purpose") or not item.get("legal_basis"):
-            yield Finding(f"processing.{index}", organism.where(f"processing.{index}"), "each purpose needs 'purpose' and 'legal_basis'")
+            yield Finding(
+                f"processing.{index}",
+                organism.where(f"processing.{index}"),
+                "each purpose needs 'purpose' and 'legal_basis'",
+            )
         else:
-            yield from _says(organism, documents, f"processing.{index}", [item["purpose"]], f"the purpose {item['purpose']!r}")
+            yield from _says(
+                organism, documents, f"processing.{index}", [item["purpose"]], f"the purpose {item['purpose']!r}"
+            )
     for basis in sorted({str(p.get("legal_basis")) for p in processing if p.get("legal_basis")}):
         if basis not in BASES:
-            yield Finding("processing", organism.where("processing"), f"unknown legal basis {basis!r}: use one of {', '.join(BASES)}")
+            yield Finding(
+                "processing",
+                organism.where("processing"),
+                f"unknown legal basis {basis!r}: use one of {', '.join(BASES)}",
+            )
         else:
-            yield from _says(organism, documents, f"legal_basis.{basis}", BASES[basis], f"the legal basis {basis} ({BASES[basis][0]!r})")
+            yield from _says(
+                organism,
+                documents,
+                f"legal_basis.{basis}",
+                BASES[basis],
+                f"the legal basis {basis} ({BASES[basis][0]!r})",
+            )
 
 
-@rule("gdpr-legitimate-interest", "error", "RGPD art. 13.1.d", "The legitimate interest pursued, where it is the basis.")
+@rule(
+    "gdpr-legitimate-interest", "error", "RGPD art. 13.1.d", "The legitimate interest pursued, where it is the basis."
+)
 def legitimate_interest(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for index, item in enumerate(organism.data.get("processing") or []):
         if item.get("legal_basis") == "legitimate_interest" and not item.get("legitimate_interest"):
-            yield Finding(f"processing.{index}", organism.where(f"processing.{index}"), "legitimate interest is the basis: say which interest (legitimate_interest)")
+            yield Finding(
+                f"processing.{index}",
+                organism.where(f"processing.{index}"),
+                "legitimate interest is the basis: say which interest (legitimate_interest)",
+            )
         elif item.get("legal_basis") == "legitimate_interest":
-            yield from _says(organism, documents, f"processing.{index}", [item["legitimate_interest"]],
-                             f"the legitimate interest pursued for {item.get('purpose')!r}")
+            yield from _says(
+                organism,
+                documents,
+                f"processing.{index}",
+                [item["legitimate_interest"]],
+                f"the legitimate interest pursued for {item.get('purpose')!r}",
+            )
 
 
 @rule("gdpr-recipients", "error", "RGPD art. 13.1.e", "Recipients or categories of recipients.")
 def recipients(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    declared = organism.data.get("recipients") or [r for p in organism.data.get("processing") or [] for r in p.get("recipients", [])]
+    declared = organism.data.get("recipients") or [
+        r for p in organism.data.get("processing") or [] for r in p.get("recipients", [])
+    ]
     if not declared:
         yield Finding("recipients", organism.where("recipients"), "no recipients declared: list them under recipients")
     yield from _says(organism, documents, "recipients", ["destinataire"], "who receives the data")
@@ -96,35 +150,75 @@ def recipients(organism: Organism, documents: Sequence[Document]) -> Iterable[Fi
         yield from _says(organism, documents, f"recipients.{index}", [str(recipient)], f"the recipient {recipient!r}")
 
 
-@rule("gdpr-transfers", "error", "RGPD art. 13.1.f", "Transfers outside the EU and their safeguards (or that there are none).")
+@rule(
+    "gdpr-transfers",
+    "error",
+    "RGPD art. 13.1.f",
+    "Transfers outside the EU and their safeguards (or that there are none).",
+)
 def transfers(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     if "transfers" not in organism.data:
         yield Finding("transfers", organism.location, "say whether data leave the EU: transfers: [] when none")
     for index, item in enumerate(organism.data.get("transfers") or []):
         if not item.get("safeguard"):
-            yield Finding(f"transfers.{index}", organism.where(f"transfers.{index}"), "a transfer outside the EU needs its safeguard")
+            yield Finding(
+                f"transfers.{index}",
+                organism.where(f"transfers.{index}"),
+                "a transfer outside the EU needs its safeguard",
+            )
         else:
-            yield from _says(organism, documents, f"transfers.{index}", [str(item["safeguard"])],
-                             f"the safeguard of the transfer to {item.get('country')} ({item['safeguard']!r})")
-    yield from _says(organism, documents, "transfers", ["hors de l'union", "hors de l'espace économique européen", "espace économique européen"], "whether data leave the EU")
+            yield from _says(
+                organism,
+                documents,
+                f"transfers.{index}",
+                [str(item["safeguard"])],
+                f"the safeguard of the transfer to {item.get('country')} ({item['safeguard']!r})",
+            )
+    yield from _says(
+        organism,
+        documents,
+        "transfers",
+        ["hors de l'union", "hors de l'espace économique européen", "espace économique européen"],
+        "whether data leave the EU",
+    )
 
 
 @rule("gdpr-retention", "error", "RGPD art. 13.2.a", "Retention period, or the criteria for it, per purpose.")
 def retention(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for index, item in enumerate(organism.data.get("processing") or []):
         if not item.get("retention") and not organism.data.get("retention"):
-            yield Finding(f"processing.{index}", organism.where(f"processing.{index}"), f"no retention period for {item.get('purpose')!r}")
+            yield Finding(
+                f"processing.{index}",
+                organism.where(f"processing.{index}"),
+                f"no retention period for {item.get('purpose')!r}",
+            )
         elif item.get("retention"):
-            yield from _says(organism, documents, f"processing.{index}.retention", [str(item["retention"])],
-                             f"how long data are kept for {item.get('purpose')!r} ({item['retention']!r})")
+            yield from _says(
+                organism,
+                documents,
+                f"processing.{index}.retention",
+                [str(item["retention"])],
+                f"how long data are kept for {item.get('purpose')!r} ({item['retention']!r})",
+            )
     yield from _says(organism, documents, "retention", ["conserv"], "how long data are kept")
 
 
-RIGHTS = {"accès": "access", "rectification": "rectification", "effacement": "erasure", "limitation": "restriction",
-          "opposition": "objection", "portabilité": "portability"}
+RIGHTS = {
+    "accès": "access",
+    "rectification": "rectification",
+    "effacement": "erasure",
+    "limitation": "restriction",
+    "opposition": "objection",
+    "portabilité": "portability",
+}
 
 
-@rule("gdpr-rights", "error", "RGPD art. 13.2.b", "The six rights: access, rectification, erasure, restriction, objection, portability.")
+@rule(
+    "gdpr-rights",
+    "error",
+    "RGPD art. 13.2.b",
+    "The six rights: access, rectification, erasure, restriction, objection, portability.",
+)
 def rights(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for word, right in RIGHTS.items():
         yield from _says(organism, documents, f"rights.{right}", [word], f"the right of {right} ('{word}')")
@@ -136,7 +230,12 @@ def consent_withdrawal(organism: Organism, documents: Sequence[Document]) -> Ite
         yield from _says(organism, documents, "consent", ["retirer", "retrait"], "that consent can be withdrawn")
 
 
-@rule("gdpr-complaint", "error", "RGPD art. 13.2.d et 77", "The right to complain to the supervisory authority, with its contact.")
+@rule(
+    "gdpr-complaint",
+    "error",
+    "RGPD art. 13.2.d et 77",
+    "The right to complain to the supervisory authority, with its contact.",
+)
 def complaint(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     authority = organism.data.get("authority", {})
     expected = ("CNIL",) if organism.country == "FR" else ("APD", "GBA", "Autorité de protection des données")
@@ -144,39 +243,86 @@ def complaint(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
         yield Finding("authority", organism.where("authority"), f"no supervisory authority: name it ({expected[0]})")
         return
     if not any(e.lower() in authority["name"].lower() for e in expected):
-        yield Finding("authority.name", organism.where("authority.name"), f"the authority for a {organism.country} organism is {' / '.join(expected)}")
+        yield Finding(
+            "authority.name",
+            organism.where("authority.name"),
+            f"the authority for a {organism.country} organism is {' / '.join(expected)}",
+        )
     if not (authority.get("address") or authority.get("website")):
         yield Finding("authority", organism.where("authority"), "give the authority's address or website")
-    yield from _says(organism, documents, "authority.name", [authority["name"]], "the right to complain to the authority")
-    yield from _says(organism, documents, "authority.complaint", ["réclamation", "plainte"], "that a complaint (réclamation) can be lodged")
-    contacts = [str(authority.get(k)).removeprefix("https://").removeprefix("http://").rstrip("/")
-                for k in ("website", "web_form", "phone") if authority.get(k)]
-    contacts += [str(authority["address"].get("street"))] if isinstance(authority.get("address"), dict) and authority["address"].get("street") else []
+    yield from _says(
+        organism, documents, "authority.name", [authority["name"]], "the right to complain to the authority"
+    )
+    yield from _says(
+        organism,
+        documents,
+        "authority.complaint",
+        ["réclamation", "plainte"],
+        "that a complaint (réclamation) can be lodged",
+    )
+    contacts = [
+        str(authority.get(k)).removeprefix("https://").removeprefix("http://").rstrip("/")
+        for k in ("website", "web_form", "phone")
+        if authority.get(k)
+    ]
+    contacts += (
+        [str(authority["address"].get("street"))]
+        if isinstance(authority.get("address"), dict) and authority["address"].get("street")
+        else []
+    )
     if contacts:
-        yield from _says(organism, documents, "authority.contact", contacts, f"how to reach the authority ({contacts[0]})")
+        yield from _says(
+            organism, documents, "authority.contact", contacts, f"how to reach the authority ({contacts[0]})"
+        )
 
 
-@rule("gdpr-requirement", "error", "RGPD art. 13.2.e", "Whether providing data is a statutory or contractual requirement.")
+@rule(
+    "gdpr-requirement", "error", "RGPD art. 13.2.e", "Whether providing data is a statutory or contractual requirement."
+)
 def requirement(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     yield from _says(organism, documents, "mandatory", ["obligatoire"], "which data are mandatory and why")
 
 
 @rule("gdpr-automated-decisions", "error", "RGPD art. 13.2.f et 22", "Automated decisions and profiling.")
 def automated(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
-    yield from _says(organism, documents, "automated_decisions", ["profilage", "article 22"], "whether automated decisions or profiling happen")
+    yield from _says(
+        organism,
+        documents,
+        "automated_decisions",
+        ["profilage", "article 22"],
+        "whether automated decisions or profiling happen",
+    )
 
 
-@rule("gdpr-health-data", "error", "RGPD art. 9 ; CSP art. L.1111-8", "Health data: the article 9 ground and, in France, a certified host (HDS).")
+@rule(
+    "gdpr-health-data",
+    "error",
+    "RGPD art. 9 ; CSP art. L.1111-8",
+    "Health data: the article 9 ground and, in France, a certified host (HDS).",
+)
 def health(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     health_data = organism.data.get("health_data") or {}
     if not health_data.get("processed"):
         return
     if not health_data.get("legal_ground"):
-        yield Finding("health_data.legal_ground", organism.where("health_data"), "health data are processed: give the article 9 ground")
+        yield Finding(
+            "health_data.legal_ground",
+            organism.where("health_data"),
+            "health data are processed: give the article 9 ground",
+        )
     yield from _says(organism, documents, "health_data", ["article 9"], "the article 9 ground for health data")
     if organism.country == "FR":
         if not organism.data.get("health_data_host"):
-            yield Finding("health_data_host", organism.where("health_data"), "French health data need a certified host (HDS): add health_data_host")
+            yield Finding(
+                "health_data_host",
+                organism.where("health_data"),
+                "French health data need a certified host (HDS): add health_data_host",
+            )
         host = organism.data.get("health_data_host") or {}
-        yield from _says(organism, documents, "health_data_host", ["L.1111-8", "HDS", *([host["name"]] if host.get("name") else [])],
-                         "the certified health-data host")
+        yield from _says(
+            organism,
+            documents,
+            "health_data_host",
+            ["L.1111-8", "HDS", *([host["name"]] if host.get("name") else [])],
+            "the certified health-data host",
+        )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from cgu.model import Document, Organism
 from cgu.rules.registry import Finding, rule
@@ -45,7 +46,12 @@ def _key(path: str) -> str:
     return path.rsplit(".", 1)[-1].lower()
 
 
-@rule("id-siren", "error", INSEE, "SIREN (9 digits, Luhn), SIRET (14 digits, Luhn; La Poste's rule) and the SIREN in an RCS entry.")
+@rule(
+    "id-siren",
+    "error",
+    INSEE,
+    "SIREN (9 digits, Luhn), SIRET (14 digits, Luhn; La Poste's rule) and the SIREN in an RCS entry.",
+)
 def siren(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for path, value, _ in _leaves(organism):
         key = _key(path)
@@ -82,7 +88,12 @@ def email(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding
             yield Finding(path, organism.where(path), problem)
 
 
-@rule("contact-postal-code", "error", "La Poste (codes postaux) ; bpost", "Postal codes: 5 digits in France, 4 in Belgium.")
+@rule(
+    "contact-postal-code",
+    "error",
+    "La Poste (codes postaux) ; bpost",
+    "Postal codes: 5 digits in France, 4 in Belgium.",
+)
 def postal_code(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for path, value, parent in _leaves(organism):
         if _key(path) not in ("postal_code", "zip"):
@@ -97,7 +108,11 @@ def postal_code(organism: Organism, documents: Sequence[Document]) -> Iterable[F
 def _urls(organism: Organism) -> Iterator[tuple[str, str]]:
     for path, value, _ in _leaves(organism):
         key = _key(path)
-        if key in ("website", "url", "web_form", "privacy_url") or key.endswith("_url") or re.match(r"https?://", value.strip()):
+        if (
+            key in ("website", "url", "web_form", "privacy_url")
+            or key.endswith("_url")
+            or re.match(r"https?://", value.strip())
+        ):
             yield path, value
 
 
@@ -108,7 +123,12 @@ def url(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
             yield Finding(path, organism.where(path), found[1])
 
 
-@rule("contact-url-https", "warning", "ANSSI, recommandations pour la sécurisation des sites web (HTTPS)", "Web addresses use https, not http.")
+@rule(
+    "contact-url-https",
+    "warning",
+    "ANSSI, recommandations pour la sécurisation des sites web (HTTPS)",
+    "Web addresses use https, not http.",
+)
 def url_https(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     for path, value in _urls(organism):
         if (found := identifiers.url_problem(value)) and found[0] == "warning":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
 
 from cgu.model import Document, Organism, SourceLocation
 
@@ -49,13 +49,17 @@ OTHER_CHECKS = {
 """Rules run by `cgu check` outside this package (cgu/commands/check.py), listed with the others in docs/rules.md."""
 
 
-def rule(rule_id: str, severity: str, source: str, description: str) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+def rule(
+    rule_id: str, severity: str, source: str, description: str
+) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
     """Register a rule function under its id; two rules may not share an id."""
+
     def register(check: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
         if rule_id in RULES or rule_id in WAIVER_RULES:
             raise ValueError(f"rule {rule_id!r} registered twice")
         RULES[rule_id] = Rule(rule_id, severity, source, description, check)
         return check
+
     return register
 
 

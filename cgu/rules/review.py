@@ -6,7 +6,8 @@ and sets aside those an organism waived with a written justification (`waivers:`
 
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from cgu.model import Document, Organism, Problem
 from cgu.rules import consistency, cookies, gdpr, identity  # noqa: F401 - importing registers every rule
@@ -47,12 +48,32 @@ def _waiver_problems(organism: Organism, index: int, waiver: Mapping[str, Any], 
     name = waiver.get("rule")
     problems = []
     if not str(waiver.get("justification") or "").strip():
-        problems.append(Problem(where, f"the waiver of {name!r} needs a written justification", organism.id, "error", "waiver-justification"))
+        problems.append(
+            Problem(
+                where,
+                f"the waiver of {name!r} needs a written justification",
+                organism.id,
+                "error",
+                "waiver-justification",
+            )
+        )
     if name not in RULES:
-        problems.append(Problem(where, f"waiver names unknown rule {name!r} (see docs/rules.md)", organism.id, "error", "waiver-rule"))
+        problems.append(
+            Problem(
+                where, f"waiver names unknown rule {name!r} (see docs/rules.md)", organism.id, "error", "waiver-rule"
+            )
+        )
     elif not used and not problems:
         target = f" for {waiver.get('target')!r}" if waiver.get("target") else ""
-        problems.append(Problem(where, f"the waiver of {name!r}{target} silences nothing: remove it", organism.id, "warning", "waiver-unused"))
+        problems.append(
+            Problem(
+                where,
+                f"the waiver of {name!r}{target} silences nothing: remove it",
+                organism.id,
+                "warning",
+                "waiver-unused",
+            )
+        )
     return problems
 
 
@@ -60,8 +81,8 @@ def rules_table() -> str:
     """The Markdown table of every rule (id, severity, what it checks, source), as in docs/rules.md."""
     rows = ["| rule id | severity | what it checks | source |", "|---|---|---|---|"]
     rows += [f"| `{r.id}` | {r.severity} | {r.description} | {r.source} |" for r in RULES.values()]
-    rows += [f"| `{rule_id}` | {severity} | {description} | cgu |"
-             for rule_id, (severity, description) in {**OTHER_CHECKS, **WAIVER_RULES}.items()]
+    rows += [
+        f"| `{rule_id}` | {severity} | {description} | cgu |"
+        for rule_id, (severity, description) in {**OTHER_CHECKS, **WAIVER_RULES}.items()
+    ]
     return "\n".join(rows) + "\n"
-
-

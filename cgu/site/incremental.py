@@ -42,11 +42,16 @@ class Inputs:
         return [n for n in names if self.hashes.get(n) != previous.get(n)]
 
 
-def document_inputs(root: Path, organism: Organism, kind: str, composer: Composer, theme: ThemeFolder,
-                    theme_digest: str, fmt: str) -> Inputs:
+def document_inputs(
+    root: Path, organism: Organism, kind: str, composer: Composer, theme: ThemeFolder, theme_digest: str, fmt: str
+) -> Inputs:
     """Hash the organism's merged data, each clause file it uses, its theme and logo, the tool and the format."""
-    hashes = {"tool": _sha(tool_version().encode()), "format": fmt, "theme": theme_digest,
-              f"organism {organism.id}": _sha(json.dumps(dict(organism.data), sort_keys=True, default=_plain).encode())}
+    hashes = {
+        "tool": _sha(tool_version().encode()),
+        "format": fmt,
+        "theme": theme_digest,
+        f"organism {organism.id}": _sha(json.dumps(dict(organism.data), sort_keys=True, default=_plain).encode()),
+    }
     for clause_id in organism.documents[kind].clauses:
         clause = composer.clause_for(organism, clause_id)
         if clause is not None:

@@ -26,5 +26,7 @@ def parse_shard(text: str) -> Shard:
     """'2/4' -> Shard(2, 4); anything else is a clear error."""
     match = re.fullmatch(r"(\d+)/(\d+)", text.strip())
     if not match or not 1 <= int(match[1]) <= int(match[2]):
-        raise CguError.at(SourceLocation("--shard"), f"--shard takes I/N with 1 <= I <= N (for example 2/4), not {text!r}")
+        raise CguError.at(
+            SourceLocation("--shard"), f"--shard takes I/N with 1 <= I <= N (for example 2/4), not {text!r}"
+        )
     return Shard(int(match[1]), int(match[2]))

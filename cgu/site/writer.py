@@ -8,10 +8,11 @@ import fcntl
 import json
 import os
 import shutil
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Collection, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 from cgu.errors import CguError
 from cgu.model import Artifact, SourceLocation
@@ -45,18 +46,29 @@ def check_output_folder(out: Path, project_root: Path) -> Path:
     project or holds it, is not a folder, or is a non-empty folder without the manifest of an earlier cgu output."""
     given = out.absolute()  # not resolved: resolving would follow the link this looks for
     if given.is_symlink():
-        raise CguError.at(SourceLocation(str(out)), f"the output folder is a link (to {os.path.realpath(given)}); "
-                                                    f"{_REPLACED_WHOLE}: point --out at a real folder of its own")
+        raise CguError.at(
+            SourceLocation(str(out)),
+            f"the output folder is a link (to {os.path.realpath(given)}); "
+            f"{_REPLACED_WHOLE}: point --out at a real folder of its own",
+        )
     resolved = Path(os.path.realpath(given))
     root = Path(os.path.realpath(project_root))
     if resolved == root or resolved in root.parents:
-        raise CguError.at(SourceLocation(str(out)), f"the output folder is the project or holds it ({root}); "
-                                                    f"{_REPLACED_WHOLE}: point --out at a folder of its own, such as build")
+        raise CguError.at(
+            SourceLocation(str(out)),
+            f"the output folder is the project or holds it ({root}); "
+            f"{_REPLACED_WHOLE}: point --out at a folder of its own, such as build",
+        )
     if resolved.exists() and not resolved.is_dir():
-        raise CguError.at(SourceLocation(str(out)), f"the output folder is a file; {_REPLACED_WHOLE}: point --out at a folder")
+        raise CguError.at(
+            SourceLocation(str(out)), f"the output folder is a file; {_REPLACED_WHOLE}: point --out at a folder"
+        )
     if resolved.is_dir() and not (resolved / MANIFEST).is_file() and any(resolved.iterdir()):
-        raise CguError.at(SourceLocation(str(out)), f"the output folder is not empty and holds no {MANIFEST}, so cgu did not make it; "
-                                                    f"{_REPLACED_WHOLE}: point --out at a new or empty folder")
+        raise CguError.at(
+            SourceLocation(str(out)),
+            f"the output folder is not empty and holds no {MANIFEST}, so cgu did not make it; "
+            f"{_REPLACED_WHOLE}: point --out at a new or empty folder",
+        )
     return resolved
 
 
@@ -88,7 +100,10 @@ def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], keep: C
         _swap(staging, out)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+        raise CguError.at(
+            SourceLocation(str(out)),
+            f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged",
+        ) from None
 
 
 def write_files(folder: Path, artifacts: list[Artifact]) -> None:
@@ -133,12 +148,18 @@ def output_lock(out: Path) -> Iterator[None]:
     try:
         handle = open(lock_path, "a+")
     except OSError as exc:
-        raise CguError.at(SourceLocation(str(out)), f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged") from None
+        raise CguError.at(
+            SourceLocation(str(out)),
+            f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged",
+        ) from None
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         handle.close()
-        raise CguError.at(SourceLocation(str(out)), "another cgu build is writing this output folder; wait for it to finish and run again") from None
+        raise CguError.at(
+            SourceLocation(str(out)),
+            "another cgu build is writing this output folder; wait for it to finish and run again",
+        ) from None
     try:
         yield
     finally:
@@ -211,11 +232,23 @@ def index_page(project: Project, present: set[str], drafts: Collection[str] = ()
     for organism in sorted(project.organisms.values(), key=lambda o: (o.name.lower(), o.id)):
         for kind, spec in organism.documents.items():
             stem = f"{organism.id}/{kind}-{spec.version.isoformat()}"
-            files = tuple((label, f"{stem}{suffix}") for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
-                          if f"{stem}{suffix}" in present)
+            files = tuple(
+                (label, f"{stem}{suffix}")
+                for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
+                if f"{stem}{suffix}" in present
+            )
             if files and f"{organism.id}/{kind}/changelog.html" in present:
                 files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
             if files and not organism.abstract:
-                entries.append(IndexEntry(organism.name, spec.title, spec.version, spec.effective, files, f"{organism.id}/{kind}" in drafts))
+                entries.append(
+                    IndexEntry(
+                        organism.name,
+                        spec.title,
+                        spec.version,
+                        spec.effective,
+                        files,
+                        f"{organism.id}/{kind}" in drafts,
+                    )
+                )
     theme = project.themes.get("default") or find_theme(project.root, "default")
     return theme.render("index.html", title=INDEX_TITLE, entries=entries, theme_name=theme.name, generator=GENERATOR)

@@ -10,8 +10,16 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MINI = ROOT / "tests/fixtures/mini"
-ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t", "PATH": "/usr/bin:/bin"}
-RELEASE = '    releases:\n      - {version: VERSION, effective: EFFECTIVE, material: false, summary: "Publication."SEAL}\n'
+ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t",
+    "PATH": "/usr/bin:/bin",
+}
+RELEASE = (
+    '    releases:\n      - {version: VERSION, effective: EFFECTIVE, material: false, summary: "Publication."SEAL}\n'
+)
 
 
 def git(repo: Path, *args: str) -> None:
@@ -22,8 +30,15 @@ def project(tmp_path: Path, version: str = "2024-06-01", effective: str = "2024-
     target = tmp_path / "content"
     shutil.copytree(MINI, target)
     base = target / "organisms/base.yaml"
-    release = RELEASE.replace("VERSION", version).replace("EFFECTIVE", effective).replace("SEAL", f', sha256: "{seal}"' if seal else "")
-    base.write_text(base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", release, 1), encoding="utf-8")
+    release = (
+        RELEASE.replace("VERSION", version)
+        .replace("EFFECTIVE", effective)
+        .replace("SEAL", f', sha256: "{seal}"' if seal else "")
+    )
+    base.write_text(
+        base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", release, 1),
+        encoding="utf-8",
+    )
     return target
 
 
@@ -34,8 +49,11 @@ def commit(repo: Path) -> None:
 
 
 def check(repo: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "check", "--no-legal", "--project", str(repo)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), "check", "--no-legal", "--project", str(repo)],
+        capture_output=True,
+        text=True,
+    )
 
 
 def assert_one_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
@@ -46,24 +64,34 @@ def assert_one_error(result: subprocess.CompletedProcess[str], expected: str) ->
 def test_release_dated_in_the_future(tmp_path: Path) -> None:
     repo = project(tmp_path, "2099-01-01", "2099-01-01")
     commit(repo)
-    today = subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=repo, capture_output=True, text=True).stdout.strip()
-    assert_one_error(check(repo), "organisms/base.yaml:15: release-future: release 2099-01-01 of the cgu is dated in the future: its version "
-                                  f"date is the day it is published, and it was committed on {today} (organisms acme, beta)")
+    today = subprocess.run(
+        ["git", "log", "-1", "--format=%cs"], cwd=repo, capture_output=True, text=True
+    ).stdout.strip()
+    assert_one_error(
+        check(repo),
+        "organisms/base.yaml:15: release-future: release 2099-01-01 of the cgu is dated in the future: its version "
+        f"date is the day it is published, and it was committed on {today} (organisms acme, beta)",
+    )
 
 
 def test_release_whose_content_changed_after_publication(tmp_path: Path) -> None:
     repo = project(tmp_path, seal="0" * 64)
     commit(repo)
     result = check(repo)
-    assert result.returncode == 1 and "release-immutable" in result.stderr and "changed after publication" in result.stderr
+    assert (
+        result.returncode == 1 and "release-immutable" in result.stderr and "changed after publication" in result.stderr
+    )
     assert "organisms/base.yaml:15:" in result.stderr and "clauses/droit.md" in result.stderr
 
 
 def test_repository_without_commits(tmp_path: Path) -> None:
     repo = project(tmp_path)
     git(repo, "init", "-q")
-    assert_one_error(check(repo), "organisms/base.yaml:15: release-no-commits: release 2024-06-01 of the cgu is declared but the repository "
-                                  "has no commits: commit the content to publish it (organisms acme, beta)")
+    assert_one_error(
+        check(repo),
+        "organisms/base.yaml:15: release-no-commits: release 2024-06-01 of the cgu is declared but the repository "
+        "has no commits: commit the content to publish it (organisms acme, beta)",
+    )
 
 
 def test_shallow_clone_missing_the_declaration(tmp_path: Path) -> None:
@@ -87,8 +115,12 @@ def test_downloaded_archive_builds_the_working_tree(tmp_path: Path) -> None:
 
 def sealed_hash(repo: Path) -> str:
     """The SHA-256 `cgu releases` gives the committed release, to paste into its declaration."""
-    out = subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), "releases", "beta", "cgu", "--project", str(repo)],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), "releases", "beta", "cgu", "--project", str(repo)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return out.split("sha256 ", 1)[1].split()[0]
 
 
@@ -99,13 +131,19 @@ def test_release_whose_commit_no_longer_exists(tmp_path: Path) -> None:
     commit(repo)
     seal = sealed_hash(repo)
     base = repo / "organisms/base.yaml"
-    base.write_text(base.read_text(encoding="utf-8").replace('summary: "Publication."', f'summary: "Publication.", sha256: "{seal}"'),
-                    encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace(
+            'summary: "Publication."', f'summary: "Publication.", sha256: "{seal}"'
+        ),
+        encoding="utf-8",
+    )
     git(repo, "commit", "-q", "-a", "-m", "seal")
     assert check(repo).returncode == 0, "sealed with the right hash"
     git(repo, "checkout", "-q", "--orphan", "rewritten")
     droit = repo / "clauses/droit.md"
-    droit.write_text(droit.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8")
+    droit.write_text(
+        droit.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8"
+    )
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "history rewritten")
     git(repo, "branch", "-D", "main")
@@ -114,24 +152,33 @@ def test_release_whose_commit_no_longer_exists(tmp_path: Path) -> None:
     result = check(repo)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("organisms/base.yaml:15: release-immutable: release 2024-06-01 of the cgu changed "
-                                                   f"after publication: sealed sha256 {seal[:12]}…"), lines
-    assert lines[0].endswith("history was rewritten in one of: clauses/cookies.md, clauses/droit.md, clauses/editeur.md, "
-                             "organisms/base.yaml, organisms/beta.yaml (organism beta)")
+    assert len(lines) == 1 and lines[0].startswith(
+        "organisms/base.yaml:15: release-immutable: release 2024-06-01 of the cgu changed "
+        f"after publication: sealed sha256 {seal[:12]}…"
+    ), lines
+    assert lines[0].endswith(
+        "history was rewritten in one of: clauses/cookies.md, clauses/droit.md, clauses/editeur.md, "
+        "organisms/base.yaml, organisms/beta.yaml (organism beta)"
+    )
 
 
 def test_damaged_repository_missing_the_declaring_commit(tmp_path: Path) -> None:
     repo = project(tmp_path)
     commit(repo)
-    first = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True).stdout.strip()
+    first = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, check=True
+    ).stdout.strip()
     (repo / "README").write_text("later commit\n", encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "later")
     obj = repo / ".git/objects" / first[:2] / first[2:]
     obj.chmod(0o644)
     obj.unlink()
-    assert_one_error(check(repo), f".git: cannot read the git history (error: Could not read {first}): the repository is damaged "
-                                  "or incomplete; check it with 'git fsck', or clone it again")
+    assert_one_error(
+        check(repo),
+        f".git: cannot read the git history (error: Could not read {first}): the repository is damaged "
+        "or incomplete; check it with 'git fsck', or clone it again",
+    )
 
 
 def test_a_broken_organism_file_in_an_old_commit_declares_nothing(tmp_path: Path) -> None:

@@ -44,8 +44,13 @@ def make_project(case: Path, target: Path) -> Path:
 
 
 def cgu(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), *args, "--project", str(project)],
-                          capture_output=True, text=True, timeout=120, cwd=project.parent)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), *args, "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=project.parent,
+    )
 
 
 def files_under(folder: Path) -> dict[str, int]:
@@ -81,32 +86,90 @@ def test_a_byte_order_mark_is_accepted_silently(tmp_path: Path) -> None:
     result = cgu(project, "check", "--no-legal")
     assert result.returncode == 0 and result.stderr == "", result.stderr
     assert cgu(project, "build", "--format", "html", "--out", str(tmp_path / "out")).returncode == 0
-    pages = {p.relative_to(tmp_path / "out").as_posix(): p.read_text(encoding="utf-8") for p in (tmp_path / "out").glob("*/*.html")}
+    pages = {
+        p.relative_to(tmp_path / "out").as_posix(): p.read_text(encoding="utf-8")
+        for p in (tmp_path / "out").glob("*/*.html")
+    }
     assert len(pages) == 4 and not any("\ufeff" in page for page in pages.values())
-    assert "relèvent du droit belge" in pages["beta/cgu-2024-06-01.html"] and "Beta Mutualité" in pages["beta/cgu-2024-06-01.html"]
+    assert (
+        "relèvent du droit belge" in pages["beta/cgu-2024-06-01.html"]
+        and "Beta Mutualité" in pages["beta/cgu-2024-06-01.html"]
+    )
 
 
 def test_a_cookie_kept_ten_years_is_a_legal_finding(tmp_path: Path) -> None:
     project = shutil.copytree(MINI, tmp_path / "project")
     base = project / "organisms/base.yaml"
-    base.write_text(base.read_text(encoding="utf-8").replace('duration: "13 mois"', 'duration: "10 ans"'), encoding="utf-8")
+    base.write_text(
+        base.read_text(encoding="utf-8").replace('duration: "13 mois"', 'duration: "10 ans"'), encoding="utf-8"
+    )
     result = cgu(project, "check")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert any(line.startswith("organisms/base.yaml:8: cookie-max-lifetime:") and "10 ans" in line for line in result.stderr.splitlines())
+    assert any(
+        line.startswith("organisms/base.yaml:8: cookie-max-lifetime:") and "10 ans" in line
+        for line in result.stderr.splitlines()
+    )
 
 
-@pytest.mark.parametrize(("command", "name", "content", "expected"), [
-    ("verify-receipt", "receipt.json", b"[" * 100_000 + b"]" * 100_000,
-     "receipt.json: not a receipt: it needs organism, document, release, sha256 and an ISO 8601 timestamp (RecursionError: "),
-    ("verify-receipt", "receipt.json", b'{"organism": 5, "document": [], "release": {}, "sha256": null, "timestamp": 7}',
-     "receipt.json: not a receipt: it needs organism, document, release, sha256 and an ISO 8601 timestamp (ValueError: "),
-    ("verify-receipt", "receipt.json", b'{"organism": "beta"\x00}', "receipt.json:1: invisible control character U+0000"),
-    ("verify-bundle", "bundle.zip", {"manifest.json": '{"files": 5}'}, "bundle.zip: not a cgu bundle ('int' object is not iterable)"),
-    ("verify-bundle", "bundle.zip", {"manifest.json": "[1, 2]"}, "bundle.zip: not a cgu bundle (list indices must be integers"),
-    ("verify-bundle", "bundle.zip", {"manifest.json": "[" * 100_000 + "]" * 100_000}, "bundle.zip: not a cgu bundle (maximum recursion"),
-    ("verify-bundle", "bundle.zip", b"PK\x03\x04 not a zip", "bundle.zip: not a cgu bundle (File is not a zip file)"),
-], ids=["receipt-nested", "receipt-types", "receipt-nul", "bundle-files-number", "bundle-manifest-list", "bundle-nested", "bundle-not-zip"])
-def test_hostile_receipts_and_bundles(tmp_path: Path, command: str, name: str, content: bytes | dict[str, str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("command", "name", "content", "expected"),
+    [
+        (
+            "verify-receipt",
+            "receipt.json",
+            b"[" * 100_000 + b"]" * 100_000,
+            "receipt.json: not a receipt: it needs organism, document, release, sha256 and an ISO 8601 timestamp (RecursionError: ",
+        ),
+        (
+            "verify-receipt",
+            "receipt.json",
+            b'{"organism": 5, "document": [], "release": {}, "sha256": null, "timestamp": 7}',
+            "receipt.json: not a receipt: it needs organism, document, release, sha256 and an ISO 8601 timestamp (ValueError: ",
+        ),
+        (
+            "verify-receipt",
+            "receipt.json",
+            b'{"organism": "beta"\x00}',
+            "receipt.json:1: invisible control character U+0000",
+        ),
+        (
+            "verify-bundle",
+            "bundle.zip",
+            {"manifest.json": '{"files": 5}'},
+            "bundle.zip: not a cgu bundle ('int' object is not iterable)",
+        ),
+        (
+            "verify-bundle",
+            "bundle.zip",
+            {"manifest.json": "[1, 2]"},
+            "bundle.zip: not a cgu bundle (list indices must be integers",
+        ),
+        (
+            "verify-bundle",
+            "bundle.zip",
+            {"manifest.json": "[" * 100_000 + "]" * 100_000},
+            "bundle.zip: not a cgu bundle (maximum recursion",
+        ),
+        (
+            "verify-bundle",
+            "bundle.zip",
+            b"PK\x03\x04 not a zip",
+            "bundle.zip: not a cgu bundle (File is not a zip file)",
+        ),
+    ],
+    ids=[
+        "receipt-nested",
+        "receipt-types",
+        "receipt-nul",
+        "bundle-files-number",
+        "bundle-manifest-list",
+        "bundle-nested",
+        "bundle-not-zip",
+    ],
+)
+def test_hostile_receipts_and_bundles(
+    tmp_path: Path, command: str, name: str, content: bytes | dict[str, str], expected: str
+) -> None:
     path = tmp_path / name
     if isinstance(content, dict):
         with zipfile.ZipFile(path, "w") as archive:
@@ -115,6 +178,14 @@ def test_hostile_receipts_and_bundles(tmp_path: Path, command: str, name: str, c
     else:
         path.write_bytes(content)
     project = ("--project", str(MINI)) if command == "verify-receipt" else ()
-    result = subprocess.run([sys.executable, str(ROOT / "cgu_cli.py"), command, name, *project],
-                            capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False)
-    assert result.returncode == 1 and result.stderr.startswith(expected) and len(result.stderr.splitlines()) == 1, result.stderr
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), command, name, *project],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 1 and result.stderr.startswith(expected) and len(result.stderr.splitlines()) == 1, (
+        result.stderr
+    )

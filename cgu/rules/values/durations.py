@@ -14,16 +14,47 @@ import re
 from dataclasses import dataclass
 
 UNITS: dict[str, tuple[str, int]] = {
-    "s": ("seconds", 1), "sec": ("seconds", 1), "seconde": ("seconds", 1), "secondes": ("seconds", 1),
-    "min": ("seconds", 60), "mn": ("seconds", 60), "minute": ("seconds", 60), "minutes": ("seconds", 60),
-    "h": ("seconds", 3600), "heure": ("seconds", 3600), "heures": ("seconds", 3600),
-    "j": ("days", 1), "jour": ("days", 1), "jours": ("days", 1),
-    "semaine": ("days", 7), "semaines": ("days", 7),
+    "s": ("seconds", 1),
+    "sec": ("seconds", 1),
+    "seconde": ("seconds", 1),
+    "secondes": ("seconds", 1),
+    "min": ("seconds", 60),
+    "mn": ("seconds", 60),
+    "minute": ("seconds", 60),
+    "minutes": ("seconds", 60),
+    "h": ("seconds", 3600),
+    "heure": ("seconds", 3600),
+    "heures": ("seconds", 3600),
+    "j": ("days", 1),
+    "jour": ("days", 1),
+    "jours": ("days", 1),
+    "semaine": ("days", 7),
+    "semaines": ("days", 7),
     "mois": ("months", 1),
-    "an": ("months", 12), "ans": ("months", 12), "année": ("months", 12), "années": ("months", 12),
+    "an": ("months", 12),
+    "ans": ("months", 12),
+    "année": ("months", 12),
+    "années": ("months", 12),
 }
-NUMBER_WORDS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-                "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quinze": 15, "vingt": 20, "trente": 30}
+NUMBER_WORDS = {
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quinze": 15,
+    "vingt": 20,
+    "trente": 30,
+}
 SESSION_WORDS = ("session", "durée de la connexion", "le temps de la connexion", "fermeture du navigateur")
 ENDLESS_WORDS = ("persistant", "permanent", "illimité", "indéfini", "sans limite")
 DAYS_PER_MONTH = 365.25 / 12
@@ -90,7 +121,9 @@ def format_duration(duration: Duration) -> str:
     if duration.session:
         return "session"
     parts = []
-    years, months = (duration.months // 12, 0) if duration.months and duration.months % 12 == 0 else (0, duration.months)
+    years, months = (
+        (duration.months // 12, 0) if duration.months and duration.months % 12 == 0 else (0, duration.months)
+    )
     for amount, singular, plural in ((years, "an", "ans"), (months, "mois", "mois"), (duration.days, "jour", "jours")):
         if amount:
             parts.append(f"{_number(amount)} {singular if amount == 1 else plural}")

@@ -53,7 +53,11 @@ def bce_problem(value: str) -> str | None:
         number = "0" + number  # written before 2005 without the leading 0
     if not re.fullmatch(r"[01]\d{9}", number):
         return f"enterprise number {value!r} must have 10 digits starting with 0 or 1"
-    return None if 97 - int(number[:8]) % 97 == int(number[8:]) else f"enterprise number {value!r} fails its modulo 97 check"
+    return (
+        None
+        if 97 - int(number[:8]) % 97 == int(number[8:])
+        else f"enterprise number {value!r} fails its modulo 97 check"
+    )
 
 
 SHORT_NUMBER = re.compile(r"1\d{1,3}|3\d{3}|116\d{3}")
@@ -78,7 +82,9 @@ def phone_problem(value: str, country: str) -> str | None:
     return f"phone number {value!r} is not a valid {dialled} number"
 
 
-EMAIL = re.compile(r"^[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$")
+EMAIL = re.compile(
+    r"^[A-Za-z0-9_%+\-]+(?:\.[A-Za-z0-9_%+\-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$"
+)
 
 
 def email_problem(value: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import copy
 import dataclasses
 import json
@@ -22,7 +23,7 @@ from cgu.cli import main
 from cgu.model import Document, Organism
 from cgu.project import Project, load_project
 from cgu.render.cookie_banner import export_cookies
-from cgu.rules.registry import RULES
+from cgu.rules.registry import RULES, register
 from cgu.rules.review import check_organism, rules_table
 from cgu.rules.values import identifiers
 from cgu.rules.values.durations import parse_duration
@@ -354,7 +355,7 @@ def test_dpo_email_ignores_other_declared_addresses(project: Project) -> None:
 
 
 def test_every_rule_has_a_case() -> None:
-    assert {rule for rule, *_ in CASES} | {"gdpr-privacy-policy"} == set(RULES)
+    assert {rule for rule, *_ in CASES} | {"gdpr-privacy-policy"} == {r.id for r in RULES.values() if r.check}
 
 
 @pytest.mark.parametrize("rule_id, organism_id, breaker, expected", CASES, ids=[c[0] for c in CASES])
@@ -599,4 +600,88 @@ def test_cookie_export_of_an_unreadable_duration_names_its_line(content: Path) -
     assert (
         f"organisms/klesia/organism.yaml:{line}: cannot export the cookie banner: " in result.output
         and "longtemps" in result.output
+    )
+
+
+PACKAGE = ROOT / "cgu"
+MAKERS = {("cgu/rules/registry.py", "problem"), ("cgu/errors.py", "merge_organisms")}
+"""The only functions that put a rule id on a problem: `Rule.problem`, and the merge that keeps a problem's own."""
+
+
+def _package_trees() -> dict[str, ast.Module]:
+    return {p.relative_to(ROOT).as_posix(): ast.parse(p.read_text(encoding="utf-8")) for p in PACKAGE.rglob("*.py")}
+
+
+def _sets_a_rule(call: ast.Call) -> bool:
+    """A `Problem(...)` call given a severity or a rule, or a `replace(problem, rule=...)`."""
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+    keywords = {k.arg for k in call.keywords}
+    if name == "Problem":
+        return len(call.args) > 3 or bool(keywords & {"severity", "rule"})
+    return name == "replace" and bool(keywords & {"severity", "rule"})
+
+
+def test_a_rule_id_reaches_a_problem_only_through_the_registry() -> None:
+    """No stage can report an unregistered id: ids come from `RULES[...]` (a KeyError otherwise), never a literal."""
+    makers: set[tuple[str, str]] = set()
+    named: dict[str, str] = {}
+    for path, tree in _package_trees().items():
+        for function in ast.walk(tree):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if any(isinstance(n, ast.Call) and _sets_a_rule(n) for n in ast.walk(function)):
+                    makers.add((path, function.name))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "RULES"
+                and isinstance(node.slice, ast.Constant)
+            ):
+                named[str(node.slice.value)] = path
+    assert makers == MAKERS, "make a rule's problem with RULES[rule_id].problem(location, message, organism)"
+    assert {rule_id: path for rule_id, path in named.items() if rule_id not in RULES} == {}
+    unused = {r.id for r in RULES.values() if r.check is None} - set(named)
+    assert unused == set(), "a rule no stage checks: remove it, or report it with RULES[...].problem"
+
+
+def test_the_registry_refuses_a_second_rule_with_the_same_id_or_an_unknown_severity() -> None:
+    with pytest.raises(ValueError, match="'release-notice' registered twice"):
+        register("release-notice", "error", "cgu", "Again.")
+    with pytest.raises(ValueError, match="severity 'fatal'"):
+        register("a-new-rule", "fatal", "cgu", "A rule.")
+    assert "a-new-rule" not in RULES
+
+
+def test_every_finding_of_a_check_names_a_registered_rule_with_its_severity(content: Path) -> None:
+    """Findings of every kind at once (legal, waivers, unused variable, font), in text and in JSON."""
+    organism = content / "organisms/klesia/organism.yaml"
+    replace_in(organism, 'duration: "13 mois"', 'duration: "14 mois"')
+    replace_in(organism, "notice_days: 30\n", 'notice_days: 30\nautomated_decisions: "Aucune."\n')
+    replace_in(organism, "obligation-fournir, profilage,", "obligation-fournir,")  # the clause that reads it
+    organism.write_text(
+        organism.read_text(encoding="utf-8") + "waivers:\n"
+        '  - rule: release-notice\n    justification: "Le délai de préavis ne nous concerne pas."\n'
+        '  - rule: cookie-max-lifetime\n    justification: " "\n',
+        encoding="utf-8",
+    )
+    replace_in(content / "clauses/cession.md", "\n\n", "\n\nLe service \u2603 reste ouvert.\n\n")
+
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(content)])
+    assert result.exit_code == 1, result.output
+    found = json.loads(result.stdout)
+    assert {(f["rule"], f["severity"]) for f in found} == {
+        ("cookie-max-lifetime", "error"),
+        ("gdpr-automated-decisions", "error"),
+        ("waiver-rule", "error"),
+        ("waiver-justification", "error"),
+        ("unused-variable", "warning"),
+        ("font-missing-glyph", "error"),
+    }
+    assert all(RULES[f["rule"]].severity == f["severity"] for f in found)
+    refused = next(f for f in found if f["rule"] == "waiver-rule")
+    assert refused["message"] == "rule 'release-notice' cannot be waived (see docs/rules.md): fix what it reports"
+    text = CliRunner().invoke(main, ["check", "--project", str(content)]).stderr.splitlines()
+    assert text[0].startswith("history unavailable (not a git repository)")  # outside git: no release checks
+    assert sorted(re.sub(r"^\S+: (warning: )?([a-z-]+): .*", r"\2", line) for line in text[1:]) == sorted(
+        f["rule"] for f in found
     )

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
-
-if TYPE_CHECKING:
-    pass
+from cgu.rules.registry import RULES
 
 
 def run_check(project: Path, output_format: str = "text", legal: bool = True) -> None:
@@ -84,12 +81,8 @@ def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
 
     used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
     return [
-        Problem(
-            organism.where(key),
-            f"'{key}' is defined but no clause of its documents uses it",
-            organism.id,
-            "warning",
-            "unused-variable",
+        RULES["unused-variable"].problem(
+            organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id
         )
         for key in organism.data
         if key not in ALWAYS_USED and key not in used
@@ -139,13 +132,11 @@ def release_problems(loaded: Project) -> list[Problem]:
     history = History(loaded.root)
     if history.unavailable == "the git repository has no commits yet":
         return [
-            Problem(
+            RULES["release-no-commits"].problem(
                 spec.location,
                 f"release {spec.version.isoformat()} of the {d.kind} is declared but the "
                 "repository has no commits: commit the content to publish it",
                 d.organism.id,
-                "error",
-                "release-no-commits",
             )
             for d in with_releases
             for spec in d.organism.documents[d.kind].releases

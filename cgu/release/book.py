@@ -13,6 +13,7 @@ from cgu.load.files import load_yaml
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
 from cgu.project import load_project
 from cgu.release.history import History
+from cgu.rules.registry import RULES
 
 DEFAULT_NOTICE_DAYS = 30
 
@@ -76,14 +77,12 @@ def load_releases(
     ):
         newest = declared.releases[-1]
         problems.append(
-            Problem(
+            RULES["release-dates"].problem(
                 declared.location,
                 f"the {kind} is dated {declared.version.isoformat()} (effective {declared.effective.isoformat()}) "
                 f"but its newest release is {newest.version.isoformat()} (effective {newest.effective.isoformat()}): "
                 "remove its `version` and `effective` to use the newest release's dates",
                 organism.id,
-                "error",
-                "release-dates",
             )
         )
     for spec in organism.documents[kind].releases:
@@ -91,25 +90,21 @@ def load_releases(
         declaration = history.declaration(spec.location.path, kind, spec.version) if history.available else None
         if history.available and history.shallow and (declaration is None or declaration.commit in history.boundary):
             problems.append(
-                Problem(
+                RULES["release-shallow"].problem(
                     spec.location,
                     f"{label}: the commit that declared it is not in this shallow clone; "
                     "fetch the full history (git fetch --unshallow)",
                     organism.id,
-                    "error",
-                    "release-shallow",
                 )
             )
             continue
         if declaration is None:
             if history.available:
                 problems.append(
-                    Problem(
+                    RULES["release-uncommitted"].problem(
                         spec.location,
                         f"{label} is not committed yet: commit the organism file to publish it",
                         organism.id,
-                        "warning",
-                        "release-uncommitted",
                     )
                 )
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
@@ -120,64 +115,54 @@ def load_releases(
         ):
             # Inherited from a base and declared before this organism existed: it never published that text.
             problems.append(
-                Problem(
+                RULES["release-before-organism"].problem(
                     organism.location,
                     f"{label} (inherited from {spec.location.path}) predates this organism, "
                     "which did not exist at its commit: it is not one of its releases; declare the organism's "
                     f"own first release under documents.{kind}.releases",
                     organism.id,
-                    "warning",
-                    "release-before-organism",
                 )
             )
             continue
         if spec.version > declaration.date.date():
             problems.append(
-                Problem(
+                RULES["release-future"].problem(
                     spec.location,
                     f"{label} is dated in the future: its version date is the day it is published, "
                     f"and it was committed on {declaration.date.date().isoformat()}",
                     organism.id,
-                    "error",
-                    "release-future",
                 )
             )
         try:
             document, inputs = _composed_at(history, declaration.commit, organism.id, kind)
         except CguError as error:
             problems.append(
-                Problem(
+                RULES["release-rebuild"].problem(
                     spec.location,
                     f"{label} cannot be rebuilt from commit {declaration.commit[:10]}: {error.problems[0].message}",
                     organism.id,
-                    "error",
-                    "release-rebuild",
                 )
             )
             continue
         digest = text_hash(document)
         if spec.sha256 and spec.sha256 != digest:
             problems.append(
-                Problem(
+                RULES["release-immutable"].problem(
                     spec.location,
                     f"{label} changed after publication: sealed sha256 {spec.sha256[:12]}…, the text at commit "
                     f"{declaration.commit[:10]} hashes {digest[:12]}…; "
                     f"{rewritten_files(history, spec, organism.id, kind, declaration.commit, inputs)}",
                     organism.id,
-                    "error",
-                    "release-immutable",
                 )
             )
         if spec.material and releases and spec.effective < declaration.date.date() + dt.timedelta(days=notice):
             earliest = declaration.date.date() + dt.timedelta(days=notice)
             problems.append(
-                Problem(
+                RULES["release-notice"].problem(
                     spec.location,
                     f"{label} needs re-acceptance, so it cannot take effect before {earliest.isoformat()} "
                     f"(published {declaration.date.date().isoformat()} + {notice} days' notice)",
                     organism.id,
-                    "error",
-                    "release-notice",
                 )
             )
         releases.append(Release(organism.id, kind, spec, declaration.commit, declaration.date, digest, document))

@@ -13,6 +13,7 @@ from fontTools.ttLib import TTFont
 
 from cgu.load.themes import ThemeFolder
 from cgu.model import Document, Problem, SourceLocation
+from cgu.rules.registry import RULES
 
 if TYPE_CHECKING:
     from weasyprint.text.fonts import FontConfiguration
@@ -69,13 +70,11 @@ def missing_glyphs(root: Path, document: Document, theme: ThemeFolder) -> list[P
         if missing:
             shown = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
             problems.append(
-                Problem(
+                RULES["font-missing-glyph"].problem(
                     _first_use(root, (location, organism_file), missing),
                     f"the fonts of theme '{theme.name}' cannot draw {shown}: the PDF would show an empty box; "
                     "use another character, or add a font that has it to the theme",
                     document.organism.id,
-                    "error",
-                    "font-missing-glyph",
                 )
             )
     return problems

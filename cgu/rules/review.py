@@ -1,7 +1,8 @@
 """The review of one organism: every registered rule run on its data and documents, waivers applied.
 
-Each rule yields `Finding`s; `check_organism` turns them into `Problem`s with the rule's id and severity,
-and sets aside those an organism waived with a written justification (`waivers:` in its file).
+Each legal rule yields `Finding`s; `check_organism` turns them into `Problem`s with the rule's id and severity,
+and sets aside those an organism waived with a written justification (`waivers:` in its file). Only legal rules
+can be waived: a waiver naming a release, font or waiver rule is an error (`waiver-rule`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 
 from cgu.model import Document, Organism, Problem
 from cgu.rules import consistency, cookies, gdpr, identity  # noqa: F401 - importing registers every rule
-from cgu.rules.registry import OTHER_CHECKS, RULES, WAIVER_RULES, Finding
+from cgu.rules.registry import RULES, Finding
 
 
 def _covers(waiver: Mapping[str, Any], rule_id: str, finding: Finding) -> bool:
@@ -32,8 +33,8 @@ def check_organism(organism: Organism, documents: Sequence[Document]) -> tuple[l
     waived: list[Problem] = []
     used = [False] * len(waivers)
     for current in RULES.values():
-        for found in current.check(organism, documents):
-            problem = Problem(found.location, found.message, organism.id, current.severity, current.id)
+        for found in current.check(organism, documents) if current.check else ():
+            problem = current.problem(found.location, found.message, organism.id)
             covering = [i for i, w in enumerate(waivers) if _covers(w, current.id, found)]
             for index in covering:
                 used[index] = True
@@ -49,40 +50,37 @@ def _waiver_problems(organism: Organism, index: int, waiver: Mapping[str, Any], 
     problems = []
     if not str(waiver.get("justification") or "").strip():
         problems.append(
-            Problem(
-                where,
-                f"the waiver of {name!r} needs a written justification",
-                organism.id,
-                "error",
-                "waiver-justification",
+            RULES["waiver-justification"].problem(
+                where, f"the waiver of {name!r} needs a written justification", organism.id
             )
         )
     if name not in RULES:
         problems.append(
-            Problem(
-                where, f"waiver names unknown rule {name!r} (see docs/rules.md)", organism.id, "error", "waiver-rule"
+            RULES["waiver-rule"].problem(where, f"waiver names unknown rule {name!r} (see docs/rules.md)", organism.id)
+        )
+    elif not RULES[name].waivable:
+        problems.append(
+            RULES["waiver-rule"].problem(
+                where, f"rule {name!r} cannot be waived (see docs/rules.md): fix what it reports", organism.id
             )
         )
     elif not used and not problems:
         target = f" for {waiver.get('target')!r}" if waiver.get("target") else ""
         problems.append(
-            Problem(
-                where,
-                f"the waiver of {name!r}{target} silences nothing: remove it",
-                organism.id,
-                "warning",
-                "waiver-unused",
+            RULES["waiver-unused"].problem(
+                where, f"the waiver of {name!r}{target} silences nothing: remove it", organism.id
             )
         )
     return problems
 
 
 def rules_table() -> str:
-    """The Markdown table of every rule (id, severity, what it checks, source), as in docs/rules.md."""
-    rows = ["| rule id | severity | what it checks | source |", "|---|---|---|---|"]
-    rows += [f"| `{r.id}` | {r.severity} | {r.description} | {r.source} |" for r in RULES.values()]
+    """The Markdown table of every rule (id, severity, waivable, what it checks, source), as in docs/rules.md.
+
+    The legal checks come first, in the order their modules register them, then the rules other stages check."""
+    rows = ["| rule id | severity | waivable | what it checks | source |", "|---|---|---|---|---|"]
     rows += [
-        f"| `{rule_id}` | {severity} | {description} | cgu |"
-        for rule_id, (severity, description) in {**OTHER_CHECKS, **WAIVER_RULES}.items()
+        f"| `{r.id}` | {r.severity} | {'yes' if r.waivable else 'no'} | {r.description} | {r.source} |"
+        for r in sorted(RULES.values(), key=lambda r: r.check is None)
     ]
     return "\n".join(rows) + "\n"

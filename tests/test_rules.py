@@ -346,7 +346,10 @@ def test_rule_fails_another_way(
 
 def test_dpo_email_ignores_other_declared_addresses(project: Project) -> None:
     organism, documents = parts(project, "vivoptim-solutions")
-    sentence = "Le délégué à la protection des données transmet les demandes au service client (contact@vivoptim.com). Écrivez à presse@example.org."
+    sentence = (
+        "Le délégué à la protection des données transmet les demandes au service client (contact@vivoptim.com). "
+        "Écrivez à presse@example.org."
+    )
     added = [
         dataclasses.replace(x, articles=x.articles + (dataclasses.replace(x.articles[0], markdown=sentence),))
         for x in documents
@@ -425,7 +428,8 @@ def test_findings_in_text_and_json(content: Path) -> None:
     lines = result.stderr.splitlines()
     assert any(
         re.fullmatch(
-            r"organisms/partenamut/clauses/dpo\.md:\d+: consistency-dpo-email: article 'dpo' of the privacy states the DPO e-mail "
+            r"organisms/partenamut/clauses/dpo\.md:\d+: consistency-dpo-email: "
+            r"article 'dpo' of the privacy states the DPO e-mail "
             r"privacy@partenamut\.com; the organism says privacy@partenamut\.be \(organism partenamut\)",
             x,
         )
@@ -433,7 +437,8 @@ def test_findings_in_text_and_json(content: Path) -> None:
     ), lines
     assert any(
         re.fullmatch(
-            r"organisms/klesia/organism\.yaml:\d+: warning: unused-extra: 'extra\.slogan' is defined but no document states it "
+            r"organisms/klesia/organism\.yaml:\d+: warning: unused-extra: "
+            r"'extra\.slogan' is defined but no document states it "
             r"\(organism klesia\)",
             x,
         )
@@ -489,8 +494,10 @@ def test_a_cookie_added_to_the_inventory_reaches_the_table_and_the_banner(conten
     replace_in(
         content / "organisms/klesia/organism.yaml",
         "cookie_settings:\n",
-        '  - {name: _hjSession, provider: Hotjar, purpose: "Enregistrer les parcours de navigation", category: audience, duration: "30 min", consent: true}\n'
-        '  - {name: lb_route, provider: CETIP, purpose: "Répartir la charge entre les serveurs", category: necessary, duration: "2 min 30 s", consent: false}\n'
+        '  - {name: _hjSession, provider: Hotjar, purpose: "Enregistrer les parcours de navigation", '
+        'category: audience, duration: "30 min", consent: true}\n'
+        '  - {name: lb_route, provider: CETIP, purpose: "Répartir la charge entre les serveurs", '
+        'category: necessary, duration: "2 min 30 s", consent: false}\n'
         "cookie_settings:\n",
     )
     result = CliRunner().invoke(main, ["check", "--project", str(content)])

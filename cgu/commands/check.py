@@ -70,7 +70,8 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
 
 
 ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
-"""Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's documents."""
+"""Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's
+documents."""
 
 
 def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
@@ -97,8 +98,10 @@ def missing_glyphs_everywhere(loaded: Project) -> list[Problem]:
 
 
 def theme_problems(loaded: Project) -> list[Problem]:
-    """What the themes' templates refuse (an unknown name, an unsafe attribute, a file outside the theme), found as
-    `cgu build` finds it: each document's page rendered for the HTML and for the PDF (before WeasyPrint), and the index."""
+    """What the themes' templates refuse (an unknown name, an unsafe attribute, a file outside the theme).
+
+    Found as `cgu build` finds it: each document's page rendered for the HTML and for the PDF (before WeasyPrint),
+    and the index."""
     from functools import partial
 
     from cgu.commands.build import artifact_path

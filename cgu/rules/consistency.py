@@ -1,11 +1,14 @@
-"""Consistency between an organism's data and its documents: one DPO address, its own country's law, no forgotten facts."""
+"""Consistency between an organism's data and its documents.
+
+One DPO address, its own country's law, no forgotten facts.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
 
-from cgu.model import Document, Organism
+from cgu.model import Document, Organism, SourceLocation
 from cgu.rules.identity import walk
 from cgu.rules.registry import Finding, document_text, rule
 
@@ -29,14 +32,15 @@ FOREIGN: dict[str, tuple[tuple[str, str], ...]] = {
 LAW_WORDS = {"FR": ("français", "france"), "BE": ("belge", "belgique")}
 
 
-def _location(organism: Organism, document: Document):  # type: ignore[no-untyped-def]
+def _location(organism: Organism, document: Document) -> SourceLocation:
     spec = organism.documents.get(document.kind)
     return spec.location if spec else organism.location
 
 
 EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
 DPO_WORDS = re.compile(r"délégué|\bDPO\b|\bDPD\b|data protection officer", re.IGNORECASE)
-"""Words that make a sentence about the DPO: an e-mail in such a sentence is the DPO's, unless the organism declares it."""
+"""Words that make a sentence about the DPO: an e-mail in such a sentence is the DPO's, unless the organism
+declares it."""
 
 
 def _declared_emails(organism: Organism) -> set[str]:
@@ -74,7 +78,8 @@ def dpo_email(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
                 yield Finding(
                     "dpo.email",
                     article.source,
-                    f"article {article.id!r} of the {document.kind} states the DPO e-mail {found}; the organism says {expected}",
+                    f"article {article.id!r} of the {document.kind} states the DPO e-mail {found}; "
+                    f"the organism says {expected}",
                 )
 
 
@@ -82,7 +87,8 @@ def dpo_email(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
     "consistency-jurisdiction",
     "error",
     "RGPD art. 51 et 77 ; droit national applicable (FR : loi n° 78-17 ; BE : loi du 30 juillet 2018)",
-    "A document cites its own country's authority and law, not the other country's; jurisdiction.law matches the country.",
+    "A document cites its own country's authority and law, not the other country's; "
+    "jurisdiction.law matches the country.",
 )
 def jurisdiction(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     law = str((organism.data.get("jurisdiction") or {}).get("law") or "").lower()
@@ -101,7 +107,8 @@ def jurisdiction(organism: Organism, documents: Sequence[Document]) -> Iterable[
                     yield Finding(
                         name,
                         article.source,
-                        f"article {article.id!r} of the {document.kind} of a {organism.country} organism cites {name!r}",
+                        f"article {article.id!r} of the {document.kind} of a {organism.country} organism "
+                        f"cites {name!r}",
                         aliases=(f"{document.kind}.{article.id}",),
                     )
 

@@ -1,4 +1,7 @@
-"""Cookies and trackers (CNIL guidelines and recommendation of 17 September 2020, deliberations 2020-091 and 2020-092)."""
+"""Cookies and trackers.
+
+The CNIL guidelines and recommendation of 17 September 2020 (deliberations 2020-091 and 2020-092).
+"""
 
 from __future__ import annotations
 
@@ -47,7 +50,8 @@ def max_lifetime(organism: Organism, documents: Sequence[Document]) -> Iterable[
                     yield Finding(
                         str(cookie.get("name")),
                         organism.where(f"cookies.{index}.duration"),
-                        f"{cookie.get('category')} cookie {cookie.get('name')!r} lives {cookie.get('duration')}, over 13 months",
+                        f"{cookie.get('category')} cookie {cookie.get('name')!r} lives {cookie.get('duration')}, "
+                        "over 13 months",
                     )
             except ValueError:
                 pass  # reported by cookie-duration
@@ -121,7 +125,8 @@ def in_table(organism: Organism, documents: Sequence[Document]) -> Iterable[Find
             yield Finding(
                 name,
                 organism.where(f"cookies.{index}"),
-                f"cookie {name!r} is in the inventory but no document lists it in a cookie table (add the cookies clause)",
+                f"cookie {name!r} is in the inventory but no document lists it in a cookie table "
+                "(add the cookies clause)",
             )
 
 

@@ -1,4 +1,7 @@
-"""Identifiers and contacts: every SIREN, SIRET, BCE, phone, e-mail, postal code and URL of an organism's data, checked."""
+"""Identifiers and contacts.
+
+Every SIREN, SIRET, BCE, phone, e-mail, postal code and URL of an organism's data, checked.
+"""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ A problem with a rule id is made only here, by `Rule.problem`, so no stage can r
 registered (and documented: docs/rules.md and the README's table are `cgu.rules.review.rules_table()`):
 
 - a legal check on an organism's facts and composed documents is a function decorated with `@rule(id, severity,
-  source, description)` in a module of this package, imported by `cgu.rules.review`; it yields `Finding`s, which
-  `check_organism` turns into problems and a justified waiver can silence;
+  source, description)` in a module of this package listed in `cgu.rules.review.LEGAL_CHECKS`; it yields
+  `Finding`s, which `check_organism` turns into problems and a justified waiver can silence;
 - a check another stage runs (releases, fonts, unused variables, the waivers themselves) is registered at the end
   of this module with `register(...)`, and the stage reports it with
   `RULES["release-notice"].problem(location, message, organism_id)`.

@@ -11,12 +11,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cgu.model import Document, Organism, Problem
-from cgu.rules import consistency, cookies, gdpr, identity  # noqa: F401 - importing registers every rule
+from cgu.rules import consistency, cookies, gdpr, identity
 from cgu.rules.registry import RULES, Finding
+
+LEGAL_CHECKS = (identity, consistency, cookies, gdpr)
+"""The modules of legal checks: importing one registers its rules (a new module of rules is added here)."""
 
 
 def _covers(waiver: Mapping[str, Any], rule_id: str, finding: Finding) -> bool:
-    """Whether a justified waiver silences a finding: same rule, and no target or the finding's key (or a parent key)."""
+    """Whether a justified waiver silences a finding: same rule, and no target or the finding's key (or a parent
+    key)."""
     if waiver.get("rule") != rule_id or not str(waiver.get("justification") or "").strip():
         return False
     target = waiver.get("target")

@@ -96,9 +96,9 @@ def postal_code_problem(value: str, country: str) -> str | None:
     """None for a French (5 digits, a department 01-95, 97 or 98) or Belgian (4 digits, 1000-9999) postal code."""
     code = value.strip()
     if country == "BE":
-        ok = re.fullmatch(r"[1-9]\d{3}", code)
+        ok = re.fullmatch(r"[1-9]\d{3}", code) is not None
     else:
-        ok = re.fullmatch(r"\d{5}", code) and (1 <= int(code[:2]) <= 95 or code[:2] in ("97", "98"))
+        ok = re.fullmatch(r"\d{5}", code) is not None and (1 <= int(code[:2]) <= 95 or code[:2] in ("97", "98"))
     return None if ok else f"postal code {value!r} is not a {country} postal code"
 
 

@@ -3,7 +3,7 @@
 Pairs: every consecutive pair of the corpus (../shared/corpus, Open Terms Archive, ODC-BY 1.0), plus worst
 cases: the first and last privacy-policy versions (four years of edits), two full rewrites of the first
 version (the same words shuffled; an unrelated text of the same size) and an adversarial pair of random texts
-over 14 words, which only the redline's time budget (REDLINE_BUDGET) bounds. Each time is the best of three runs.
+over 14 words, which only the redline's work budget (REDLINE_WORK, in operations) bounds. Each time is the best of three runs.
 Run: python bench/redline_bench.py
 """
 

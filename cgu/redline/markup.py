@@ -9,6 +9,8 @@ cross so that the HTML stays well nested.
 from __future__ import annotations
 
 import re
+import urllib.parse
+from html import unescape
 
 from markupsafe import Markup
 
@@ -78,13 +80,14 @@ _IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
 def _merge(change: ArticleChange) -> str:
     out: list[str] = []
     for piece in pieces(change):
+        old, new = _visible(piece.old), _visible(piece.new)
         if piece.status == "same":
-            out.append(piece.new)
+            out.append(new)
         elif piece.status == "editorial":
-            out.append(_wrap(piece.new, FORM, _at_line_start(out)))
+            out.append(_wrap(new, FORM, _at_line_start(out)))
         else:
-            out.append(_wrap(piece.old, DEL, _at_line_start(out)))
-            out.append(_wrap(piece.new, INS, _at_line_start(out)))
+            out.append(_wrap(old, DEL, _at_line_start(out)))
+            out.append(_wrap(new, INS, _at_line_start(out)))
     return _LINK_TARGET.sub(_new_target, "".join(out))
 
 
@@ -142,10 +145,40 @@ def _close_tag(kind: str, last: bool) -> str:
 
 
 def _clean_attributes(tag: str) -> str:
-    """A start tag without markers (link targets were settled before rendering; this is the safety net)."""
-    for character, encoded in _ENCODED.items():
+    """A start tag without markers, its link checked again as it is finally written: markdown-it validated the
+    target with the markers in it, and removing them can make a harmless target `javascript:` (an address that
+    fails is dropped, the link's text stays)."""
+    for encoded in _ENCODED.values():
         tag = tag.replace(encoded, "")
-    return _SENTINELS.sub("", tag)
+    tag = _SENTINELS.sub("", tag)
+    return _ADDRESS.sub(lambda m: m.group(0) if _safe_address(m.group(2)) else "", tag)
+
+
+_ADDRESS = re.compile(r'\s(href|src)="([^"]*)"', re.IGNORECASE)
+
+
+def _safe_address(value: str) -> bool:
+    """An attribute's address as a browser reads it (entities decoded, and once more percent-decoded) passes the
+    renderer's link check."""
+    decoded = unescape(value)
+    return all(MARKDOWN.validateLink(form) for form in (decoded, urllib.parse.unquote(decoded)))
+
+
+_VISIBLE = {
+    **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n\r"},
+    0x7F: 0x2421,
+    **{ord(c): 0xFFFD for c in "\ue000\ue001\ue002\ue003\ue004\ue005"},
+}
+"""Control characters shown as their visible symbols (␀, ␛...); the redline's own marker characters, should the
+text carry them, shown as U+FFFD so that the text cannot open or close a change."""
+
+
+_MARKER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[0-5]|0*5734[4-9]);")
+"""A character reference that Markdown would decode into one of the redline's markers."""
+
+
+def _visible(text: str) -> str:
+    return _MARKER_REFERENCE.sub("&#xFFFD;", text.translate(_VISIBLE))
 
 
 def _balance(html: str) -> str:
@@ -172,9 +205,11 @@ def _balance(html: str) -> str:
                     close(True)
                     mark, first, shown = _OPENERS[piece], True, False
                 elif piece in _CLOSERS:
-                    if mark == _CLOSERS[piece] and not shown and not first:
+                    if mark != _CLOSERS[piece]:  # never written by _merge; ignored rather than trusted
+                        continue
+                    if not shown and not first:
                         out.append(_open_tag(mark, False) + _close_tag(mark, True))
-                    elif mark == _CLOSERS[piece] and shown:
+                    elif shown:
                         close(True)
                     mark = None
                 elif piece:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
 from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline
+from cgu.redline.classify import heading_number, normalize
 from cgu.redline.diff import WorkBudget, shortest_diff
+from cgu.redline.sections import HEADING_NUMBER
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -61,52 +62,21 @@ def pieces(change: ArticleChange) -> tuple[Piece, ...]:
 
 
 def _line_of(text: str, start: int, end: int) -> str:
-    """The whole lines of `text` that the span [start, end) touches."""
+    """The whole lines of `text` that the span [start, end) touches, and the line after when it underlines them
+    (a setext heading)."""
     first = text.rfind("\n", 0, start) + 1
     last = text.find("\n", end)
+    if last >= 0:
+        following = text.find("\n", last + 1)
+        underline = text[last + 1 :] if following < 0 else text[last + 1 : following]
+        if underline.strip() and set(underline.strip()) in ({"="}, {"-"}):
+            last = following
     return text[first:] if last < 0 else text[first:last]
 
 
 def article_text(article: Article) -> str:
     """What is compared for an article: its raw section text (files) or its heading and body (composed documents)."""
     return article.markdown if not article.html else f"{article.heading}\n\n{article.markdown}"
-
-
-def normalize(text: str) -> str:
-    """Text without what does not change its meaning: typography, Markdown markers, escapes and spacing."""
-    text = unicodedata.normalize("NFKC", text)
-    for curly, straight in (
-        ("’", "'"),
-        ("‘", "'"),
-        ("“", '"'),
-        ("”", '"'),
-        ("«", '"'),
-        ("»", '"'),
-        ("…", "..."),
-        ("–", "-"),
-        ("—", "-"),
-    ):
-        text = text.replace(curly, straight)
-    text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(
-        r"\w*\[email\s+protected\]", "[email protected]", text
-    )  # e-mail obfuscation that changes on every capture
-    text = _NUMBERING.sub(r"\1", text)
-    text = re.sub(r"[*_`#>\"']+", " ", text)
-    text = _LINK.sub(_link_text, text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-_NUMBERING = re.compile(r"(?mi)^([\s#>|*_]*)(?:article\s+\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d+[.)])[*_]*\s*[-:]?\s*")
-"""An article or item number at the start of a line ("## 2. Objet", "| **3.18** ...", "Article 4 -"): renumbering."""
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[^)]*)?\)")
-_URL_NOISE = re.compile(r"^(?:(?:https?|mailto|tel):)+(?://)?(?:www\.)?|[/?#]+$", re.IGNORECASE)
-
-
-def _link_text(match: re.Match[str]) -> str:
-    """A link as its text and its target; the target dropped when it only repeats the text (an address as a link)."""
-    text, target = match.group(1), _URL_NOISE.sub("", match.group(2))
-    return text if target.lower() in ("", _URL_NOISE.sub("", text).lower()) else f"{text} <{target}>"
 
 
 def word_diff(old: str, new: str, budget: WorkBudget | None = None) -> tuple[tuple[int, str], ...]:
@@ -294,6 +264,7 @@ def redline(old: Sequence[Article], new: Sequence[Article], budget: WorkBudget |
     work budget counted in operations: the same versions give the same redline on any machine."""
     budget = budget or WorkBudget()
     pairs = _align(old, new)
+    old_refs, new_refs = _cross_references(old, new, pairs)
     old_position = {id(a): i for i, a in enumerate(old)}
     matched_old_order = [old_position[id(pairs[n.id])] for n in new if n.id in pairs]
     keep = set(_longest_increasing(matched_old_order))
@@ -318,7 +289,7 @@ def redline(old: Sequence[Article], new: Sequence[Article], budget: WorkBudget |
         before, after = article_text(counterpart), article_text(article)
         if before == after:
             kind = "unchanged"
-        elif normalize(before) == normalize(after):
+        elif normalize(before, old_refs) == normalize(after, new_refs):
             kind = "editorial"
         else:
             kind = "modified"
@@ -328,16 +299,35 @@ def redline(old: Sequence[Article], new: Sequence[Article], budget: WorkBudget |
     return Redline(tuple(changes))
 
 
+def _cross_references(
+    old: Sequence[Article], new: Sequence[Article], pairs: dict[str, Article]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Per version, article number -> the article it designates (the new id of a pair): "l'article 8" before and
+    "l'article 9" after are the same reference when article 8 became article 9. A number two articles share is left
+    out (then a changed reference to it counts as substantive)."""
+    new_id_of = {id(article): new_id for new_id, article in pairs.items()}
+
+    def numbers(articles: Sequence[Article], key: dict[int, str]) -> dict[str, str]:
+        found: dict[str, list[str]] = {}
+        for article in articles:
+            number = str(article.number) if article.html else heading_number(article.title)
+            if number is not None:
+                found.setdefault(number, []).append(key.get(id(article), f"{article.id}@old"))
+        return {number: keys[0] for number, keys in found.items() if len(keys) == 1}
+
+    return numbers(old, new_id_of), numbers(new, {id(a): a.id for a in new})
+
+
 def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
     """new id -> old article: same id first, then same normalized title, then the most similar content."""
     by_id = {a.id: a for a in old}
     pairs = {a.id: by_id[a.id] for a in new if a.id in by_id}
     used = {id(a) for a in pairs.values()}
-    titles = {id(o): normalize(o.title).lower() for o in old}
+    titles = {id(o): _plain_title(o.title) for o in old}
     for article in new:
         if article.id in pairs:
             continue
-        title = normalize(article.title).lower()
+        title = _plain_title(article.title)
         match = next((o for o in old if id(o) not in used and titles[id(o)] == title), None)
         if match is not None:
             pairs[article.id] = match
@@ -358,6 +348,10 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
             pairs[new_left[j][0].id] = old_left[i][0]
             taken_old.add(i)
     return pairs
+
+
+def _plain_title(title: str) -> str:
+    return normalize(HEADING_NUMBER.sub("", title)).lower()
 
 
 def _longest_increasing(values: list[int]) -> list[int]:

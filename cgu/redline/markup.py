@@ -24,7 +24,6 @@ _CLOSERS = {INS[1]: "ins", DEL[1]: "del", FORM[1]: "forme"}
 _SENTINELS = re.compile("[\ue000-\ue005]")
 _ENCODED = {c: "".join(f"%{b:02X}" for b in c.encode()) for c in "\ue000\ue001\ue002\ue003\ue004\ue005"}
 _BLOCK_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:#{1,6}[ \t]+|(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+|\|[ \t]*)?")
-_STRUCTURE = re.compile(r"^[ \t]*(?:[-=*_:| \t]+|`{3,}.*|~{3,}.*)$")
 _CELL = re.compile(r"(?<!\\)\|")
 _TAG = re.compile(r"<[^>]*>|[^<]+")
 _VOID = {"br", "hr", "img", "input", "wbr"}
@@ -91,12 +90,15 @@ def _merge(change: ArticleChange) -> str:
     return _LINK_TARGET.sub(_new_target, "".join(out))
 
 
-_LINK_TARGET = re.compile(r"\]\(([^()\s]*[\ue000-\ue005][^()\s]*)\)")
+_LINK_TARGET = re.compile(r"\]\(([^()\s]*)\)")
+_DELETED = re.compile(f"{DEL[0]}[^{DEL[1]}]*{DEL[1]}")
 
 
 def _new_target(match: re.Match[str]) -> str:
     """A link whose target changed points to the new target, followed by a marked note saying so."""
-    target = _SENTINELS.sub("", re.sub(f"{DEL[0]}.*?{DEL[1]}", "", match.group(1)))
+    if not _SENTINELS.search(match.group(1)):
+        return match.group(0)
+    target = _SENTINELS.sub("", _DELETED.sub("", match.group(1)))
     return f"]({target}) {INS[0]}(adresse du lien modifiée){INS[1]}"
 
 
@@ -113,13 +115,20 @@ def _wrap(text: str, marks: tuple[str, str], line_start: bool) -> str:
     for index, line in enumerate(text.splitlines(keepends=True)):
         body = line.rstrip("\r\n")
         ending = line[len(body) :]
-        if _STRUCTURE.match(body):  # a rule, a setext underline, a table's delimiter row, a code fence: left whole
+        if _is_structure(body):  # a rule, a setext underline, a table's delimiter row, a code fence: left whole
             result.append(line)
             continue
         prefix = _BLOCK_PREFIX.match(body).group(0) if (index > 0 or line_start) else ""  # type: ignore[union-attr]
         cells = _CELL.split(body[len(prefix) :])
         result.append(prefix + "|".join(_wrap_cell(cell, marks) for cell in cells) + ending)
     return "".join(result)
+
+
+def _is_structure(line: str) -> bool:
+    """A rule, a setext underline, a table's delimiter row or a code fence (plain tests: a regular expression
+    here backtracked quadratically over a long run of spaces)."""
+    core = line.strip(" \t")
+    return bool(line) and (set(core) <= set("-=*_:| \t") or core.startswith(("```", "~~~")))
 
 
 def _wrap_cell(cell: str, marks: tuple[str, str]) -> str:

@@ -78,7 +78,7 @@ def test_text_functions_are_linear_on_long_runs(unit: list[str], before: str, af
         ("heading_number", heading_number, text),
         ("wrap", lambda t: markup._wrap(t, INS, True), text),
         ("link targets", lambda t: markup._LINK_TARGET.sub(markup._new_target, t), "](" + text + ")"),
-        ("visible", markup._visible, text),
+        ("visible", markup.visible, text),
     ]:
         assert spent(function, argument) < LIMIT, (name, repr(run), repr(before), repr(after))
 
@@ -89,7 +89,7 @@ KNOWN = [" " * SIZE + "a", "# a" + " " * SIZE + "b", "\n" * SIZE + "x", "a" + "_
 
 def test_known_worst_runs_are_linear() -> None:
     for text in KNOWN:
-        for function in (normalize, heading_id, heading_number, markup._visible, lambda t: markup._wrap(t, INS, True)):
+        for function in (normalize, heading_id, heading_number, markup.visible, lambda t: markup._wrap(t, INS, True)):
             assert spent(function, text) < LIMIT, (function, repr(text[:10]))
 
 

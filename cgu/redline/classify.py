@@ -55,7 +55,8 @@ _LIST_MARKER = re.compile(r"^[ \t]*(?:>[ \t]?)*(?:(?:[-*+]|\d{1,9}[.)])(?=[ \t]|
 """Block quote markers and a list item's bullet or number: their style and numbering are form."""
 _ITEM_NUMBER = re.compile(r"(?:^|(?<=\|))([ \t]*[*_]*)\d{1,9}(?:\.\d{1,9})*[*_]*[.)](?=[*_]*[ \t])")
 """A paragraph's or a cell's own numbering, closed by a dot or a parenthesis and followed by a space
-("**2.1.10.** Le détail", "**8.7**. Vous", "| 3) Accéder"): renumbering, like a list's. "9.99 €", "2.5 %" and "01.09.2025" are not."""
+("**2.1.10.** Le détail", "**8.7**. Vous", "| 3) Accéder"): renumbering, like a list's. "9.99 €", "2.5 %" and
+"01.09.2025" are not."""
 _CROSS_REFERENCE = re.compile(r"(?i)\b(art(?:icles?|\.)?)([ \t\u00a0]+)(\d+(?:\.\d+)*)\b")
 _EMPHASIS = re.compile(r"[*`\"']+|_+")
 

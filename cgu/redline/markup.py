@@ -69,7 +69,61 @@ def article_markup(change: ArticleChange) -> Markup:
         unmarked = "<ins>" not in first.group(2) and "<del>" not in first.group(2)
         if unmarked or change.kind in ("added", "removed"):
             balanced = balanced[first.end() :]
-    return Markup(balanced)
+    return Markup(_fold(balanced) if change.kind in ("modified", "editorial") else balanced)
+
+
+CONTEXT = 1
+"""Unchanged paragraphs kept visible on each side of a change inside a modified article; longer runs fold."""
+
+
+def _fold(html: str) -> str:
+    """Runs of unchanged top-level blocks beyond one of context on each side folded into a `<details>` (open on
+    screen by a click, a line "…" in print): a long article shows its changes, not its length."""
+    blocks = _top_level_blocks(html)
+    marked = [any(mark in block for mark in ("<ins>", "<del>", '<span class="forme">')) for block in blocks]
+    near = [any(marked[max(0, i - CONTEXT) : i + CONTEXT + 1]) or not block.strip() for i, block in enumerate(blocks)]
+    out: list[str] = []
+    index = 0
+    while index < len(blocks):
+        if near[index]:
+            out.append(blocks[index])
+            index += 1
+            continue
+        end = index
+        while end < len(blocks) and not near[end]:
+            end += 1
+        run = [b for b in blocks[index:end] if b.strip()]
+        if len(run) < 2:
+            out += blocks[index:end]
+        else:
+            label = f"{len(run)} paragraphes inchangés"
+            out.append(
+                f'<details class="folded"><summary>… ({label})</summary>\n{"".join(blocks[index:end])}</details>\n'
+            )
+        index = end
+    return "".join(out)
+
+
+def _top_level_blocks(html: str) -> list[str]:
+    """The well-nested HTML cut after each top-level element (its trailing newline with it)."""
+    blocks: list[str] = []
+    depth = 0
+    start = 0
+    for match in _TAG.finditer(html):
+        part = match.group(0)
+        if part.startswith("</"):
+            depth -= 1
+        elif part.startswith("<"):
+            name = re.match(r"<([a-zA-Z0-9]+)", part)
+            if name and name.group(1).lower() not in _VOID and not part.endswith("/>"):
+                depth += 1
+        if depth == 0 and part.startswith("</"):
+            end = match.end() + (1 if html[match.end() : match.end() + 1] == "\n" else 0)
+            blocks.append(html[start:end])
+            start = end
+    if start < len(html):
+        blocks.append(html[start:])
+    return blocks
 
 
 _IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
@@ -79,7 +133,7 @@ _IMAGE = re.compile(r'<img src="[^"]*" alt="([^"]*)"[^>]*>')
 def _merge(change: ArticleChange) -> str:
     out: list[str] = []
     for piece in pieces(change):
-        old, new = _visible(piece.old), _visible(piece.new)
+        old, new = visible(piece.old), visible(piece.new)
         if piece.status == "same":
             out.append(new)
         elif piece.status == "editorial":
@@ -186,7 +240,8 @@ _MARKER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[0-5]|0*5734[4-9]);")
 """A character reference that Markdown would decode into one of the redline's markers."""
 
 
-def _visible(text: str) -> str:
+def visible(text: str) -> str:
+    """Text as the redline shows it: control characters as symbols, marker characters as U+FFFD."""
     return _MARKER_REFERENCE.sub("&#xFFFD;", text.translate(_VISIBLE))
 
 

@@ -88,3 +88,24 @@ def test_the_page_script_parses(tmp_path: Path) -> None:
     checked = subprocess.run([node, "--check", str(tmp_path / "redline.js")], capture_output=True, text=True)
     assert checked.returncode == 0, checked.stderr
     assert "redlineStops" in SCRIPT and "folded.open = true" in SCRIPT  # n/p stop at changes, unfolding them
+
+
+def test_any_text_is_accepted_and_its_control_characters_shown(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cgu.cli import main
+
+    (tmp_path / "a.md").write_text("# Titre\x1b\n\nTexte\x00 un\x85.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("# Titre\x1b\n\nTexte\x00 deux\x85.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(out), "--format", "html,json"]
+    )
+    assert result.exit_code == 0, result.output
+    page = (out / "redline-a-to-b.html").read_text(encoding="utf-8")
+    assert "␛" in page and "\x1b" not in page and "\x00" not in page and "\x85" not in page
+    import json
+
+    data = json.loads((out / "redline-a-to-b.json").read_text(encoding="utf-8"))
+    rebuilt = "".join(text for change in data["changes"] for op, text in change["ops"] if op >= 0)
+    assert "deux" in page and rebuilt == "# Titre\x1b\n\nTexte\x00 deux\x85.\n"  # the JSON keeps the text exact

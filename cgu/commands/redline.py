@@ -20,7 +20,8 @@ def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> No
     from cgu.redline.sections import split_markdown
 
     result = redline(
-        split_markdown(read_text(old, str(old)), str(old)), split_markdown(read_text(new, str(new)), str(new))
+        split_markdown(read_text(old, str(old), controls=True), str(old)),
+        split_markdown(read_text(new, str(new), controls=True), str(new)),
     )
     write_redline(result, f"Comparaison de {old.name} et {new.name}", f"redline-{old.stem}-to-{new.stem}", out, formats)
 

@@ -230,9 +230,10 @@ def _safe_address(value: str) -> bool:
 _VISIBLE = {
     **{code: 0x2400 + code for code in range(0x20) if chr(code) not in "\t\n\r"},
     0x7F: 0x2421,
+    **{code: 0xFFFD for code in range(0x80, 0xA0)},
     **{ord(c): 0xFFFD for c in "\ue000\ue001\ue002\ue003\ue004\ue005"},
 }
-"""Control characters shown as their visible symbols (␀, ␛...); the redline's own marker characters, should the
+"""Control characters shown as their visible symbols (␀, ␛...; C1 ones as U+FFFD); the redline's own marker characters, should the
 text carry them, shown as U+FFFD so that the text cannot open or close a change."""
 
 

@@ -92,7 +92,7 @@ document.addEventListener('keydown', function (event) {
 def _title(change: ArticleChange, old: bool = False) -> str:
     article = (change.old or change.new) if old else (change.new or change.old)
     assert article is not None
-    return article.heading if article.html else article.title
+    return visible(article.heading if article.html else article.title)
 
 
 def _label(change: ArticleChange, origin: dict[int, str] | None = None) -> str:

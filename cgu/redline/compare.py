@@ -319,9 +319,13 @@ def _cross_references(
 
 
 def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
-    """new id -> old article: same id first, then same normalized title, then the most similar content."""
-    by_id = {a.id: a for a in old}
-    pairs = {a.id: by_id[a.id] for a in new if a.id in by_id}
+    """new id -> old article: articles under a repeated heading by content, then same id, then same normalized
+    title, then the most similar content."""
+    pairs = _pair_repeated_headings(old, new)
+    used = {id(a) for a in pairs.values()}
+    by_id = {a.id: a for a in old if id(a) not in used}
+    taken = {a.id for a in pairs.values()}
+    pairs |= {a.id: by_id[a.id] for a in new if a.id in by_id and a.id not in pairs and a.id not in taken}
     used = {id(a) for a in pairs.values()}
     titles = {id(o): _plain_title(o.title) for o in old}
     for article in new:
@@ -352,6 +356,63 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
 
 def _plain_title(title: str) -> str:
     return normalize(HEADING_NUMBER.sub("", title)).lower()
+
+
+def _pair_repeated_headings(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
+    """Articles under a heading that repeats ("FAQ", "FAQ", numbered `faq`, `faq-2`) paired by their content, in
+    order, not by their rank: a new "FAQ" inserted first must not pair every later one with its predecessor."""
+    old_groups, new_groups = _repeated(old), _repeated(new)
+    pairs: dict[str, Article] = {}
+    for base in sorted(old_groups.keys() & new_groups.keys()):
+        olds, news = old_groups[base], new_groups[base]
+        if len(olds) == len(news) == 1:
+            continue
+        if len(olds) * len(news) > PAIRING_LIMIT:
+            continue
+        for i, j in _pair_units([a.markdown for a in olds], [a.markdown for a in news]):  # order kept
+            pairs[news[j].id] = olds[i]
+    return pairs
+
+
+def _repeated(articles: Sequence[Article]) -> dict[str, list[Article]]:
+    """Articles grouped by the id of their heading before the `-2`, `-3` that a repeated heading gets."""
+    ids = {a.id for a in articles}
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        base, _, rank = article.id.rpartition("-")
+        key = base if rank.isdigit() and base in ids else article.id
+        groups.setdefault(key, []).append(article)
+    return groups
+
+
+def carried_over(result: Redline) -> dict[int, ArticleChange]:
+    """Splits and merges: an added article whose text was deleted from the article just before or after it (a
+    split), or a removed one whose text was inserted there (a merge), mapped to that neighbour."""
+    found: dict[int, ArticleChange] = {}
+    changes = result.changes
+    for index, change in enumerate(changes):
+        if change.kind not in ("added", "removed"):
+            continue
+        side = DELETE if change.kind == "added" else INSERT
+        body = change.new_text() if change.kind == "added" else change.old_text()
+        body = body.split("\n", 1)[1] if "\n" in body else body  # its heading is new (or gone): the text counts
+        grams = _bigrams(body)
+        for neighbour in (
+            changes[index - 1] if index else None,
+            changes[index + 1] if index + 1 < len(changes) else None,
+        ):
+            if neighbour is None or neighbour.kind != "modified":
+                continue
+            moved = "".join(text for op, text in neighbour.ops if op == side)
+            if grams and len(grams & _bigrams(moved)) >= SPLIT_SHARE * len(grams):
+                found[id(change)] = neighbour
+                break
+    return found
+
+
+SPLIT_SHARE = 0.8
+"""An added (removed) article is split from (merged into) its neighbour when this share of its word pairs was
+deleted from (inserted into) that neighbour."""
 
 
 def _longest_increasing(values: list[int]) -> list[int]:

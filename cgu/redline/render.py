@@ -9,7 +9,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from cgu.model import Article, ArticleChange, Redline
-from cgu.redline.compare import pieces
+from cgu.redline.compare import carried_over, pieces
 from cgu.redline.markup import article_markup, visible
 
 KIND_LABELS = {
@@ -96,17 +96,28 @@ def _title(change: ArticleChange, old: bool = False) -> str:
 
 
 def _label(change: ArticleChange, origin: dict[int, str] | None = None) -> str:
+    where = (origin or {}).get(id(change))
     moved = ""
     if change.moved:
-        where = (origin or {}).get(id(change))
         moved = ", déplacé" + (f" ; se trouvait {where}" if where else "")
+    elif where:  # a split or a merge
+        moved = f" ; {where}"
     return KIND_LABELS[change.kind] + moved
 
 
 def _origins(redline: Redline) -> dict[int, str]:
-    """Where each moved article stood in the old version: after which article, or at the top."""
+    """Where each moved article stood in the old version (after which article, or at the top); where the text of a
+    split or merged article comes from or went."""
     olds = sorted((c for c in redline.changes if c.old is not None), key=lambda c: c.old.number if c.old else 0)
     origin = {}
+    for key, neighbour in carried_over(redline).items():
+        title = _title(neighbour)
+        added = any(c.kind == "added" for c in redline.changes if id(c) == key)
+        origin[key] = (
+            f"texte repris de «\u00a0{title}\u00a0» (article scindé)"
+            if added
+            else f"texte repris dans «\u00a0{title}\u00a0» (articles fusionnés)"
+        )
     for index, change in enumerate(olds):
         if change.moved:
             origin[id(change)] = (

@@ -109,3 +109,26 @@ def test_any_text_is_accepted_and_its_control_characters_shown(tmp_path: Path) -
     data = json.loads((out / "redline-a-to-b.json").read_text(encoding="utf-8"))
     rebuilt = "".join(text for change in data["changes"] for op, text in change["ops"] if op >= 0)
     assert "deux" in page and rebuilt == "# Titre\x1b\n\nTexte\x00 deux\x85.\n"  # the JSON keeps the text exact
+
+
+def test_the_page_renders_through_the_theme_template_in_the_sandbox(tmp_path: Path) -> None:
+    import pytest
+
+    from cgu.errors import CguError
+    from cgu.load.themes import ThemeFolder, theme_environment
+    from cgu.redline.render import render_html_page
+
+    result = redline(
+        split_markdown("# A\n\nConservées 3 ans.\n", "a"), split_markdown("# A\n\nConservées 5 ans.\n", "b")
+    )
+    folder = tmp_path / "themes" / "mutuelle"
+    folder.mkdir(parents=True)
+    theme = ThemeFolder("mutuelle", folder, theme_environment(folder))
+    builtin = render_html_page(result, "Titre <b>")
+    assert render_html_page(result, "Titre <b>", theme) == builtin  # no redline.html: the built-in one
+    (folder / "redline.html").write_text("<main class=mutuelle><h1>{{ title }}</h1>{{ fragment }}</main>\n", "utf-8")
+    page = render_html_page(result, "Titre <b>", theme)
+    assert page.startswith("<main class=mutuelle><h1>Titre &lt;b&gt;</h1>") and "<del>" in page
+    (folder / "redline.html").write_text("{{ cycler.__init__.__globals__.os.popen('id').read() }}\n", "utf-8")
+    with pytest.raises(CguError, match=r"themes/mutuelle/redline.html:1: theme template error"):
+        render_html_page(result, "T", theme)

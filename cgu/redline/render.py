@@ -8,6 +8,8 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from cgu.builtin import BUILTIN_THEMES
+from cgu.load.themes import ThemeFolder, theme_environment
 from cgu.model import Article, ArticleChange, Redline
 from cgu.redline.compare import carried_over, pieces
 from cgu.redline.markup import article_markup, visible
@@ -257,31 +259,24 @@ def render_html_fragment(redline: Redline) -> str:
     return str(Markup("\n").join(out)) + "\n"
 
 
-PAGE = Markup("""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body {{ font-family: sans-serif; max-width: 50rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }}{style}</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-{fragment}</main>
-<script>{script}</script>
-</body>
-</html>
-""")
+PAGE_TEMPLATE = "redline.html"
+"""The standalone page's template in a theme; a theme without one (copied before it existed) uses the built-in's."""
 
 
-def render_html_page(redline: Redline, title: str) -> str:
-    """A standalone page: the fragment with its style and keyboard navigation."""
-    return str(
-        PAGE.format(
-            title=title, style=Markup(STYLE), fragment=Markup(render_html_fragment(redline)), script=Markup(SCRIPT)
-        )
+def render_html_page(redline: Redline, title: str, theme: ThemeFolder | None = None) -> str:
+    """A standalone page: the fragment with its style and keyboard navigation, through the theme's `redline.html`
+    (the organism's theme for its releases, else the built-in one), in the themes' sandbox."""
+    if theme is None or not (theme.path / PAGE_TEMPLATE).is_file():
+        folder = BUILTIN_THEMES / "default"
+        theme = ThemeFolder("default", folder, theme_environment(folder))
+    page = theme.render(
+        PAGE_TEMPLATE,
+        title=title,
+        style=Markup(STYLE),
+        fragment=Markup(render_html_fragment(redline)),
+        script=Markup(SCRIPT),
     )
+    return page if page.endswith("\n") else page + "\n"
 
 
 def render_json(redline: Redline) -> str:
@@ -310,12 +305,11 @@ def render_json(redline: Redline) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def render_pdf(redline: Redline, title: str, root: Path) -> bytes:
+def render_pdf(redline: Redline, title: str, root: Path, theme: ThemeFolder | None = None) -> bytes:
     """The standalone page printed by WeasyPrint in the built-in theme's fonts only (never the machine's), with the
     same confined fetcher as documents: the same redline gives the same bytes on any machine."""
     from weasyprint import CSS, HTML
 
-    from cgu.builtin import BUILTIN_THEMES
     from cgu.render.fonts import theme_only_fonts
     from cgu.render.pdf import ConfinedFetcher, _source_date
 
@@ -337,7 +331,7 @@ def render_pdf(redline: Redline, title: str, root: Path) -> bytes:
     )
     with _source_date(946684800):  # fixed font-subset timestamps: the same redline gives the same bytes
         pdf = HTML(
-            string=render_html_page(redline, title), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher
+            string=render_html_page(redline, title, theme), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher
         ).write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"cgu-redline-" + title.encode()[:20])
     assert pdf is not None
     return bytes(pdf)

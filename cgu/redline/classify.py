@@ -15,27 +15,26 @@ from html import unescape
 
 from cgu.redline.sections import HEADING_NUMBER
 
-_TYPOGRAPHY = str.maketrans(
-    {
-        "’": "'",
-        "‘": "'",
-        "‚": "'",
-        "“": '"',
-        "”": '"',
-        "„": '"',
-        "«": '"',
-        "»": '"',
-        "…": "...",
-        "–": "-",
-        "—": "-",
-        "‑": "-",
-        "−": "-",
-        "\r": "\n",
-        **{code: None for code in range(0x20) if chr(code) not in "\t\n"},
-        0x7F: None,
-        **{ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\u200e\u200f"},
-    }
-)
+_REPLACED: dict[str | int, str | None] = {
+    "’": "'",
+    "‘": "'",
+    "‚": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "«": '"',
+    "»": '"',
+    "…": "...",
+    "–": "-",
+    "—": "-",
+    "‑": "-",
+    "−": "-",
+    "\r": "\n",
+    **{code: None for code in range(0x20) if chr(code) not in "\t\n\r"},
+    0x7F: None,
+    **{ord(c): None for c in "\u200b\u200c\u200d\u2060\ufeff\u00ad\ufffd\u200e\u200f"},
+}
+_TYPOGRAPHY = str.maketrans(_REPLACED)
 """Curly quotes, dashes and ellipses made plain; zero-width characters, soft hyphens, U+FFFD and control characters
 dropped (they change nothing a member reads)."""
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")

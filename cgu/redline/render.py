@@ -247,13 +247,13 @@ def render_html_fragment(redline: Redline) -> str:
             )
         )
         out.append(Markup('<div class="text">{}</div>').format(article_markup(change)))
-        links = []
+        neighbours: list[Markup] = []
         if index > 0:
-            links.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
+            neighbours.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
         if index + 1 < len(shown):
-            links.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
-        if links:
-            out.append(Markup('<p class="nav-links">{}</p>').format(Markup(" · ").join(links)))
+            neighbours.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
+        if neighbours:
+            out.append(Markup('<p class="nav-links">{}</p>').format(Markup(" · ").join(neighbours)))
         out.append(Markup("</section>"))
     out.append(Markup("</div>"))
     return str(Markup("\n").join(out)) + "\n"

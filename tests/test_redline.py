@@ -96,9 +96,11 @@ def test_normalize_ignores_typography_and_markup() -> None:
     assert normalize("L'**accès** « libre »\u00a0…") == normalize('L’accès "libre" ...')
 
 
-def test_numbering_at_line_start_is_editorial_but_a_leading_quantity_is_not() -> None:
-    assert normalize("| **3.18** évaluer |") == normalize("| **3.17** évaluer |")
-    assert normalize("Article 4 – Cookies") == normalize("Article 5 – Cookies")
+def test_heading_numbering_is_editorial_but_a_leading_quantity_is_not() -> None:
+    assert normalize("## 4. Cookies") == normalize("## 5. Cookies")
+    assert normalize("Article 4 – Cookies\n---") == normalize("Article 5 – Cookies\n---")
+    # a number at the start of a table cell or a line is not a heading's numbering: an item number, an amount
+    assert normalize("| **3.18** évaluer |") != normalize("| **3.17** évaluer |")
     assert normalize("30 jours pour répondre") != normalize("60 jours pour répondre")
 
 

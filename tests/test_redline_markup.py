@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cgu.compose.markdown import MARKDOWN
 from cgu.redline.compare import redline
 from cgu.redline.markup import article_markup
 from cgu.redline.sections import split_markdown
@@ -159,3 +160,70 @@ def test_every_corpus_redline_renders_well_nested() -> None:
             well_nested(render_html_fragment(result))
             pairs += 1
     assert pairs >= 70
+
+
+class Addresses(HTMLParser):
+    """Every address a browser would follow or load: href and src of any tag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.addresses: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.addresses += [value or "" for name, value in attrs if name in ("href", "src")]
+
+
+def addresses(html: str) -> list[str]:
+    parser = Addresses()
+    parser.feed(html)
+    return parser.addresses
+
+
+def safe(address: str) -> bool:
+    from urllib.parse import unquote
+
+    return all(MARKDOWN.validateLink(form) for form in (address, unquote(address)))
+
+
+SCRIPTED = [
+    ("Voir [a](:alert(1)).", "Voir [a](javascript:alert(1))."),  # a target with parentheses
+    ("Voir [a].\n\n[a]: :alert(1)", "Voir [a].\n\n[a]: javascript:alert(1)"),  # a reference definition
+    ("Voir [a](<:alert(1)>).", "Voir [a](<javascript:alert(1)>)."),  # an angle-bracket target
+    ("Voir ![i](:x.svg).", "Voir ![i](javascript:x.svg)."),  # an image
+    ("Voir [a](:alert) b.", "Voir [a](java\ue000script:alert) b."),  # the redline's marker in the text itself
+    ("Voir [a](:alert) b.", "Voir [a](java%EE%80%80script:alert) b."),  # the marker percent-encoded
+    ("Voir [a](x) b.", "Voir [a](java&#xE000;script:alert) b."),  # the marker as an entity
+]
+
+
+def test_no_change_turns_a_link_into_a_script() -> None:
+    from cgu.redline.render import render_html_fragment, render_html_page
+
+    for old, new in SCRIPTED:
+        result = redline(split_markdown(f"# A\n\n{old}\n", "a.md"), split_markdown(f"# A\n\n{new}\n", "b.md"))
+        for html in (render_html_fragment(result), render_html_page(result, "T")):
+            written = addresses(html)
+            assert all(safe(a) and not a.lower().startswith("javascript") for a in written), (old, new, written)
+            assert "\ue000" not in html
+
+
+def test_control_characters_are_shown_not_refused() -> None:
+    html = markup("# A\n\nTexte\x00 un.\n", "# A\n\nTexte\x1b deux\x07.\n")
+    well_nested(html)
+    assert "␀" in html and "␛" in html and "␇" in html and "\x00" not in html and "\x1b" not in html
+
+
+TARGET_PARTS = st.sampled_from(
+    ["java", "script", ":", "alert(1)", "\ue000", "\ue001", "\ue003", "%EE%80%80", "&#xE000;", "x", " ", "/", "<", ">"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TARGET_PARTS, max_size=8), st.lists(TARGET_PARTS, max_size=8), st.booleans())
+def test_every_address_written_passes_the_link_check(old: list[str], new: list[str], reference: bool) -> None:
+    def text(parts: list[str]) -> str:
+        target = "".join(parts)
+        return f"# A\n\nVoir [a].\n\n[a]: {target}\n" if reference else f"# A\n\nVoir [a]({target}) b.\n"
+
+    html = markup(text(old), text(new))
+    assert all(safe(a) for a in addresses(html)), addresses(html)

@@ -20,7 +20,8 @@ def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> No
     from cgu.redline.sections import split_markdown
 
     result = redline(
-        split_markdown(read_text(old, str(old)), str(old)), split_markdown(read_text(new, str(new)), str(new))
+        split_markdown(read_text(old, str(old), controls=True), str(old)),
+        split_markdown(read_text(new, str(new), controls=True), str(new)),
     )
     write_redline(result, f"Comparaison de {old.name} et {new.name}", f"redline-{old.stem}-to-{new.stem}", out, formats)
 
@@ -75,10 +76,13 @@ def run_release_redline(
             )
     result = redline(documents[from_version].articles, documents[to_version].articles)
     title = f"{current.title} – {current.organism.name} – modifications du {from_version} au {to_version}"
-    write_redline(result, title, f"{organism_id}-{kind}-redline-{from_version}-to-{to_version}", out, formats)
+    theme = loaded.themes.get(current.organism.theme.name)  # the organism's own look for its releases' redline
+    write_redline(result, title, f"{organism_id}-{kind}-redline-{from_version}-to-{to_version}", out, formats, theme)
 
 
-def write_redline(result: object, title: str, stem: str, out: Path, formats: tuple[str, ...]) -> None:
+def write_redline(
+    result: object, title: str, stem: str, out: Path, formats: tuple[str, ...], theme: object = None
+) -> None:
     """Write a redline in the requested formats into `out` (each file atomically; nothing else in `out` is touched)."""
     from cgu.model import Artifact
     from cgu.redline.compare import Redline
@@ -90,12 +94,15 @@ def write_redline(result: object, title: str, stem: str, out: Path, formats: tup
     )
     from cgu.site.writer import write_files
 
+    from cgu.load.themes import ThemeFolder
+
     assert isinstance(result, Redline)
+    assert theme is None or isinstance(theme, ThemeFolder)
     render = {
-        "html": lambda: render_html_page(result, title).encode(),
+        "html": lambda: render_html_page(result, title, theme).encode(),
         "fragment": lambda: render_html_fragment(result).encode(),
         "json": lambda: render_json(result).encode(),
-        "pdf": lambda: render_pdf(result, title, out.parent),
+        "pdf": lambda: render_pdf(result, title, out.parent, theme),
     }
     suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf"}
     write_files(out, [Artifact(stem + suffix[f], render[f]()) for f in formats])

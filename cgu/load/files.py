@@ -67,8 +67,9 @@ def relative(path: Path, root: Path) -> str:
     return path.as_posix()
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Read a UTF-8 text file (a leading BOM is dropped), refusing huge or binary files."""
+def read_text(path: Path, shown: str, controls: bool = False) -> str:
+    """Read a UTF-8 text file (a leading BOM is dropped), refusing huge or binary files (and control characters,
+    unless `controls`: a redline of any two files shows them instead)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -93,7 +94,7 @@ def read_text(path: Path, shown: str) -> str:
             SourceLocation(shown, line),
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}){utf16}; save the file as UTF-8",
         ) from None
-    if control := _CONTROL.search(text):
+    if not controls and (control := _CONTROL.search(text)):
         line = text.count("\n", 0, control.start()) + 1
         raise CguError.at(
             SourceLocation(shown, line),

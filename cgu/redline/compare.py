@@ -5,33 +5,17 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import time
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from diff_match_patch import diff_match_patch
-
 from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline
+from cgu.redline.classify import heading_number, normalize
+from cgu.redline.diff import WorkBudget, shortest_diff
+from cgu.redline.sections import HEADING_NUMBER
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.;:!?|])(?=\s)")
-REDLINE_BUDGET = 0.3
-"""Seconds diff-match-patch may spend on a whole redline. Real edits take milliseconds; on a wholesale rewrite the
-budget runs out and the remaining changed passages are shown as replaced (still exact, only coarser)."""
-
-
-class _Budget:
-    """The time left for diffing in one redline."""
-
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.perf_counter() + seconds
-
-    def left(self) -> float:
-        return self.deadline - time.perf_counter()
-
-
 REWRITE_SIMILARITY = 0.2
 """Below this share of common word pairs, a passage is shown as rewritten (deleted then inserted), without a diff."""
 ALIGN_SIMILARITY = 0.5
@@ -44,8 +28,8 @@ WORD_DIFF_COST = 100_000
 """Above this estimate of diff-match-patch's work (tokens times differing tokens), a passage is split into pairs of
 lines, then of sentences."""
 PAIRING_LIMIT = 40_000
-"""Above this many pairs of lines (or sections) to score, a run is diffed as a whole (under the time budget), or
-sections are not aligned on their content."""
+"""Above this many pairs of lines (or sections) to score, a run is diffed on whole lines (or sentences), or sections
+are not aligned on their content."""
 
 
 def pieces(change: ArticleChange) -> tuple[Piece, ...]:
@@ -78,9 +62,15 @@ def pieces(change: ArticleChange) -> tuple[Piece, ...]:
 
 
 def _line_of(text: str, start: int, end: int) -> str:
-    """The whole lines of `text` that the span [start, end) touches."""
+    """The whole lines of `text` that the span [start, end) touches, and the line after when it underlines them
+    (a setext heading)."""
     first = text.rfind("\n", 0, start) + 1
     last = text.find("\n", end)
+    if last >= 0:
+        following = text.find("\n", last + 1)
+        underline = text[last + 1 :] if following < 0 else text[last + 1 : following]
+        if underline.strip() and set(underline.strip()) in ({"="}, {"-"}):
+            last = following
     return text[first:] if last < 0 else text[first:last]
 
 
@@ -89,53 +79,16 @@ def article_text(article: Article) -> str:
     return article.markdown if not article.html else f"{article.heading}\n\n{article.markdown}"
 
 
-def normalize(text: str) -> str:
-    """Text without what does not change its meaning: typography, Markdown markers, escapes and spacing."""
-    text = unicodedata.normalize("NFKC", text)
-    for curly, straight in (
-        ("’", "'"),
-        ("‘", "'"),
-        ("“", '"'),
-        ("”", '"'),
-        ("«", '"'),
-        ("»", '"'),
-        ("…", "..."),
-        ("–", "-"),
-        ("—", "-"),
-    ):
-        text = text.replace(curly, straight)
-    text = re.sub(r"\\(.)", r"\1", text)
-    text = re.sub(
-        r"\w*\[email\s+protected\]", "[email protected]", text
-    )  # e-mail obfuscation that changes on every capture
-    text = _NUMBERING.sub(r"\1", text)
-    text = re.sub(r"[*_`#>\"']+", " ", text)
-    text = _LINK.sub(_link_text, text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-_NUMBERING = re.compile(r"(?mi)^([\s#>|*_]*)(?:article\s+\d+(?:\.\d+)*\.?|\d+(?:\.\d+)+\.?|\d+[.)])[*_]*\s*[-:]?\s*")
-"""An article or item number at the start of a line ("## 2. Objet", "| **3.18** ...", "Article 4 -"): renumbering."""
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+[^)]*)?\)")
-_URL_NOISE = re.compile(r"^(?:(?:https?|mailto|tel):)+(?://)?(?:www\.)?|[/?#]+$", re.IGNORECASE)
-
-
-def _link_text(match: re.Match[str]) -> str:
-    """A link as its text and its target; the target dropped when it only repeats the text (an address as a link)."""
-    text, target = match.group(1), _URL_NOISE.sub("", match.group(2))
-    return text if target.lower() in ("", _URL_NOISE.sub("", text).lower()) else f"{text} <{target}>"
-
-
-def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[int, str], ...]:
-    """Lines first, then words inside each changed run of lines: fast on long texts, exact both ways."""
+def word_diff(old: str, new: str, budget: WorkBudget | None = None) -> tuple[tuple[int, str], ...]:
+    """Lines first, then words inside each changed run of lines: fast on long texts, exact both ways, and bounded
+    in operations (past the budget, changed runs are shown by sentence, then by paragraph)."""
     if old == new:
         return ((EQUAL, old),) if old else ()
-    budget = budget or _Budget(REDLINE_BUDGET)
+    budget = budget or WorkBudget()
     if _similarity(old, new) < REWRITE_SIMILARITY:
         return _replaced(old, new)
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    codes: dict[str, str] = {}
-    line_diffs = _diff(_encode(old_lines, codes), _encode(new_lines, codes), codes, budget)
+    line_diffs = _unit_diff(old_lines, new_lines, budget)
     result: list[tuple[int, str]] = []
     pending = {DELETE: "", INSERT: ""}
     for op, text in [*line_diffs, (EQUAL, "")]:
@@ -150,17 +103,26 @@ def word_diff(old: str, new: str, budget: _Budget | None = None) -> tuple[tuple[
     return _merge(result)
 
 
-def _run_diff(old: str, new: str, budget: _Budget, depth: int = 0) -> list[tuple[int, str]]:
-    """A changed passage: one word diff when it is cheap, else similar lines (then sentences) paired and diffed."""
+def _run_diff(old: str, new: str, budget: WorkBudget, depth: int = 0) -> list[tuple[int, str]]:
+    """A changed passage: one word diff when it is cheap, else similar lines (then sentences) paired and diffed;
+    past the work budget, the passage's lines or sentences that differ are shown replaced, each on its own."""
+    if not old or not new:
+        return list(_replaced(old, new))
     old_tokens, new_tokens = Counter(_TOKEN.findall(old)), Counter(_TOKEN.findall(new))
+    budget.spent += old_tokens.total() + new_tokens.total()
     distance = sum(((old_tokens - new_tokens) + (new_tokens - old_tokens)).values())
     if depth == len(_SPLITTERS) or (old_tokens.total() + new_tokens.total()) * distance <= WORD_DIFF_COST:
-        return list(_token_diff(old, new, budget))
+        ops = _token_diff(old, new, budget)
+        if ops is not None:
+            return list(ops)
+        if depth == len(_SPLITTERS):  # one sentence, too costly to diff word by word: shown replaced
+            return list(_replaced(old, new))
     old_units, new_units = _SPLITTERS[depth](old), _SPLITTERS[depth](new)
-    if len(old_units) * len(new_units) > PAIRING_LIMIT:
-        return list(_token_diff(old, new, budget))
     if len(old_units) == len(new_units) == 1:
         return _run_diff(old, new, budget, depth + 1)
+    if len(old_units) * len(new_units) > PAIRING_LIMIT:
+        return _unit_diff(old_units, new_units, budget)
+    budget.spent += len(old_units) * len(new_units)
     result: list[tuple[int, str]] = []
     done_old = done_new = 0
     for i, j in _pair_units(old_units, new_units):
@@ -202,28 +164,51 @@ def _pair_units(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, i
     return pairs
 
 
-def _token_diff(old: str, new: str, budget: _Budget) -> tuple[tuple[int, str], ...]:
-    """A diff on word tokens (never splitting a word), semantically cleaned."""
+def _token_diff(old: str, new: str, budget: WorkBudget) -> tuple[tuple[int, str], ...] | None:
+    """A diff on word tokens (never splitting a word), semantically cleaned; None past the work budget."""
     if not old or not new or _similarity(old, new) < REWRITE_SIMILARITY:
         return _replaced(old, new)
     codes: dict[str, str] = {}
-    return _merge(_diff(_encode(_TOKEN.findall(old), codes), _encode(_TOKEN.findall(new), codes), codes, budget))
+    ops = _diff(_encode(_TOKEN.findall(old), codes), _encode(_TOKEN.findall(new), codes), codes, budget)
+    return None if ops is None else _merge(ops)
+
+
+def _unit_diff(old_units: list[str], new_units: list[str], budget: WorkBudget) -> list[tuple[int, str]]:
+    """Whole units (lines, sentences) compared: the shortest diff within the budget, else the units found once in
+    each text kept in order as anchors (patience), the rest between them shown replaced. Always exact."""
+    codes: dict[str, str] = {}
+    old_chars, new_chars = _encode(old_units, codes), _encode(new_units, codes)
+    ops = _diff(old_chars, new_chars, codes, budget)
+    if ops is not None:
+        return ops
+    once_old = {u for u, n in Counter(old_units).items() if n == 1}
+    once_new = {u for u, n in Counter(new_units).items() if n == 1}
+    where_old = {u: i for i, u in enumerate(old_units) if u in once_old and u in once_new}
+    common = [(where_old[u], j) for j, u in enumerate(new_units) if u in where_old]
+    kept = set(_longest_increasing([i for i, _ in common]))
+    anchors = [(i, j) for i, j in common if i in kept]
+    budget.spent += len(old_units) + len(new_units)
+    result: list[tuple[int, str]] = []
+    done_old = done_new = 0
+    for i, j in [*anchors, (len(old_units), len(new_units))]:
+        result += [(DELETE, "".join(old_units[done_old:i])), (INSERT, "".join(new_units[done_new:j]))]
+        if i < len(old_units):
+            result.append((EQUAL, old_units[i]))
+        done_old, done_new = i + 1, j + 1
+    return [op for op in result if op[1]]
 
 
 def _replaced(old: str, new: str) -> tuple[tuple[int, str], ...]:
     return tuple(op for op in ((DELETE, old), (INSERT, new)) if op[1])
 
 
-def _diff(old_chars: str, new_chars: str, codes: dict[str, str], budget: _Budget) -> list[tuple[int, str]]:
-    """diff-match-patch on one character per unit (token or line), cleaned, expanded back to text."""
+def _diff(old_chars: str, new_chars: str, codes: dict[str, str], budget: WorkBudget) -> list[tuple[int, str]] | None:
+    """The shortest diff on one character per unit (token or line), cleaned, expanded back to text; None past the
+    work budget."""
     decode = {char: unit for unit, char in codes.items()}
-    left = budget.left()
-    if left < 0.005:  # out of time: show the passage as replaced (Diff_Timeout 0 would mean "no limit")
-        return [(DELETE, "".join(decode[c] for c in old_chars)), (INSERT, "".join(decode[c] for c in new_chars))]
-    engine = diff_match_patch()
-    engine.Diff_Timeout = left
-    diffs = engine.diff_main(old_chars, new_chars, False)
-    engine.diff_cleanupSemantic(diffs)
+    diffs = shortest_diff(old_chars, new_chars, budget)
+    if diffs is None:
+        return None
     return [(op, "".join(decode[c] for c in chars)) for op, chars in diffs]
 
 
@@ -274,10 +259,12 @@ def _similarity(old: str, new: str) -> float:
     return _dice(_bigrams(old, unigrams), _bigrams(new, unigrams))
 
 
-def redline(old: Sequence[Article], new: Sequence[Article]) -> Redline:
-    """Align two versions on article ids (then titles, then content) and diff each pair of articles."""
-    budget = _Budget(REDLINE_BUDGET)
+def redline(old: Sequence[Article], new: Sequence[Article], budget: WorkBudget | None = None) -> Redline:
+    """Align two versions on article ids (then titles, then content) and diff each pair of articles, within one
+    work budget counted in operations: the same versions give the same redline on any machine."""
+    budget = budget or WorkBudget()
     pairs = _align(old, new)
+    old_refs, new_refs = _cross_references(old, new, pairs)
     old_position = {id(a): i for i, a in enumerate(old)}
     matched_old_order = [old_position[id(pairs[n.id])] for n in new if n.id in pairs]
     keep = set(_longest_increasing(matched_old_order))
@@ -302,7 +289,7 @@ def redline(old: Sequence[Article], new: Sequence[Article]) -> Redline:
         before, after = article_text(counterpart), article_text(article)
         if before == after:
             kind = "unchanged"
-        elif normalize(before) == normalize(after):
+        elif normalize(before, old_refs) == normalize(after, new_refs):
             kind = "editorial"
         else:
             kind = "modified"
@@ -312,16 +299,39 @@ def redline(old: Sequence[Article], new: Sequence[Article]) -> Redline:
     return Redline(tuple(changes))
 
 
+def _cross_references(
+    old: Sequence[Article], new: Sequence[Article], pairs: dict[str, Article]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Per version, article number -> the article it designates (the new id of a pair): "l'article 8" before and
+    "l'article 9" after are the same reference when article 8 became article 9. A number two articles share is left
+    out (then a changed reference to it counts as substantive)."""
+    new_id_of = {id(article): new_id for new_id, article in pairs.items()}
+
+    def numbers(articles: Sequence[Article], key: dict[int, str]) -> dict[str, str]:
+        found: dict[str, list[str]] = {}
+        for article in articles:
+            number = str(article.number) if article.html else heading_number(article.title)
+            if number is not None:
+                found.setdefault(number, []).append(key.get(id(article), f"{article.id}@old"))
+        return {number: keys[0] for number, keys in found.items() if len(keys) == 1}
+
+    return numbers(old, new_id_of), numbers(new, {id(a): a.id for a in new})
+
+
 def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
-    """new id -> old article: same id first, then same normalized title, then the most similar content."""
-    by_id = {a.id: a for a in old}
-    pairs = {a.id: by_id[a.id] for a in new if a.id in by_id}
+    """new id -> old article: articles under a repeated heading by content, then same id, then same normalized
+    title, then the most similar content."""
+    pairs = _pair_repeated_headings(old, new)
     used = {id(a) for a in pairs.values()}
-    titles = {id(o): normalize(o.title).lower() for o in old}
+    by_id = {a.id: a for a in old if id(a) not in used}
+    taken = {a.id for a in pairs.values()}
+    pairs |= {a.id: by_id[a.id] for a in new if a.id in by_id and a.id not in pairs and a.id not in taken}
+    used = {id(a) for a in pairs.values()}
+    titles = {id(o): _plain_title(o.title) for o in old}
     for article in new:
         if article.id in pairs:
             continue
-        title = normalize(article.title).lower()
+        title = _plain_title(article.title)
         match = next((o for o in old if id(o) not in used and titles[id(o)] == title), None)
         if match is not None:
             pairs[article.id] = match
@@ -342,6 +352,67 @@ def _align(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]
             pairs[new_left[j][0].id] = old_left[i][0]
             taken_old.add(i)
     return pairs
+
+
+def _plain_title(title: str) -> str:
+    return normalize(HEADING_NUMBER.sub("", title)).lower()
+
+
+def _pair_repeated_headings(old: Sequence[Article], new: Sequence[Article]) -> dict[str, Article]:
+    """Articles under a heading that repeats ("FAQ", "FAQ", numbered `faq`, `faq-2`) paired by their content, in
+    order, not by their rank: a new "FAQ" inserted first must not pair every later one with its predecessor."""
+    old_groups, new_groups = _repeated(old), _repeated(new)
+    pairs: dict[str, Article] = {}
+    for base in sorted(old_groups.keys() & new_groups.keys()):
+        olds, news = old_groups[base], new_groups[base]
+        if len(olds) == len(news) == 1:
+            continue
+        if len(olds) * len(news) > PAIRING_LIMIT:
+            continue
+        for i, j in _pair_units([a.markdown for a in olds], [a.markdown for a in news]):  # order kept
+            pairs[news[j].id] = olds[i]
+    return pairs
+
+
+def _repeated(articles: Sequence[Article]) -> dict[str, list[Article]]:
+    """Articles grouped by the id of their heading before the `-2`, `-3` that a repeated heading gets."""
+    ids = {a.id for a in articles}
+    groups: dict[str, list[Article]] = {}
+    for article in articles:
+        base, _, rank = article.id.rpartition("-")
+        key = base if rank.isdigit() and base in ids else article.id
+        groups.setdefault(key, []).append(article)
+    return groups
+
+
+def carried_over(result: Redline) -> dict[int, ArticleChange]:
+    """Splits and merges: an added article whose text was deleted from the article just before or after it (a
+    split), or a removed one whose text was inserted there (a merge), mapped to that neighbour."""
+    found: dict[int, ArticleChange] = {}
+    changes = result.changes
+    for index, change in enumerate(changes):
+        if change.kind not in ("added", "removed"):
+            continue
+        side = DELETE if change.kind == "added" else INSERT
+        body = change.new_text() if change.kind == "added" else change.old_text()
+        body = body.split("\n", 1)[1] if "\n" in body else body  # its heading is new (or gone): the text counts
+        grams = _bigrams(body)
+        for neighbour in (
+            changes[index - 1] if index else None,
+            changes[index + 1] if index + 1 < len(changes) else None,
+        ):
+            if neighbour is None or neighbour.kind != "modified":
+                continue
+            moved = "".join(text for op, text in neighbour.ops if op == side)
+            if grams and len(grams & _bigrams(moved)) >= SPLIT_SHARE * len(grams):
+                found[id(change)] = neighbour
+                break
+    return found
+
+
+SPLIT_SHARE = 0.8
+"""An added (removed) article is split from (merged into) its neighbour when this share of its word pairs was
+deleted from (inserted into) that neighbour."""
 
 
 def _longest_increasing(values: list[int]) -> list[int]:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from markupsafe import Markup
 
+from cgu.builtin import BUILTIN_THEMES
+from cgu.load.themes import ThemeFolder, theme_environment
 from cgu.model import Article, ArticleChange, Redline
-from cgu.redline.markup import article_markup
+from cgu.redline.compare import carried_over, pieces
+from cgu.redline.markup import article_markup, visible
 
 KIND_LABELS = {
     "modified": "modifié",
@@ -30,45 +34,152 @@ STYLE = """
 .redline .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .redline nav.summary { background: #f2f5f8; padding: .6rem 1rem; }
 .redline a:focus, .redline .change:focus { outline: 3px solid #1f4e79; }
+.redline details.folded > summary { color: #4a4a4a; cursor: pointer; }
+.redline .excerpt { color: #4a4a4a; }
 @media print {
-  .redline ins, .redline del { background: none; color: #000; }
-  .redline ins::before { content: "[+ "; } .redline ins::after { content: " +]"; }
-  .redline del::before { content: "[- "; } .redline del::after { content: " -]"; }
+  .redline ins, .redline del { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .redline .nav-links, .redline .keys { display: none; }
-  .redline .change { border-left-color: #000; break-inside: avoid-page; }
+  .redline details.folded > :not(summary) { display: none; }
+  .redline .change { break-inside: auto; }
 }
 """
 
 SCRIPT = """
+// n/p stop at each change: every run of ins/del in an article (adjacent ones are one change), and each article
+// whose change has no such mark (form only, moved).
+var redlineCurrent = null;
+function redlineStops() {
+  var marks = 'ins, del';
+  var selector = '.redline .change, .redline .text ins, .redline .text del';
+  return Array.prototype.slice.call(document.querySelectorAll(selector))
+    .filter(function (node) {
+      if (node.classList.contains('change')) { return !node.querySelector(marks); }
+      var before = node.previousSibling;
+      while (before && before.nodeType === 3 && !before.textContent.trim()) { before = before.previousSibling; }
+      return !(before && before.nodeType === 1 && before.matches(marks));
+    });
+}
 document.addEventListener('keydown', function (event) {
   if (event.ctrlKey || event.metaKey || event.altKey || ['n', 'p', 'j', 'k'].indexOf(event.key) < 0) { return; }
   var field = event.target.closest && event.target.closest('input, textarea, select, [contenteditable]');
-  var changes = Array.prototype.slice.call(document.querySelectorAll('.redline .change'));
+  var changes = redlineStops();
   if (field || !changes.length) { return; }
   var forward = event.key === 'n' || event.key === 'j';
+  var at = changes.indexOf(redlineCurrent);
+  var box = at >= 0 ? redlineCurrent.getBoundingClientRect() : null;
   var target = null;
-  changes.forEach(function (change) {
-    var top = change.getBoundingClientRect().top;
-    if (forward && top > 8 && !target) { target = change; }
-    if (!forward && top < -8) { target = change; }
-  });
+  if (box && box.bottom > 0 && box.top < window.innerHeight) {  // still on screen: the next or previous stop
+    target = changes[at + (forward ? 1 : -1)] || null;
+  } else {  // scrolled away: the first stop below, or the last above, the top of the window
+    changes.forEach(function (change) {
+      var top = change.getBoundingClientRect().top;
+      if (forward && top > 8 && !target) { target = change; }
+      if (!forward && top < -8) { target = change; }
+    });
+  }
   if (!target) { return; }
   event.preventDefault();
+  var folded = target.closest('details');
+  if (folded) { folded.open = true; }
+  if (!target.hasAttribute('tabindex')) { target.setAttribute('tabindex', '-1'); }
+  redlineCurrent = target;
   target.focus();
-  target.scrollIntoView();
-  history.replaceState(null, '', '#' + target.id);
+  target.scrollIntoView({block: 'center'});
+  var section = target.closest('.change');
+  if (section) { history.replaceState(null, '', '#' + section.id); }
 });
 """
 
 
-def _title(change: ArticleChange) -> str:
-    article = change.new or change.old
+def _title(change: ArticleChange, old: bool = False) -> str:
+    article = (change.old or change.new) if old else (change.new or change.old)
     assert article is not None
-    return article.heading if article.html else article.title
+    return visible(article.heading if article.html else article.title)
 
 
-def _label(change: ArticleChange) -> str:
-    return KIND_LABELS[change.kind] + (", déplacé" if change.moved else "")
+def _label(change: ArticleChange, origin: dict[int, str] | None = None) -> str:
+    where = (origin or {}).get(id(change))
+    moved = ""
+    if change.moved:
+        moved = ", déplacé" + (f" ; se trouvait {where}" if where else "")
+    elif where:  # a split or a merge
+        moved = f" ; {where}"
+    return KIND_LABELS[change.kind] + moved
+
+
+def _origins(redline: Redline) -> dict[int, str]:
+    """Where each moved article stood in the old version (after which article, or at the top); where the text of a
+    split or merged article comes from or went."""
+    olds = sorted((c for c in redline.changes if c.old is not None), key=lambda c: c.old.number if c.old else 0)
+    origin = {}
+    for key, neighbour in carried_over(redline).items():
+        title = _title(neighbour)
+        added = any(c.kind == "added" for c in redline.changes if id(c) == key)
+        origin[key] = (
+            f"texte repris de «\u00a0{title}\u00a0» (article scindé)"
+            if added
+            else f"texte repris dans «\u00a0{title}\u00a0» (articles fusionnés)"
+        )
+    for index, change in enumerate(olds):
+        if change.moved:
+            origin[id(change)] = (
+                "au début" if index == 0 else f"après «\u00a0{_title(olds[index - 1], old=True)}\u00a0»"
+            )
+    return origin
+
+
+EXCERPTS = 3
+"""Substantive changes quoted per article in the summary."""
+EXCERPT_LENGTH = 60
+
+
+def _excerpts(change: ArticleChange) -> list[str]:
+    """The first substantive changes of an article as short before → after quotes ("9.99 € → 19.99 €"), each
+    widened to whole words."""
+    runs = pieces(change)
+    quotes: list[str] = []
+    old_at = new_at = 0
+    old_text, new_text = change.old_text(), change.new_text()
+    for piece in runs:
+        if piece.status == "changed" and len(quotes) < EXCERPTS:
+            before = _words_around(old_text, old_at, old_at + len(piece.old)) if piece.old else ""
+            after = _words_around(new_text, new_at, new_at + len(piece.new)) if piece.new else ""
+            if before and after:
+                quotes.append(f"«\u00a0{before}\u00a0» → «\u00a0{after}\u00a0»")
+            elif after:
+                quotes.append(f"ajouté\u00a0: «\u00a0{after}\u00a0»")
+            elif before:
+                quotes.append(f"supprimé\u00a0: «\u00a0{before}\u00a0»")
+        old_at, new_at = old_at + len(piece.old), new_at + len(piece.new)
+    return quotes
+
+
+def _words_around(text: str, start: int, end: int) -> str:
+    """The span widened to whole words, one more word on each side when it is short; Markdown markers dropped,
+    spaces joined, cut to EXCERPT_LENGTH."""
+    start, end = _word_start(text, start), _word_end(text, end)
+    if end - start < 12:  # one more word on each side, within the line
+        if start > 0 and text[start - 1] in " \t\u00a0":
+            start = _word_start(text, start - 1)
+        if end < len(text) and text[end] in " \t\u00a0":
+            end = _word_end(text, end + 1)
+    words = " ".join(_MARKERS.sub("", visible(text[start:end])).split())
+    return words if len(words) <= EXCERPT_LENGTH else words[: EXCERPT_LENGTH - 1].rstrip() + "…"
+
+
+def _word_start(text: str, at: int) -> int:
+    while at > 0 and not text[at - 1].isspace():
+        at -= 1
+    return at
+
+
+def _word_end(text: str, at: int) -> int:
+    while at < len(text) and not text[at].isspace():
+        at += 1
+    return at
+
+
+_MARKERS = re.compile(r"[*_`]+|^#+|\\(?=.)|(?<=\s)#+(?=\s)")
 
 
 def render_html_fragment(redline: Redline) -> str:
@@ -78,6 +189,7 @@ def render_html_fragment(redline: Redline) -> str:
     substantive = [c for c in shown if id(c) in substantive_ids]
     editorial = [c for c in shown if id(c) not in substantive_ids]
     position_of = {id(c): i for i, c in enumerate(shown)}
+    origin = _origins(redline)
     out = [
         Markup('<div class="redline" lang="fr">'),
         Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">Ce qui change</h2>'),
@@ -94,8 +206,12 @@ def render_html_fragment(redline: Redline) -> str:
     if substantive:
         out.append(Markup("<ol>"))
         for change in substantive:
+            quotes = _excerpts(change) if change.kind == "modified" else []
+            details = Markup("").join(Markup('<br><span class="excerpt">{}</span>').format(q) for q in quotes)
             out.append(
-                Markup('<li><a href="#{}">{}</a> : {}</li>').format(change.anchor, _title(change), _label(change))
+                Markup('<li><a href="#{}">{}</a> : {}{}</li>').format(
+                    change.anchor, _title(change), _label(change, origin), details
+                )
             )
         out.append(Markup("</ol>"))
     if editorial:
@@ -127,47 +243,40 @@ def render_html_fragment(redline: Redline) -> str:
         )
         out.append(
             Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(
-                change.anchor, _title(change), _label(change)
+                change.anchor, _title(change), _label(change, origin)
             )
         )
         out.append(Markup('<div class="text">{}</div>').format(article_markup(change)))
-        links = []
+        neighbours: list[Markup] = []
         if index > 0:
-            links.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
+            neighbours.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
         if index + 1 < len(shown):
-            links.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
-        if links:
-            out.append(Markup('<p class="nav-links">{}</p>').format(Markup(" · ").join(links)))
+            neighbours.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
+        if neighbours:
+            out.append(Markup('<p class="nav-links">{}</p>').format(Markup(" · ").join(neighbours)))
         out.append(Markup("</section>"))
     out.append(Markup("</div>"))
     return str(Markup("\n").join(out)) + "\n"
 
 
-PAGE = Markup("""<!DOCTYPE html>
-<html lang="fr">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>body {{ font-family: sans-serif; max-width: 50rem; margin: 0 auto; padding: 1rem; line-height: 1.5; }}{style}</style>
-</head>
-<body>
-<main>
-<h1>{title}</h1>
-{fragment}</main>
-<script>{script}</script>
-</body>
-</html>
-""")
+PAGE_TEMPLATE = "redline.html"
+"""The standalone page's template in a theme; a theme without one (copied before it existed) uses the built-in's."""
 
 
-def render_html_page(redline: Redline, title: str) -> str:
-    """A standalone page: the fragment with its style and keyboard navigation."""
-    return str(
-        PAGE.format(
-            title=title, style=Markup(STYLE), fragment=Markup(render_html_fragment(redline)), script=Markup(SCRIPT)
-        )
+def render_html_page(redline: Redline, title: str, theme: ThemeFolder | None = None) -> str:
+    """A standalone page: the fragment with its style and keyboard navigation, through the theme's `redline.html`
+    (the organism's theme for its releases, else the built-in one), in the themes' sandbox."""
+    if theme is None or not (theme.path / PAGE_TEMPLATE).is_file():
+        folder = BUILTIN_THEMES / "default"
+        theme = ThemeFolder("default", folder, theme_environment(folder))
+    page = theme.render(
+        PAGE_TEMPLATE,
+        title=title,
+        style=Markup(STYLE),
+        fragment=Markup(render_html_fragment(redline)),
+        script=Markup(SCRIPT),
     )
+    return page if page.endswith("\n") else page + "\n"
 
 
 def render_json(redline: Redline) -> str:
@@ -196,12 +305,11 @@ def render_json(redline: Redline) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def render_pdf(redline: Redline, title: str, root: Path) -> bytes:
+def render_pdf(redline: Redline, title: str, root: Path, theme: ThemeFolder | None = None) -> bytes:
     """The standalone page printed by WeasyPrint in the built-in theme's fonts only (never the machine's), with the
     same confined fetcher as documents: the same redline gives the same bytes on any machine."""
     from weasyprint import CSS, HTML
 
-    from cgu.builtin import BUILTIN_THEMES
     from cgu.render.fonts import theme_only_fonts
     from cgu.render.pdf import ConfinedFetcher, _source_date
 
@@ -223,7 +331,7 @@ def render_pdf(redline: Redline, title: str, root: Path) -> bytes:
     )
     with _source_date(946684800):  # fixed font-subset timestamps: the same redline gives the same bytes
         pdf = HTML(
-            string=render_html_page(redline, title), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher
+            string=render_html_page(redline, title, theme), base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher
         ).write_pdf(stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"cgu-redline-" + title.encode()[:20])
     assert pdf is not None
     return bytes(pdf)

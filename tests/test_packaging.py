@@ -17,7 +17,7 @@ from conftest import ROOT
 from cgu.authoring.scaffold import ci_workflow, requirement_from_record
 
 
-def _source_copy(target: Path) -> Path:
+def source_copy(target: Path) -> Path:
     """The files of the checkout, without what git ignores (pip builds in the tree and leaves build/ behind)."""
     listed = subprocess.run(
         ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
@@ -41,7 +41,7 @@ def _run(args: list[str | Path], cwd: Path, env: dict[str, str] | None = None) -
 
 @pytest.mark.slow
 def test_the_installed_wheel_makes_a_repository_whose_ci_checks_and_builds(tmp_path: Path) -> None:
-    source = _source_copy(tmp_path / "source")
+    source = source_copy(tmp_path / "source")
     dist = tmp_path / "dist"
     _run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--disable-pip-version-check", "-q", "-w", dist, source],

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
 
@@ -14,6 +15,7 @@ from cgu.cli import main
 from cgu.scratch import for_this_run, scratch_space
 
 
+@pytest.mark.slow
 def test_a_build_and_a_redline_leave_the_temporary_folder_as_they_found_it(tmp_path: Path) -> None:
     scratch = tmp_path / "tmp"
     scratch.mkdir()

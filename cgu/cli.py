@@ -170,7 +170,14 @@ def merge(project: Path, out: Path, shards: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option(
+    "--cgu-from",
+    metavar="REQUIREMENT",
+    default=None,
+    help="What the CI workflow installs cgu from, as for pip install (default: where this cgu was installed from, "
+    "when CI can reach it: a git repository, pinned to the installed commit, or an archive on the network).",
+)
+def init(directory: Path, cgu_from: str | None) -> None:
     """Create a new content repository that builds at once.
 
     It holds the clause library, the default theme, one example organism, a CI
@@ -178,11 +185,12 @@ def init(directory: Path) -> None:
 
     \b
     Example:
-      cgu init ../cgu-contenus && cd ../cgu-contenus && cgu build
+      cgu init ../cgu-contenus --cgu-from 'cgu @ git+https://git.example.org/outils/cgu.git@v0.1.0'
+      cd ../cgu-contenus && cgu build
     """
     from cgu.commands.authoring import run_init
 
-    run_init(directory)
+    run_init(directory, cgu_from)
 
 
 @main.group()

@@ -1,7 +1,9 @@
-"""Shared fixtures: the repository root, a build of the shipped content, and readers for built files."""
+"""Shared fixtures: the repository root, a build of the shipped content, readers for built files; the `slow` mark."""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import shutil
 import sys
@@ -58,12 +60,35 @@ def document_text(build_dir: Path, organism_id: str, kind: str) -> str:
 
 @pytest.fixture(scope="session")
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A full build (HTML and PDF) of the shipped example content."""
+    """A full build (HTML and PDF) of the shipped example content, made once per run: with `-n`, the first worker to
+    need it builds it into the run's folder (shared by the workers), and the others wait for it and read it."""
     from cgu.commands.build import build
 
-    out = tmp_path_factory.mktemp("shipped") / "build"
-    build(ROOT, out)
+    run_folder = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run_folder = run_folder.parent  # each worker has its own folder in the run's
+    out = run_folder / "shipped" / "build"
+    out.parent.mkdir(exist_ok=True)
+    with (run_folder / "shipped.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not out.is_dir():  # a build replaces its output folder whole: there, it is complete
+            build(ROOT, out)
     return out
+
+
+SLOW_FIXTURES = ("shipped_build", "ci_sites", "styled_build")
+"""A test that needs one of these is slow: the full build of the shipped content (a minute or so), the CI workflow's
+publication (test_publish.py), the many-page PDFs (test_render.py)."""
+SLOW_CASES = ("cookie-table-10000-rows", "jinja-output-too-large", "yaml-nesting-flow-5000")
+"""Bad-input corpus cases at the size limits (one parametrized test in bad_inputs/, no function to mark)."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark `slow` (left out of the fast subset, `-m "not slow"`) the tests that need a slow fixture or case."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if any(name in SLOW_FIXTURES for name in fixtures) or item.name in {f"test_bad_input[{c}]" for c in SLOW_CASES}:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture

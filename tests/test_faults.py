@@ -37,6 +37,7 @@ def rename_organism(project: Path, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("Beta Mutualité", new), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_killed_builds_never_leave_a_partial_output(mini: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
     assert cgu(mini, out).returncode == 0
@@ -131,6 +132,7 @@ def released_mini(tmp_path: Path) -> Path:
     return project
 
 
+@pytest.mark.slow
 def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
     from test_releases import edit
 
@@ -238,6 +240,7 @@ def killed(fault: str, *args: str) -> None:
     assert result.returncode == -signal.SIGKILL, f"{fault}: the fault point was not reached\n{result.stderr}"
 
 
+@pytest.mark.slow
 def test_build_killed_at_each_fault_point(mini: Path, tmp_path: Path) -> None:
     """Each point is reached for sure (not a timer): the output is the previous build or the new one, never a mix,
     and the next build recovers by itself."""
@@ -265,6 +268,7 @@ def test_build_killed_at_each_fault_point(mini: Path, tmp_path: Path) -> None:
         shutil.copytree(tmp_path / "previous", out)  # the previous build again, for the next point
 
 
+@pytest.mark.slow
 def test_publish_killed_at_each_fault_point(tmp_path: Path) -> None:
     from test_releases import edit
 
@@ -302,6 +306,7 @@ def test_publish_killed_at_each_fault_point(tmp_path: Path) -> None:
         edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_one_waits_its_turn(mini: Path, tmp_path: Path) -> None:
     """Two real builds on one output folder: the one that comes while the other writes is refused, clearly, and the
     output is whole; started together without a pause, each either builds or is refused, never corrupting."""

@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import FIXTURES, visible_text
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -168,6 +169,7 @@ def spaced(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+@pytest.mark.slow
 @settings(max_examples=150, **SETTINGS)
 @given(name=HOSTILE, provider=HOSTILE, street=HOSTILE)
 def test_hostile_values_are_escaped(tmp_path_factory, name: str, provider: str, street: str) -> None:  # type: ignore[no-untyped-def]
@@ -263,6 +265,7 @@ IDENTITY = {"name": "Beta", "address": {"street": "1 rue", "postal_code": "1080"
 ORGANISM_DATA = _shaped({k: v for k, v in schema.ORGANISM.items() if k not in ("id", "extends", "abstract")})
 
 
+@pytest.mark.slow
 @settings(max_examples=200, **SETTINGS)
 @given(data=ORGANISM_DATA, extends=st.sampled_from(["base", "acme"]))
 def test_any_organism_data_composes_or_fails_cleanly(tmp_path_factory, data: Any, extends: str) -> None:  # type: ignore[no-untyped-def]
@@ -320,6 +323,7 @@ BODY = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, **SETTINGS)
 @given(body=BODY)
 def test_any_clause_body_composes_or_fails_cleanly(tmp_path_factory, body: str) -> None:  # type: ignore[no-untyped-def]
@@ -345,6 +349,7 @@ def _compose(tmp_path_factory: Any, body: str, name: str) -> Any:  # type: ignor
         return None
 
 
+@pytest.mark.slow
 @settings(max_examples=100, **SETTINGS)
 @given(old_body=BODY, new_body=BODY, old_name=HOSTILE, new_name=HOSTILE)
 def test_redline_of_composed_versions_rebuilds_both(

@@ -128,7 +128,7 @@ def test_preview_pages_in_the_browser_are_accessible(tmp_path: Path, browser) ->
     from test_quality_gate import AXE, axe_violations
 
     if not AXE.is_file():
-        pytest.skip("axe-core not installed: run bash .ci/setup (npm install axe-core)")
+        pytest.skip("axe-core not installed: run bash .ci/setup --quality-gate (npm install axe-core)")
     project = released_project(tmp_path)
     stop = threading.Event()
     server = serve(project, 0, stop=stop)

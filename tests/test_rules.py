@@ -52,6 +52,7 @@ def without(documents: list[Document], clause_id: str) -> list[Document]:
     return [dataclasses.replace(d, articles=tuple(a for a in d.articles if a.id != clause_id)) for d in documents]
 
 
+@pytest.mark.slow
 def test_shipped_content_passes(project: Project) -> None:
     result = CliRunner().invoke(main, ["check", "--project", str(ROOT)])
     assert result.exit_code == 0, result.output
@@ -391,6 +392,7 @@ def test_waiver_needs_a_justification(project: Project) -> None:
     assert {f.rule for f in found} == {"waiver-justification", "cookie-max-lifetime"}
 
 
+@pytest.mark.slow
 def test_json_output(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", "--format", "json", "--project", str(ROOT)])
     assert result.exit_code == 0 and json.loads(result.stdout) == []
@@ -411,6 +413,7 @@ def replace_in(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_findings_in_text_and_json(content: Path) -> None:
     own = content / "organisms/partenamut/clauses/dpo.md"
     own.write_text(
@@ -470,6 +473,7 @@ def test_findings_in_text_and_json(content: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_waiver_with_its_justification_silences_one_finding(content: Path) -> None:
     replace_in(
         content / "organisms/klesia/organism.yaml",
@@ -490,6 +494,7 @@ def test_a_waiver_with_its_justification_silences_one_finding(content: Path) -> 
     assert "warning: unused-extra: 'extra.slogan'" in result.output and "warning: waiver-unused:" in result.output
 
 
+@pytest.mark.slow
 def test_a_cookie_added_to_the_inventory_reaches_the_table_and_the_banner(content: Path, tmp_path: Path) -> None:
     replace_in(
         content / "organisms/klesia/organism.yaml",

@@ -6,6 +6,7 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -82,6 +83,7 @@ def git(cwd: Path, *args: str) -> None:
     )
 
 
+@pytest.mark.slow
 def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path) -> None:
     repo = tmp_path / "nos-cgu"
     code, output = invoke("init", str(repo))

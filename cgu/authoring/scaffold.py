@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
+import shlex
 import shutil
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
+from typing import Any
 
 from cgu.builtin import BUILTIN_THEMES, STARTER_CLAUSES
 from cgu.errors import CguError
@@ -145,8 +149,18 @@ def new_clause(root: Path, clause_id: str) -> Path:
     return path
 
 
-def init_repository(target: Path, today: str) -> list[Path]:
-    """A new content repository that builds at once: the clause library, the default theme, one organism, CI, README."""
+def init_repository(target: Path, today: str, cgu_from: str | None = None) -> list[Path]:
+    """A new content repository that builds at once: the clause library, the default theme, one organism, CI, README.
+
+    Its CI installs cgu with `pip install CGU_FROM` (a pip requirement); without one, its install step fails and says
+    what to write there.
+    """
+    if cgu_from is not None and not _requirement_is_plain(cgu_from):
+        raise CguError.at(
+            SourceLocation("--cgu-from"),
+            f"{cgu_from!r} is not a pip requirement on one line; write it as pip does, for example "
+            "'cgu @ git+https://git.example.org/outils/cgu.git@v0.1.0'",
+        )
     if target.exists() and any(target.iterdir()):
         raise CguError.at(SourceLocation(str(target)), "folder is not empty; cgu init needs a new or empty folder")
     library = STARTER_CLAUSES
@@ -162,10 +176,64 @@ def init_repository(target: Path, today: str) -> list[Path]:
     created = [new_organism(target, "mutuelle-exemple", None, today)]
     workflow = target / ".github" / "workflows" / "cgu.yml"
     workflow.parent.mkdir(parents=True)
-    workflow.write_text(WORKFLOW, encoding="utf-8")
+    workflow.write_text(ci_workflow(cgu_from), encoding="utf-8")
     (target / "README.md").write_text(WRITERS_README, encoding="utf-8")
     (target / ".gitignore").write_text("build/\n.*.lock\n", encoding="utf-8")  # output, and the build's lock file
     return [target / "clauses", target / "themes", *created, workflow, target / "README.md"]
+
+
+def installed_from() -> str | None:
+    """Where this cgu was installed from, as a pip requirement that CI can install too, from its installation record
+    (PEP 610 `direct_url.json`): a repository, pinned to the commit installed, or an archive on the network. None for
+    a local folder or file (an editable checkout included), which CI cannot reach, and for a cgu run from its source."""
+    try:
+        record = json.loads(distribution("cgu").read_text("direct_url.json") or "null")
+    except (PackageNotFoundError, ValueError):
+        return None
+    return requirement_from_record(record)
+
+
+def requirement_from_record(record: Any) -> str | None:
+    """The pip requirement that installs what a PEP 610 record describes, where a CI machine can fetch it too."""
+    if not isinstance(record, dict) or not isinstance(url := record.get("url"), str):
+        return None
+    if not re.match(r"(https?|ssh|git)://", url):
+        return None  # file://: a folder or a file of this machine
+    subdirectory = record.get("subdirectory")
+    fragment = f"#subdirectory={subdirectory}" if isinstance(subdirectory, str) and subdirectory else ""
+    vcs = record.get("vcs_info")
+    if isinstance(vcs, dict):
+        kind, commit = vcs.get("vcs"), vcs.get("commit_id")
+        if not (isinstance(kind, str) and isinstance(commit, str)):
+            return None
+        requirement = f"cgu @ {kind}+{url}@{commit}{fragment}"
+    elif isinstance(record.get("archive_info"), dict):
+        requirement = f"cgu @ {url}{fragment}"
+    else:
+        return None
+    return requirement if _requirement_is_plain(requirement) else None
+
+
+def _requirement_is_plain(requirement: str) -> bool:
+    """One line of printable text without quotes: it goes into a shell command inside YAML."""
+    return bool(requirement.strip()) and requirement.isprintable() and not any(c in requirement for c in "'\"`$\\")
+
+
+def ci_workflow(cgu_from: str | None) -> str:
+    """The writers' CI: install cgu from `cgu_from` (a pip requirement), check and build; without it, a step that fails
+    and says what to write there."""
+    if cgu_from:
+        install = f"      - run: {json.dumps('pip install ' + shlex.quote(cgu_from))}\n"
+    else:
+        refusal = "echo 'cgu: say where CI installs cgu from, see the comment above this step' >&2; exit 1"
+        install = (
+            "      # cgu init did not know where CI can install cgu from (it was installed from a local folder):\n"
+            "      # replace this step with where your team keeps cgu, for example\n"
+            "      #   - run: pip install 'cgu @ git+https://git.example.org/outils/cgu.git@v0.1.0'\n"
+            "      # or create the repository again with cgu init --cgu-from REQUIREMENT.\n"
+            f"      - run: {json.dumps(refusal)}\n"
+        )
+    return WORKFLOW.replace("{install}", install)
 
 
 WORKFLOW = """\
@@ -180,8 +248,7 @@ jobs:
       - uses: actions/setup-python@v5
         with: {python-version: "3.11"}
       - run: sudo apt-get update && sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
-      - run: pip install "cgu @ git+https://example.invalid/cgu.git"   # replace with where your team keeps cgu
-      - run: cgu check
+{install}      - run: cgu check
       - run: cgu build
       - uses: actions/upload-artifact@v4
         with: {name: documents, path: build/}

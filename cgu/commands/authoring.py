@@ -14,12 +14,20 @@ if TYPE_CHECKING:
     pass
 
 
-def run_init(directory: Path) -> None:
-    """`cgu init`: a new content repository."""
-    from cgu.authoring.scaffold import init_repository
+def run_init(directory: Path, cgu_from: str | None) -> None:
+    """`cgu init`: a new content repository, whose CI installs cgu from `cgu_from`, else from where this one came."""
+    from cgu.authoring.scaffold import init_repository, installed_from
 
-    for path in init_repository(directory, dt.date.today().isoformat()):
+    source = cgu_from or installed_from()
+    for path in init_repository(directory, dt.date.today().isoformat(), source):
         click.echo(f"created {path}")
+    if source is None:
+        click.echo(
+            f"warning: {directory / '.github/workflows/cgu.yml'}: this cgu was installed from a folder of this "
+            "computer, which CI cannot reach, so the workflow's install step fails until it says where your team "
+            "keeps cgu; edit that step, or run cgu init again with --cgu-from 'cgu @ git+https://...'",
+            err=True,
+        )
     click.echo(f"next: cd {directory} && cgu build")
 
 

@@ -1,4 +1,4 @@
-"""Fonts of a PDF: only those the theme ships (its @font-face rules), never the machine's, so output is the same anywhere."""
+"""Fonts of a PDF: only those the theme ships (its @font-face rules), never the machine's: the same output anywhere."""
 
 from __future__ import annotations
 
@@ -47,6 +47,14 @@ def theme_only_fonts() -> FontConfiguration:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def run_fonts() -> FontConfiguration:
+    """The run's one theme-only configuration (parsing fonts is the costliest part of setting up a render): made at the
+    first PDF, it keeps font files in the command's scratch folder, so it is made again by the next command."""
+    from cgu.scratch import for_this_run
+
+    return for_this_run("theme-only fonts", theme_only_fonts)
+
+
 @lru_cache(maxsize=16)
 def _covered(folder: Path) -> frozenset[int]:
     characters: set[int] = set()
@@ -81,7 +89,7 @@ def missing_glyphs(root: Path, document: Document, theme: ThemeFolder) -> list[P
 
 
 def _first_use(root: Path, places: tuple[SourceLocation, ...], missing: list[str]) -> SourceLocation:
-    """The first line holding a missing character: in the clause, else in the organism file (a value), else the clause."""
+    """The first line holding a missing character: in the clause, else the organism file (a value), else the clause."""
     for place in places:
         try:
             lines = (root / place.path).read_text(encoding="utf-8").splitlines()

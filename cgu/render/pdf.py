@@ -18,7 +18,7 @@ from weasyprint.urls import URLFetcher
 
 from cgu.load.themes import ThemeFolder
 from cgu.model import Document
-from cgu.render.fonts import theme_only_fonts
+from cgu.render.fonts import run_fonts
 from cgu.render.html import render_page
 
 
@@ -63,17 +63,13 @@ class PdfBuilder:
     suffix = ".pdf"
 
     def __init__(self) -> None:
-        self._fonts: FontConfiguration | None = None
         logging.getLogger("weasyprint").setLevel(logging.ERROR)
         logging.getLogger("fontTools").setLevel(logging.ERROR)
 
     @property
     def fonts(self) -> FontConfiguration:
-        """One configuration for every document (parsing fonts is the costliest part of setting up a render), made at
-        the first render, inside the command's scratch folder; it holds the theme's @font-face fonts only."""
-        if self._fonts is None:
-            self._fonts = theme_only_fonts()
-        return self._fonts
+        """One configuration for every document of the run, holding the theme's @font-face fonts only."""
+        return run_fonts()
 
     def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
         return self.write(self.page(document, theme, root))
@@ -91,7 +87,7 @@ class PdfBuilder:
         )
 
     def write(self, page: PdfPage, fonts: FontConfiguration | None = None, stylesheets: tuple[CSS, ...] = ()) -> bytes:
-        """WeasyPrint's rendering of a prepared page: PDF/A-3u, tagged, fonts from `fonts` (the shared ones by default)."""
+        """WeasyPrint's rendering of a prepared page: PDF/A-3u, tagged, fonts from `fonts` (by default the run's)."""
         with _source_date(page.epoch):
             pdf = HTML(string=page.html, base_url=page.base_url, url_fetcher=page.fetcher).write_pdf(
                 stylesheets=list(stylesheets),
@@ -106,7 +102,7 @@ class PdfBuilder:
 
 @contextmanager
 def _source_date(default_epoch: int) -> Iterator[None]:
-    """fontTools stamps "now" into subset fonts unless SOURCE_DATE_EPOCH is set: pin it to the user's or the version date."""
+    """fontTools stamps "now" in subset fonts unless SOURCE_DATE_EPOCH is set: pin it to the user's or the version's."""
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = previous if previous and previous.isdigit() else str(default_epoch)
     try:

@@ -136,13 +136,13 @@ def test_a_cookie_kept_ten_years_is_a_legal_finding(tmp_path: Path) -> None:
             "verify-bundle",
             "bundle.zip",
             {"manifest.json": '{"files": 5}'},
-            "bundle.zip: not a cgu bundle ('int' object is not iterable)",
+            "bundle.zip: not a cgu bundle (manifest.json is not an object with a list of files)",
         ),
         (
             "verify-bundle",
             "bundle.zip",
             {"manifest.json": "[1, 2]"},
-            "bundle.zip: not a cgu bundle (list indices must be integers",
+            "bundle.zip: not a cgu bundle (manifest.json is not an object with a list of files)",
         ),
         (
             "verify-bundle",

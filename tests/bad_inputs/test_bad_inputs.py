@@ -124,7 +124,7 @@ def test_a_cookie_kept_ten_years_is_a_legal_finding(tmp_path: Path) -> None:
             "verify-receipt",
             "receipt.json",
             b'{"organism": 5, "document": [], "release": {}, "sha256": null, "timestamp": 7}',
-            "receipt.json: not a receipt: it needs organism, document, release, sha256 and an ISO 8601 timestamp (ValueError: ",
+            "receipt.json: not a receipt: 'organism' must be an organism id (lower-case letters, digits and '-'), not 5",
         ),
         (
             "verify-receipt",

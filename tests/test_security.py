@@ -357,3 +357,58 @@ def test_the_use_bound_counts_every_drawn_copy() -> None:
         assert (verdict is not None) == (total > MAX_SVG_ELEMENTS), (total, verdict)
 
     check()
+
+
+def _http(port: int, request: bytes, wait: float = 10.0) -> bytes:
+    """One raw HTTP exchange with the preview, as any program (or a page through DNS rebinding) can send it."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.fixture
+def preview_port(mini: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from cgu.authoring import preview
+
+    monkeypatch.setattr(preview, "IDLE_SECONDS", 1)
+    stop = threading.Event()
+    server = preview.serve(mini, 0, stop=stop, host_names=("poste-12.local",))
+    yield server.server_address[1]
+    stop.set()
+    server.shutdown()
+
+
+def test_the_preview_answers_only_to_its_own_host_names(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    """DNS rebinding: a page on evil.example points its name at 127.0.0.1; its requests carry Host: evil.example."""
+    for host in ("evil.example", f"evil.example:{preview_port}", "localhost.evil.example", "127.0.0.1.nip.io"):
+        answer = _http(preview_port, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 421 ") and answer.endswith(
+            b"this preview answers only to http://127.0.0.1 (or a name given with --host)"
+        ), answer[:200]
+        assert b"Mutuelle Acme" not in answer
+    for host in (f"127.0.0.1:{preview_port}", "localhost", f"LOCALHOST:{preview_port}", "[::1]:80", "poste-12.local"):
+        answer = _http(preview_port, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 200 ") and "Mutuelle Acme".encode() in answer, (host, answer[:200])
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_nul_byte_in_a_preview_address_is_not_found(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    for path in ("/assets/default/%00", "/assets/default/style.css%00.png", "/assets/%00/x", "/doc/acme%00/cgu"):
+        answer = _http(preview_port, f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.0 404 Not Found", answer[:200]
+        assert b"\x00" not in answer
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_idle_or_slow_connection_to_the_preview_is_closed(preview_port: int) -> None:
+    import time
+
+    for opening in (b"", b"GET / HTTP/1.1\r\nHost: localhost\r\n"):  # nothing, or headers never finished
+        start = time.monotonic()
+        assert _http(preview_port, opening, wait=30) == b""  # closed by the server, without an answer
+        assert time.monotonic() - start < 10, "closed after the idle time (1 s here), not held"

@@ -337,7 +337,14 @@ def verify_bundle_command(bundle: Path) -> None:
 @main.command()
 @project_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(project: Path, port: int) -> None:
+@click.option(
+    "--host",
+    "hosts",
+    multiple=True,
+    metavar="NAME",
+    help="Also answer requests for this host name (a tunnel or a container's name); 127.0.0.1 and localhost always.",
+)
+def preview(project: Path, port: int, hosts: tuple[str, ...]) -> None:
     """Serve the drafts on 127.0.0.1, rebuilt on every save, with a redline against the last release.
 
     Build errors are shown in the page with their file and line.
@@ -348,7 +355,7 @@ def preview(project: Path, port: int) -> None:
     """
     from cgu.commands.preview import run_preview
 
-    run_preview(project, port)
+    run_preview(project, port, hosts)
 
 
 @main.command("verify-receipt")

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import IO, Any
 
 import click
 
 from cgu.model import Problem, SourceLocation
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+"""Characters a terminal or a log reader acts on or hides: controls (escape sequences, line breaks), bidirectional
+marks and overrides, zero-width characters, line and paragraph separators."""
+_WORKFLOW_COMMAND = re.compile(r"\s*(::|##\[)")
+"""GitHub Actions reads a log line starting (after spaces) with `::` or `##[` as a command (set a variable, mask...)."""
+
+
+def printable(text: str) -> str:
+    """`text` with each character a terminal could act on written as an escape (\\x1b, \\n, \\u202e): shown, inert."""
+    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def diagnostic_line(text: str) -> str:
+    """One line of a diagnostic as printed: escaped as `printable`, one physical line, never a CI workflow command."""
+    line = printable(text)
+    if command := _WORKFLOW_COMMAND.match(line):
+        line = line[: command.start(1)] + "\\x" + f"{ord(line[command.start(1)]):02x}" + line[command.start(1) + 1 :]
+    return line
 
 
 class CguError(click.ClickException):
@@ -17,7 +37,7 @@ class CguError(click.ClickException):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(diagnostic_line(str(p)) for p in self.problems))
 
     @classmethod
     def at(cls, location: SourceLocation, message: str, organism: str | None = None) -> CguError:
@@ -32,7 +52,7 @@ class CguError(click.ClickException):
         if not self.problems:
             return  # the problems were already printed (legal findings)
         for problem in self.problems:
-            click.echo(str(problem), file=file, err=True)
+            click.echo(diagnostic_line(str(problem)), file=file, err=True)
         if errors > 1:
             click.echo(f"{errors} errors; nothing was written.", file=file, err=True)
 

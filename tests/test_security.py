@@ -300,3 +300,115 @@ def test_the_shipped_theme_renders_in_the_sandbox(mini: Path) -> None:
     assert "Mutuelle Acme *test*" in page and '<time datetime="2024-06-01">1er juin 2024</time>' in page
     assert project.themes["default"].env.globals == {}
     assert '<th scope="row">Mutuelle Acme *test*</th>' in index_page(project, {"acme/cgu-2024-06-01.html"})
+
+
+def test_a_logo_from_the_git_folder_is_refused(mini: Path, tmp_path: Path) -> None:
+    """The example of issue 11: `theme.logo: .git/config` published the repository's configuration."""
+    subprocess.run(["git", "init", "-q"], cwd=mini, check=True)
+    acme = mini / "organisms/acme/organism.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8") + "  logo: .git/config\n", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
+    result = _cgu(mini, "build", "--format", "html", "--out", str(tmp_path / "out"))
+    assert (result.returncode, result.stderr) == (
+        1,
+        "organisms/acme/organism.yaml:9: logo '.git/config' is in a hidden folder or file (.git, .github...), "
+        "never published; put the logo under organisms/ (organism acme)\n",
+    )
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == before
+
+
+def test_a_plain_svg_logo_is_accepted() -> None:
+    """What design tools write stays accepted: gradients, `<use>` of a symbol, an embedded PNG, Inkscape metadata."""
+    from cgu.load.images import svg_problem
+
+    svg = (
+        '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" viewBox="0 0 10 10">'
+        '<defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient>'
+        '<symbol id="s"><rect width="2" height="2"/></symbol></defs>'
+        "<inkscape:grid/><style>rect { fill: url(#g) }</style>"
+        '<use xlink:href="#s"/><use href="#s" x="3"/><rect fill="url(#g)" width="1" height="1"/>'
+        '<image href="data:image/png;base64,iVBORw0KGgo=" width="1" height="1"/></svg>'
+    )
+    assert svg_problem(svg.encode()) is None
+    assert svg_problem((ROOT / "organisms/vivoptim-solutions/logo.svg").read_bytes()) is None
+
+
+def test_the_use_bound_counts_every_drawn_copy() -> None:
+    """Property: an SVG of nested `<use>` is refused exactly when its expanded element count passes the bound."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cgu.load.images import MAX_SVG_ELEMENTS, svg_problem
+
+    @settings(max_examples=80, deadline=None)
+    @given(st.lists(st.tuples(st.integers(1, 30), st.integers(0, 3)), min_size=1, max_size=8))
+    def check(levels: list[tuple[int, int]]) -> None:
+        # level i holds `copies` <use> of level i-1 and `rects` rectangles; the count is computed here independently
+        parts, drawn = ['<g id="l0"><rect width="1" height="1"/></g>'], [2]
+        for i, (copies, rects) in enumerate(levels, start=1):
+            parts.append(f'<g id="l{i}">' + f'<use href="#l{i - 1}"/>' * copies + "<rect/>" * rects + "</g>")
+            drawn.append(1 + copies * (1 + drawn[-1]) + rects)
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg>'.encode()
+        total = 1 + sum(drawn)
+        verdict = svg_problem(svg)
+        assert (verdict is not None) == (total > MAX_SVG_ELEMENTS), (total, verdict)
+
+    check()
+
+
+def _http(port: int, request: bytes, wait: float = 10.0) -> bytes:
+    """One raw HTTP exchange with the preview, as any program (or a page through DNS rebinding) can send it."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as connection:
+        connection.sendall(request)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer
+
+
+@pytest.fixture
+def preview_port(mini: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from cgu.authoring import preview
+
+    monkeypatch.setattr(preview, "IDLE_SECONDS", 1)
+    stop = threading.Event()
+    server = preview.serve(mini, 0, stop=stop, host_names=("poste-12.local",))
+    yield server.server_address[1]
+    stop.set()
+    server.shutdown()
+
+
+def test_the_preview_answers_only_to_its_own_host_names(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    """DNS rebinding: a page on evil.example points its name at 127.0.0.1; its requests carry Host: evil.example."""
+    for host in ("evil.example", f"evil.example:{preview_port}", "localhost.evil.example", "127.0.0.1.nip.io"):
+        answer = _http(preview_port, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 421 ") and answer.endswith(
+            b"this preview answers only to http://127.0.0.1 (or a name given with --host)"
+        ), answer[:200]
+        assert b"Mutuelle Acme" not in answer
+    for host in (f"127.0.0.1:{preview_port}", "localhost", f"LOCALHOST:{preview_port}", "[::1]:80", "poste-12.local"):
+        answer = _http(preview_port, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert answer.startswith(b"HTTP/1.0 200 ") and "Mutuelle Acme".encode() in answer, (host, answer[:200])
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_nul_byte_in_a_preview_address_is_not_found(preview_port: int, capfd: pytest.CaptureFixture[str]) -> None:
+    for path in ("/assets/default/%00", "/assets/default/style.css%00.png", "/assets/%00/x", "/doc/acme%00/cgu"):
+        answer = _http(preview_port, f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
+        assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.0 404 Not Found", answer[:200]
+        assert b"\x00" not in answer
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_an_idle_or_slow_connection_to_the_preview_is_closed(preview_port: int) -> None:
+    import time
+
+    for opening in (b"", b"GET / HTTP/1.1\r\nHost: localhost\r\n"):  # nothing, or headers never finished
+        start = time.monotonic()
+        assert _http(preview_port, opening, wait=30) == b""  # closed by the server, without an answer
+        assert time.monotonic() - start < 10, "closed after the idle time (1 s here), not held"

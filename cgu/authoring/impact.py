@@ -77,10 +77,14 @@ def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
                 continue
             try:
                 tree = env.parse(clause.body)
+                top = jinja2.meta.find_undeclared_variables(tree)
+                found.setdefault(clause.location.path, set()).update(_read_paths(tree, top))
             except jinja2.TemplateSyntaxError:
                 continue
-            top = jinja2.meta.find_undeclared_variables(tree)
-            found.setdefault(clause.location.path, set()).update(_read_paths(tree, top))
+            except RecursionError:  # as `cgu check` says it (the composer's bound)
+                raise CguError.at(
+                    clause.location, "template nested too deeply (brackets, filters or tags); simplify it", organism.id
+                ) from None
     return found
 
 

@@ -63,12 +63,43 @@ def _page(title: str, body: str) -> bytes:
     ).encode()
 
 
-def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+IDLE_SECONDS = 15
+"""A connection that sends nothing for this long is closed: an idle client cannot hold a server thread forever."""
+
+
+def host_allowed(header: str | None, names: tuple[str, ...]) -> bool:
+    """Whether a request's Host header names this machine (a loopback name or one given with --host), any port.
+
+    A web page elsewhere can point its own domain at 127.0.0.1 (DNS rebinding) and read the preview: its requests
+    carry that domain as their Host, and are refused.
+    """
+    if header is None:
+        return True  # HTTP/1.0 clients (curl -0): no browser sends a request without a Host
+    name = header.strip().lower()
+    name = name if name.endswith("]") else name.rsplit(":", 1)[0] if ":" in name else name
+    return name in LOOPBACK_NAMES + tuple(n.lower() for n in names)
+
+
+def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[BaseHTTPRequestHandler]:
     """The request handler, bound to one preview state."""
 
     class Handler(BaseHTTPRequestHandler):
+        timeout = IDLE_SECONDS
+
         def log_message(self, *args: Any) -> None:
             pass
+
+        def parse_request(self) -> bool:
+            """http.server's parsing, then the Host check: refused before any handler runs."""
+            if not super().parse_request():
+                return False
+            if not host_allowed(self.headers.get("Host"), host_names):
+                self.send(
+                    421, b"this preview answers only to http://127.0.0.1 (or a name given with --host)", "text/plain"
+                )
+                return False
+            return True
 
         def send(self, status: int, content: bytes, kind: str = "text/html; charset=utf-8") -> None:
             self.send_response(status)
@@ -145,8 +176,12 @@ def handler_for(state: PreviewState) -> type[BaseHTTPRequestHandler]:
             name, _, rest = relative.partition("/")
             themes = project.themes if project else {}
             folder = themes[name].path.resolve() if name in themes else None
-            target = (folder / rest).resolve() if folder else None
-            if target is None or folder not in target.parents or not target.is_file():
+            try:  # an address may hold anything once unquoted, a NUL byte included (no path can)
+                target = (folder / rest).resolve() if folder and "\x00" not in rest else None
+                found = target is not None and folder in target.parents and target.is_file()
+            except (OSError, ValueError):
+                found = False
+            if not found or target is None:
                 return self.send(404, b"not found", "text/plain")
             kind = {".css": "text/css", ".ttf": "font/ttf", ".svg": "image/svg+xml", ".png": "image/png"}.get(
                 target.suffix, "application/octet-stream"
@@ -195,13 +230,20 @@ def redline_page(project: Project, document: Any) -> str:
 
 
 def serve(
-    root: Path, port: int, ready: threading.Event | None = None, stop: threading.Event | None = None
+    root: Path,
+    port: int,
+    ready: threading.Event | None = None,
+    stop: threading.Event | None = None,
+    host_names: tuple[str, ...] = (),
 ) -> ThreadingHTTPServer:
-    """Serve the preview on 127.0.0.1 until `stop` is set; a watcher bumps the generation on every saved file."""
+    """Serve the preview on 127.0.0.1 until `stop` is set; a watcher bumps the generation on every saved file.
+
+    Requests must name 127.0.0.1, localhost or [::1] (or one of `host_names`) as their Host, on any port.
+    """
     import watchfiles
 
     state = PreviewState(root.resolve())
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(state))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(state, host_names))
     stop = stop or threading.Event()
 
     def watch() -> None:

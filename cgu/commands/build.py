@@ -154,7 +154,7 @@ def build(
         return partial and not any(path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in replaced)
 
     manifest = {**{k: v for k, v in previous.items() if keep(k) and (out / k).is_file()}, **plan}
-    artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
+    artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest, f"{shard.index}/{shard.count}" if shard else None)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
         versions = (

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from cgu.errors import diagnostic_line
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 from cgu.rules.registry import RULES
@@ -59,7 +60,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         click.echo(as_json(findings))
     else:
         for finding in findings:
-            click.echo(str(finding), err=True)
+            click.echo(diagnostic_line(str(finding)), err=True)
     if errors:
         raise CguError([])  # every finding is printed above
     if output_format != "json":

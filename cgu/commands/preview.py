@@ -11,14 +11,14 @@ if TYPE_CHECKING:
     pass
 
 
-def run_preview(project: Path, port: int) -> None:
+def run_preview(project: Path, port: int, hosts: tuple[str, ...] = ()) -> None:
     """`cgu preview`: serve until interrupted."""
     import threading
 
     from cgu.authoring.preview import serve
 
     stop = threading.Event()
-    server = serve(project, port, stop=stop)
+    server = serve(project, port, stop=stop, host_names=hosts)
     click.echo(f"preview on http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)")
     try:
         stop.wait()

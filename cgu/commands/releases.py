@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cgu.errors import diagnostic_line
 from cgu.model import Document
 from cgu.project import Project, load_project
 
@@ -39,7 +40,7 @@ def run_releases(project: Path, organism_id: str, kind: str) -> None:
         state = "same as the last release"
     click.echo(f"working tree: sha256 {text_hash(document)}, {state}")
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(diagnostic_line(str(problem)), err=True)
 
 
 def run_changelog(project: Path, organism_id: str, kind: str, output_format: str) -> None:

@@ -22,6 +22,9 @@ MAX_YAML_NODES = 200_000
 """Bounds alias expansion ("billion laughs"): a real organism file has a few hundred nodes."""
 MAX_YAML_DEPTH = 64
 """Bounds nesting (deeper input would exhaust Python's stack): a real organism file nests five levels."""
+MAX_INT_DIGITS = 4300
+"""Python converts no longer integer from text (a guard against slow conversion since 3.11)."""
+_LONG_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1}}}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (C0 but tab and line breaks, DEL, C1): invisible, and never meant in a clause or organism file."""
 
@@ -133,6 +136,13 @@ def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, Location
         raise CguError.at(SourceLocation(shown, first_line), f"YAML error: {str(exc).splitlines()[0]}") from None
     except RecursionError:
         raise CguError.at(SourceLocation(shown, _deepest_line(text, first_line)), _TOO_DEEP) from None
+    except ValueError:  # an integer of more than 4300 digits (Python refuses to convert it)
+        long = _LONG_NUMBER.search(text)
+        line = first_line + text.count("\n", 0, long.start()) if long else first_line
+        raise CguError.at(
+            SourceLocation(shown, line),
+            f"a number of more than {MAX_INT_DIGITS} digits; put it in quotes if it is text",
+        ) from None
     locations: Locations = {}
     budget = [MAX_YAML_NODES]
     data = _plain(raw, "", shown, first_line, locations, budget)
@@ -171,6 +181,13 @@ def _plain(
         shown_tag = str(tag).replace("tag:yaml.org,2002:", "!!")
         raise CguError.at(SourceLocation(shown, line), f"YAML tag {shown_tag!r} is not allowed; write plain values")
     if isinstance(node, CommentedMap):
+        if getattr(node, "merge", None):
+            line = locations[prefix].line if prefix in locations else first
+            raise CguError.at(
+                SourceLocation(shown, line),
+                "YAML merge keys ('<<: *anchor') are not supported; write the keys out, or share them "
+                "with 'extends' (a base organism)",
+            )
         result: dict[str, Any] = {}
         for key, value in node.items():
             name = str(key)

@@ -10,6 +10,7 @@ from typing import Any
 from cgu.errors import CguError, Problems
 from cgu.load import schema
 from cgu.load.files import Locations, load_yaml, read_text, relative
+from cgu.load.images import logo_problem
 from cgu.model import DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme
 
 DEFAULT_THEME = "default"
@@ -199,6 +200,9 @@ def _theme(data: dict[str, Any], where: Any, root: Path, organism_id: str, probl
             logo = None
         elif not path.is_file():
             problems.add(where("theme.logo"), f"logo file {logo!r} does not exist", organism_id)
+            logo = None
+        elif reason := logo_problem(root, logo):
+            problems.add(where("theme.logo"), f"logo {logo!r} {reason}", organism_id)
             logo = None
     return Theme(settings.get("name", DEFAULT_THEME), settings.get("color", DEFAULT_COLOR), logo)
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
-from cgu.errors import CguError
-from cgu.model import Document, Organism, Release, SourceLocation
+from cgu.errors import CguError, printable
+from cgu.model import DOCUMENT_KINDS, Document, Organism, Problem, Release, SourceLocation
 from cgu.release.book import load_releases, published
 from cgu.release.history import History
 
@@ -61,29 +62,96 @@ def versions_json(organism: Organism, kind: str, releases: list[Release], curren
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+_RECEIPT_FIELDS = {
+    "organism": (re.compile(r"[a-z0-9][a-z0-9-]{0,79}"), "an organism id (lower-case letters, digits and '-')"),
+    "document": (re.compile("|".join(DOCUMENT_KINDS)), " or ".join(DOCUMENT_KINDS)),
+    "release": (re.compile(r"\d{4}-\d{2}-\d{2}"), "a release's version date (YYYY-MM-DD)"),
+    "sha256": (re.compile(r"[0-9a-fA-F]{64}"), "64 hexadecimal digits (the release's SHA-256)"),
+    "timestamp": (
+        re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})"),
+        "an ISO 8601 timestamp with its time zone (2025-02-01T09:30:00+01:00)",
+    ),
+}
+"""What each field of a receipt must look like: it is checked, and only then printed (no escape sequence can show)."""
+LARGEST_OFFSET = dt.timedelta(hours=14)
+"""Time zones in use run from -12:00 to +14:00, in quarter hours: any other offset shifts the date by hand."""
+CLOCK_SKEW = dt.timedelta(days=1)
+"""A receipt may be stamped by a portal whose clock runs a little ahead; one dated later than that is refused."""
+
+
 def read_receipt(receipt: Path) -> dict[str, str]:
-    """A receipt's five fields as strings, or an error naming the file."""
+    """A receipt's five fields, each checked for its shape, or an error naming the file and the field."""
     from cgu.load.files import read_text
 
     shown = str(receipt)
+    where = SourceLocation(printable(shown))
     try:
-        data = json.loads(read_text(receipt, shown))
-        fields = {key: str(data[key]) for key in RECEIPT_KEYS}
-        dt.datetime.fromisoformat(fields["timestamp"])
+        data = json.loads(read_text(receipt, shown), parse_constant=_not_json)
+        fields = {key: data[key] for key in RECEIPT_KEYS}
     except (ValueError, KeyError, TypeError, RecursionError) as error:  # RecursionError: JSON nested thousands deep
         raise CguError.at(
-            SourceLocation(shown),
+            where,
             "not a receipt: it needs organism, document, release, sha256 and an "
-            f"ISO 8601 timestamp ({type(error).__name__}: {error})",
+            f"ISO 8601 timestamp ({type(error).__name__}: {printable(str(error))[:200]})",
         ) from None
-    return fields
+    for key, (shape, what) in _RECEIPT_FIELDS.items():
+        if not isinstance(fields[key], str) or not shape.fullmatch(fields[key]):
+            raise CguError.at(
+                where,
+                f"not a receipt: {key!r} must be {what}, not {printable(repr(fields[key]))[:100]}",
+            )
+    try:
+        accepted = dt.datetime.fromisoformat(fields["timestamp"])
+        dt.date.fromisoformat(fields["release"])
+    except ValueError as error:
+        raise CguError.at(where, f"not a receipt: {error}") from None
+    offset = accepted.utcoffset() or dt.timedelta(0)
+    if not -dt.timedelta(hours=12) <= offset <= LARGEST_OFFSET or offset % dt.timedelta(minutes=15):
+        raise CguError.at(
+            where,
+            f"the receipt's time zone {fields['timestamp'][-6:]} is not one in use "
+            "(offsets run from -12:00 to +14:00 in quarter hours); the portal must stamp the member's real zone or Z",
+        )
+    return {**fields, "sha256": fields["sha256"].lower()}
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def accepted_at(fields: dict[str, str], release: Release, shown: SourceLocation) -> dt.datetime:
+    """The moment of acceptance, refused when it is in the future or before the release's version date."""
+    accepted = dt.datetime.fromisoformat(fields["timestamp"])
+    if accepted > dt.datetime.now(dt.UTC) + CLOCK_SKEW:
+        raise CguError.at(
+            shown,
+            f"accepted on {fields['timestamp']}, which is in the future; a receipt is stamped when a member accepts",
+        )
+    if accepted.date() < release.spec.version:  # the date where the member was, in a zone in use
+        raise CguError.at(shown, f"accepted on {fields['timestamp']}, before release {fields['release']} existed")
+    return accepted
+
+
+def release_errors(release: Release, problems: list[Problem]) -> list[Problem]:
+    """The errors `cgu check` reports on this release's declaration, but a rewrite its seal already answers."""
+    return [
+        p
+        for p in problems
+        if p.severity == "error"
+        and p.location == release.spec.location
+        and not (p.rule == "release-immutable" and release.spec.sha256)
+    ]
 
 
 def verify_receipt(root: Path, receipt: Path) -> str:
-    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation."""
+    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation.
+
+    A sealed release is checked against its seal (what was reviewed and published), never against a text rebuilt
+    from a history that may have been rewritten since; a release with other release errors verifies nothing.
+    """
     from cgu.project import load_project
 
-    shown = SourceLocation(str(receipt))
+    shown = SourceLocation(printable(str(receipt)))
     fields = read_receipt(receipt)
     organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
     project = load_project(root, (organism_id,), (kind,))
@@ -92,24 +160,34 @@ def verify_receipt(root: Path, receipt: Path) -> str:
     history = History(project.root)
     if not history.available:
         raise CguError.at(shown, f"cannot verify without the git history ({history.unavailable})")
-    releases = published(
-        load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])[0]
-    )
+    found, problems = load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])
+    releases = published(found)
     match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:
         known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"
         raise CguError.at(shown, f"{organism_id} {kind} has no published release {version}; published: {known}")
-    if match.sha256 != digest:
+    if errors := release_errors(match, problems):
         raise CguError.at(
-            shown, f"the receipt's sha256 {digest[:12]}… is not the hash of release {version} ({match.sha256[:12]}…)"
+            shown,
+            f"release {version} of the {kind} has release errors ({', '.join(sorted({str(p.rule) for p in errors}))}), "
+            "so no receipt for it can be verified; fix them first (cgu check)",
         )
-    accepted = dt.datetime.fromisoformat(fields["timestamp"])
-    if accepted.date() < match.spec.version:
-        raise CguError.at(shown, f"accepted on {fields['timestamp']}, before release {version} existed")
+    expected = match.spec.sha256 or match.sha256
+    if expected != digest:
+        sealed = " sealed" if match.spec.sha256 else ""
+        raise CguError.at(
+            shown,
+            f"the receipt's sha256 {digest[:12]}… is not the{sealed} hash of release {version} ({expected[:12]}…)",
+        )
+    accepted_at(fields, match, shown)
     latest = releases[-1]
     status = (
         ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed")
         if latest is not match
         else "current"
     )
-    return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status}; current release {latest.spec.version.isoformat()})"
+    rewritten = " (history rewritten since: the seal decides; see cgu check)" if match.sha256 != expected else ""
+    return (
+        f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} "
+        f"({status}; current release {latest.spec.version.isoformat()}){rewritten}"
+    )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from fontTools.ttLib import TTFont
 
+from cgu.errors import CguError
 from cgu.load.themes import ThemeFolder
 from cgu.model import Document, Problem, SourceLocation
 from cgu.rules.registry import RULES
@@ -55,18 +56,36 @@ def run_fonts() -> FontConfiguration:
     return for_this_run("theme-only fonts", theme_only_fonts)
 
 
+class BrokenFont(Exception):
+    """A theme's font file that fontTools cannot read."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(reason)
+        self.path = path
+
+
 @lru_cache(maxsize=16)
 def _covered(folder: Path) -> frozenset[int]:
     characters: set[int] = set()
     for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in FONT_SUFFIXES):
-        with TTFont(path, lazy=True) as font:
-            characters.update(font.getBestCmap() or {})
+        try:
+            with TTFont(path, lazy=True) as font:
+                characters.update(font.getBestCmap() or {})
+        except Exception as error:  # noqa: BLE001 - any of fontTools' parsers may fail on a damaged file
+            raise BrokenFont(path, str(error).splitlines()[0] if str(error) else type(error).__name__) from None
     return frozenset(characters)
 
 
 def missing_glyphs(root: Path, document: Document, theme: ThemeFolder) -> list[Problem]:
     """Characters of a document that no font of its theme can draw (the PDF would show an empty box), by article."""
-    covered = _covered(theme.path)
+    try:
+        covered = _covered(theme.path)
+    except BrokenFont as broken:
+        shown = broken.path.relative_to(root).as_posix() if broken.path.is_relative_to(root) else str(broken.path)
+        raise CguError.at(
+            SourceLocation(shown),
+            f"the theme's font cannot be read ({broken}); replace it with the original font file, or remove it",
+        ) from None
     if not covered:
         return []
     problems = []

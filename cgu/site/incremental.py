@@ -12,6 +12,7 @@ from typing import Any
 from cgu.compose.composer import Composer
 from cgu.load.themes import ThemeFolder
 from cgu.model import Organism
+from cgu.site.paths import unsafe_site_path
 
 MANIFEST = ".cgu-build.json"
 """Kept in the output folder: for each artifact, the digest of its inputs and the inputs' own hashes."""
@@ -38,6 +39,7 @@ class Inputs:
 
     def changed_since(self, previous: dict[str, str]) -> list[str]:
         """Names of the inputs that differ from a previous build (added, removed or edited)."""
+        previous = previous if isinstance(previous, dict) else {}
         names = sorted(set(self.hashes) | set(previous))
         return [n for n in names if self.hashes.get(n) != previous.get(n)]
 
@@ -74,14 +76,21 @@ def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
     """The previous build's manifest; empty when there is none or it cannot be read (then everything rebuilds)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-        return dict(data.get("artifacts", {})) if isinstance(data, dict) else {}
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
+    artifacts = data.get("artifacts") if isinstance(data, dict) else None
+    if not isinstance(artifacts, dict):
+        return {}
+    # A hand-edited entry is dropped (its file rebuilds); a path that could leave the output is never kept.
+    return {path: entry for path, entry in artifacts.items() if isinstance(entry, dict) and not unsafe_site_path(path)}
 
 
-def manifest_bytes(entries: dict[str, dict[str, Any]]) -> bytes:
-    """The manifest file, deterministic (sorted keys, no timestamps)."""
-    return (json.dumps({"tool": tool_version(), "artifacts": entries}, sort_keys=True, indent=1) + "\n").encode()
+def manifest_bytes(entries: dict[str, dict[str, Any]], shard: str | None = None) -> bytes:
+    """The manifest file, deterministic (sorted keys, no timestamps); a shard's names its part (2/4)."""
+    data: dict[str, Any] = {"tool": tool_version(), "artifacts": entries}
+    if shard is not None:
+        data["shard"] = shard
+    return (json.dumps(data, sort_keys=True, indent=1) + "\n").encode()
 
 
 def _plain(value: Any) -> Any:

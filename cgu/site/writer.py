@@ -90,7 +90,8 @@ def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], keep: C
         staging.mkdir(parents=True)
         if out.is_dir():
             # Hard links: the previous files are shared, never modified (every write replaces a file).
-            for path in sorted(p for p in out.rglob("*") if p.is_file()):
+            # A link is never carried over: hard-linking it would publish (and bundle) whatever it points at.
+            for path in sorted(p for p in out.rglob("*") if p.is_file() and not p.is_symlink()):
                 name = path.relative_to(out).as_posix()
                 if keep(name):
                     (staging / name).parent.mkdir(parents=True, exist_ok=True)

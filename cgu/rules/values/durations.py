@@ -59,6 +59,9 @@ SESSION_WORDS = ("session", "durée de la connexion", "le temps de la connexion"
 ENDLESS_WORDS = ("persistant", "permanent", "illimité", "indéfini", "sans limite")
 DAYS_PER_MONTH = 365.25 / 12
 """The average month, used only to compare days or seconds with a limit written in months."""
+MAX_MONTHS = 12_000
+"""No cookie or retention period lasts a thousand years: a longer duration is a typing mistake (or an attack on
+the tools that read it: '1' followed by 400 zeros days is infinite as a float, and Infinity is not JSON)."""
 
 _NUMBER = r"\d+(?:[.,]\d+)?|(?:" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b"
 _PART = re.compile(rf"\s*(?:et\s+|,\s*)?({_NUMBER})\s*(?:\(\s*\d+\s*\)\s*)?([a-zéè]+)\b")
@@ -113,7 +116,10 @@ def parse_duration(text: str) -> Duration:
         raise ValueError(f"cannot read the duration {text!r}; {_HINT}")
     if rest and (rest[0].isdigit() or rest.split()[0] in NUMBER_WORDS):
         raise ValueError(f"duration {text!r}: cannot read {rest!r}; {_HINT}")
-    return Duration(totals["months"], totals["days"], totals["seconds"])  # a trailing qualifier is kept as text only
+    duration = Duration(totals["months"], totals["days"], totals["seconds"])  # a trailing qualifier stays text only
+    if not duration.in_months() <= MAX_MONTHS:  # also false for infinity and NaN ('1' and 400 zeros overflows)
+        raise ValueError(f"duration {text!r} is over {MAX_MONTHS // 12} years; {_HINT}")
+    return duration
 
 
 def format_duration(duration: Duration) -> str:

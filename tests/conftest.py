@@ -11,6 +11,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("cgu", deadline=None)
+settings.load_profile("cgu")
+"""No wall-clock budget per example: on a loaded machine (tests on every core, a shared CI runner) Hypothesis's default
+of 200 ms fails fast code at random."""
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -52,3 +52,11 @@ def test_the_readme_set_up_builds_with_the_system_python(tmp_path: Path) -> None
     assert base.stdout.strip() == "/usr", "the project environment is made with the system's Python"
     assert (checkout / "build/index.html").is_file()
     assert len(list((checkout / "build").rglob("*.pdf"))) == len(list((checkout / "build").rglob("*-[0-9]*.html")))
+
+
+def test_the_slow_bad_input_cases_exist() -> None:
+    """conftest.py marks corpus cases slow by name: a renamed case would silently join the fast subset."""
+    from conftest import SLOW_CASES
+
+    cases = ROOT / "tests/bad_inputs/cases"
+    assert [name for name in SLOW_CASES if not (cases / name).is_dir()] == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
 from test_redline_markup import well_nested
 
 from cgu.redline.compare import redline
@@ -132,3 +133,27 @@ def test_the_page_renders_through_the_theme_template_in_the_sandbox(tmp_path: Pa
     (folder / "redline.html").write_text("{{ cycler.__init__.__globals__.os.popen('id').read() }}\n", "utf-8")
     with pytest.raises(CguError, match=r"themes/mutuelle/redline.html:1: theme template error"):
         render_html_page(result, "T", theme)
+
+
+def test_n_and_p_go_from_change_to_change_in_a_real_browser(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    from cgu.redline.render import render_html_page
+
+    new = LONG.replace("numéro 3.", "numéro 3 bis.").replace("numéro 30.", "numéro 31.").replace("numéro 36.", "fin.")
+    old_text, new_text = "# Données\n\n" + LONG + "\n# Fin\n\nA.\n", "# Données\n\n" + new + "\n# Fin\n\nB.\n"
+    page = tmp_path / "redline.html"
+    page.write_text(
+        render_html_page(redline(split_markdown(old_text, "a"), split_markdown(new_text, "b")), "R"), "utf-8"
+    )
+    browser.get(page.as_uri())
+    seen = []
+    for key in "nnnnn":
+        ActionChains(browser).send_keys(key).perform()
+        seen.append(browser.execute_script("var e = document.activeElement; return e.tagName + ':' + e.textContent;"))
+    # four changes, each one stop (a deletion and its insertion are one change), then no further stop
+    assert [s.split(":")[0] for s in seen] == ["INS", "DEL", "DEL", "DEL", "DEL"], seen
+    assert "bis" in seen[0] and "30" in seen[1] and "36" in seen[2] and "A" in seen[3] and seen[4] == seen[3]
+    ActionChains(browser).send_keys("p").perform()
+    back = browser.execute_script("return document.activeElement.textContent;")
+    assert "36" in back

@@ -37,7 +37,6 @@ STYLE = """
 .redline details.folded > summary { color: #4a4a4a; cursor: pointer; }
 .redline .excerpt { color: #4a4a4a; }
 @media print {
-  .redline ins, .redline del { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .redline .nav-links, .redline .keys { display: none; }
   .redline details.folded > :not(summary) { display: none; }
   .redline .change { break-inside: auto; }

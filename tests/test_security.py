@@ -412,3 +412,85 @@ def test_an_idle_or_slow_connection_to_the_preview_is_closed(preview_port: int) 
         start = time.monotonic()
         assert _http(preview_port, opening, wait=30) == b""  # closed by the server, without an answer
         assert time.monotonic() - start < 10, "closed after the idle time (1 s here), not held"
+
+
+def test_a_file_name_cannot_write_a_ci_workflow_command(mini: Path, tmp_path: Path) -> None:
+    """GitHub Actions reads a log line starting with `::` as a command: a line break in a file name must not end one."""
+    shutil.copy(mini / "clauses/droit.md", mini / "clauses/x\n::error title=pwned::owned.md")
+    shutil.copy(mini / "organisms/beta.yaml", mini / "organisms/y\n::add-mask::z\u202e.yaml")
+    result = _cgu(mini, "check")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "clauses/x\\n::error title=pwned::owned.md: clause id 'x\\n::error title=pwned::owned' must be lower-case "
+        "letters, digits and hyphens; rename the file",
+        "clauses/x\\n::error title=pwned::owned.md:2: id 'droit' does not match the file name "
+        "'x\\n::error title=pwned::owned'",
+        "organisms/y\\n::add-mask::z\\u202e.yaml: organism id 'y\\n::add-mask::z\\u202e' must be lower-case letters, "
+        "digits and hyphens; rename the file",
+        "3 errors; nothing was written.",
+    ]
+
+
+def test_a_diagnostic_line_is_one_inert_line() -> None:
+    """Property: any message prints as one line, without control or bidi characters, and never as a command."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cgu.errors import diagnostic_line
+
+    interesting = st.sampled_from(["\n", "\r", "\x1b[2J", "::", "##[", "\u202e", "\u2028", "\x85", " ", "\t", "é"])
+    texts = st.lists(st.one_of(interesting, st.text(max_size=5)), max_size=12).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(texts)
+    def check(text: str) -> None:
+        line = diagnostic_line(text)
+        assert "\n" not in line and len(line.splitlines()) <= 1
+        assert not any(c in line for c in "\x00\x1b\r\n\x85\u2028\u2029\u202e\u2066")
+        assert not line.lstrip().startswith(("::", "##["))
+        assert diagnostic_line(line) == line or line.lstrip().startswith("\\x"), "escaping is stable"
+
+    check()
+
+
+def test_the_pdf_fetcher_never_resolves_the_host_of_a_file_address(tmp_path: Path) -> None:
+    """`file://host/path` names another machine: urllib would look the host up and fetch it over FTP."""
+    (tmp_path / "ok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', encoding="utf-8")
+    fetcher = ConfinedFetcher([tmp_path])
+    for url in (
+        f"file://attacker.example{tmp_path}/ok.svg",
+        f"file://127.0.0.1{tmp_path}/ok.svg",
+        f"file://{tmp_path}/ok.svg%00.png",
+    ):
+        with pytest.raises(ValueError, match="cgu does not let a PDF load"):
+            fetcher.fetch(url)
+    assert fetcher.fetch(f"file://localhost{tmp_path}/ok.svg") and fetcher.fetch((tmp_path / "ok.svg").as_uri())
+
+
+def test_changelog_markdown_prints_the_writers_text_as_written(mini: Path, tmp_path: Path) -> None:
+    """changelog.md is read on GitHub and by portals: a summary or a name cannot add a link, a script or a heading."""
+    from markdown_it import MarkdownIt
+
+    hostile = "<script>alert(1)</script> [cliquez](javascript:alert(1)) **gras**\n# Faux titre"
+    base = mini / "organisms/base.yaml"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace(
+            "    version: 2024-06-01\n    effective: 2024-06-15\n",
+            "    releases:\n      - version: 2024-06-01\n        effective: 2024-06-15\n        material: false\n"
+            f"        summary: {json.dumps(hostile)}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    acme = mini / "organisms/acme/organism.yaml"
+    acme.write_text(
+        acme.read_text(encoding="utf-8").replace("Mutuelle Acme *test*", "Acme <img src=x onerror=alert(1)>")
+    )
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "r"]):
+        subprocess.run(["git", *command], cwd=mini, check=True, capture_output=True)
+    assert _cgu(mini, "build", "--format", "html", "--out", str(tmp_path / "out")).returncode == 0
+    text = (tmp_path / "out/acme/cgu/changelog.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark", {"html": True}).render(text)  # as GitHub's renderer reads it, raw HTML enabled
+    assert "<script" not in html and "<img" not in html and "href=" not in html and "<strong>" not in html
+    assert html.count("<h1>") == 1 and "Acme &lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [cliquez](javascript:alert(1)) **gras** # Faux titre" in html

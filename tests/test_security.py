@@ -494,3 +494,54 @@ def test_changelog_markdown_prints_the_writers_text_as_written(mini: Path, tmp_p
     assert "<script" not in html and "<img" not in html and "href=" not in html and "<strong>" not in html
     assert html.count("<h1>") == 1 and "Acme &lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; [cliquez](javascript:alert(1)) **gras** # Faux titre" in html
+
+
+OLD_PARAGRAPH_BREAK, OLD_LINE_BREAK = r"[ \t]*[\r\n][ \t]*[\r\n]\s*", r"\s*[\r\n]\s*"
+"""escape_markdown's patterns before the look-behinds: quadratic on long runs of spaces (a 50 KB value took 44 s)."""
+
+
+def test_escaping_splits_lines_as_before_in_linear_time() -> None:
+    """Property: the linear patterns split and join every value exactly as the quadratic ones did."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cgu.compose.composer import _LINE_BREAK, _PARAGRAPH_BREAK
+
+    pieces = st.sampled_from([" ", "\t", "\n", "\r", "\u00a0", "\u202f", "\x0b", "a", "é", "#", "1."])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=40).map("".join))
+    def check(value: str) -> None:
+        assert _PARAGRAPH_BREAK.split(value) == re.split(OLD_PARAGRAPH_BREAK, value)
+        for paragraph in re.split(OLD_PARAGRAPH_BREAK, value):
+            assert _LINE_BREAK.sub(" ", paragraph) == re.sub(OLD_LINE_BREAK, " ", paragraph)
+
+    check()
+
+
+@pytest.mark.parametrize(
+    "value", [" " * 400_000 + "x", "a" + " \t" * 200_000 + "\n" + " " * 200_000 + "b", ("x" + " " * 999 + "\n") * 400]
+)
+def test_a_value_with_long_runs_of_spaces_escapes_at_once(value: str) -> None:
+    """400 KB of spaces: linear work (milliseconds); the quadratic patterns needed hours. The bound is 100 times slack."""
+    import time
+
+    from cgu.compose.composer import escape_markdown
+
+    start = time.process_time()
+    escaped = escape_markdown(value)
+    assert time.process_time() - start < 2.0
+    assert "\n" not in escaped, "a single line break prints as a space"
+
+
+def test_a_clause_of_image_openings_is_checked_at_once() -> None:
+    import time
+
+    start = time.process_time()
+    refused = render_markdown("![" * 20_000 + "](javascript:x)", "t", 1).refused
+    assert time.process_time() - start < 2.0 and refused
+    assert render_markdown("![a](file:///etc/passwd)", "t", 1).refused == (
+        (0, "image 'file:///etc/passwd' has a forbidden scheme; an image must be a relative path inside the project"),
+    )

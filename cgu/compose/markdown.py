@@ -29,7 +29,7 @@ _RAW_TAG = re.compile(
     r"</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?=[\s/>]|$)[^>]*>?",
     re.I,
 )
-_FAILED_LINK = re.compile(r"(?:(!)\[[^\]\n]*)?\]\(\s*<?\s*([^\s>]+)")
+_FAILED_LINK = re.compile(r"(?:(!)\[[^\[\]\n]*)?\]\(\s*<?\s*([^\s>]+)")  # alt text stops at '[': linear
 """What is left as text of `[text](target)` or `![alt](target)` when the target was refused."""
 _FAILED_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
 """What is left as text of a reference definition `[label]: target` when the target was refused."""

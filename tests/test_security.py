@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -544,4 +545,48 @@ def test_a_clause_of_image_openings_is_checked_at_once() -> None:
     assert time.process_time() - start < 2.0 and refused
     assert render_markdown("![a](file:///etc/passwd)", "t", 1).refused == (
         (0, "image 'file:///etc/passwd' has a forbidden scheme; an image must be a relative path inside the project"),
+    )
+
+
+def _committed(project: Path, message: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    for command in (["add", "-A"], ["commit", "-qm", message]):
+        subprocess.run(
+            ["git", *command], cwd=project, check=True, capture_output=True, env={**env, "PATH": "/usr/bin:/bin"}
+        )
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True).stdout.strip()
+
+
+def test_a_past_commit_is_exported_with_the_project_files_only_and_bounded(mini: Path) -> None:
+    """A declaring commit's unrelated 6 MB blob is never written; a clause over the limit is a sparse file of its size."""
+    from cgu.load.files import MAX_FILE_BYTES
+    from cgu.release.history import History
+
+    subprocess.run(["git", "init", "-q"], cwd=mini, check=True)
+    (mini / "data").mkdir()
+    (mini / "data/dump.bin").write_bytes(os.urandom(6 * 1024 * 1024))
+    (mini / "organisms/acme/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (mini / "clauses/annexe.md").write_text("x" * (MAX_FILE_BYTES + 10), encoding="utf-8")
+    commit = _committed(mini, "content")
+    exported = History(mini).export(commit)
+    assert not (exported / "data").exists()
+    assert (exported / "organisms/acme/logo.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert (exported / "clauses/droit.md").read_bytes() == (mini / "clauses/droit.md").read_bytes()
+    big = exported / "clauses/annexe.md"
+    assert big.stat().st_size == MAX_FILE_BYTES + 10 and big.stat().st_blocks * 512 < 64 * 1024, "sparse, never read"
+
+
+def test_a_past_organism_file_over_the_limit_is_not_read(mini: Path) -> None:
+    from cgu.errors import CguError
+    from cgu.release.history import History
+
+    subprocess.run(["git", "init", "-q"], cwd=mini, check=True)
+    beta = mini / "organisms/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "#" * (3 * 1024 * 1024) + "\n", encoding="utf-8")
+    commit = _committed(mini, "huge")
+    with pytest.raises(CguError) as refused:
+        History(mini).read(commit, "organisms/beta.yaml")
+    assert refused.value.message == (
+        f"organisms/beta.yaml: at commit {commit[:10]}, the file is 3072 KiB, over the 2048 KiB limit for a source "
+        "file; a release cannot be read from it"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -412,3 +413,180 @@ def test_an_idle_or_slow_connection_to_the_preview_is_closed(preview_port: int) 
         start = time.monotonic()
         assert _http(preview_port, opening, wait=30) == b""  # closed by the server, without an answer
         assert time.monotonic() - start < 10, "closed after the idle time (1 s here), not held"
+
+
+def test_a_file_name_cannot_write_a_ci_workflow_command(mini: Path, tmp_path: Path) -> None:
+    """GitHub Actions reads a log line starting with `::` as a command: a line break in a file name must not end one."""
+    shutil.copy(mini / "clauses/droit.md", mini / "clauses/x\n::error title=pwned::owned.md")
+    shutil.copy(mini / "organisms/beta.yaml", mini / "organisms/y\n::add-mask::z\u202e.yaml")
+    result = _cgu(mini, "check")
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "clauses/x\\n::error title=pwned::owned.md: clause id 'x\\n::error title=pwned::owned' must be lower-case "
+        "letters, digits and hyphens; rename the file",
+        "clauses/x\\n::error title=pwned::owned.md:2: id 'droit' does not match the file name "
+        "'x\\n::error title=pwned::owned'",
+        "organisms/y\\n::add-mask::z\\u202e.yaml: organism id 'y\\n::add-mask::z\\u202e' must be lower-case letters, "
+        "digits and hyphens; rename the file",
+        "3 errors; nothing was written.",
+    ]
+
+
+def test_a_diagnostic_line_is_one_inert_line() -> None:
+    """Property: any message prints as one line, without control or bidi characters, and never as a command."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cgu.errors import diagnostic_line
+
+    interesting = st.sampled_from(["\n", "\r", "\x1b[2J", "::", "##[", "\u202e", "\u2028", "\x85", " ", "\t", "é"])
+    texts = st.lists(st.one_of(interesting, st.text(max_size=5)), max_size=12).map("".join)
+
+    @settings(max_examples=300, deadline=None)
+    @given(texts)
+    def check(text: str) -> None:
+        line = diagnostic_line(text)
+        assert "\n" not in line and len(line.splitlines()) <= 1
+        assert not any(c in line for c in "\x00\x1b\r\n\x85\u2028\u2029\u202e\u2066")
+        assert not line.lstrip().startswith(("::", "##["))
+        assert diagnostic_line(line) == line or line.lstrip().startswith("\\x"), "escaping is stable"
+
+    check()
+
+
+def test_the_pdf_fetcher_never_resolves_the_host_of_a_file_address(tmp_path: Path) -> None:
+    """`file://host/path` names another machine: urllib would look the host up and fetch it over FTP."""
+    (tmp_path / "ok.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>', encoding="utf-8")
+    fetcher = ConfinedFetcher([tmp_path])
+    for url in (
+        f"file://attacker.example{tmp_path}/ok.svg",
+        f"file://127.0.0.1{tmp_path}/ok.svg",
+        f"file://{tmp_path}/ok.svg%00.png",
+    ):
+        with pytest.raises(ValueError, match="cgu does not let a PDF load"):
+            fetcher.fetch(url)
+    assert fetcher.fetch(f"file://localhost{tmp_path}/ok.svg") and fetcher.fetch((tmp_path / "ok.svg").as_uri())
+
+
+def test_changelog_markdown_prints_the_writers_text_as_written(mini: Path, tmp_path: Path) -> None:
+    """changelog.md is read on GitHub and by portals: a summary or a name cannot add a link, a script or a heading."""
+    from markdown_it import MarkdownIt
+
+    hostile = "<script>alert(1)</script> [cliquez](javascript:alert(1)) **gras**\n# Faux titre"
+    base = mini / "organisms/base.yaml"
+    base.write_text(
+        base.read_text(encoding="utf-8").replace(
+            "    version: 2024-06-01\n    effective: 2024-06-15\n",
+            "    releases:\n      - version: 2024-06-01\n        effective: 2024-06-15\n        material: false\n"
+            f"        summary: {json.dumps(hostile)}\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    acme = mini / "organisms/acme/organism.yaml"
+    acme.write_text(
+        acme.read_text(encoding="utf-8").replace("Mutuelle Acme *test*", "Acme <img src=x onerror=alert(1)>")
+    )
+    for command in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "r"]):
+        subprocess.run(["git", *command], cwd=mini, check=True, capture_output=True)
+    assert _cgu(mini, "build", "--format", "html", "--out", str(tmp_path / "out")).returncode == 0
+    text = (tmp_path / "out/acme/cgu/changelog.md").read_text(encoding="utf-8")
+    html = MarkdownIt("commonmark", {"html": True}).render(text)  # as GitHub's renderer reads it, raw HTML enabled
+    assert "<script" not in html and "<img" not in html and "href=" not in html and "<strong>" not in html
+    assert html.count("<h1>") == 1 and "Acme &lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; [cliquez](javascript:alert(1)) **gras** # Faux titre" in html
+
+
+OLD_PARAGRAPH_BREAK, OLD_LINE_BREAK = r"[ \t]*[\r\n][ \t]*[\r\n]\s*", r"\s*[\r\n]\s*"
+"""escape_markdown's patterns before the look-behinds: quadratic on long runs of spaces (a 50 KB value took 44 s)."""
+
+
+def test_escaping_splits_lines_as_before_in_linear_time() -> None:
+    """Property: the linear patterns split and join every value exactly as the quadratic ones did."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cgu.compose.composer import _LINE_BREAK, _PARAGRAPH_BREAK
+
+    pieces = st.sampled_from([" ", "\t", "\n", "\r", "\u00a0", "\u202f", "\x0b", "a", "é", "#", "1."])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(pieces, max_size=40).map("".join))
+    def check(value: str) -> None:
+        assert _PARAGRAPH_BREAK.split(value) == re.split(OLD_PARAGRAPH_BREAK, value)
+        for paragraph in re.split(OLD_PARAGRAPH_BREAK, value):
+            assert _LINE_BREAK.sub(" ", paragraph) == re.sub(OLD_LINE_BREAK, " ", paragraph)
+
+    check()
+
+
+@pytest.mark.parametrize(
+    "value", [" " * 400_000 + "x", "a" + " \t" * 200_000 + "\n" + " " * 200_000 + "b", ("x" + " " * 999 + "\n") * 400]
+)
+def test_a_value_with_long_runs_of_spaces_escapes_at_once(value: str) -> None:
+    """400 KB of spaces: linear work (milliseconds); the quadratic patterns needed hours. The bound is 100 times slack."""
+    import time
+
+    from cgu.compose.composer import escape_markdown
+
+    start = time.process_time()
+    escaped = escape_markdown(value)
+    assert time.process_time() - start < 2.0
+    assert "\n" not in escaped, "a single line break prints as a space"
+
+
+def test_a_clause_of_image_openings_is_checked_at_once() -> None:
+    import time
+
+    start = time.process_time()
+    refused = render_markdown("![" * 20_000 + "](javascript:x)", "t", 1).refused
+    assert time.process_time() - start < 2.0 and refused
+    assert render_markdown("![a](file:///etc/passwd)", "t", 1).refused == (
+        (0, "image 'file:///etc/passwd' has a forbidden scheme; an image must be a relative path inside the project"),
+    )
+
+
+def _committed(project: Path, message: str) -> str:
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+    for command in (["add", "-A"], ["commit", "-qm", message]):
+        subprocess.run(
+            ["git", *command], cwd=project, check=True, capture_output=True, env={**env, "PATH": "/usr/bin:/bin"}
+        )
+    return subprocess.run(["git", "rev-parse", "HEAD"], cwd=project, capture_output=True, text=True).stdout.strip()
+
+
+def test_a_past_commit_is_exported_with_the_project_files_only_and_bounded(mini: Path) -> None:
+    """A declaring commit's unrelated 6 MB blob is never written; a clause over the limit is a sparse file of its size."""
+    from cgu.load.files import MAX_FILE_BYTES
+    from cgu.release.history import History
+
+    subprocess.run(["git", "init", "-q"], cwd=mini, check=True)
+    (mini / "data").mkdir()
+    (mini / "data/dump.bin").write_bytes(os.urandom(6 * 1024 * 1024))
+    (mini / "organisms/acme/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (mini / "clauses/annexe.md").write_text("x" * (MAX_FILE_BYTES + 10), encoding="utf-8")
+    commit = _committed(mini, "content")
+    exported = History(mini).export(commit)
+    assert not (exported / "data").exists()
+    assert (exported / "organisms/acme/logo.png").read_bytes() == b"\x89PNG\r\n\x1a\n"
+    assert (exported / "clauses/droit.md").read_bytes() == (mini / "clauses/droit.md").read_bytes()
+    big = exported / "clauses/annexe.md"
+    assert big.stat().st_size == MAX_FILE_BYTES + 10 and big.stat().st_blocks * 512 < 64 * 1024, "sparse, never read"
+
+
+def test_a_past_organism_file_over_the_limit_is_not_read(mini: Path) -> None:
+    from cgu.errors import CguError
+    from cgu.release.history import History
+
+    subprocess.run(["git", "init", "-q"], cwd=mini, check=True)
+    beta = mini / "organisms/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "#" * (3 * 1024 * 1024) + "\n", encoding="utf-8")
+    commit = _committed(mini, "huge")
+    with pytest.raises(CguError) as refused:
+        History(mini).read(commit, "organisms/beta.yaml")
+    assert refused.value.message == (
+        f"organisms/beta.yaml: at commit {commit[:10]}, the file is 3072 KiB, over the 2048 KiB limit for a source "
+        "file; a release cannot be read from it"
+    )

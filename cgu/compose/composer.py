@@ -28,14 +28,20 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 _EDGE_UNDERSCORE = re.compile(r"(?<![0-9A-Za-zÀ-ÿ])_|_(?![0-9A-Za-zÀ-ÿ])")
 
 
+_PARAGRAPH_BREAK = re.compile(r"(?<![ \t])[ \t]*[\r\n][ \t]*[\r\n]\s*")
+_LINE_BREAK = re.compile(r"(?<!\s)\s*[\r\n]\s*")
+"""A match can only start where a run of spaces starts (the look-behind): the same matches as without it, since the
+leftmost one always starts there, but a long run of spaces is scanned once, not once per space (50 KB took 44 s)."""
+
+
 def escape_markdown(value: str) -> str:
     """Escape what Markdown would interpret in an organism value, and nothing more (texts stay readable).
 
     A line break inside a value is a space (as Markdown would show it anyway), so no line of a value starts a
     heading, list or quote, and a table row stays one row; a blank line still separates paragraphs.
     """
-    paragraphs = re.split(r"[ \t]*[\r\n][ \t]*[\r\n]\s*", value)
-    text = "\n\n".join(re.sub(r"\s*[\r\n]\s*", " ", p) for p in paragraphs)
+    paragraphs = _PARAGRAPH_BREAK.split(value)
+    text = "\n\n".join(_LINE_BREAK.sub(" ", p) for p in paragraphs)
     text = _SPECIAL.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     text = _EDGE_UNDERSCORE.sub(r"\\_", text)

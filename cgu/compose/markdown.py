@@ -14,11 +14,22 @@ from cgu.model import Section
 
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+HTML_ELEMENTS = (
+    "a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound big blink blockquote body "
+    "br button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em "
+    "embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i "
+    "iframe image img input ins isindex kbd keygen label legend li link listing main map mark marquee math menu "
+    "menuitem meta meter nav nobr noembed noframes noscript object ol optgroup option output p param picture "
+    "plaintext portal pre progress q rb rp rt rtc ruby s samp script search section select slot small source span "
+    "strike strong style sub summary sup svg table tbody td template textarea tfoot th thead time title tr track tt u "
+    "ul var video wbr xmp"
+).split()
+"""Every HTML element name, current or obsolete: any is raw HTML in a clause (a placeholder like <nom> is not)."""
 _RAW_TAG = re.compile(
-    r"</?(?:script|style|iframe|object|embed|img|a|div|span|p|b|i|u|br|table|form|input|svg|math|link|meta)\b[^>]*>?",
+    r"</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?=[\s/>]|$)[^>]*>?",
     re.I,
 )
-_FAILED_LINK = re.compile(r"(?:(!)\[[^\]\n]*)?\]\(\s*<?\s*([^\s>]+)")
+_FAILED_LINK = re.compile(r"(?:(!)\[[^\[\]\n]*)?\]\(\s*<?\s*([^\s>]+)")  # alt text stops at '[': linear
 """What is left as text of `[text](target)` or `![alt](target)` when the target was refused."""
 _FAILED_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
 """What is left as text of a reference definition `[label]: target` when the target was refused."""

@@ -12,7 +12,7 @@ from cgu.load.schema import ID_PATTERN
 from cgu.model import DOCUMENT_KINDS, Clause, SourceLocation
 
 FRONT_MATTER_KEYS = {"id": str, "title": str, "category": str, "documents": list, "requires": list, "material": bool}
-DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
+DOTTED = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*\Z")
 
 
 def read_clause(path: Path, root: Path) -> Clause:

@@ -25,6 +25,9 @@ MAX_YAML_DEPTH = 64
 MAX_INT_DIGITS = 4300
 """Python converts no longer integer from text (a guard against slow conversion since 3.11)."""
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1}}}")
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional marks, embeddings, overrides and isolates: refused rather than neutralised, because removing them
+changes the text that is hashed and sealed, and French or Belgian terms of use never need them."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 """Control characters (C0 but tab and line breaks, DEL, C1): invisible, and never meant in a clause or organism file."""
 
@@ -70,6 +73,16 @@ def relative(path: Path, root: Path) -> str:
     return path.as_posix()
 
 
+_INVISIBLE = (
+    (_CONTROL, "control character {} in the text (a binary file, or text pasted from another program)"),
+    (
+        _BIDI,
+        "bidirectional control character {}: it reorders what readers see ('30 jours' can show where the text says '03')",
+    ),
+)
+"""Characters a source file may not hold (a redline of two arbitrary files shows them instead)."""
+
+
 def read_text(path: Path, shown: str, controls: bool = False) -> str:
     """Read a UTF-8 text file (a leading BOM is dropped), refusing huge or binary files (and control characters,
     unless `controls`: a redline of any two files shows them instead)."""
@@ -97,13 +110,11 @@ def read_text(path: Path, shown: str, controls: bool = False) -> str:
             SourceLocation(shown, line),
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}){utf16}; save the file as UTF-8",
         ) from None
-    if not controls and (control := _CONTROL.search(text)):
-        line = text.count("\n", 0, control.start()) + 1
-        raise CguError.at(
-            SourceLocation(shown, line),
-            f"invisible control character U+{ord(control.group()):04X} in the text "
-            "(a binary file, or text pasted from another program); delete it",
-        ) from None
+    for pattern, what in () if controls else _INVISIBLE:
+        if found := pattern.search(text):
+            line = text.count("\n", 0, found.start()) + 1
+            character = f"U+{ord(found.group()):04X}"
+            raise CguError.at(SourceLocation(shown, line), f"invisible {what.format(character)}; delete it") from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from cgu.model import COUNTRIES, DOCUMENT_KINDS, Problem, SourceLocation
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+ID_PATTERN = re.compile(r"\A[a-z0-9][a-z0-9-]{0,79}\Z")  # \Z: "$" would accept a trailing line break
 """Organism and clause ids: lower-case words and hyphens, so an id can never name a path."""
 
 Spec = Any
@@ -123,7 +123,7 @@ LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interest", "pub
 COOKIE_CATEGORIES = ("necessary", "functional", "audience", "advertising", "social")
 MAX_LIST = 1000
 """No real inventory comes near: 1,000 cookies or purposes would make an unreadable document."""
-COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+COLOR = re.compile(r"\A#[0-9a-fA-F]{6}\Z")
 MAX_NOTICE_DAYS = 3650
 """Ten years: any longer notice is a typo (and past dates' arithmetic would overflow)."""
 

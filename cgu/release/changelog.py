@@ -8,6 +8,7 @@ from pathlib import Path
 
 from markupsafe import escape
 
+from cgu.compose.composer import escape_markdown
 from cgu.compose.french import french_date
 from cgu.model import Artifact, Document, Organism, Release
 from cgu.redline.compare import Redline, redline
@@ -78,7 +79,9 @@ def changelog_entries(releases: list[Release]) -> list[Entry]:
 
 def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> str:
     """The changelog in Markdown, newest release first, each changed article linked to its place in the redline."""
-    lines = [f"# Historique des versions – {organism.documents[kind].title} – {organism.name}", ""]
+    # Titles, names, summaries and headings are the writers' text: escaped, they print as written (no link, no HTML).
+    title, name = escape_markdown(organism.documents[kind].title), escape_markdown(organism.name)
+    lines = [f"# Historique des versions – {title} – {name}", ""]
     for entry in entries:
         spec = entry.release.spec
         flag = (
@@ -89,13 +92,15 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry]) -> s
             "",
             f"En vigueur à compter du {french_date(spec.effective)} ({flag}).",
             "",
-            spec.summary,
+            escape_markdown(spec.summary),
             "",
             f"Empreinte SHA-256 : `{entry.release.sha256}`",
             "",
         ]
         changed = changed_articles(entry)
-        lines += [f"- [{heading}]({link}) : {label}" for heading, link, label in changed] + ([""] if changed else [])
+        lines += [f"- [{escape_markdown(heading)}]({link}) : {label}" for heading, link, label in changed] + (
+            [""] if changed else []
+        )
         if entry.redline is None:
             lines += ["Première version publiée.", ""]
     return "\n".join(lines)

@@ -13,7 +13,8 @@ from typing import Any, TypeVar
 import git
 
 from cgu.errors import CguError
-from cgu.load.files import load_yaml
+from cgu.load.files import MAX_FILE_BYTES, load_yaml
+from cgu.load.images import LOGO_SUFFIXES, MAX_LOGO_BYTES
 from cgu.model import SourceLocation
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -45,6 +46,10 @@ def _readable(method: _F) -> _F:
     return wrapper  # type: ignore[return-value]
 
 
+EXPORTED = ("clauses", "organisms", "themes")
+"""The folders a project is made of: a past commit is exported with these only."""
+MAX_EXPORTED_BYTES = {"clauses": MAX_FILE_BYTES, "organisms": MAX_FILE_BYTES, "themes": 16 * 1024 * 1024}
+"""Per folder, the largest file written out of git (a theme holds fonts and images; the rest is text)."""
 _EXPORTS: dict[str, Path] = {}
 _EXPORT_ROOT = Path(tempfile.gettempdir()) / "cgu-history"
 
@@ -137,6 +142,12 @@ class History:
             blob = self.repo.commit(commit).tree / self._path(relative)
         except KeyError:
             return None
+        if blob.size > MAX_FILE_BYTES:  # never read a huge blob whole: the working tree's bound, at any commit
+            raise CguError.at(
+                SourceLocation(relative),
+                f"at commit {commit[:10]}, the file is {blob.size // 1024} KiB, over the "
+                f"{MAX_FILE_BYTES // 1024} KiB limit for a source file; a release cannot be read from it",
+            )
         return blob.data_stream.read().decode("utf-8", errors="replace")
 
     def exists(self, commit: str) -> bool:
@@ -160,9 +171,18 @@ class History:
         if not target.is_dir():
             staging = Path(tempfile.mkdtemp(prefix="export-", dir=_ensure(_EXPORT_ROOT)))
             for item in tree.traverse():
-                if item.type == "blob":
-                    path = staging / item.path[len(tree.path) + 1 :] if tree.path else staging / item.path
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                relative = PurePosixPath(item.path[len(tree.path) + 1 :] if tree.path else item.path)
+                logo = relative.suffix.lower() in LOGO_SUFFIXES  # a logo may lie anywhere in the project
+                if item.type != "blob" or not (relative.parts[0] in EXPORTED or logo) or ".." in relative.parts:
+                    continue  # only what a project is made of: an unrelated 1.5 GB blob is never written
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if item.size > MAX_EXPORTED_BYTES.get(relative.parts[0], MAX_LOGO_BYTES):
+                    # A file of the same size, with nothing in it: the loaders refuse it by its size, as in the
+                    # working tree, without the blob ever being read.
+                    with path.open("wb") as handle:
+                        handle.truncate(item.size)
+                else:
                     path.write_bytes(item.data_stream.read())
             try:
                 staging.rename(target)

@@ -34,8 +34,11 @@ class ConfinedFetcher(URLFetcher):
         if url.startswith("file:"):
             from urllib.parse import unquote, urlparse
 
-            path = Path(unquote(urlparse(url).path)).resolve()
-            if any(path == base or base in path.parents for base in self.allowed):
+            parsed = urlparse(url)
+            # file://host/... names another machine: urllib would resolve the host and fetch it over FTP.
+            local = parsed.netloc in ("", "localhost") and "\x00" not in unquote(parsed.path)
+            path = Path(unquote(parsed.path)).resolve() if local else None
+            if path is not None and any(path == base or base in path.parents for base in self.allowed):
                 return super().fetch(url, headers)
         self.refused.append(url)
         raise ValueError(f"cgu does not let a PDF load {url!r}: only files of the project and its theme")

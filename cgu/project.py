@@ -48,11 +48,14 @@ def load_project(
     organism_ids: tuple[str, ...] = (),
     kinds: tuple[str, ...] = DOCUMENT_KINDS,
     timings: Timings | None = None,
-    compose: Callable[[Organism, str], bool] | None = None,
+    select: Callable[[Organism, str], bool] | None = None,
+    compose: bool = True,
 ) -> Project:
     """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
 
-    `compose(organism, kind)` may decline a document (an up-to-date one in an incremental build).
+    The documents are those of `kinds` of the organisms named (every concrete one when none is), or, given `select`
+    (a pure predicate, no side effects), those of `kinds` it accepts among every concrete organism. `compose=False`
+    loads and validates without composing (for commands that only read the facts).
     """
     start = time.perf_counter()
     root = root.resolve()
@@ -74,7 +77,10 @@ def load_project(
     composer = Composer(root, library, problems)
     documents: list[Document] = []
     themes: dict[str, ThemeFolder] = {}
-    for organism in selected_organisms(organisms, organism_ids):
+    for organism in selected_organisms(organisms, () if select else organism_ids):
+        chosen = [k for k in kinds if k in organism.documents and (select is None or select(organism, k))]
+        if select is not None and not chosen:
+            continue
         if organism.theme.name not in themes:
             try:
                 themes[organism.theme.name] = find_theme(root, organism.theme.name)
@@ -88,11 +94,10 @@ def load_project(
                     for p in exc.problems
                 )  # a missing theme is the organism's mistake; a broken file, the theme's
                 continue
-        for kind in kinds:
-            if kind in organism.documents and (compose is None or compose(organism, kind)):
-                document = composer.compose(organism, kind)
-                if document is not None:
-                    documents.append(document)
+        for kind in chosen if compose else ():
+            document = composer.compose(organism, kind)
+            if document is not None:
+                documents.append(document)
     problems.raise_if_any()
     if timings:
         timings.add("load+compose", start)

@@ -27,7 +27,7 @@ class Variable:
 
 def impact(root: Path, target: Path) -> list[tuple[str, str]]:
     """(organism id, document kind) pairs whose output depends on `target` (a clause, organism or theme file)."""
-    project = load_project(root, compose=lambda organism, kind: False)
+    project = load_project(root, compose=False)
     path = relative(target if target.is_absolute() else root / target, project.root)
     composer = Composer(project.root, project.library, Problems())
     affected = []
@@ -43,7 +43,7 @@ def impact(root: Path, target: Path) -> list[tuple[str, str]]:
 
 def variables(root: Path, organism_id: str) -> list[Variable]:
     """Every leaf variable of an organism with the file:line that defines it and the clauses that read it (or an ancestor)."""
-    project = load_project(root, organism_ids=(organism_id,), compose=lambda organism, kind: False)
+    project = load_project(root, organism_ids=(organism_id,), compose=False)
     organism = project.organisms.get(organism_id)
     if organism is None:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")

@@ -130,7 +130,7 @@ def theme_problems(loaded: Project) -> list[Problem]:
 
 def release_problems(loaded: Project) -> list[Problem]:
     """Problems of every declared release (immutability, notice period), or a note that history is unavailable."""
-    from cgu.release.book import load_releases
+    from cgu.release.book import read_book
     from cgu.release.history import History
 
     with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
@@ -163,7 +163,4 @@ def release_problems(loaded: Project) -> list[Problem]:
             "(fetch the full history: git fetch --unshallow)",
             err=True,
         )
-    problems: list[Problem] = []
-    for document in with_releases:
-        problems += load_releases(loaded.root, document.organism, document.kind, history, document)[1]
-    return problems
+    return list(read_book(loaded, history, with_releases).problems)

@@ -20,7 +20,7 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
     Every file a shard wrote is taken (documents, and the changelogs, versions.json and redlines of its organisms);
     the manifest and the index are made again for the whole site.
     """
-    project = load_project(root, compose=lambda organism, kind: False)
+    project = load_project(root, compose=False)
     files: dict[str, bytes] = {}
     manifest: dict[str, Any] = {}
     for folder in shard_dirs:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import escape
 
@@ -18,8 +17,7 @@ from cgu.redline.render import (
     render_json,
 )
 from cgu.release.acceptance import redline_name, versions_json
-from cgu.release.book import load_releases, published
-from cgu.release.history import History
+from cgu.release.book import ReleaseBook
 
 UNPUBLISHED = " (projet : déclaration non encore validée dans git)"
 """Marks, in `cgu changelog`, a release whose declaration is not committed yet (a build leaves it out)."""
@@ -163,15 +161,13 @@ def _article_list(entry: Entry) -> str:
     return f"<ul>{items}</ul>"
 
 
-def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
-    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of published releases."""
-    history = History(root)
+def release_files(book: ReleaseBook, documents: list[Document]) -> list[Artifact]:
+    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of published
+    releases, for each of the (draft-marked) documents that has any in the book."""
     artifacts: list[Artifact] = []
     for document in documents:
         organism, kind = document.organism, document.kind
-        if not organism.documents[kind].releases or not history.available:
-            continue
-        releases = published(load_releases(root, organism, kind, history, document)[0])
+        releases = list(book.of(organism.id, kind).published)
         if not releases:
             continue  # nothing published yet: no history for members, the page is a draft
         base = folder(organism, kind)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cgu.compose.composer import Composer
+from cgu.errors import Problems
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 
@@ -47,9 +49,10 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         raise CguError([]) from None
     built = [o for o in loaded.organisms.values() if not o.abstract]
     findings, waived = [], []
+    composer = Composer(loaded.root, loaded.library, Problems())  # one for all organisms: each clause folder read once
     for organism in built if legal else []:
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
-        findings += found + unused_variables(loaded, organism)
+        findings += found + unused_variables(loaded, organism, composer)
         waived += silenced
     findings += release_problems(loaded)
     findings += missing_glyphs_everywhere(loaded)
@@ -76,13 +79,11 @@ ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "wa
 """Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's documents."""
 
 
-def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
+def unused_variables(loaded: Project, organism: Organism, composer: Composer | None = None) -> list[Problem]:
     """Warnings for organism variables that no clause of its documents reads (rule `unused-variable`)."""
     from cgu.authoring.impact import readers
-    from cgu.compose.composer import Composer
-    from cgu.errors import Problems
 
-    used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
+    used = readers(loaded.root, organism, composer or Composer(loaded.root, loaded.library, Problems()))
     return [
         Problem(
             organism.where(key),

@@ -43,14 +43,15 @@ def entries(repo: Path) -> list[Path]:
     return sorted((repo / ".git/cgu-cache").glob("*.json"))
 
 
-def past_compositions(monkeypatch: pytest.MonkeyPatch, repo: Path) -> list[str]:
-    """Records each composition made from a folder other than the working tree (a past commit's export)."""
+def past_compositions(monkeypatch: pytest.MonkeyPatch, repo: Path, work_tree: list[str] | None = None) -> list[str]:
+    """Records each composition made from a folder other than the working tree (a past commit's export), and those
+    of the working tree in `work_tree`."""
     made: list[str] = []
     real = Composer.compose
 
     def counted(composer: Composer, organism, kind, draft=False):  # type: ignore[no-untyped-def]
-        if Path(composer.root).resolve() != repo.resolve():
-            made.append(f"{organism.id}/{kind}")
+        past = Path(composer.root).resolve() != repo.resolve()
+        (made if past else work_tree if work_tree is not None else []).append(f"{organism.id}/{kind}")
         return real(composer, organism, kind, draft)
 
     monkeypatch.setattr(Composer, "compose", counted)
@@ -64,12 +65,19 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_a_rebuild_reads_past_releases_from_the_cache(
     released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made = past_compositions(monkeypatch, released)
+    work_tree: list[str] = []
+    made = past_compositions(monkeypatch, released, work_tree)
     build(released, tmp_path / "first", formats=("html",))
     assert sorted(made) == ["acme/cgu", "beta/cgu"] and len(entries(released)) >= 2
-    made.clear()
+    made.clear(), work_tree.clear()
     build(released, tmp_path / "second", formats=("html",))
     assert made == [], "nothing of history is recomposed when the cache holds it"
+    assert work_tree == [], "nor the working tree, unchanged"
+    clause = released / "clauses/droit.md"
+    clause.write_text(clause.read_text(encoding="utf-8").replace("sont soumises", "restent soumises"))
+    build(released, tmp_path / "edited", formats=("html",))
+    assert work_tree == ["beta/cgu"], "an edited clause recomposes the documents that use it, and only those"
+    assert "restent soumises" in (tmp_path / "edited/beta/cgu-2024-06-01.html").read_text(encoding="utf-8")
     assert snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
     assert "Projet" in (tmp_path / "second/beta/cgu-2024-06-01.html").read_text(encoding="utf-8")
 
@@ -90,7 +98,7 @@ def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
     build(released, tmp_path / "clean", formats=("html",))
     clean = snapshot(tmp_path / "clean")
     someone_else = ReleaseCache(tmp_path, b"another user's key, not ours....")
-    assert len(entries(released)) == 3, "two documents and one declaration"
+    assert len(entries(released)) == 7, "two past documents, one declaration, four working-tree documents"
     for entry in entries(released):
         raw = entry.read_text(encoding="utf-8")
         data = json.loads(raw)
@@ -105,13 +113,15 @@ def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
         if damage != "text edited, signature kept":
             data["mac"] = someone_else.sign(data["identity"], data["payload"])
         entry.write_text(json.dumps(data), encoding="utf-8")
-    made = past_compositions(monkeypatch, released)
+    work_tree: list[str] = []
+    made = past_compositions(monkeypatch, released, work_tree)
     build(released, tmp_path / "after", formats=("html",))
     assert sorted(made) == ["acme/cgu", "beta/cgu"], "each damaged entry is recomposed from git"
+    assert len(work_tree) == 4, "and each working-tree document composed again"
     assert snapshot(tmp_path / "after") == clean, "a damaged cache never changes the output"
-    made.clear()
+    made.clear(), work_tree.clear()
     build(released, tmp_path / "again", formats=("html",))
-    assert made == [] and snapshot(tmp_path / "again") == clean, "the entries were written again, whole"
+    assert made == [] == work_tree and snapshot(tmp_path / "again") == clean, "the entries were written again, whole"
 
 
 def test_a_document_comes_back_from_the_cache_exactly(released: Path, tmp_path: Path) -> None:

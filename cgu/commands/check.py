@@ -40,8 +40,11 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
             indent=1,
         )
 
+    from cgu.release.cache import ReleaseCache
+    from cgu.release.history import History
+
     try:
-        loaded = load_project(project)
+        loaded = load_project(project, cache=ReleaseCache.in_git_folder(History(project).git_folder))
     except CguError as failure:
         if output_format != "json":
             raise

@@ -32,7 +32,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from cgu.model import Document
+from cgu.model import Article, Clause, Document, Organism
 
 FORMAT = 1
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
@@ -151,6 +151,24 @@ class ReleaseCache:
             return
         self._write(json.dumps([FORMAT, "document", tool_fingerprint(), tree, organism_id, kind]), data)
 
+    def articles(self, made_of: str) -> tuple[Article, ...] | None:
+        """The articles of a working-tree document whose inputs hash to `made_of` (see `inputs_digest`), if cached."""
+        data = self._read(json.dumps([FORMAT, "articles", tool_fingerprint(), made_of]))
+        try:
+            return _decode(tuple[Article, ...], data) if data is not None else None
+        except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
+            return None
+
+    def keep_articles(self, made_of: str, articles: tuple[Article, ...]) -> None:
+        """Keep a working-tree document's articles, unless their JSON form would not give them back exactly."""
+        try:
+            data = _encode(articles)
+            if _decode(tuple[Article, ...], json.loads(json.dumps(data))) != articles:
+                return
+        except (ValueError, TypeError, RecursionError):
+            return
+        self._write(json.dumps([FORMAT, "articles", tool_fingerprint(), made_of]), data)
+
     def declaration(
         self, head: str, where: str, organism_file: str, kind: str, version: str
     ) -> tuple[bool, str | None]:
@@ -166,6 +184,13 @@ class ReleaseCache:
         self, head: str, where: str, organism_file: str, kind: str, version: str, commit: str | None
     ) -> None:
         self._write(json.dumps([FORMAT, "declaration", head, where, organism_file, kind, version]), {"commit": commit})
+
+
+def inputs_digest(organism: Organism, kind: str, clauses: list[Clause | None]) -> str:
+    """What a composed document is a function of: the organism (facts, documents, locations), the kind and each clause
+    it lists (front matter, body, where it comes from), in order. Raises TypeError for what JSON cannot hold."""
+    made_of = [kind, _encode(organism), [_encode(c) if c is not None else None for c in clauses]]
+    return hashlib.sha256(json.dumps(made_of, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
 def _encode(value: Any) -> Any:

@@ -144,7 +144,8 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         )
     return (
         f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n'
+        f"<h1>{escape(title)}</h1>\n"
         f"<ol reversed>\n{''.join(items)}\n</ol>\n</main>\n</body>\n</html>\n"
     )
 
@@ -183,7 +184,10 @@ def release_files(book: ReleaseBook, documents: list[Document]) -> list[Artifact
         computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
         for name, (old, new) in sorted(redlines.items()):
             result = computed.get(name) or redline(old.document.articles, new.document.articles)
-            title = f"{organism.documents[kind].title} – modifications entre les versions du {french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            title = (
+                f"{organism.documents[kind].title} – modifications entre les versions du "
+                f"{french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            )
             artifacts += [
                 Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
                 Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),

@@ -15,7 +15,7 @@ from cgu.cli import main
 from cgu.commands.build import build
 from cgu.project import load_project
 from cgu.release.acceptance import reaccept_needed
-from cgu.release.book import load_releases
+from cgu.release.book import read_book
 from cgu.release.history import History
 
 
@@ -79,9 +79,8 @@ def declare(
 
 
 def releases(repo: Path, organism: str = "beta") -> tuple[list, list]:
-    project = load_project(repo, (organism,), ("cgu",))
-    document = project.documents[0]
-    return load_releases(repo, document.organism, "cgu", History(repo), document)
+    entry = read_book(load_project(repo, (organism,), ("cgu",)), History(repo)).of(organism, "cgu")
+    return list(entry.releases), list(entry.problems)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -287,24 +286,17 @@ def test_an_organism_added_after_its_bases_release_does_not_inherit_it(repo: Pat
     (repo / "organisms/gamma.yaml").write_text(gamma, encoding="utf-8")
     commit_all(repo, "gamma joins")
     project = load_project(repo)
-    gamma_org, beta_org = project.organisms["gamma"], project.organisms["beta"]
-    history = History(repo)
-    document = next(d for d in project.documents if d.organism.id == "gamma" and d.kind == "cgu")
-    releases, problems = load_releases(repo, gamma_org, "cgu", history, document)
-    assert releases == [] and [(p.rule, p.severity, p.location.path) for p in problems] == [
+    book = read_book(project, History(repo))
+    gamma = book.of("gamma", "cgu")
+    assert gamma.releases == () and [(p.rule, p.severity, p.location.path) for p in gamma.problems] == [
         ("release-before-organism", "warning", "organisms/gamma.yaml")
     ]
-    beta_document = next(d for d in project.documents if d.organism.id == "beta" and d.kind == "cgu")
-    assert [r.spec.version.isoformat() for r in load_releases(repo, beta_org, "cgu", history, beta_document)[0]] == [
-        "2024-06-01"
-    ]
+    assert [r.spec.version.isoformat() for r in book.of("beta", "cgu").releases] == ["2024-06-01"]
     build(repo, tmp_path / "out", formats=("html",))
     assert (tmp_path / "out/beta/cgu/versions.json").is_file() and not (tmp_path / "out/gamma/cgu").exists()
     # the base's next release, declared once gamma exists, is gamma's first
     declare(repo, "2024-09-01", "2024-10-15", True, "Deuxième version.")
     commit_all(repo, "release 2024-09-01")
-    project = load_project(repo)
-    document = next(d for d in project.documents if d.organism.id == "gamma" and d.kind == "cgu")
-    releases, problems = load_releases(repo, project.organisms["gamma"], "cgu", History(repo), document)
-    assert [r.spec.version.isoformat() for r in releases] == ["2024-09-01"]
-    assert [p.rule for p in problems if p.severity == "error"] == []
+    gamma = read_book(load_project(repo), History(repo)).of("gamma", "cgu")
+    assert [r.spec.version.isoformat() for r in gamma.releases] == ["2024-09-01"]
+    assert [p.rule for p in gamma.problems if p.severity == "error"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,7 @@ class Variable:
 
 def impact(root: Path, target: Path) -> list[tuple[str, str]]:
     """(organism id, document kind) pairs whose output depends on `target` (a clause, organism or theme file)."""
-    project = load_project(root, compose=lambda organism, kind: False)
+    project = load_project(root, compose=False)
     path = relative(target if target.is_absolute() else root / target, project.root)
     composer = Composer(project.root, project.library, Problems())
     affected = []
@@ -43,7 +44,7 @@ def impact(root: Path, target: Path) -> list[tuple[str, str]]:
 
 def variables(root: Path, organism_id: str) -> list[Variable]:
     """Every leaf variable of an organism with the file:line that defines it and the clauses that read it (or an ancestor)."""
-    project = load_project(root, organism_ids=(organism_id,), compose=lambda organism, kind: False)
+    project = load_project(root, organism_ids=(organism_id,), compose=False)
     organism = project.organisms.get(organism_id)
     if organism is None:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
@@ -68,7 +69,6 @@ def _covers(read: str, name: str) -> bool:
 
 def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
     """Clause file -> the dotted organism paths it reads (`identity.address.street`; `cookies` for a loop over them)."""
-    env, _ = make_environment()
     found: dict[str, set[str]] = {}
     for spec in organism.documents.values():
         for clause_id in spec.clauses:
@@ -76,16 +76,30 @@ def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
             if clause is None:
                 continue
             try:
-                tree = env.parse(clause.body)
-                top = jinja2.meta.find_undeclared_variables(tree)
-                found.setdefault(clause.location.path, set()).update(_read_paths(tree, top))
-            except jinja2.TemplateSyntaxError:
-                continue
+                read = _paths_in(clause.body)
             except RecursionError:  # as `cgu check` says it (the composer's bound)
                 raise CguError.at(
                     clause.location, "template nested too deeply (brackets, filters or tags); simplify it", organism.id
                 ) from None
+            if read is not None:
+                found.setdefault(clause.location.path, set()).update(read)
     return found
+
+
+@functools.cache
+def _parser() -> jinja2.Environment:
+    return make_environment()[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _paths_in(body: str) -> frozenset[str] | None:
+    """The dotted paths a clause body reads, or None when it does not parse; each body parsed once per run (a clause
+    of the library is read by every organism)."""
+    try:
+        tree = _parser().parse(body)
+    except jinja2.TemplateSyntaxError:
+        return None
+    return frozenset(_read_paths(tree, jinja2.meta.find_undeclared_variables(tree)))
 
 
 def _read_paths(tree: jinja2.nodes.Node, top: set[str]) -> set[str]:

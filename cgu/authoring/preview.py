@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from cgu.commands.build import mark_drafts
 from cgu.errors import CguError
 from cgu.project import Project, load_project
+from cgu.release.book import read_book
+from cgu.release.history import History
 from cgu.render.html import page_context
 
 RELOAD_SCRIPT = """<script>
@@ -46,7 +47,8 @@ class PreviewState:
             if self.built_generation != self.generation:
                 generation = self.generation
                 try:
-                    self.project, self.errors = mark_drafts(load_project(self.root)), None
+                    loaded = load_project(self.root)
+                    self.project, self.errors = read_book(loaded, History(self.root)).mark_drafts(loaded), None
                 except CguError as error:
                     self.project, self.errors = None, [str(p) for p in error.problems]
                 except Exception as error:  # noqa: BLE001 - whatever breaks, the writer sees it in the page, not a blank one
@@ -196,8 +198,6 @@ def redline_page(project: Project, document: Any) -> str:
     from cgu.compose.french import french_date
     from cgu.redline.compare import redline
     from cgu.redline.render import render_html_page
-    from cgu.release.book import load_releases, published
-    from cgu.release.history import History
 
     name = f"{document.title} – {document.organism.name}"
     history = History(project.root)
@@ -208,9 +208,8 @@ def redline_page(project: Project, document: Any) -> str:
             "(pas de release déclarée, ou historique git indisponible).</p>",
         ).decode()
     try:
-        done = published(
-            load_releases(project.root, document.organism, document.kind, history, replace(document, draft=False))[0]
-        )
+        unmarked = replace(document, draft=False)
+        done = read_book(project, history, [unmarked]).of(document.organism.id, document.kind).published
     except CguError as error:
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in error.problems)
         return _page(

@@ -71,7 +71,7 @@ def run_export_cookies(project: Path, organism_id: str, output_format: str) -> N
     from cgu.model import SourceLocation
     from cgu.render.cookie_banner import export_cookies
 
-    loaded = load_project(project, organism_ids=(organism_id,), compose=lambda organism, kind: False)
+    loaded = load_project(project, organism_ids=(organism_id,), compose=False)
     if organism_id not in loaded.organisms:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
     click.echo(export_cookies(loaded.organisms[organism_id], output_format), nl=False)

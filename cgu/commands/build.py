@@ -5,22 +5,23 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import click
 
-from cgu.compose.composer import Composer
-from cgu.errors import Problems
-from cgu.load.clauses import load_clauses
-from cgu.load.themes import find_theme
 from cgu.model import (
     DOCUMENT_KINDS,
     Artifact,
+    Document,
     Organism,
 )
 from cgu.project import Project, Timings, load_project, selected_organisms
+from cgu.release.book import ReleaseBook, read_book
+from cgu.release.cache import ReleaseCache
+from cgu.release.changelog import release_files
+from cgu.release.history import History
 from cgu.render.registry import BUILDERS
 from cgu.site.incremental import (
     MANIFEST,
@@ -31,7 +32,7 @@ from cgu.site.incremental import (
     theme_digest,
 )
 from cgu.site.shards import Shard, parse_shard
-from cgu.site.writer import check_output_folder, drafts_in, index_page, write_output
+from cgu.site.writer import check_output_folder, index_page, write_output
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,51 @@ class Decision:
     reason: str
 
 
-@dataclass
-class BuildReport:
-    """What a build did: the files it rendered, those it kept, and why."""
+@dataclass(frozen=True)
+class Plan:
+    """What a build renders, computed from the composed project, the release book and the previous manifest alone."""
 
-    rendered: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-    decisions: list[Decision] = field(default_factory=list)
+    entries: dict[str, dict[str, Any]]
+    """Manifest entry (inputs' digest and hashes) of every artifact of the documents this build is about."""
+    decisions: tuple[Decision, ...]
+    stale: frozenset[tuple[str, str]]
+    """(organism, kind) of the documents to render (in every format: one stale format renders the document)."""
+    replaced: frozenset[tuple[str, str]]
+    """(path prefix, suffix) of the artifacts this build owns: older versions of them are not kept."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What one build computed, in memory: `cgu publish` extends it instead of loading or composing again."""
+
+    project: Project
+    """The working tree, loaded and composed once, drafts marked."""
+    book: ReleaseBook
+    """Every release of every document of the run, read once from the history."""
+    plan: Plan
+    artifacts: tuple[Artifact, ...]
+    """Every file the build writes (rendered documents, release files, assets, manifest, index)."""
+    keep: Callable[[str], bool]
+    """Which files of the previous output carry over."""
     timings: Timings = field(default_factory=Timings)
+
+    @property
+    def rendered(self) -> list[str]:
+        """Paths of the documents rendered by this build."""
+        return sorted(a.path for a in self.artifacts if a.path in self.plan.entries)
+
+    @property
+    def kept(self) -> list[str]:
+        """Paths of the documents kept up to date from the previous output."""
+        return sorted(d.path for d in self.plan.decisions if not d.rebuilt)
+
+    @property
+    def decisions(self) -> tuple[Decision, ...]:
+        return self.plan.decisions
+
+
+BuildReport = BuildResult
+"""The name `cgu build` callers knew: a build's result is its report."""
 
 
 def render_documents(project: Project, formats: tuple[str, ...], timings: Timings | None = None) -> list[Artifact]:
@@ -92,7 +130,46 @@ def support_files(project: Project) -> list[Artifact]:
     return artifacts
 
 
-def build(
+def plan_build(
+    project: Project,
+    book: ReleaseBook,
+    documents: list[Document],
+    formats: tuple[str, ...],
+    previous: dict[str, dict[str, Any]],
+    out: Path,
+) -> Plan:
+    """Which of `documents` to render: those whose inputs changed since the previous manifest, or whose file is gone."""
+    entries: dict[str, dict[str, Any]] = {}
+    decisions: list[Decision] = []
+    stale: set[tuple[str, str]] = set()
+    replaced: set[tuple[str, str]] = set()
+    digests = {name: theme_digest(theme) for name, theme in project.themes.items()}
+    for document in documents:
+        organism, kind = document.organism, document.kind
+        for fmt in formats:
+            suffix = BUILDERS[fmt].suffix
+            replaced.add((f"{organism.id}/{kind}-", suffix))
+            path = artifact_path(organism, kind, suffix)
+            theme = project.themes[organism.theme.name]
+            inputs = document_inputs(project.root, document, theme, digests[theme.name], fmt)
+            if organism.documents[kind].releases:
+                # The "Projet" mark depends on which releases are committed, not only on the files.
+                inputs = Inputs({**inputs.hashes, "releases": book.of(organism.id, kind).state})
+            before = previous.get(path)
+            if before is None or not (out / path).is_file():
+                reason = "new" if before is None else "missing from the output"
+            elif before.get("digest") != inputs.digest:
+                reason = "changed: " + ", ".join(inputs.changed_since(before.get("inputs", {})))
+            else:
+                reason = ""
+            entries[path] = {"digest": inputs.digest, "inputs": inputs.hashes}
+            decisions.append(Decision(path, bool(reason), reason or "up to date"))
+            if reason:
+                stale.add((organism.id, kind))
+    return Plan(entries, tuple(decisions), frozenset(stale), frozenset(replaced))
+
+
+def prepare_build(
     root: Path,
     out: Path,
     organism_ids: tuple[str, ...] = (),
@@ -103,132 +180,70 @@ def build(
     shard: Shard | None = None,
     progress: Callable[[str], None] | None = None,
     preserve: Callable[[str], bool] | None = None,
-) -> BuildReport:
-    """Build the selected documents into `out`, rendering only what changed; on any error `out` is untouched."""
-    report = BuildReport(timings=timings or Timings())
+) -> BuildResult:
+    """Everything a build writes, in memory: load once, read the releases once, plan, render only what changed."""
+    timings = timings or Timings()
     root = root.resolve()
     out = check_output_folder(out, root)  # refused before any rendering; write_output checks again
     previous = read_manifest(out)
-    plan: dict[str, dict[str, Any]] = {}
-    replaced: set[tuple[str, str]] = set()
-    cache: dict[str, Any] = {}
 
-    def needs_compose(organism: Organism, kind: str) -> bool:
-        if shard is not None and not shard.owns(organism.id):
-            return False
-        stale = False
-        for fmt in formats:
-            suffix = BUILDERS[fmt].suffix
-            replaced.add((f"{organism.id}/{kind}-", suffix))
-            path = artifact_path(organism, kind, suffix)
-            inputs = _inputs(root, organism, kind, fmt, cache)
-            before = previous.get(path)
-            if before is None or not (out / path).is_file():
-                reason = "new" if before is None else "missing from the output"
-            elif before.get("digest") != inputs.digest:
-                reason = "changed: " + ", ".join(inputs.changed_since(before.get("inputs", {})))
-            else:
-                reason = ""
-            plan[path] = {"digest": inputs.digest, "inputs": inputs.hashes}
-            report.decisions.append(Decision(path, bool(reason), reason or "up to date"))
-            stale = stale or bool(reason)
-        return stale
+    def owned(organism: Organism) -> bool:
+        return shard is None or shard.owns(organism.id)
 
-    project = mark_drafts(load_project(root, organism_ids, kinds, report.timings, compose=needs_compose))
+    def about(organism: Organism, kind: str) -> bool:
+        """The documents this build renders."""
+        return owned(organism) and kind in kinds and (not organism_ids or organism.id in organism_ids)
+
+    def wanted(organism: Organism, kind: str) -> bool:
+        """Also composed: every owned document with releases, whose release files and "Projet" mark a build writes."""
+        return about(organism, kind) or (owned(organism) and bool(organism.documents[kind].releases))
+
+    history = History(root)
+    cache = ReleaseCache.in_git_folder(history.git_folder)
+    project = load_project(root, organism_ids, DOCUMENT_KINDS, timings, select=wanted, cache=cache)
+    start = time.perf_counter()
+    book = read_book(project, history)
+    project = book.mark_drafts(project)
+    timings.add("releases", start)
+    selected = [d for d in project.documents if about(d.organism, d.kind)]
+    plan = plan_build(project, book, selected, formats, previous, out)
+    stale = replace(project, documents=tuple(d for d in selected if (d.organism.id, d.kind) in plan.stale))
     from cgu.render.workers import render_parallel
 
-    artifacts = render_parallel(project, formats, jobs, report.timings, progress)
-    report.rendered = sorted(a.path for a in artifacts)
-    report.kept = sorted(d.path for d in report.decisions if not d.rebuilt)
+    artifacts = render_parallel(stale, formats, jobs, timings, progress)
     start = time.perf_counter()
-    artifacts += released_documents_files(root, project, kinds, shard)
-    report.timings.add("releases, changelogs, redlines", start)
+    artifacts += release_files(book, [d for d in project.documents if d.organism.documents[d.kind].releases])
+    timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()
     artifacts += support_files(project)
     partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS or tuple(formats) != ("html", "pdf")
 
     def keep(path: str) -> bool:
-        """Which files of the previous output carry over: up-to-date ones, and in a partial build all it did not touch."""
-        if path in plan or (preserve is not None and preserve(path)):
+        """Which files of the previous output carry over: up-to-date ones, and in a partial build all it did not
+        touch."""
+        if path in plan.entries or (preserve is not None and preserve(path)):
             return True
-        return partial and not any(path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in replaced)
+        return partial and not any(
+            path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in plan.replaced
+        )
 
-    manifest = {**{k: v for k, v in previous.items() if keep(k) and (out / k).is_file()}, **plan}
+    manifest = {**{k: v for k, v in previous.items() if keep(k) and (out / k).is_file()}, **plan.entries}
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest, f"{shard.index}/{shard.count}" if shard else None)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
-        versions = (
-            {
-                path.relative_to(out).as_posix(): path.read_bytes()
-                for path in out.glob("*/*/versions.json")
-                if keep(path.relative_to(out).as_posix())
-            }
-            if out.is_dir()
-            else {}
-        )
-        versions.update((a.path, a.content) for a in artifacts if a.path.endswith("/versions.json"))
-        artifacts.append(Artifact("index.html", index_page(project, present, drafts_in(versions)).encode("utf-8")))
-    write_output(out, artifacts, keep, root)
-    report.timings.add("write", start)
-    return report
+        artifacts.append(Artifact("index.html", index_page(project, present, book.drafts).encode("utf-8")))
+    timings.add("write", start)
+    return BuildResult(project, book, plan, tuple(artifacts), keep, timings)
 
 
-def released_documents_files(
-    root: Path, project: Project, kinds: tuple[str, ...], shard: Shard | None
-) -> list[Artifact]:
-    """Changelogs, versions.json and redlines of every selected document that has releases (cheap: no PDF)."""
-    from cgu.release.changelog import release_files
-
-    owners = tuple(
-        o.id
-        for o in selected_organisms(project.organisms, ())
-        if any(k in o.documents and o.documents[k].releases for k in kinds) and (shard is None or shard.owns(o.id))
-    )
-    if not owners:
-        return []
-    return release_files(root, list(mark_drafts(load_project(root, owners, kinds)).documents))
-
-
-def mark_drafts(project: Project) -> Project:
-    """Documents whose text differs from their newest release are drafts ("Projet"); without git, nothing changes."""
-    if not any(d.organism.documents[d.kind].releases for d in project.documents):
-        return project
-    from dataclasses import replace
-
-    from cgu.release.book import load_releases, mark_draft
-    from cgu.release.history import History
-
-    history = History(project.root)
-    if not history.available:
-        return project
-    documents = tuple(
-        mark_draft(d, load_releases(project.root, d.organism, d.kind, history, d)[0])
-        if d.organism.documents[d.kind].releases
-        else d
-        for d in project.documents
-    )
-    return replace(project, documents=documents)
-
-
-def _inputs(root: Path, organism: Organism, kind: str, fmt: str, cache: dict[str, Any]) -> Any:
-    if "composer" not in cache:
-        cache["composer"] = Composer(root, load_clauses(root / "clauses", root, Problems()), Problems())
-        cache["themes"] = {}
-    themes = cache["themes"]
-    if organism.theme.name not in themes:
-        theme = find_theme(root, organism.theme.name)
-        themes[organism.theme.name] = (theme, theme_digest(theme))
-    theme, digest = themes[organism.theme.name]
-    inputs = document_inputs(root, organism, kind, cache["composer"], theme, digest, fmt)
-    if not organism.documents[kind].releases:
-        return inputs
-    from cgu.release.book import release_state
-    from cgu.release.history import History
-
-    if "history" not in cache:
-        cache["history"], cache["declarations"] = History(root), {}
-    # The "Projet" mark depends on which releases are committed, not only on the files: committing a declaration rebuilds.
-    return Inputs({**inputs.hashes, "releases": release_state(cache["history"], organism, kind, cache["declarations"])})
+def build(root: Path, out: Path, *args: Any, **kwargs: Any) -> BuildResult:
+    """Build the selected documents into `out` (arguments of `prepare_build`), rendering only what changed; on any
+    error `out` is untouched."""
+    result = prepare_build(root, out, *args, **kwargs)
+    start = time.perf_counter()
+    write_output(out, list(result.artifacts), result.keep, root)
+    result.timings.add("write", start)
+    return result
 
 
 def _progress() -> Callable[[str], None]:
@@ -272,20 +287,14 @@ def run_build(
         shard=parse_shard(shard) if shard else None,
         progress=_progress(),
     )
-    if any(
-        o.documents[k].releases
-        for o in load_project(project, compose=lambda o, k: False).organisms.values()
-        for k in o.documents
+    if report.book.unavailable and any(
+        o.documents[k].releases for o in report.project.organisms.values() for k in o.documents
     ):
-        from cgu.release.history import History
-
-        history = History(project)
-        if not history.available:
-            click.echo(
-                f"history unavailable ({history.unavailable}): building the working tree; "
-                "releases, changelogs and redlines are not built",
-                err=True,
-            )
+        click.echo(
+            f"history unavailable ({report.book.unavailable}): building the working tree; "
+            "releases, changelogs and redlines are not built",
+            err=True,
+        )
     if explain:
         for decision in report.decisions:
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")

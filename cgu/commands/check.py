@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from cgu.errors import diagnostic_line
+from cgu.compose.composer import Composer
+from cgu.errors import Problems
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 from cgu.rules.registry import RULES
@@ -36,8 +38,11 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
             indent=1,
         )
 
+    from cgu.release.cache import ReleaseCache
+    from cgu.release.history import History
+
     try:
-        loaded = load_project(project)
+        loaded = load_project(project, cache=ReleaseCache.in_git_folder(History(project).git_folder))
     except CguError as failure:
         if output_format != "json":
             raise
@@ -45,9 +50,10 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         raise CguError([]) from None
     built = [o for o in loaded.organisms.values() if not o.abstract]
     findings, waived = [], []
+    composer = Composer(loaded.root, loaded.library, Problems())  # one for all organisms: each clause folder read once
     for organism in built if legal else []:
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
-        findings += found + unused_variables(loaded, organism)
+        findings += found + unused_variables(loaded, organism, composer)
         waived += silenced
     findings += release_problems(loaded)
     findings += missing_glyphs_everywhere(loaded)
@@ -75,13 +81,11 @@ ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "wa
 documents."""
 
 
-def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
+def unused_variables(loaded: Project, organism: Organism, composer: Composer | None = None) -> list[Problem]:
     """Warnings for organism variables that no clause of its documents reads (rule `unused-variable`)."""
     from cgu.authoring.impact import readers
-    from cgu.compose.composer import Composer
-    from cgu.errors import Problems
 
-    used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
+    used = readers(loaded.root, organism, composer or Composer(loaded.root, loaded.library, Problems()))
     return [
         RULES["unused-variable"].problem(
             organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id
@@ -127,7 +131,7 @@ def theme_problems(loaded: Project) -> list[Problem]:
 
 def release_problems(loaded: Project) -> list[Problem]:
     """Problems of every declared release (immutability, notice period), or a note that history is unavailable."""
-    from cgu.release.book import load_releases
+    from cgu.release.book import read_book
     from cgu.release.history import History
 
     with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
@@ -158,7 +162,4 @@ def release_problems(loaded: Project) -> list[Problem]:
             "(fetch the full history: git fetch --unshallow)",
             err=True,
         )
-    problems: list[Problem] = []
-    for document in with_releases:
-        problems += load_releases(loaded.root, document.organism, document.kind, history, document)[1]
-    return problems
+    return list(read_book(loaded, history, with_releases).problems)

@@ -26,7 +26,7 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
     the manifest and the index are made again for the whole site. Shards are artifacts of other CI jobs, so each is
     checked first: regular files only (a link would publish what it points at), each under an organism it owns.
     """
-    project = load_project(root, compose=lambda organism, kind: False)
+    project = load_project(root, compose=False)
     support = {artifact.path: artifact.content for artifact in support_files(project)}
     files: dict[str, bytes] = {}
     manifest: dict[str, Any] = {}

@@ -10,13 +10,12 @@ from pathlib import Path
 
 import click
 
-from cgu.commands.build import build, mark_drafts
+from cgu.commands.build import prepare_build
 from cgu.errors import CguError
 from cgu.load.themes import ThemeFolder, find_theme
-from cgu.model import Artifact, SourceLocation
-from cgu.project import load_project, selected_organisms
-from cgu.release.book import load_releases
-from cgu.release.history import History
+from cgu.model import Artifact, Release, SourceLocation
+from cgu.project import selected_organisms
+from cgu.release.acceptance import redline_name
 from cgu.render.html import GENERATOR
 from cgu.render.registry import BUILDERS
 from cgu.site.bundles import BUNDLES, make_bundles
@@ -66,23 +65,18 @@ def publish(root: Path, out: Path, jobs: int = 1) -> PublishReport:
 
 
 def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
-    build(root, out, jobs=jobs, preserve=published_extra)
-    project = mark_drafts(load_project(root))
-    history = History(root)
+    result = prepare_build(root, out, jobs=jobs, preserve=published_extra)
+    project, book = result.project, result.book
     extras: list[Artifact] = []
-    index: dict[str, object] = {"tool": tool_version(), "organisms": []}
+    listed: list[dict[str, object]] = []
     release_count = 0
     rows: list[IndexEntry] = []
     for document in project.documents:
         organism, kind = document.organism, document.kind
-        releases = (
-            load_releases(root, organism, kind, history, document)[0]
-            if history.available and organism.documents[kind].releases
-            else []
-        )
+        releases = book.of(organism.id, kind).releases if not book.unavailable else ()
         theme = project.themes[organism.theme.name]
         entries = []
-        redlines = _redlines_to_current(out, organism.id, kind) if releases else {}
+        redlines = _redlines_to_current(book.of(organism.id, kind).published)
         for release in releases:
             if release.commit is None:
                 continue
@@ -91,7 +85,7 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                 path = out / f"{stem}{BUILDERS[name].suffix}"
                 marker = out / f"{stem}.sha256"
                 if path.is_file() and marker.is_file() and marker.read_text(encoding="utf-8").strip() == release.sha256:
-                    continue  # a release never changes: rendered once
+                    continue  # a release never changes: rendered once (by an earlier publication)
                 content = BUILDERS[name].render(release.document, theme, root)
                 if name == "html":
                     content = content.replace(
@@ -123,12 +117,12 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                 )
             )
         current = f"{organism.id}/{kind}-{document.version.isoformat()}"
-        index["organisms"].append(
+        listed.append(
             {
                 "id": organism.id,
                 "name": organism.name,
                 "document": kind,
-                "title": document.title,  # type: ignore[union-attr]
+                "title": document.title,
                 "version": document.version.isoformat(),
                 "effective": document.effective.isoformat(),
                 "draft": document.draft,
@@ -139,17 +133,20 @@ def _publish_into(root: Path, out: Path, jobs: int) -> PublishReport:
                 "releases": entries,
             }
         )
+    index = {"tool": tool_version(), "organisms": listed}
     extras.append(
         Artifact("index.json", (json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
     )
+    artifacts = list(result.artifacts)
     if rows:
-        extras += releases_page(project.root, project.themes, out, rows)
-    write_output(out, extras, keep=lambda path: True, project_root=root)
-    commit = history.repo.head.commit.hexsha if history.available and history.repo is not None else None
-    bundles = make_bundles(out, [o.id for o in selected_organisms(project.organisms, ())], commit)
+        built_index = next(a for a in artifacts if a.path == "index.html")
+        artifacts.remove(built_index)
+        extras += releases_page(project.root, project.themes, built_index.content.decode("utf-8"), rows)
+    write_output(out, artifacts + extras, keep=result.keep, project_root=root)
+    bundles = make_bundles(out, [o.id for o in selected_organisms(project.organisms, ())], book.head)
     write_output(out, bundles, keep=lambda path: not path.startswith(f"{BUNDLES}/"), project_root=root)
-    files = sum(1 for p in out.rglob("*") if p.is_file())
-    return PublishReport(files, release_count, len(bundles))
+    count = sum(1 for path in out.rglob("*") if path.is_file())
+    return PublishReport(count, release_count, len(bundles))
 
 
 def published_extra(path: str) -> bool:
@@ -157,14 +154,14 @@ def published_extra(path: str) -> bool:
     return "/releases/" in path or path in ("index.json", RELEASES_PAGE) or path.startswith(f"{BUNDLES}/")
 
 
-def releases_page(root: Path, themes: dict[str, ThemeFolder], out: Path, rows: list[IndexEntry]) -> list[Artifact]:
-    """releases.html (every release, newest last per document), and index.html with a link to it before `</main>`."""
+def releases_page(root: Path, themes: dict[str, ThemeFolder], index: str, rows: list[IndexEntry]) -> list[Artifact]:
+    """releases.html (every release, newest last per document), and the built index.html with a link to it before
+    `</main>`."""
     theme = themes.get("default") or find_theme(root, "default")
     rows = sorted(rows, key=lambda row: (row.organism.lower(), row.title, row.version))
     page = theme.render(
         "index.html", title="Versions publiées", entries=rows, theme_name=theme.name, generator=GENERATOR
     )
-    index = (out / "index.html").read_text(encoding="utf-8")
     link = (
         f'<p class="releases-link"><a href="{RELEASES_PAGE}">Versions publiées de chaque document (HTML, PDF)</a></p>\n'
     )
@@ -173,17 +170,15 @@ def releases_page(root: Path, themes: dict[str, ThemeFolder], out: Path, rows: l
     return [Artifact(RELEASES_PAGE, page.encode("utf-8")), Artifact("index.html", index.encode("utf-8"))]
 
 
-def _redlines_to_current(out: Path, organism: str, kind: str) -> dict[str, str]:
-    """Each release's redline to the current one, as versions.json names it (relative to the site's root), by version."""
-    try:
-        releases = json.loads((out / organism / kind / "versions.json").read_text(encoding="utf-8"))["releases"]
-        named = {str(r["version"]): r.get("redline_to_current") for r in releases}
-    except (OSError, ValueError, KeyError, TypeError):
+def _redlines_to_current(published: tuple[Release, ...]) -> dict[str, str]:
+    """Each published release's redline to the current one (relative to the site's root, as versions.json names it),
+    by version."""
+    if not published:
         return {}
+    latest = published[-1]
     return {
-        version: f"{organism}/{kind}/{target}"
-        for version, target in named.items()
-        if target and (out / organism / kind / target).is_file()
+        r.spec.version.isoformat(): f"{r.organism}/{r.kind}/{redline_name(r, latest.spec.version.isoformat())}.html"
+        for r in published[:-1]
     }
 
 

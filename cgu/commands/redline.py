@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-from cgu.commands.releases import one_document
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
@@ -36,28 +30,26 @@ def run_release_redline(
     formats: tuple[str, ...],
 ) -> None:
     """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
+    from cgu.commands.releases import one_document  # loads the project: not for a redline of two files
     from cgu.errors import CguError
     from cgu.model import DOCUMENT_KINDS, SourceLocation
     from cgu.redline.compare import redline
-    from cgu.release.book import load_releases, mark_draft, published
 
     if kind not in DOCUMENT_KINDS:
         raise CguError.at(
             SourceLocation(organism_id),
             f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither",
         )
-    loaded, current, history = one_document(project, organism_id, kind)
-    if not history.available:
+    loaded, current, book = one_document(project, organism_id, kind)
+    if book.unavailable:
         raise CguError.at(
             SourceLocation(str(loaded.root)),
-            f"history unavailable ({history.unavailable}): comparing releases needs the git history",
+            f"history unavailable ({book.unavailable}): comparing releases needs the git history",
         )
-    releases = load_releases(loaded.root, current.organism, kind, history, current)[0]
-    versions = {r.spec.version.isoformat(): r.document for r in releases}
-    done = [
-        r.spec.version.isoformat() for r in published(releases)
-    ]  # the defaults skip an uncommitted release: it is the draft
-    draft = mark_draft(current, releases).draft
+    entry = book.of(current.organism.id, kind)
+    versions = {r.spec.version.isoformat(): r.document for r in entry.releases}
+    done = [r.spec.version.isoformat() for r in entry.published]  # the defaults skip an uncommitted release: the draft
+    draft = entry.draft
     if to_version is None:
         to_version = "draft" if draft or len(done) < 2 else done[-1]
     if from_version is None:

@@ -9,8 +9,7 @@ from pathlib import Path
 
 from cgu.errors import CguError, printable
 from cgu.model import DOCUMENT_KINDS, Document, Organism, Problem, Release, SourceLocation
-from cgu.release.book import load_releases, published
-from cgu.release.history import History
+from cgu.release.book import ReleaseBook, published
 
 RECEIPT_KEYS = ("organism", "document", "release", "sha256", "timestamp")
 
@@ -150,18 +149,25 @@ def verify_receipt(root: Path, receipt: Path) -> str:
     from a history that may have been rewritten since; a release with other release errors verifies nothing.
     """
     from cgu.project import load_project
+    from cgu.release.book import read_book
+    from cgu.release.history import History
 
     shown = SourceLocation(printable(str(receipt)))
     fields = read_receipt(receipt)
-    organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
+    organism_id, kind = fields["organism"], fields["document"]
     project = load_project(root, (organism_id,), (kind,))
     if not project.documents:
         raise CguError.at(shown, f"{organism_id} has no {kind} document")
-    history = History(project.root)
-    if not history.available:
-        raise CguError.at(shown, f"cannot verify without the git history ({history.unavailable})")
-    found, problems = load_releases(project.root, project.documents[0].organism, kind, history, project.documents[0])
-    releases = published(found)
+    return check_receipt(read_book(project, History(project.root)), fields, shown)
+
+
+def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocation) -> str:
+    """A receipt's fields checked against the release book: the release is published, with exactly that hash."""
+    organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
+    if book.unavailable:
+        raise CguError.at(shown, f"cannot verify without the git history ({book.unavailable})")
+    entry = book.of(organism_id, kind)
+    releases, problems = list(entry.published), list(entry.problems)
     match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:
         known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"

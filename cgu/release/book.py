@@ -1,18 +1,26 @@
-"""Releases: each declared release composed from the commit that declared it, hashed, and checked."""
+"""The release book: every release of every document of a run, composed once from one History, and checked.
+
+A run reads one book (`read_book`): for each (organism, kind) that declares releases, its releases (each composed from
+the commit that declared it), the problems found (immutability, notice period, dates), whether the working tree is a
+draft, and the release state an incremental build hashes. Changelogs, versions.json, receipts, publish, preview and
+check all take the book; none of them recomposes a release or asks git again.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 from cgu.errors import CguError
 from cgu.load.files import load_yaml
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
-from cgu.project import load_project
-from cgu.release.history import History
+from cgu.project import Project, load_project
+from cgu.release.cache import ReleaseCache
+from cgu.release.history import Declaration, History
 from cgu.rules.registry import RULES
 
 DEFAULT_NOTICE_DAYS = 30
@@ -23,31 +31,155 @@ def text_hash(document: Document) -> str:
     return hashlib.sha256(document.canonical_text().encode("utf-8")).hexdigest()
 
 
-def document_at(history: History, commit: str, organism_id: str, kind: str) -> Document:
-    """The document as composed from the project at `commit` (clauses, organisms and themes of that time)."""
-    return _composed_at(history, commit, organism_id, kind)[0]
+@dataclass(frozen=True)
+class DocumentReleases:
+    """What the history says about one document of one organism."""
+
+    organism: str
+    kind: str
+    releases: tuple[Release, ...] = ()
+    """Every declared release it really published, oldest first; one whose declaration is not committed yet is
+    composed from the working tree (its `commit` is None). One that cannot be rebuilt is left out (see problems)."""
+    problems: tuple[Problem, ...] = ()
+    """What is wrong with the declarations (rules `release-*`): errors block `cgu check`, warnings are shown."""
+    draft: bool = False
+    """The working-tree text is not exactly that of the newest published release: it builds marked "Projet"."""
+    state: str = ""
+    """Which declared releases are committed, and by which commit (`2024-03-01@<sha> 2024-06-01@uncommitted`), or why
+    history is unavailable: what, besides the files, decides the "Projet" mark (an incremental build hashes it)."""
+
+    @property
+    def published(self) -> tuple[Release, ...]:
+        """The releases members may be shown: those whose declaration is committed."""
+        return tuple(published(self.releases))
 
 
-def _composed_at(history: History, commit: str, organism_id: str, kind: str) -> tuple[Document, set[str]]:
-    """The document at `commit`, and the project-relative files its text came from (clauses and organism files)."""
-    project = load_project(history.export(commit), (organism_id,), (kind,))
-    document = project.documents[0]
-    inputs = {a.source.path for a in document.articles}
-    inputs |= {
-        project.organisms[member].location.path for member in document.organism.chain if member in project.organisms
-    }
-    return document, inputs
+@dataclass(frozen=True)
+class ReleaseBook:
+    """Every document's releases for one run, read once from one History; frozen, shared by every later stage."""
+
+    documents: Mapping[tuple[str, str], DocumentReleases] = field(default_factory=lambda: MappingProxyType({}))
+    """(organism id, kind) -> its releases, for each document of the run that declares releases."""
+    unavailable: str | None = None
+    """Why the git history cannot be read ("not a git repository"), or None."""
+    shallow: bool = False
+    """A shallow clone: releases declared in commits that were not fetched cannot be checked."""
+    head: str | None = None
+    """The commit the run's working tree is on (None without history)."""
+
+    def of(self, organism_id: str, kind: str) -> DocumentReleases:
+        """The releases of one document; an empty entry for a document without releases or without history."""
+        found = self.documents.get((organism_id, kind))
+        if found is not None:
+            return found
+        state = f"history unavailable ({self.unavailable})" if self.unavailable else ""
+        return DocumentReleases(organism_id, kind, state=state)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every document's release problems, in document order."""
+        return tuple(p for entry in self.documents.values() for p in entry.problems)
+
+    @property
+    def drafts(self) -> frozenset[str]:
+        """`<organism>/<kind>` of each document whose working-tree text is a draft."""
+        return frozenset(f"{o}/{k}" for (o, k), entry in self.documents.items() if entry.draft)
+
+    def mark_drafts(self, project: Project) -> Project:
+        """The project with each draft document marked "Projet" (without git, nothing changes)."""
+        if not any(entry.draft for entry in self.documents.values()):
+            return project
+        documents = tuple(
+            replace(d, draft=True) if self.of(d.organism.id, d.kind).draft else d for d in project.documents
+        )
+        return replace(project, documents=documents)
+
+
+class PastProjects:
+    """Documents as composed from the project at past commits: each one composed at most once per run, and read from
+    the persistent cache (see cgu/release/cache.py) when an earlier run composed it from the same git tree."""
+
+    def __init__(self, history: History, cache: ReleaseCache | None = None) -> None:
+        self.history = history
+        self.cache = cache
+        self._composed: dict[tuple[str, str, str], tuple[Document, frozenset[str]] | CguError] = {}
+        self.compositions = 0
+        """How many documents were composed from past commits (for tests and `--timings`)."""
+
+    def document(self, commit: str, organism_id: str, kind: str) -> tuple[Document, frozenset[str]]:
+        """The document at `commit`, and the project-relative files its text came from (clauses and organism files);
+        raise the CguError of that commit's project when it cannot be composed."""
+        key = (self.history.tree_id(commit), organism_id, kind)
+        if key not in self._composed:
+            cached = self.cache.get(*key) if self.cache is not None else None
+            self._composed[key] = cached or self._compose(commit, *key)
+        composed = self._composed[key]
+        if isinstance(composed, CguError):
+            raise composed
+        return composed
+
+    def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
+        """The commit that declared a release, from the cache when an earlier run on the same HEAD found it."""
+        head, where = self.history.head, str(self.history.prefix)
+        assert head is not None
+        if self.cache is not None:
+            known, commit = self.cache.declaration(head, where, organism_file, kind, version.isoformat())
+            if known and commit is None:
+                return None
+            if known and commit is not None and self.history.exists(commit):
+                return self.history.declared_at(commit)
+        found = self.history.declaration(organism_file, kind, version)
+        if self.cache is not None:
+            commit = found.commit if found else None
+            self.cache.keep_declaration(head, where, organism_file, kind, version.isoformat(), commit)
+        return found
+
+    def _compose(
+        self, commit: str, tree: str, organism_id: str, kind: str
+    ) -> tuple[Document, frozenset[str]] | CguError:
+        self.compositions += 1
+        try:
+            project = load_project(self.history.export(commit), (organism_id,), (kind,))
+        except CguError as error:
+            return error
+        document = project.documents[0]
+        inputs = {a.source.path for a in document.articles}
+        inputs |= {project.organisms[m].location.path for m in document.organism.chain if m in project.organisms}
+        if self.cache is not None:
+            self.cache.put(tree, organism_id, kind, document, frozenset(inputs))
+        return document, frozenset(inputs)
+
+
+def read_book(
+    project: Project, history: History, documents: Iterable[Document] | None = None, cached: bool = True
+) -> ReleaseBook:
+    """The release book of a run: the releases of each document (the project's, or those given) that declares any;
+    past documents come from the clone's release cache when `cached` and an entry is valid.
+
+    Documents are taken as composed from the working tree, before any "Projet" mark. Without history, each declared
+    release is listed as uncommitted (composed from the working tree) and nothing is a draft.
+    """
+    past = PastProjects(history, ReleaseCache.in_git_folder(history.git_folder) if cached else None)
+    declarations: dict[tuple[str, str, dt.date], Declaration | None] = {}
+    entries: dict[tuple[str, str], DocumentReleases] = {}
+    for document in project.documents if documents is None else documents:
+        if document.organism.documents[document.kind].releases:
+            entries[(document.organism.id, document.kind)] = _document_releases(
+                document.organism, document.kind, history, past, document, declarations
+            )
+    return ReleaseBook(MappingProxyType(entries), history.unavailable, history.shallow, history.head)
 
 
 def rewritten_files(
-    history: History, spec: ReleaseSpec, organism_id: str, kind: str, pinned: str, inputs: set[str]
+    history: History, past: PastProjects, spec: ReleaseSpec, organism_id: str, kind: str, pinned: str, inputs: set[str]
 ) -> str:
-    """Say which files changed a sealed release: diff against a commit still holding the sealed text, else list the suspects."""
+    """Say which files changed a sealed release: diff against a commit still holding the sealed text, else list the
+    suspects."""
     for commit in history.declaring_commits(spec.location.path, kind, spec.version):
         if commit == pinned:
             continue
         try:
-            document, original_inputs = _composed_at(history, commit, organism_id, kind)
+            document, original_inputs = past.document(commit, organism_id, kind)
         except CguError:
             continue
         if text_hash(document) == spec.sha256:
@@ -63,14 +195,37 @@ def rewritten_files(
     return f"history was rewritten in one of: {', '.join(sorted(inputs))}"
 
 
-def load_releases(
-    root: Path, organism: Organism, kind: str, history: History, current: Document
-) -> tuple[list[Release], list[Problem]]:
+def _document_releases(
+    organism: Organism,
+    kind: str,
+    history: History,
+    past: PastProjects,
+    current: Document,
+    declarations: dict[tuple[str, str, dt.date], Declaration | None],
+) -> DocumentReleases:
     """Every declared release of a document, oldest first, with the problems found (immutability, notice period)."""
     releases: list[Release] = []
     problems: list[Problem] = []
     notice = int(organism.data.get("notice_days", DEFAULT_NOTICE_DAYS))
     declared = organism.documents[kind]
+
+    def declaration_of(spec: ReleaseSpec) -> Declaration | None:
+        """Shared between the organisms that inherit one base's releases."""
+        key = (spec.location.path, kind, spec.version)
+        if not history.available:
+            return None
+        if key not in declarations:
+            declarations[key] = past.declaration(*key)
+        return declarations[key]
+
+    state = (
+        " ".join(
+            f"{spec.version.isoformat()}@{d.commit if (d := declaration_of(spec)) else 'uncommitted'}"
+            for spec in declared.releases
+        )
+        if history.available
+        else f"history unavailable ({history.unavailable})"
+    )
     if declared.releases and (declared.version, declared.effective) != (
         declared.releases[-1].version,
         declared.releases[-1].effective,
@@ -87,8 +242,8 @@ def load_releases(
         )
     for spec in organism.documents[kind].releases:
         label = f"release {spec.version.isoformat()} of the {kind}"
-        declaration = history.declaration(spec.location.path, kind, spec.version) if history.available else None
-        if history.available and history.shallow and (declaration is None or declaration.commit in history.boundary):
+        declaration = declaration_of(spec)
+        if history.shallow and (declaration is None or declaration.commit in history.boundary):
             problems.append(
                 RULES["release-shallow"].problem(
                     spec.location,
@@ -134,7 +289,7 @@ def load_releases(
                 )
             )
         try:
-            document, inputs = _composed_at(history, declaration.commit, organism.id, kind)
+            document, inputs = past.document(declaration.commit, organism.id, kind)
         except CguError as error:
             problems.append(
                 RULES["release-rebuild"].problem(
@@ -151,7 +306,7 @@ def load_releases(
                     spec.location,
                     f"{label} changed after publication: sealed sha256 {spec.sha256[:12]}…, the text at commit "
                     f"{declaration.commit[:10]} hashes {digest[:12]}…; "
-                    f"{rewritten_files(history, spec, organism.id, kind, declaration.commit, inputs)}",
+                    f"{rewritten_files(history, past, spec, organism.id, kind, declaration.commit, set(inputs))}",
                     organism.id,
                 )
             )
@@ -166,44 +321,15 @@ def load_releases(
                 )
             )
         releases.append(Release(organism.id, kind, spec, declaration.commit, declaration.date, digest, document))
-    return releases, problems
+    done = published(releases)
+    # Without git nothing can be compared, so nothing is marked.
+    draft = history.available and bool(releases) and (not done or text_hash(current) != done[-1].sha256)
+    return DocumentReleases(organism.id, kind, tuple(releases), tuple(problems), draft, state)
 
 
-def published(releases: list[Release]) -> list[Release]:
+def published(releases: Iterable[Release]) -> list[Release]:
     """The releases members may be shown: those whose declaration is committed (an uncommitted one is still a draft)."""
     return [release for release in releases if release.commit is not None]
-
-
-def mark_draft(document: Document, releases: list[Release]) -> Document:
-    """The work-tree document, marked "Projet" unless its text is exactly that of the newest published release.
-
-    A release declared but not committed yet is not published: until it is, its text builds as a draft.
-    """
-    done = published(releases)
-    if releases and (not done or text_hash(document) != done[-1].sha256):
-        return replace(document, draft=True)
-    return document
-
-
-def release_state(
-    history: History, organism: Organism, kind: str, memo: dict[tuple[str, str, dt.date], str] | None = None
-) -> str:
-    """Which declared releases are committed, and by which commit: what, besides the text, decides the "Projet" mark.
-
-    An incremental build hashes it, so committing a release's declaration rebuilds its document without the mark.
-    `memo` shares the lookups between the organisms that inherit one base's releases.
-    """
-    if not history.available:
-        return f"history unavailable ({history.unavailable})"
-    memo = {} if memo is None else memo
-    states = []
-    for spec in organism.documents[kind].releases:
-        key = (spec.location.path, kind, spec.version)
-        if key not in memo:
-            declaration = history.declaration(*key)
-            memo[key] = declaration.commit if declaration else "uncommitted"
-        states.append(f"{spec.version.isoformat()}@{memo[key]}")
-    return " ".join(states)
 
 
 def _facts(history: History, commit: str, path: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from markupsafe import escape
 
@@ -19,8 +18,7 @@ from cgu.redline.render import (
     render_json,
 )
 from cgu.release.acceptance import redline_name, versions_json
-from cgu.release.book import load_releases, published
-from cgu.release.history import History
+from cgu.release.book import ReleaseBook
 
 UNPUBLISHED = " (projet : déclaration non encore validée dans git)"
 """Marks, in `cgu changelog`, a release whose declaration is not committed yet (a build leaves it out)."""
@@ -151,7 +149,8 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         )
     return (
         f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n'
+        f"<h1>{escape(title)}</h1>\n"
         f"<ol reversed>\n{''.join(items)}\n</ol>\n</main>\n</body>\n</html>\n"
     )
 
@@ -168,15 +167,13 @@ def _article_list(entry: Entry) -> str:
     return f"<ul>{items}</ul>"
 
 
-def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
-    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of published releases."""
-    history = History(root)
+def release_files(book: ReleaseBook, documents: list[Document]) -> list[Artifact]:
+    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of published
+    releases, for each of the (draft-marked) documents that has any in the book."""
     artifacts: list[Artifact] = []
     for document in documents:
         organism, kind = document.organism, document.kind
-        if not organism.documents[kind].releases or not history.available:
-            continue
-        releases = published(load_releases(root, organism, kind, history, document)[0])
+        releases = list(book.of(organism.id, kind).published)
         if not releases:
             continue  # nothing published yet: no history for members, the page is a draft
         base = folder(organism, kind)
@@ -192,7 +189,10 @@ def release_files(root: Path, documents: list[Document]) -> list[Artifact]:
         computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
         for name, (old, new) in sorted(redlines.items()):
             result = computed.get(name) or redline(old.document.articles, new.document.articles)
-            title = f"{organism.documents[kind].title} – modifications entre les versions du {french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            title = (
+                f"{organism.documents[kind].title} – modifications entre les versions du "
+                f"{french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            )
             artifacts += [
                 Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
                 Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cgu.compose.composer import Composer
-from cgu.load.themes import ThemeFolder
-from cgu.model import Organism
+from cgu.model import Document
 from cgu.site.paths import unsafe_site_path
+
+if TYPE_CHECKING:
+    from cgu.load.themes import ThemeFolder
 
 MANIFEST = ".cgu-build.json"
 """Kept in the output folder: for each artifact, the digest of its inputs and the inputs' own hashes."""
@@ -20,6 +20,8 @@ MANIFEST = ".cgu-build.json"
 
 def tool_version() -> str:
     """Versions of cgu and of WeasyPrint: a new release of either may change every artifact."""
+    from importlib.metadata import version  # slow to import: only where a manifest is made
+
     return f"cgu {version('cgu')}; weasyprint {version('weasyprint')}"
 
 
@@ -44,20 +46,18 @@ class Inputs:
         return [n for n in names if self.hashes.get(n) != previous.get(n)]
 
 
-def document_inputs(
-    root: Path, organism: Organism, kind: str, composer: Composer, theme: ThemeFolder, theme_digest: str, fmt: str
-) -> Inputs:
-    """Hash the organism's merged data, each clause file it uses, its theme and logo, the tool and the format."""
+def document_inputs(root: Path, document: Document, theme: ThemeFolder, theme_digest: str, fmt: str) -> Inputs:
+    """Hash the organism's merged data, each clause file the document is made of, its theme and logo, the tool and the
+    format."""
+    organism, kind = document.organism, document.kind
     hashes = {
         "tool": _sha(tool_version().encode()),
         "format": fmt,
         "theme": theme_digest,
         f"organism {organism.id}": _sha(json.dumps(dict(organism.data), sort_keys=True, default=_plain).encode()),
     }
-    for clause_id in organism.documents[kind].clauses:
-        clause = composer.clause_for(organism, clause_id)
-        if clause is not None:
-            hashes[clause.location.path] = _sha((root / clause.location.path).read_bytes())
+    for article in document.articles:
+        hashes[article.source.path] = _sha((root / article.source.path).read_bytes())
     if organism.theme.logo:
         hashes[organism.theme.logo] = _sha((root / organism.theme.logo).read_bytes())
     hashes["kind"] = kind

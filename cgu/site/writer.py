@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from cgu.errors import CguError
 from cgu.model import Artifact, SourceLocation
-from cgu.render.html import GENERATOR
 from cgu.site.incremental import MANIFEST, manifest_bytes
 
 if TYPE_CHECKING:
@@ -228,6 +227,7 @@ def drafts_in(files: Mapping[str, bytes]) -> set[str]:
 def index_page(project: Project, present: set[str], drafts: Collection[str] = ()) -> str:
     """build/index.html: every document of every organism whose files are in the output, drafts marked "Projet"."""
     from cgu.load.themes import find_theme
+    from cgu.render.html import GENERATOR  # the themes' Jinja: not for a command that only writes files
 
     entries = []
     for organism in sorted(project.organisms.values(), key=lambda o: (o.name.lower(), o.id)):

@@ -1,0 +1,1 @@
+"""Code shared by tests (no test module imports another)."""

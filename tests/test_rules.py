@@ -59,6 +59,12 @@ def test_shipped_content_passes(project: Project) -> None:
 
 CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism, list[Document]]], str]] = [
     (
+        "fact-to-complete",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="à compléter : Quelle adresse du DPO ?")), d),
+        "fact to complete, dpo.email: « Quelle adresse du DPO ? »",
+    ),
+    (
         "gdpr-controller",
         "klesia",
         lambda o, d: (mutate(o, lambda x: x["identity"].pop("address") and x["identity"].pop("phone")), d),

@@ -13,6 +13,7 @@ import jinja2
 
 from cgu.compose.french import french_date, join_french, one_line_address, phone_number
 from cgu.compose.markdown import render_markdown
+from cgu.compose.markers import question_of, questions_in, shown
 from cgu.compose.sandbox import BoundedSandbox, bounded_text
 from cgu.errors import Problems
 from cgu.load.clauses import load_clauses
@@ -43,9 +44,17 @@ def escape_markdown(value: str) -> str:
     return re.sub(r"(?m)^([ \t]*)([#>+-]|~~~)", r"\1\\\2", text)
 
 
+def _to_complete(value: Any) -> MarkdownText | None:
+    """A fact left to be completed ("à compléter : question"), as it prints: bracketed, highlighted by the renderer."""
+    question = question_of(value)
+    return None if question is None else MarkdownText(escape_markdown(shown(question)))
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, MarkdownText):
         return value
+    if (marker := _to_complete(value)) is not None:
+        return marker
     if isinstance(value, dt.date):
         return french_date(value)
     if isinstance(value, bool):
@@ -94,10 +103,12 @@ def make_environment() -> tuple[BoundedSandbox, ClauseLoader]:
     env.filters.update(
         {
             # Already escaped here, so marked as Markdown: finalize must not escape them a second time.
-            "date": french_date,
-            "join_fr": lambda items: MarkdownText(join_french(escape_markdown(str(i)) for i in items)),
-            "address": lambda a: MarkdownText(escape_markdown(one_line_address(a))),
-            "phone": phone_number,
+            "date": lambda d: _to_complete(d) or french_date(d),
+            "join_fr": lambda items: MarkdownText(
+                join_french(_to_complete(i) or escape_markdown(str(i)) for i in items)
+            ),
+            "address": lambda a: _to_complete(a) or MarkdownText(escape_markdown(one_line_address(a))),
+            "phone": lambda n: _to_complete(n) or phone_number(n),
             "md": lambda v: MarkdownText(str(v)),
         }
     )
@@ -183,6 +194,11 @@ class Composer:
             clause.material,
             clause.location,
             rendered.sections,
+            tuple(
+                (clause.location.at(offset), question)
+                for offset, line in enumerate(clause.body.split("\n"))
+                for question in questions_in(line)
+            ),
         )
 
     def _render(self, organism: Organism, kind: str, title: str, clause: Clause, numbers: dict[str, int]) -> str | None:

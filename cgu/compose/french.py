@@ -10,6 +10,8 @@ from typing import Any
 from babel.dates import format_date
 from babel.lists import format_list
 
+from cgu.compose.markers import question_of, shown
+
 LOCALE = "fr_FR"
 
 
@@ -30,9 +32,15 @@ def one_line_address(address: Any) -> str:
     """An address mapping on one line: '3 square Max Hymans, 75015 Paris, France'."""
     if not isinstance(address, dict):
         return str(address)
-    town = " ".join(str(address[k]) for k in ("postal_code", "city") if address.get(k))
+    town = " ".join(_fact(address[k]) for k in ("postal_code", "city") if address.get(k))
     parts = [address.get("street"), address.get("complement"), address.get("po_box"), town, address.get("country")]
-    return ", ".join(str(p) for p in parts if p)
+    return ", ".join(_fact(p) for p in parts if p)
+
+
+def _fact(value: Any) -> str:
+    """A value as it prints, or, for a fact left to be completed, its bracketed question."""
+    question = question_of(value)
+    return str(value) if question is None else shown(question)
 
 
 def phone_number(value: Any) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
+from cgu.compose.markers import questions_in
 from cgu.errors import CguError
 from cgu.load.files import load_yaml
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
@@ -112,6 +114,7 @@ def load_releases(
                         "release-uncommitted",
                     )
                 )
+            problems += _facts_to_complete(label, spec, current, organism.documents[kind].releases)
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
             continue
         if (
@@ -180,8 +183,34 @@ def load_releases(
                     "release-notice",
                 )
             )
+        problems += _facts_to_complete(label, spec, document, organism.documents[kind].releases)
         releases.append(Release(organism.id, kind, spec, declaration.commit, declaration.date, digest, document))
     return releases, problems
+
+
+def _facts_to_complete(
+    label: str, spec: ReleaseSpec, document: Document, declared: tuple[ReleaseSpec, ...]
+) -> list[Problem]:
+    """The newest release still holds an `à compléter` marker: members would accept a gap (release-fact-to-complete).
+
+    Only the newest: once a later release answers the questions, an older one is history, not a text in force.
+    """
+    questions = sorted(
+        {q for article in document.articles for q in questions_in(re.sub(r"\\(.)", r"\1", article.markdown))}
+    )
+    if not questions or spec != declared[-1]:
+        return []
+    asked = "; ".join(f"« {q} »" for q in questions)
+    return [
+        Problem(
+            spec.location,
+            f"{label} still has {len(questions)} fact(s) to complete ({asked}): write each fact in place of its "
+            "marker (cgu check lists where), then declare the release (a new one if this one is already merged)",
+            document.organism.id,
+            "error",
+            "release-fact-to-complete",
+        )
+    ]
 
 
 def published(releases: list[Release]) -> list[Release]:

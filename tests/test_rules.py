@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import dataclasses
 import json
 import re
@@ -63,6 +64,35 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
         "klesia",
         lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="à compléter : Quelle adresse du DPO ?")), d),
         "fact to complete, dpo.email: « Quelle adresse du DPO ? »",
+    ),
+    (
+        "legal-text-date",
+        "partenamut",
+        lambda o, d: (o, [dataclasses.replace(x, version=dt.date(2015, 6, 11)) for x in d]),
+        "cites, in clause",
+    ),
+    (
+        "legal-text-applicable",
+        "partenamut",
+        lambda o, d: (o, [dataclasses.replace(x, version=dt.date(2017, 1, 1)) for x in d]),
+        "applicable only from 2018-05-25",
+    ),
+    (
+        "legal-text-superseded",
+        "partenamut",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x,
+                    articles=tuple(
+                        dataclasses.replace(a, markdown=a.markdown + " directive 95/46/CE") for a in x.articles
+                    ),
+                )
+                for x in d
+            ],
+        ),
+        "replaced on 2018-05-25",
     ),
     (
         "gdpr-controller",

@@ -18,6 +18,7 @@ from cgu.compose.sandbox import BoundedSandbox, bounded_text
 from cgu.errors import Problems
 from cgu.load.clauses import load_clauses
 from cgu.model import Article, Clause, Document, Organism, SourceLocation
+from cgu.rules.values.legal_texts import cite, in_force
 
 
 class MarkdownText(str):
@@ -227,6 +228,8 @@ class Composer:
             },
             "ref": ref,
             "has": lambda target: target in numbers,
+            "law": lambda text_id: MarkdownText(escape_markdown(cite(text_id))),
+            "in_force": lambda text_id: in_force(text_id, organism.documents[kind].version),
         }
         try:
             template = self.env.get_template(name)

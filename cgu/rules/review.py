@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cgu.model import Document, Organism, Problem
-from cgu.rules import consistency, cookies, facts, gdpr, identity  # noqa: F401 - importing registers every rule
+from cgu.rules import consistency, cookies, facts, gdpr, identity, legal_texts  # noqa: F401 - importing registers every rule
 from cgu.rules.registry import OTHER_CHECKS, RULES, WAIVER_RULES, Finding
 
 

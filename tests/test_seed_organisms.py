@@ -374,7 +374,7 @@ KLESIA_PRIVACY = [
 PARTENAMUT_CGU = [
     # legal notices and sites
     "11 juin 2015",
-    "Partena-Mutualité Libre (Partenamut)",
+    "Partena-Mutualité Libre",  # the seed names it so; « Partenamut » is its short name, said once
     "loi du 6 août 1990",
     "0411.815.280",
     "RPM Bruxelles",
@@ -457,7 +457,7 @@ PARTENAMUT_CGU = [
     "juridictions belges",
 ]
 PARTENAMUT_PRIVACY = [
-    "Partena-Mutualité Libre (Partenamut)",
+    "Partena-Mutualité Libre",  # the seed names it so; « Partenamut » is its short name, said once
     "0411.815.280",
     "02/444.41.11",
     "02/444.43.60",

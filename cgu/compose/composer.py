@@ -11,7 +11,20 @@ from typing import Any
 
 import jinja2
 
-from cgu.compose.french import french_date, join_french, one_line_address, phone_number
+from cgu.compose.french import (
+    agree,
+    capitalized,
+    elide,
+    fact_text,
+    french_date,
+    join_french,
+    named,
+    one_line_address,
+    phone_number,
+    pronoun,
+    with_a,
+    with_de,
+)
 from cgu.compose.markdown import render_markdown
 from cgu.compose.markers import question_of, questions_in, shown
 from cgu.compose.sandbox import BoundedSandbox, bounded_text
@@ -111,6 +124,17 @@ def make_environment() -> tuple[BoundedSandbox, ClauseLoader]:
             "address": lambda a: _to_complete(a) or MarkdownText(escape_markdown(one_line_address(a))),
             "phone": lambda n: _to_complete(n) or phone_number(n),
             "md": lambda v: MarkdownText(str(v)),
+            # French: contraction and elision (de + le -> du, de + Harmonie -> d'Harmonie, à + les -> aux), a party's
+            # name with its article, and the pronoun and agreement of its gender and number (docs/formats.md).
+            "de": lambda v: MarkdownText(escape_markdown(with_de(fact_text(v)))),
+            "a": lambda v: MarkdownText(escape_markdown(with_a(fact_text(v)))),
+            "elide": lambda v, word: MarkdownText(escape_markdown(elide(word, fact_text(v)))),
+            "capfirst": lambda v: MarkdownText(
+                capitalized(v if isinstance(v, MarkdownText) else escape_markdown(str(v)))
+            ),
+            "named": lambda party, short=False: MarkdownText(escape_markdown(named(party, short))),
+            "pronoun": pronoun,
+            "agree": agree,
         }
     )
     return env, loader

@@ -119,7 +119,7 @@ HARMONIE_PRIVACY = [
     "blanchiment de capitaux",
     "Prospection commerciale",
     "personnalisation du parcours client",
-    "norme sectorielle assurance",
+    "référentiel sectoriel de la CNIL (assurance)",  # the seed's criterion, now every purpose's retention
     "délais de prescription",
     "personnels habilités de la mutuelle",
     "sous-traitants, partenaires et organismes professionnels habilités",
@@ -355,7 +355,7 @@ KLESIA_PRIVACY = [
     "Google Maps Platform",
     "Google Chat API",
     "Google",
-    "États-Unis",
+    # no "États-Unis": the seed says Google receives the location, not where; the country is a marker now
     "clauses contractuelles types",
     "mémoire vive",
     "site Adhérent",
@@ -582,7 +582,8 @@ FACTS: dict[tuple[str, str], list[str]] = {
 
 COOKIE_ROWS: dict[str, list[tuple[str, str]]] = {
     # (name, duration) as the seed gives them: each must share one row of the cookie table, in both documents
-    "harmonie-mutuelle": [("session", "durée de la connexion")],
+    # the seed names no cookie: "session" was invented; its name is a marker, its duration the seed's
+    "harmonie-mutuelle": [("[à compléter : Quel est le nom de ce cookie ?]", "durée de la connexion")],
     "partenamut": [
         ("__ga", "2 ans à compter de la création/mise à jour"),
         ("__gat", "10 minutes à compter de la création/mise à jour"),

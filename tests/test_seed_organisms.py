@@ -30,8 +30,8 @@ HARMONIE_CGU = [
     "signataires d'une convention de tiers payant avec Harmonie Mutuelle",
     # registration, credentials, acceptance
     "tous les champs obligatoires du formulaire d'inscription aux services en ligne",
-    "identifiant numérique et un mot de passe qui lui sont adressés par courriel",
-    "réinitialisé depuis la page de connexion au compte personnel",
+    "reçoit par courriel l'identifiant numérique et le mot de passe",  # reworded: the seed's sentence was copied
+    "se remplace depuis l'écran de connexion",
     "« j'accepte les présentes CGU »",
     "titulaire de l'autorité parentale, de son tuteur ou de son curateur",
     "remplace, le cas échéant, toute version acceptée auparavant",
@@ -149,9 +149,9 @@ MIEUX_ETRE_PRIVACY = [
     # DPO and internal organisation
     "dpo@mieux-etre.fr",
     "DPO, 171 avenue Ledru-Rollin, 75544 Paris Cedex 11",
-    "connaissances juridiques et techniques en assurance",
+    "savoir juridique et technique du métier de l'assurance",  # reworded: the seed's list was copied
     "honorabilité, absence de conflit d'intérêts",
-    "niveau hiérarchique",
+    "agit en toute indépendance",
     "ateliers RGPD",
     "registre des traitements",
     "data breach",
@@ -510,7 +510,7 @@ PARTENAMUT_PRIVACY = [
     "« My settings »",
     "« Mon profil client »",
     "« Mes données de contact »",
-    "quelques semaines",
+    "Plusieurs semaines peuvent être nécessaires",  # reworded: copied from the seed
     "« Contact en ligne »",
     "Ne m'appelez plus",
     "requête datée et signée",
@@ -629,7 +629,7 @@ LEFT_OUT: dict[str, list[tuple[str, str]]] = {
         ("Directory Information Services", "same telecom-operator remnant (directories)"),
         ("interconnexion", "same remnant: billing interconnection with other operators' networks"),
         ("médiation pour les télécommunications", "same remnant: the telecom ombudsman"),
-        ("ne-m-appellez-plus.be", "obsolete address of the 'Ne m'appelez plus' list, now www.dncm.be"),
+        ("ne-m-appellez-plus.be", "obsolete address of the 'Ne m'appelez plus' list; today's is a question to ask"),
         ("Noordkustlaan", "obsolete postal channel of that list (Association Belge du Marketing Direct)"),
         (
             "Commission de Protection de la Vie Privée",

@@ -121,3 +121,23 @@ def test_a_release_that_still_has_a_marker_is_refused(mini: Path) -> None:
     git(mini, "commit", "-q", "-am", "facts completed, released again")
     code, output = invoke("check", "--no-legal", "--project", str(mini))
     assert code == 0 and "fact-to-complete" not in output, output  # the new release answers; the first is history
+
+
+def test_an_insurer_clause_in_a_non_insurer_document_is_refused(mini: Path) -> None:
+    clause = mini / "clauses/droit.md"
+    clause.write_text(
+        clause.read_text(encoding="utf-8") + "\nLes droits à prestations relèvent du contrat.\n", encoding="utf-8"
+    )
+    code, output = invoke("check", "--project", str(mini), "--format", "json")
+    found = [f for f in json.loads(output) if f["rule"] == "role-insurer"]
+    assert [(f["path"], f["organism"], f["severity"]) for f in found] == [("clauses/droit.md", "beta", "error")], found
+    assert "clause 'droit' of the cgu speaks as an insurer (« droits à prestations »)" in found[0]["message"]
+    beta = mini / "organisms/beta.yaml"
+    beta.write_text(
+        beta.read_text(encoding="utf-8").replace(
+            "  name: Beta Mutualité\n", "  name: Beta Mutualité\n  insurer: true\n"
+        ),
+        encoding="utf-8",
+    )
+    code, output = invoke("check", "--project", str(mini), "--format", "json")
+    assert [f for f in json.loads(output) if f["rule"] == "role-insurer"] == [], "an insurer may speak as one"

@@ -68,6 +68,24 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
         "fact to complete, dpo.email: « Quelle adresse du DPO ? »",
     ),
     (
+        "role-insurer",
+        "klesia",
+        lambda o, d: (
+            o,
+            [
+                dataclasses.replace(
+                    x,
+                    articles=tuple(
+                        dataclasses.replace(a, markdown=a.markdown + " Le contrat d'assurance reste en vigueur.")
+                        for a in x.articles
+                    ),
+                )
+                for x in d
+            ],
+        ),
+        "speaks as an insurer (« contrat d'assurance »)",
+    ),
+    (
         "legal-text-date",
         "partenamut",
         lambda o, d: (o, [dataclasses.replace(x, version=dt.date(2015, 6, 11)) for x in d]),

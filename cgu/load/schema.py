@@ -48,6 +48,7 @@ ORGANISM: Spec = {
         "name": TEXT,
         "article": TEXT,
         "gender": TEXT,
+        "insurer": FLAG,
         "short_name": TEXT,
         "legal_form": TEXT,
         "siren": TEXT,

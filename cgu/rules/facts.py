@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from cgu.compose.markers import markers_in_data
@@ -39,3 +40,33 @@ def to_complete(organism: Organism, documents: Sequence[Document]) -> Iterable[F
                         where,
                         f"fact to complete in clause {article.id!r}: {_asks(question)}; write the fact in its place",
                     )
+
+
+INSURER_WORDING = re.compile(
+    r"droits? à (?:garanties|prestations)|contrat d'assurance|médecin[- ]conseil|cotisations? d'assurance",
+    re.IGNORECASE,
+)
+"""Words only an insurer's documents use: its guarantees, its insurance contract, its medical adviser."""
+
+
+@rule(
+    "role-insurer",
+    "error",
+    "Code de la mutualité, art. L. 111-1 ; Code des assurances, art. L. 310-1 (seul un assureur garantit)",
+    "Insurer wording (guarantees, insurance contract, médecin conseil) only in the documents of an organism that "
+    "insures (identity.insurer: true).",
+)
+def insurer_wording(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
+    if organism.data.get("identity", {}).get("insurer"):
+        return
+    for document in documents:
+        for article in document.articles:
+            if found := INSURER_WORDING.search(re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", article.markdown))):
+                yield Finding(
+                    "identity.insurer",
+                    article.source,
+                    f"clause {article.id!r} of the {document.kind} speaks as an insurer (« {found.group(0)} ») but "
+                    f"{organism.name} does not insure: keep that wording for insurers "
+                    "({% if identity.insurer %}), or set identity.insurer: true if it does",
+                    (f"{document.kind}.{article.id}",),
+                )

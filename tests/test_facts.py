@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cgu.cli import main
-from cgu.compose.markers import question_of, questions_in, shown
+from cgu.compose.markers import markers_in_data, question_of, questions_in, shown
 
 DIRECTOR = "à compléter : Qui est le directeur de la publication ?"
 
@@ -39,6 +39,8 @@ def test_a_marker_is_a_plain_string_with_its_question() -> None:
         "Où ?",
         "Quel SIREN ?",
     ]
+    data = {"transfers": [{"safeguard": "IP tronquée ; [à compléter : Quelle garantie ?]"}], "waivers": [DIRECTOR]}
+    assert list(markers_in_data(data)) == [("transfers.0.safeguard", "Quelle garantie ?")], "waivers are prose"
 
 
 def with_markers(mini: Path) -> None:

@@ -47,6 +47,9 @@ def markers_in_data(data: Any, prefix: str = "") -> Iterator[tuple[str, str]]:
         question = question_of(data)
         if question is not None:
             yield prefix, question
+        elif isinstance(data, str):  # a known fact with a gap inside: "…; [à compléter : question]"
+            for inner in questions_in(data):
+                yield prefix, inner
         return
     for key, value in items:
         yield from markers_in_data(value, f"{prefix}.{key}" if prefix else key)

@@ -158,6 +158,8 @@ class Article:
     material: bool
     source: SourceLocation
     sections: tuple[Section, ...] = ()
+    to_complete: tuple[tuple[SourceLocation, str], ...] = ()
+    """Facts the clause body leaves to be completed ("[à compléter : question]"): where, and the question."""
 
     @property
     def heading(self) -> str:

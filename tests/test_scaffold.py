@@ -110,7 +110,9 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
 
     code, output = invoke("check", "--project", str(repo))  # the legal checks included: CI's first run passes
     assert code == 0, output
-    assert "ok: 1 organisms, 2 documents, 0 warnings" in output
+    warnings = only_facts_to_complete(output)
+    assert f"ok: 1 organisms, 2 documents, {len(warnings)} warnings" in output
+    assert any("identity.publication_director: « Qui est le directeur de la publication" in w for w in warnings)
     code, output = invoke("build", "--project", str(repo))
     assert code == 0, output
     index = (repo / "build/index.html").read_text(encoding="utf-8")
@@ -122,16 +124,25 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
     organism = repo / "organisms/mutuelle-exemple/organism.yaml"
     text = organism.read_text(encoding="utf-8")
     today = re.search(r"version: (\S+)", text).group(1)  # type: ignore[union-attr]
-    organism.write_text(
-        text.replace(
-            "    clauses: [mentions-legales",
-            f"    releases:\n      - {{version: {today}, effective: {today}, material: true, "
-            'summary: "Première publication."}\n    clauses: [mentions-legales',
-            1,
-        ),
-        encoding="utf-8",
+    declared = text.replace(
+        "    clauses: [mentions-legales",
+        f"    releases:\n      - {{version: {today}, effective: {today}, material: true, "
+        'summary: "Première publication."}\n    clauses: [mentions-legales',
+        1,
     )
+    organism.write_text(declared, encoding="utf-8")
     git(repo, "commit", "-q", "-am", "Première publication des CGU")
+    code, output = invoke("check", "--project", str(repo))
+    assert code == 1, "a release that still asks questions is refused"
+    refused = [line for line in output.splitlines() if "release-fact-to-complete" in line]
+    assert len(refused) == 1 and refused[0].startswith("organisms/mutuelle-exemple/organism.yaml:"), output
+    assert "« Qui est le directeur de la publication (nom et fonction) ? »" in refused[0]
+
+    git(repo, "reset", "-q", "--hard", "HEAD~1")  # CI failed: the release is not merged; the writer completes first
+    organism.write_text(complete_facts(declared), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Première publication des CGU, faits complétés")
+    code, output = invoke("check", "--project", str(repo))
+    assert code == 0 and "fact-to-complete" not in output, output
     code, output = invoke("releases", "mutuelle-exemple", "cgu", "--project", str(repo))
     assert code == 0, output
     assert re.search(rf"^{today} .* sha256 [0-9a-f]{{64}} ", output, re.MULTILINE), output
@@ -158,4 +169,54 @@ def test_new_organisms_pass_the_legal_checks_at_once(tmp_path: Path) -> None:
         assert head in standalone and (not rest or rest in standalone[head]), key
     code, output = invoke("check", "--project", str(repo))
     assert code == 0, output
-    assert "ok: 3 organisms, 6 documents, 0 warnings" in output
+    warnings = only_facts_to_complete(output)
+    assert f"ok: 3 organisms, 6 documents, {len(warnings)} warnings" in output
+    own = [w for w in warnings if w.startswith("organisms/mutuelle-du-lac/organism.yaml:")]
+    assert any("identity.siren: « Quel est le numéro SIREN" in w for w in own), own
+
+
+def test_new_organism_writes_questions_not_fake_facts(tmp_path: Path) -> None:
+    repo = tmp_path / "contenus"
+    assert invoke("init", str(repo))[0] == 0
+    text = (repo / "organisms/mutuelle-exemple/organism.yaml").read_text(encoding="utf-8")
+    for fake in ("000 000 000", "example.org", "Prénom Nom", "rue de l'Exemple", "01 00 00 00 00"):
+        assert fake not in text, fake
+    data = yaml.safe_load(text)  # plain YAML strings: any YAML tool reads them
+    assert data["identity"]["publication_director"].startswith("à compléter : ")
+    assert invoke("build", "--project", str(repo), "--format", "html")[0] == 0
+    page = next((repo / "build/mutuelle-exemple").glob("cgu-*.html")).read_text(encoding="utf-8")
+    assert (
+        '<mark class="a-completer">[à compléter\u00a0: Qui est le directeur de la publication (nom et fonction) ?]</mark>'
+        in page
+    )
+
+
+def only_facts_to_complete(output: str) -> list[str]:
+    """The warnings of a `cgu check` output, asserting that each is a fact left to be completed."""
+    warnings = [line for line in output.splitlines() if ": warning: " in line]
+    assert warnings and all(": warning: fact-to-complete: " in line for line in warnings), output
+    return warnings
+
+
+FACTS = {
+    "legal_form": "mutuelle soumise aux dispositions du livre II du Code de la mutualité",
+    "siren": "538 518 473",
+    "street": "143 rue Blomet, 75015 Paris",
+    "phone": "01 44 49 61 00",
+    "email": "contact@mutuelle-exemple.fr",
+    "website": "https://www.mutuelle-exemple.fr",
+    "publication_director": "Camille Martin, directrice générale",
+    "name": "Hébergeur SAS",
+    "courts": "tribunaux compétents de Paris",
+    "retention": "durée de l'adhésion, puis 5 ans",
+    "mandatory": "l'identité et les coordonnées sont nécessaires à l'ouverture du compte",
+}
+"""What a writer would find out and write in place of each question of a new organism (test values)."""
+
+
+def complete_facts(text: str) -> str:
+    """An organism file with every `à compléter` question answered (and no transfer outside the EU)."""
+    text = re.sub(r"transfers:.*\n(?:  - country:.*\n|    \w+:.*\n)+", "transfers: []\n", text)
+    text = re.sub(r'(\w+): "à compléter : [^"]*"', lambda m: f'{m.group(1)}: "{FACTS[m.group(1)]}"', text)
+    assert ': "à compléter' not in text, text
+    return text

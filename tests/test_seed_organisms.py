@@ -30,8 +30,8 @@ HARMONIE_CGU = [
     "signataires d'une convention de tiers payant avec Harmonie Mutuelle",
     # registration, credentials, acceptance
     "tous les champs obligatoires du formulaire d'inscription aux services en ligne",
-    "identifiant numérique et un mot de passe qui lui sont adressés par courriel",
-    "réinitialisé depuis la page de connexion au compte personnel",
+    "reçoit par courriel l'identifiant numérique et le mot de passe",  # reworded: the seed's sentence was copied
+    "se remplace depuis l'écran de connexion",
     "« j'accepte les présentes CGU »",
     "titulaire de l'autorité parentale, de son tuteur ou de son curateur",
     "remplace, le cas échéant, toute version acceptée auparavant",
@@ -119,7 +119,7 @@ HARMONIE_PRIVACY = [
     "blanchiment de capitaux",
     "Prospection commerciale",
     "personnalisation du parcours client",
-    "norme sectorielle assurance",
+    "référentiel sectoriel de la CNIL (assurance)",  # the seed's criterion, now every purpose's retention
     "délais de prescription",
     "personnels habilités de la mutuelle",
     "sous-traitants, partenaires et organismes professionnels habilités",
@@ -149,9 +149,9 @@ MIEUX_ETRE_PRIVACY = [
     # DPO and internal organisation
     "dpo@mieux-etre.fr",
     "DPO, 171 avenue Ledru-Rollin, 75544 Paris Cedex 11",
-    "connaissances juridiques et techniques en assurance",
+    "savoir juridique et technique du métier de l'assurance",  # reworded: the seed's list was copied
     "honorabilité, absence de conflit d'intérêts",
-    "niveau hiérarchique",
+    "agit en toute indépendance",
     "ateliers RGPD",
     "registre des traitements",
     "data breach",
@@ -355,7 +355,7 @@ KLESIA_PRIVACY = [
     "Google Maps Platform",
     "Google Chat API",
     "Google",
-    "États-Unis",
+    # no "États-Unis": the seed says Google receives the location, not where; the country is a marker now
     "clauses contractuelles types",
     "mémoire vive",
     "site Adhérent",
@@ -374,7 +374,7 @@ KLESIA_PRIVACY = [
 PARTENAMUT_CGU = [
     # legal notices and sites
     "11 juin 2015",
-    "Partena-Mutualité Libre (Partenamut)",
+    "Partena-Mutualité Libre",  # the seed names it so; « Partenamut » is its short name, said once
     "loi du 6 août 1990",
     "0411.815.280",
     "RPM Bruxelles",
@@ -457,7 +457,7 @@ PARTENAMUT_CGU = [
     "juridictions belges",
 ]
 PARTENAMUT_PRIVACY = [
-    "Partena-Mutualité Libre (Partenamut)",
+    "Partena-Mutualité Libre",  # the seed names it so; « Partenamut » is its short name, said once
     "0411.815.280",
     "02/444.41.11",
     "02/444.43.60",
@@ -510,7 +510,7 @@ PARTENAMUT_PRIVACY = [
     "« My settings »",
     "« Mon profil client »",
     "« Mes données de contact »",
-    "quelques semaines",
+    "Plusieurs semaines peuvent être nécessaires",  # reworded: copied from the seed
     "« Contact en ligne »",
     "Ne m'appelez plus",
     "requête datée et signée",
@@ -582,7 +582,8 @@ FACTS: dict[tuple[str, str], list[str]] = {
 
 COOKIE_ROWS: dict[str, list[tuple[str, str]]] = {
     # (name, duration) as the seed gives them: each must share one row of the cookie table, in both documents
-    "harmonie-mutuelle": [("session", "durée de la connexion")],
+    # the seed names no cookie: "session" was invented; its name is a marker, its duration the seed's
+    "harmonie-mutuelle": [("[à compléter : Quel est le nom de ce cookie ?]", "durée de la connexion")],
     "partenamut": [
         ("__ga", "2 ans à compter de la création/mise à jour"),
         ("__gat", "10 minutes à compter de la création/mise à jour"),
@@ -628,7 +629,7 @@ LEFT_OUT: dict[str, list[tuple[str, str]]] = {
         ("Directory Information Services", "same telecom-operator remnant (directories)"),
         ("interconnexion", "same remnant: billing interconnection with other operators' networks"),
         ("médiation pour les télécommunications", "same remnant: the telecom ombudsman"),
-        ("ne-m-appellez-plus.be", "obsolete address of the 'Ne m'appelez plus' list, now www.dncm.be"),
+        ("ne-m-appellez-plus.be", "obsolete address of the 'Ne m'appelez plus' list; today's is a question to ask"),
         ("Noordkustlaan", "obsolete postal channel of that list (Association Belge du Marketing Direct)"),
         (
             "Commission de Protection de la Vie Privée",

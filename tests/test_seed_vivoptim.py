@@ -104,7 +104,9 @@ PRIVACY_FACTS = IDENTITY + [
     "portabilité",
     "article 85 de la loi du 6 janvier 1978",
     "retirer son consentement à tout moment",
-    "aucun transfert de données hors de l'Espace économique européen",
+    # not "aucun transfert hors de l'Espace économique européen": no seed says so, and the portal loads a Zendesk
+    # chat; the transfer is a question to ask
+    "[à compléter : Le chat Zendesk envoie-t-il des données hors de l'Union européenne, et vers quel pays ?]",
     "données rendues anonymes",
     "Matomo",
     "Zendesk",

@@ -20,48 +20,52 @@ from cgu.model import SourceLocation
 ORGANISM_TEMPLATE = """\
 # Organism {id}: every fact its documents state. Keys are described in docs/formats.md of cgu;
 # `cgu check` says which file and line to fix, `cgu vars {id}` where each value comes from.
+# A fact you do not know yet stays "à compléter : the question to ask": documents show it highlighted,
+# `cgu check` lists each one, and a release is refused until every one is written. Never guess a fact.
 id: {id}                           # must equal the folder name
 {extends_line}{country_line}identity:                          # the publisher, and the controller of the data
   name: "{name}"                   # required: the organism's legal name
-  legal_form: "mutuelle soumise aux dispositions du livre II du Code de la mutualité"
-  siren: "000 000 000"             # 9 digits, checked (Luhn); for BE use bce: "0000.000.000" (modulo 97)
-  address: {{street: "1 rue de l'Exemple", postal_code: "75001", city: Paris, country: France}}
-  phone: "01 00 00 00 00"          # a French (or, for BE, Belgian) number
-  email: contact@example.org       # the controller's contact
-  website: https://www.example.org # https expected
-  publication_director: "Prénom Nom, directeur général"   # directeur de la publication (LCEN art. 6)
+  legal_form: "à compléter : Quelle est la forme juridique de l'organisme (et le livre du Code de la mutualité) ?"
+  siren: "à compléter : Quel est le numéro SIREN de l'organisme ?"   # 9 digits, checked; for BE use bce
+  address: {{street: "à compléter : Quelle est l'adresse du siège (rue, code postal, ville) ?"}}
+  phone: "à compléter : Quel numéro de téléphone publier ?"          # a French (or, for BE, Belgian) number
+  email: "à compléter : Quelle adresse électronique de contact publier ?"   # the controller's contact
+  website: "à compléter : Quelle est l'adresse du site ?"           # https expected
+  publication_director: "à compléter : Qui est le directeur de la publication (nom et fonction) ?"   # LCEN art. 6
 """
 
 ORGANISM_REST = """\
-host:                              # who hosts the site
-  name: "Hébergeur"
-  address: {{street: "1 rue de l'Hébergement", postal_code: "75001", city: Paris}}
+host:                              # who hosts the site (LCEN art. 6)
+  name: "à compléter : Qui héberge le site ?"
+  address: {{street: "à compléter : Quelle est l'adresse de l'hébergeur (rue, code postal, ville) ?"}}
 dpo:                               # data protection officer
-  email: dpo@example.org
-  address: {{street: "1 rue de l'Exemple", postal_code: "75001", city: Paris}}
+  email: "à compléter : Quelle est l'adresse électronique du délégué à la protection des données ?"
+  address: {{street: "à compléter : Quelle est l'adresse postale du délégué à la protection des données ?"}}
 rights:                            # how members exercise their rights
-  email: dpo@example.org
-  response_delay: "un mois"
+  email: "à compléter : À quelle adresse les personnes exercent-elles leurs droits ?"
+  response_delay: "un mois"        # RGPD art. 12.3
 authority:                         # supervisory authority
   name: CNIL
   address: {{street: "3 place de Fontenoy, TSA 80715", postal_code: "75334", city: "Paris Cedex 07"}}
   website: https://www.cnil.fr
 jurisdiction:
   law: français
-  courts: "tribunaux compétents de Paris"
+  courts: "à compléter : Quels tribunaux sont compétents ?"
 notice_days: 30                    # notice before a material change takes effect
-cookies:                           # one entry per cookie, as the banner shows them
-  - {{name: session, provider: "{name}", purpose: "Maintenir la session", category: necessary, duration: session, consent: false}}
+cookies: []                        # one entry per cookie, as the banner shows them: {{name, provider, purpose, category, duration, consent}}
 cookie_settings:
-  consent_retention: "6 mois"
+  consent_retention: "6 mois"      # CNIL: at most 6 months
 processing:                        # one entry per purpose
   - purpose: "Gestion de l'espace personnel"
     legal_basis: contract
     data: ["identité", "coordonnées"]
     recipients: ["services habilités de {name}"]
-    retention: "durée de l'adhésion, puis 5 ans"
-    mandatory: "les données d'identification sont nécessaires à l'ouverture du compte"
-transfers: []                      # data sent outside the EU: [{{country, recipient, safeguard}}], or [] when none
+    retention: "à compléter : Combien de temps ces données sont-elles conservées, et à partir de quand ?"
+    mandatory: "à compléter : Quelles données sont obligatoires, et que se passe-t-il si elles manquent ?"
+transfers:                         # data sent outside the EU; [] when none
+  - country: "à compléter : Des données sont-elles envoyées hors de l'Union européenne, et vers quel pays ? Si aucune, remplacer cette liste par une liste vide."
+    recipient: "à compléter : À quel destinataire ?"
+    safeguard: "à compléter : Avec quelle garantie (décision d'adéquation, clauses contractuelles types) ?"
 documents:                         # `cgu check` runs the legal checks (docs/rules.md) on both
   cgu:
     title: Conditions générales d'utilisation
@@ -112,7 +116,7 @@ def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> 
         raise CguError.at(SourceLocation(f"organisms/{organism_id}"), "this organism already exists; choose another id")
     fields = {
         "id": organism_id,
-        "name": organism_id.replace("-", " ").title(),
+        "name": organism_id.replace("-", " ").capitalize(),
         "today": today,
         "extends_line": f"extends: {base}    # every key not written here comes from {base}\n" if base else "",
         "country_line": "" if base else "country: FR                        # FR or BE\n",

@@ -11,12 +11,27 @@ from typing import Any
 
 import jinja2
 
-from cgu.compose.french import french_date, join_french, one_line_address, phone_number
+from cgu.compose.french import (
+    agree,
+    capitalized,
+    elide,
+    fact_text,
+    french_date,
+    join_french,
+    named,
+    one_line_address,
+    phone_number,
+    pronoun,
+    with_a,
+    with_de,
+)
 from cgu.compose.markdown import render_markdown
+from cgu.compose.markers import question_of, questions_in, shown
 from cgu.compose.sandbox import BoundedSandbox, bounded_text
 from cgu.errors import Problems
 from cgu.load.clauses import load_clauses
 from cgu.model import Article, Clause, Document, Organism, SourceLocation
+from cgu.rules.values.legal_texts import cite, in_force
 
 
 class MarkdownText(str):
@@ -49,9 +64,17 @@ def escape_markdown(value: str) -> str:
     return re.sub(r"(?m)^([ \t]*)([#>+-]|~~~)", r"\1\\\2", text)
 
 
+def _to_complete(value: Any) -> MarkdownText | None:
+    """A fact left to be completed ("à compléter : question"), as it prints: bracketed, highlighted by the renderer."""
+    question = question_of(value)
+    return None if question is None else MarkdownText(escape_markdown(shown(question)))
+
+
 def _finalize(value: Any) -> Any:
     if isinstance(value, MarkdownText):
         return value
+    if (marker := _to_complete(value)) is not None:
+        return marker
     if isinstance(value, dt.date):
         return french_date(value)
     if isinstance(value, bool):
@@ -100,11 +123,24 @@ def make_environment() -> tuple[BoundedSandbox, ClauseLoader]:
     env.filters.update(
         {
             # Already escaped here, so marked as Markdown: finalize must not escape them a second time.
-            "date": french_date,
-            "join_fr": lambda items: MarkdownText(join_french(escape_markdown(str(i)) for i in items)),
-            "address": lambda a: MarkdownText(escape_markdown(one_line_address(a))),
-            "phone": phone_number,
+            "date": lambda d: _to_complete(d) or french_date(d),
+            "join_fr": lambda items: MarkdownText(
+                join_french(_to_complete(i) or escape_markdown(str(i)) for i in items)
+            ),
+            "address": lambda a: _to_complete(a) or MarkdownText(escape_markdown(one_line_address(a))),
+            "phone": lambda n: _to_complete(n) or phone_number(n),
             "md": lambda v: MarkdownText(str(v)),
+            # French: contraction and elision (de + le -> du, de + Harmonie -> d'Harmonie, à + les -> aux), a party's
+            # name with its article, and the pronoun and agreement of its gender and number (docs/formats.md).
+            "de": lambda v: MarkdownText(escape_markdown(with_de(fact_text(v)))),
+            "a": lambda v: MarkdownText(escape_markdown(with_a(fact_text(v)))),
+            "elide": lambda v, word: MarkdownText(escape_markdown(elide(word, fact_text(v)))),
+            "capfirst": lambda v: MarkdownText(
+                capitalized(v if isinstance(v, MarkdownText) else escape_markdown(str(v)))
+            ),
+            "named": lambda party, short=False: MarkdownText(escape_markdown(named(party, short))),
+            "pronoun": pronoun,
+            "agree": agree,
         }
     )
     return env, loader
@@ -189,6 +225,11 @@ class Composer:
             clause.material,
             clause.location,
             rendered.sections,
+            tuple(
+                (clause.location.at(offset), question)
+                for offset, line in enumerate(clause.body.split("\n"))
+                for question in questions_in(line)
+            ),
         )
 
     def _render(self, organism: Organism, kind: str, title: str, clause: Clause, numbers: dict[str, int]) -> str | None:
@@ -217,6 +258,8 @@ class Composer:
             },
             "ref": ref,
             "has": lambda target: target in numbers,
+            "law": lambda text_id: MarkdownText(escape_markdown(cite(text_id))),
+            "in_force": lambda text_id: in_force(text_id, organism.documents[kind].version),
         }
         try:
             template = self.env.get_template(name)

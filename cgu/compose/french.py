@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from babel.dates import format_date
 from babel.lists import format_list
+
+from cgu.compose.markers import question_of, shown
 
 LOCALE = "fr_FR"
 
@@ -30,11 +32,122 @@ def one_line_address(address: Any) -> str:
     """An address mapping on one line: '3 square Max Hymans, 75015 Paris, France'."""
     if not isinstance(address, dict):
         return str(address)
-    town = " ".join(str(address[k]) for k in ("postal_code", "city") if address.get(k))
+    town = " ".join(fact_text(address[k]) for k in ("postal_code", "city") if address.get(k))
     parts = [address.get("street"), address.get("complement"), address.get("po_box"), town, address.get("country")]
-    return ", ".join(str(p) for p in parts if p)
+    return ", ".join(fact_text(p) for p in parts if p)
+
+
+def fact_text(value: Any) -> str:
+    """A value as it prints, or, for a fact left to be completed, its bracketed question."""
+    question = question_of(value)
+    return str(value) if question is None else shown(question)
 
 
 def phone_number(value: Any) -> str:
     """A phone number with non-breaking spaces between groups, so it never breaks across lines."""
     return re.sub(r"\s+", "\u00a0", str(value).strip())
+
+
+_ASPIRATED_H = ("hainaut", "hall", "hameau", "handicap", "hasard", "haut", "héros", "hollande", "hongrie", "honte")
+"""Words whose h is aspirated: no elision before them ("de Hainaut Santé", not "d'Hainaut")."""
+_VOWEL = re.compile(r"^[aeiouyàâäéèêëîïôöûüÿœæ]", re.IGNORECASE)
+
+
+def elides(phrase: str) -> bool:
+    """Whether a word ending in a mute e elides before `phrase`: it starts with a vowel or a mute h."""
+    word = phrase.strip()
+    if word[:1].lower() == "h":
+        return not word.lower().startswith(_ASPIRATED_H)
+    return bool(_VOWEL.match(word))
+
+
+def elide(word: str, phrase: Any) -> str:
+    """`word` ("de", "que", "le", "la", "ce") followed by `phrase`, elided where French elides: "qu'Harmonie"."""
+    text = str(phrase).strip()
+    if word.lower() in ("de", "que", "le", "la", "ce", "je", "me", "ne", "se", "te", "jusque", "lorsque", "puisque"):
+        if elides(text):
+            return f"{word[:-1]}'{text}"
+    return f"{word} {text}"
+
+
+def _contracted(phrase: Any, with_le: str, with_les: str, otherwise: Callable[[str], str]) -> str:
+    """A preposition before a noun phrase: its contracted form before le and les, else `otherwise(phrase)`."""
+    text = str(phrase).strip()
+    lowered = text.lower()
+    if lowered.startswith("le "):
+        return f"{with_le} {text[3:]}"
+    if lowered.startswith("les "):
+        return f"{with_les} {text[4:]}"
+    return otherwise(text)
+
+
+def with_de(phrase: Any) -> str:
+    """The preposition de before a noun phrase: du (de + le), des (de + les), d' (vowel, mute h), de (la, l', names)."""
+    return _contracted(phrase, "du", "des", lambda text: elide("de", text))
+
+
+def with_a(phrase: Any) -> str:
+    """The preposition à before a noun phrase: au (à + le), aux (à + les), à (la, l', names)."""
+    return _contracted(phrase, "au", "aux", lambda text: f"à {text}")
+
+
+def capitalized(text: Any) -> str:
+    """The first letter in capital, the rest untouched (Jinja's `capitalize` lowers the rest: 'Le cetip')."""
+    value = str(text)
+    return value[:1].upper() + value[1:]
+
+
+ARTICLES = ("le", "la", "les", "l'")
+GENDERS = {"masculin": "m", "féminin": "f"}
+
+
+def named(party: Any, short: bool = False) -> str:
+    """A party's name as a noun phrase, with the article its `article` key gives: "le CETIP", "Harmonie Mutuelle"."""
+    name = str(party.get("short_name") if short and party.get("short_name") else party.get("name", ""))
+    article = party.get("article")
+    if article is None:
+        return name
+    if article not in ARTICLES:
+        raise ValueError(f"article {article!r} must be one of {', '.join(ARTICLES)}")
+    return f"{article}{name}" if article == "l'" else f"{article} {name}"
+
+
+MASCULINE_HEADS = ("groupe", "groupement", "institut", "centre", "cabinet", "office", "syndicat", "service")
+"""First words that make a name masculine (le Groupe X); any other name is said as a company or mutuelle is: elle."""
+
+
+def gender_and_number(party: Any) -> tuple[str, bool]:
+    """('m' or 'f', plural) from a party's `gender` (masculin, féminin), else its `article` (le, la, les), else its
+    first word (Groupe, Institut... are masculine), else feminine, as French speaks of a société or a mutuelle."""
+    article, gender = party.get("article"), party.get("gender")
+    plural = article == "les"
+    if gender is not None:
+        if gender not in GENDERS:
+            raise ValueError(f"gender {gender!r} must be masculin or féminin")
+        return GENDERS[gender], plural
+    if article in ("le", "la"):
+        return ("m" if article == "le" else "f"), plural
+    first = str(party.get("name", "")).split(" ", 1)[0].lower()
+    return ("m" if first in MASCULINE_HEADS else "f"), plural
+
+
+PRONOUNS = {"sujet": ("il", "elle", "ils", "elles"), "tonique": ("lui", "elle", "eux", "elles")}
+"""Subject pronouns (il est tenu) and stressed ones, after a preposition (avec lui, pour elle)."""
+
+
+def pronoun(party: Any, form: str = "sujet") -> str:
+    """The pronoun standing for a party's name: `sujet` (il, elle, ils, elles) or `tonique` (lui, elle, eux, elles)."""
+    gender, plural = gender_and_number(party)
+    if form not in PRONOUNS:
+        raise ValueError(f"pronoun form {form!r} must be one of {', '.join(PRONOUNS)}")
+    return PRONOUNS[form][(gender == "f") + 2 * plural]
+
+
+def agree(word: str, party: Any) -> str:
+    """A regular adjective or past participle agreeing with a party's name: tenu -> tenue, tenus, tenues."""
+    gender, plural = gender_and_number(party)
+    if gender == "f" and not word.endswith("e"):
+        word += "e"
+    if plural and not word.endswith(("s", "x")):
+        word += "s"
+    return word

@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from cgu.compose.markers import SHOWN
 from cgu.model import Section
 
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
@@ -68,10 +69,32 @@ def _unescaped_text(state: StateCore) -> None:
             token.meta["unescaped"] = "".join(parts)
 
 
+def _highlight_to_complete(state: StateCore) -> None:
+    """Every "[à compléter : question]" in the text becomes `<mark class="a-completer">`: a gap no reader can miss."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            if child.type != "text" or not SHOWN.search(child.content):
+                children.append(child)
+                continue
+            start = 0
+            for found in SHOWN.finditer(child.content):
+                children.append(Token("text", "", 0, content=child.content[start : found.start()]))
+                children.append(Token("html_inline", "", 0, content='<mark class="a-completer">'))
+                children.append(Token("text", "", 0, content=found.group(0)))
+                children.append(Token("html_inline", "", 0, content="</mark>"))
+                start = found.end()
+            children.append(Token("text", "", 0, content=child.content[start:]))
+        token.children = children
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.validateLink = _validate_link
     md.core.ruler.before("text_join", "cgu_unescaped_text", _unescaped_text)
+    md.core.ruler.after("text_join", "cgu_to_complete", _highlight_to_complete)
     return md
 
 

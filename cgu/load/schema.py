@@ -21,6 +21,8 @@ TEXT, FLAG, NUMBER, DATE, FREE = "text", "yes/no", "whole number", "date", "anyt
 ADDRESS: Spec = {"street": TEXT, "complement": TEXT, "postal_code": TEXT, "city": TEXT, "country": TEXT, "po_box": TEXT}
 CONTACT: Spec = {
     "name": TEXT,
+    "article": TEXT,
+    "gender": TEXT,
     "legal_form": TEXT,
     "address": ADDRESS,
     "phone": TEXT,
@@ -44,6 +46,9 @@ ORGANISM: Spec = {
     "language": TEXT,
     "identity": {
         "name": TEXT,
+        "article": TEXT,
+        "gender": TEXT,
+        "insurer": FLAG,
         "short_name": TEXT,
         "legal_form": TEXT,
         "siren": TEXT,

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from cgu.compose.markers import questions_in
 from cgu.errors import CguError
 from cgu.load.files import load_yaml
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
@@ -262,6 +264,7 @@ def _document_releases(
                         organism.id,
                     )
                 )
+            problems += _facts_to_complete(label, spec, current, organism.documents[kind].releases)
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
             continue
         if (
@@ -320,11 +323,35 @@ def _document_releases(
                     organism.id,
                 )
             )
+        problems += _facts_to_complete(label, spec, document, organism.documents[kind].releases)
         releases.append(Release(organism.id, kind, spec, declaration.commit, declaration.date, digest, document))
     done = published(releases)
     # Without git nothing can be compared, so nothing is marked.
     draft = history.available and bool(releases) and (not done or text_hash(current) != done[-1].sha256)
     return DocumentReleases(organism.id, kind, tuple(releases), tuple(problems), draft, state)
+
+
+def _facts_to_complete(
+    label: str, spec: ReleaseSpec, document: Document, declared: tuple[ReleaseSpec, ...]
+) -> list[Problem]:
+    """The newest release still holds an `à compléter` marker: members would accept a gap (release-fact-to-complete).
+
+    Only the newest: once a later release answers the questions, an older one is history, not a text in force.
+    """
+    questions = sorted(
+        {q for article in document.articles for q in questions_in(re.sub(r"\\(.)", r"\1", article.markdown))}
+    )
+    if not questions or spec != declared[-1]:
+        return []
+    asked = "; ".join(f"« {q} »" for q in questions)
+    return [
+        RULES["release-fact-to-complete"].problem(
+            spec.location,
+            f"{label} still has {len(questions)} fact(s) to complete ({asked}): write each fact in place of its "
+            "marker (cgu check lists where), then declare the release (a new one if this one is already merged)",
+            document.organism.id,
+        )
+    ]
 
 
 def published(releases: Iterable[Release]) -> list[Release]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from cgu.compose.markers import question_of, shown
 from cgu.model import Document, Organism
 from cgu.rules.registry import Finding, rule
 from cgu.rules.values.durations import parse_duration
@@ -121,6 +122,8 @@ def in_table(organism: Organism, documents: Sequence[Document]) -> Iterable[Find
     cells = table_cells(documents)
     for index, cookie in _cookies(organism):
         name = str(cookie.get("name") or "")
+        if (question := question_of(name)) is not None:
+            name = shown(question)  # a name left to be completed is listed as it prints
         if name and not any(cell == name or re.match(re.escape(name) + r"[\s(,;]", cell) for cell in cells):
             yield Finding(
                 name,

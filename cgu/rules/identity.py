@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from cgu.compose.markers import question_of
 from cgu.model import Document, Organism
 from cgu.rules.registry import Finding, rule
 from cgu.rules.values import identifiers
@@ -38,10 +39,11 @@ def walk(data: Any, prefix: str = "") -> Iterator[tuple[str, Any, Any]]:
 
 
 def _leaves(organism: Organism) -> Iterator[tuple[str, str, Any]]:
-    """Every string leaf outside `waivers` (whose justifications are prose), with its key's last part."""
+    """Every string leaf outside `waivers` (whose justifications are prose), with its key's last part; a fact left to
+    be completed is not checked here (rule `fact-to-complete` lists it)."""
     data = {k: v for k, v in organism.data.items() if k != "waivers"}
     for path, value, parent in walk(dict(data)):
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str) and value.strip() and question_of(value) is None:
             yield path, value, parent
 
 

@@ -128,6 +128,11 @@ _stage_rule(
     "warning",
     "A release inherited from a base file was declared when the organism already existed.",
 )
+_stage_rule(
+    "release-fact-to-complete",
+    "error",
+    "The newest release of a document holds no fact left to complete (an `à compléter` marker).",
+)
 _stage_rule("release-future", "error", "A release's version date is not later than the day it was committed.")
 _stage_rule("release-rebuild", "error", "A release can be composed again from the commit that declared it.")
 _stage_rule("release-immutable", "error", "The text of a sealed release (its sha256) never changes after publication.")

@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cgu.model import Document, Organism, Problem
-from cgu.rules import consistency, cookies, gdpr, identity
+from cgu.rules import consistency, cookies, facts, gdpr, identity, legal_texts
 from cgu.rules.registry import RULES, Finding
 
-LEGAL_CHECKS = (identity, consistency, cookies, gdpr)
+LEGAL_CHECKS = (identity, consistency, cookies, gdpr, facts, legal_texts)
 """The modules of legal checks: importing one registers its rules (a new module of rules is added here)."""
 
 

@@ -590,3 +590,18 @@ def test_a_past_organism_file_over_the_limit_is_not_read(mini: Path) -> None:
         f"organisms/beta.yaml: at commit {commit[:10]}, the file is 3072 KiB, over the 2048 KiB limit for a source "
         "file; a release cannot be read from it"
     )
+
+
+def test_a_theme_file_over_the_limit_is_refused_before_it_is_read(mini: Path, tmp_path: Path) -> None:
+    theme = mini / "themes/default"
+    shutil.copytree(ROOT / "themes/default", theme)
+    with (theme / "fonts/Huge.ttf").open("wb") as handle:
+        handle.truncate(40 * 1024 * 1024)  # sparse: 40 MB on paper
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = _cgu(mini, "build", "--format", "html", "--out", str(tmp_path / "out"))
+    assert (result.returncode, result.stderr) == (
+        1,
+        "themes/default/fonts/Huge.ttf: theme file is 40 MB, over the 16 MB limit for a theme file; "
+        "use a smaller font or image (organisms acme, beta)\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == before

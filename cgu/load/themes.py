@@ -81,6 +81,10 @@ class ThemeFolder:
         return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix in ASSET_SUFFIXES)
 
 
+MAX_THEME_FILE_BYTES = 16 * 1024 * 1024
+"""The largest file a theme may hold (a font is a few hundred KB: the shipped theme's largest is 700 KB)."""
+
+
 def find_theme(root: Path, name: str) -> ThemeFolder:
     """Look the theme up in the project's `themes/`, then in the tool's own."""
     if not ID_PATTERN.match(name):
@@ -118,8 +122,14 @@ def _confined(folder: Path, root: Path) -> None:
             "theme folder is a link to outside the project; copy the theme in instead",
         )
     for path in sorted(folder.rglob("*")):
+        shown = f"themes/{folder.name}/{path.relative_to(folder).as_posix()}"
         if not path.resolve().is_relative_to(inside):
-            shown = f"themes/{folder.name}/{path.relative_to(folder).as_posix()}"
             raise CguError.at(
                 SourceLocation(shown), "theme file is a link to outside the theme; copy the file in instead"
+            )
+        if path.is_file() and path.stat().st_size > MAX_THEME_FILE_BYTES:  # copied into every output, read whole
+            raise CguError.at(
+                SourceLocation(shown),
+                f"theme file is {path.stat().st_size // (1024 * 1024)} MB, over the "
+                f"{MAX_THEME_FILE_BYTES // (1024 * 1024)} MB limit for a theme file; use a smaller font or image",
             )

@@ -15,6 +15,7 @@ import git
 from cgu.errors import CguError
 from cgu.load.files import MAX_FILE_BYTES, load_yaml
 from cgu.load.images import LOGO_SUFFIXES, MAX_LOGO_BYTES
+from cgu.load.themes import MAX_THEME_FILE_BYTES
 from cgu.model import SourceLocation
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -48,7 +49,7 @@ def _readable(method: _F) -> _F:
 
 EXPORTED = ("clauses", "organisms", "themes")
 """The folders a project is made of: a past commit is exported with these only."""
-MAX_EXPORTED_BYTES = {"clauses": MAX_FILE_BYTES, "organisms": MAX_FILE_BYTES, "themes": 16 * 1024 * 1024}
+MAX_EXPORTED_BYTES = {"clauses": MAX_FILE_BYTES, "organisms": MAX_FILE_BYTES, "themes": MAX_THEME_FILE_BYTES}
 """Per folder, the largest file written out of git (a theme holds fonts and images; the rest is text)."""
 _EXPORTS: dict[str, Path] = {}
 _EXPORT_ROOT = Path(tempfile.gettempdir()) / "cgu-history"

@@ -67,21 +67,21 @@ def export_cookies(organism: Organism, fmt: str) -> str:
             + "\n"
         )
     services: dict[str, dict[str, Any]] = {}
-    for cookie in _inventory(organism):
+    for index, cookie in enumerate(_inventory(organism)):
         if not cookie["consent"]:
             continue  # strictly necessary: no consent asked, not in the banner
+        kind = {"audience": "analytic", "advertising": "ads", "social": "social"}.get(cookie["category"], "other")
         key = re.sub(r"[^a-z0-9]+", "", str(cookie["provider"]).lower()) or "service"
-        service = services.setdefault(
-            key,
-            {
-                "name": cookie["provider"],
-                "type": {"audience": "analytic", "advertising": "ads", "social": "social"}.get(
-                    cookie["category"], "other"
-                ),
-                "cookies": [],
-                "purposes": [],
-            },
-        )
+        if key in services and services[key]["type"] != kind:
+            key += kind  # one provider's trackers of another category are another service (consent is per service)
+        if key in services and services[key]["name"] != cookie["provider"]:
+            raise CguError.at(
+                organism.where(f"cookies.{index}.provider"),
+                f"cannot export the cookie banner: providers {services[key]['name']!r} and {cookie['provider']!r} "
+                f"would be one service {key!r}; write the provider the same way, or name the two apart",
+                organism.id,
+            )
+        service = services.setdefault(key, {"name": cookie["provider"], "type": kind, "cookies": [], "purposes": []})
         service["cookies"].append(cookie["name"])
         if cookie["purpose"] not in service["purposes"]:
             service["purposes"].append(cookie["purpose"])

@@ -145,3 +145,39 @@ def test_check_with_a_damaged_theme_font(project: Path, content: bytes | None, r
         "replace it with the original font file, or remove it\n",
     )
     assert files(project.parent) == before
+
+
+AD = (
+    '  - {name: _ad, provider: PROVIDER, purpose: "Publicité ciblée", category: advertising, duration: "13 mois", '
+    "consent: true}\n"
+)
+
+
+def test_an_advertising_tracker_is_never_filed_under_an_audience_service(project: Path) -> None:
+    """Consent is given per service: Matomo's advertising cookie is its own service, not the audience one's."""
+    replace(project / "organisms/base.yaml", "cookie_settings:", AD.replace("PROVIDER", "matomo") + "cookie_settings:")
+    result = cgu(project, "export-cookies", "acme", "--format", "tarteaucitron")
+    assert result.returncode == 0, result.stderr
+    services = {
+        line.split('"')[1]: json.loads(line.split(" = ", 1)[1].split("; tarteaucitron", 1)[0])
+        for line in result.stdout.splitlines()
+        if line.startswith("tarteaucitron.services[")
+    }
+    assert {k: (v["name"], v["type"], v["cookies"]) for k, v in services.items()} == {
+        "matomo": ("Matomo", "analytic", ["_pk_id"]),
+        "matomoads": ("matomo", "ads", ["_ad"]),
+    }
+
+
+def test_providers_written_apart_that_would_merge_are_refused(project: Path) -> None:
+    ad = AD.replace("PROVIDER", '"M-A-T-O-M-O"').replace("advertising", "audience").replace("_ad", "_pk_ses")
+    replace(project / "organisms/base.yaml", "cookie_settings:", ad + "cookie_settings:")
+    before = files(project.parent)
+    result = cgu(project, "export-cookies", "acme", "--format", "tarteaucitron")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "organisms/base.yaml:9: cannot export the cookie banner: providers 'Matomo' and 'M-A-T-O-M-O' would be one "
+        "service 'matomo'; write the provider the same way, or name the two apart (organism acme)\n",
+    )
+    assert files(project.parent) == before

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cgu.errors import CguError
 from cgu.model import Document, Organism, Release, SourceLocation
 from cgu.release.book import ReleaseBook, published
+
+if TYPE_CHECKING:
+    from cgu.release.lifecycle import Lifecycle
 
 RECEIPT_KEYS = ("organism", "document", "release", "sha256", "timestamp")
 
@@ -78,8 +82,9 @@ def read_receipt(receipt: Path) -> dict[str, str]:
     return fields
 
 
-def verify_receipt(root: Path, receipt: Path) -> str:
-    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation."""
+def verify_receipt(root: Path, receipt: Path, day: dt.date | None = None) -> str:
+    """Check that an acceptance receipt names a release published on `day` (default: the run's today) with exactly
+    that hash; returns a confirmation saying whether it still binds the member on that day."""
     from cgu.project import load_project
     from cgu.release.book import read_book
     from cgu.release.history import History
@@ -90,15 +95,19 @@ def verify_receipt(root: Path, receipt: Path) -> str:
     project = load_project(root, (organism_id,), (kind,))
     if not project.documents:
         raise CguError.at(shown, f"{organism_id} has no {kind} document")
-    return check_receipt(read_book(project, History(project.root)), fields, shown)
+    return check_receipt(read_book(project, History(project.root)), fields, shown, day)
 
 
-def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocation) -> str:
-    """A receipt's fields checked against the release book: the release is published, with exactly that hash."""
+def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocation, day: dt.date | None = None) -> str:
+    """A receipt's fields checked against the release book: the release is published on `day` (default: the run's
+    today), with exactly that hash."""
+    from cgu.release.lifecycle import lifecycle, today
+
     organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
     if book.unavailable:
         raise CguError.at(shown, f"cannot verify without the git history ({book.unavailable})")
-    releases = list(book.of(organism_id, kind).published)
+    state = lifecycle(book.of(organism_id, kind).releases, day or today())
+    releases = list(state.published)
     match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:
         known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"
@@ -110,10 +119,29 @@ def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocati
     accepted = dt.datetime.fromisoformat(fields["timestamp"])
     if accepted.date() < match.spec.version:
         raise CguError.at(shown, f"accepted on {fields['timestamp']}, before release {version} existed")
-    latest = releases[-1]
-    status = (
-        ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed")
-        if latest is not match
-        else "current"
-    )
-    return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status}; current release {latest.spec.version.isoformat()})"
+    status = acceptance_status(state, match)
+    return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status})"
+
+
+def acceptance_status(state: Lifecycle[Release], accepted: Release) -> str:
+    """What a member who accepted `accepted` must do on the lifecycle's day, and which release is in force.
+
+    Re-acceptance is required only once a material release after it has taken effect: during the notice period the
+    accepted terms still bind, and the member is told what is coming and from when.
+    """
+    in_force = state.in_force.spec.version.isoformat() if state.in_force else "none yet"
+    coming = state.material_since(accepted)
+    if not state.binding_on(accepted):
+        status = "re-acceptance required"
+    elif coming:
+        status = (
+            f"no re-acceptance needed before {coming[0].spec.effective.isoformat()}, when material release "
+            f"{coming[0].spec.version.isoformat()} takes effect"
+        )
+    elif accepted is state.in_force:
+        status = "current"
+    elif accepted in state.upcoming:
+        status = f"accepted ahead: it takes effect on {accepted.spec.effective.isoformat()}"
+    else:
+        status = "no re-acceptance needed"
+    return f"{status}; current release {in_force}"

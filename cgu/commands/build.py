@@ -30,6 +30,7 @@ from cgu.site.incremental import (
     read_manifest,
     theme_digest,
 )
+from cgu.site.paths import artifact_path
 from cgu.site.shards import Shard, parse_shard
 from cgu.site.writer import check_output_folder, index_page, write_output
 
@@ -107,11 +108,6 @@ def render_documents(project: Project, formats: tuple[str, ...], timings: Timing
         if timings:
             timings.add(f"render {name}", start)
     return artifacts
-
-
-def artifact_path(organism: Organism, kind: str, suffix: str) -> str:
-    """Where a document goes in the output: `<organism>/<kind>-<version date><suffix>`."""
-    return f"{organism.id}/{kind}-{organism.documents[kind].version.isoformat()}{suffix}"
 
 
 def support_files(project: Project) -> list[Artifact]:
@@ -269,8 +265,14 @@ def run_build(
     jobs: int = 1,
     shard: str | None = None,
     explain: bool = False,
+    day: str | None = None,
 ) -> None:
-    """`cgu build`: build, rendering only what changed, and report what was written."""
+    """`cgu build`: refuse what `cgu check` refuses, then build (only what changed) and report what was written."""
+    from cgu.commands.check import refuse_errors
+    from cgu.release.lifecycle import today
+
+    today(day)  # a wrong --date is refused before anything is composed
+    refuse_errors(load_project(project, organisms, kinds), "cgu build")
     timings = Timings()
     target = out if out is not None else project / "build"
     report = build(

@@ -14,12 +14,18 @@ if TYPE_CHECKING:
     pass
 
 
-def run_check(project: Path, output_format: str = "text", legal: bool = True) -> None:
-    """`cgu check`: validate and compose everything, run the legal rules, write nothing."""
+def run_check(project: Path, output_format: str = "text", legal: bool = True, day: str | None = None) -> None:
+    """`cgu check`: validate and compose everything, run the legal rules, write nothing.
+
+    `--date` is accepted (and validated) so that CI passes the same day to every command; no rule depends on it: a
+    release is checked against its own dates and its commit's, whatever the day.
+    """
     import json
 
-    from cgu.errors import CguError, merge_organisms
-    from cgu.rules.review import check_organism
+    from cgu.errors import CguError
+    from cgu.release.lifecycle import today
+
+    today(day)
 
     def as_json(problems: list[Problem]) -> str:
         return json.dumps(
@@ -46,17 +52,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         click.echo(as_json(list(failure.problems)))  # CI annotations need the load errors too, on stdout
         raise CguError([]) from None
     built = [o for o in loaded.organisms.values() if not o.abstract]
-    findings, waived = [], []
-    for organism in built if legal else []:
-        found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
-        findings += found + unused_variables(loaded, organism)
-        waived += silenced
-    findings += release_problems(loaded)
-    findings += missing_glyphs_everywhere(loaded)
-    findings += theme_problems(loaded)
-    findings = sorted(
-        merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message)
-    )
+    findings, waived = project_findings(loaded, legal)
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
         click.echo(as_json(findings))
@@ -70,6 +66,45 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
             f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
             f"{len(findings)} warnings, {len(waived)} findings waived with a justification"
         )
+
+
+def project_findings(loaded: Project, legal: bool = True) -> tuple[list[Problem], list[Problem]]:
+    """Everything `cgu check` reports on a loaded project, sorted, and the findings waived with a justification.
+
+    The one list of what the toolchain refuses: `cgu build` and `cgu publish` refuse the same errors, with the same
+    messages (see `refuse_errors`).
+    """
+    from cgu.errors import merge_organisms
+    from cgu.rules.review import check_organism
+
+    findings: list[Problem] = []
+    waived: list[Problem] = []
+    for organism in [o for o in loaded.organisms.values() if not o.abstract] if legal else []:
+        found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
+        findings += found + unused_variables(loaded, organism)
+        waived += silenced
+    findings += release_problems(loaded)
+    findings += missing_glyphs_everywhere(loaded)
+    findings += theme_problems(loaded)
+    findings = sorted(
+        merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message)
+    )
+    return findings, waived
+
+
+def refuse_errors(loaded: Project, command: str) -> None:
+    """Stop `command` before it writes anything if `cgu check` would fail: print its errors, exit 1.
+
+    Warnings are left to `cgu check`; a draft (an unreleased change) is not an error and still builds, marked "Projet".
+    """
+    from cgu.errors import CguError
+
+    errors = [f for f in project_findings(loaded)[0] if f.severity == "error"]
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        click.echo(f"{command}: nothing written; fix the errors above (`cgu check` lists them too)", err=True)
+        raise CguError([])  # every error is printed above
 
 
 ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
@@ -108,9 +143,9 @@ def theme_problems(loaded: Project) -> list[Problem]:
     `cgu build` finds it: each document's page rendered for the HTML and for the PDF (before WeasyPrint), and the index."""
     from functools import partial
 
-    from cgu.commands.build import artifact_path
     from cgu.errors import CguError
     from cgu.render.html import render_page
+    from cgu.site.paths import artifact_path
     from cgu.site.writer import index_page
 
     pages = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES, ROOT, visible_text
 
 FIRST = '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
 SECOND_VERSION, SECOND_EFFECTIVE = dt.date(2026, 11, 20), dt.date(2027, 1, 1)
@@ -81,3 +82,92 @@ def test_build_and_publish_refuse_a_notice_violation_as_check_does(released: Pat
         assert result.returncode == 1, result.stderr
         assert expected in result.stderr.splitlines(), result.stderr
         assert "Traceback" not in result.stderr and not out.exists(), f"{command} wrote {out}"
+
+
+def built(repo: Path, out: Path, day: dt.date) -> tuple[dict, str]:
+    from cgu.commands.build import build
+
+    build(repo, out, formats=("html",), day=day)
+    versions = json.loads((out / "beta/cgu/versions.json").read_text(encoding="utf-8"))
+    return versions, visible_text((out / "index.html").read_text(encoding="utf-8"))
+
+
+def beta_row(index: str) -> str:
+    """The index's text from Beta Mutualité's cgu row to the next row."""
+    start = index.index("Beta Mutualité Conditions générales d'utilisation")
+    return index[start : index.index("Beta Mutualité Politique", start)]
+
+
+def test_before_during_and_after_the_notice_period_every_output_says_the_same(released: Path, tmp_path: Path) -> None:
+    from cgu.project import load_project
+    from cgu.release.acceptance import verify_receipt
+    from cgu.site.writer import index_page
+
+    declare_second(released, SECOND_EFFECTIVE)
+    first_sha = (
+        subprocess.run(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "releases", "beta", "cgu", "--project", str(released)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        .stdout.split("sha256 ")[1]
+        .split()[0]
+    )
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(
+        json.dumps(
+            {
+                "organism": "beta",
+                "document": "cgu",
+                "release": "2024-06-01",
+                "sha256": first_sha,
+                "timestamp": "2024-07-01T10:00:00Z",
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    versions, index = built(released, tmp_path / "before", BEFORE)
+    assert (versions["state"], versions["in_force"]["version"], versions["upcoming"]) == ("in-force", "2024-06-01", [])
+    assert [r["version"] for r in versions["releases"]] == ["2024-06-01"], "not published before its version date"
+    assert versions["current"]["draft_pending"] is True
+    row = beta_row(index)
+    assert "Version du 1er juin 2024, depuis le 15 juin 2024" in row and "Ce qui change" not in row
+    assert "Projet – 20 novembre 2026" in row, "the work tree's page is not published yet: a draft"
+    assert "current; current release 2024-06-01" in verify_receipt(released, receipt, BEFORE)
+
+    versions, index = built(released, tmp_path / "during", DURING)
+    assert (versions["state"], versions["in_force"]["version"]) == ("in-force", "2024-06-01")
+    (coming,) = versions["upcoming"]
+    assert (coming["version"], coming["effective"], coming["notice_start"], coming["reaccept_from"]) == (
+        "2026-11-20",
+        "2027-01-01",
+        "2026-11-20",
+        "2027-01-01",
+    )
+    assert (tmp_path / "during/beta/cgu" / coming["redline_from_in_force"]).is_file()
+    row = beta_row(index)
+    assert "Version du 1er juin 2024, depuis le 15 juin 2024" in row
+    assert "Version du 20 novembre 2026, en vigueur le 1er janvier 2027" in row
+    assert "Ce qui change le 1er janvier 2027" in row
+    assert (
+        "(no re-acceptance needed before 2027-01-01, when material release 2026-11-20 takes effect; current release 2024-06-01)"
+        in verify_receipt(released, receipt, DURING)
+    )
+
+    versions, index = built(released, tmp_path / "after", AFTER)
+    assert (versions["state"], versions["in_force"]["version"], versions["upcoming"]) == ("in-force", "2026-11-20", [])
+    assert versions["current"]["draft_pending"] is False
+    row = beta_row(index)
+    assert "Version du 20 novembre 2026, depuis le 1er janvier 2027" in row and "Ce qui change" not in row
+    assert "(re-acceptance required; current release 2026-11-20)" in verify_receipt(released, receipt, AFTER)
+
+    # The privacy policy was never released: the writer's index marks it, the members' index leaves it out.
+    project = load_project(released)
+    present = {p.relative_to(tmp_path / "after").as_posix() for p in (tmp_path / "after").rglob("*") if p.is_file()}
+    files = {path: (tmp_path / "after" / path).read_bytes() for path in present if path.endswith("versions.json")}
+    writer = visible_text(index_page(project, present, files))
+    members = visible_text(index_page(project, present, files, members=True))
+    assert "Beta Mutualité Politique de confidentialité Projet : jamais publié" in writer
+    assert "Politique de confidentialité" not in members and "Beta Mutualité Conditions générales" in members

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -175,8 +176,13 @@ def prepare_build(
     shard: Shard | None = None,
     progress: Callable[[str], None] | None = None,
     preserve: Callable[[str], bool] | None = None,
+    day: dt.date | None = None,
+    refuse: bool = False,
 ) -> BuildResult:
-    """Everything a build writes, in memory: load once, read the releases once, plan, render only what changed."""
+    """Everything a build writes, in memory: load once, read the releases once, plan, render only what changed.
+
+    `day` (default: the run's today) decides which releases are published, in force and coming; with `refuse`, what
+    `cgu check` refuses stops the build before anything is rendered (the commands `cgu build` and `cgu publish`)."""
     timings = timings or Timings()
     root = root.resolve()
     out = check_output_folder(out, root)  # refused before any rendering; write_output checks again
@@ -197,6 +203,10 @@ def prepare_build(
     start = time.perf_counter()
     book = read_book(project, History(root))
     project = book.mark_drafts(project)
+    if refuse:
+        from cgu.commands.check import refuse_errors
+
+        refuse_errors(project, book)
     timings.add("releases", start)
     selected = [d for d in project.documents if about(d.organism, d.kind)]
     plan = plan_build(project, book, selected, formats, previous, out)
@@ -205,7 +215,7 @@ def prepare_build(
 
     artifacts = render_parallel(stale, formats, jobs, timings, progress)
     start = time.perf_counter()
-    artifacts += release_files(book, [d for d in project.documents if d.organism.documents[d.kind].releases])
+    artifacts += release_files(book, [d for d in project.documents if d.organism.documents[d.kind].releases], day)
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()
     artifacts += support_files(project)
@@ -224,7 +234,8 @@ def prepare_build(
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
-        artifacts.append(Artifact("index.html", index_page(project, present, book.drafts).encode("utf-8")))
+        versions = {a.path: a.content for a in artifacts if a.path.endswith("/versions.json")}
+        artifacts.append(Artifact("index.html", index_page(project, present, versions).encode("utf-8")))
     timings.add("write", start)
     return BuildResult(project, book, plan, tuple(artifacts), keep, timings)
 
@@ -268,11 +279,9 @@ def run_build(
     day: str | None = None,
 ) -> None:
     """`cgu build`: refuse what `cgu check` refuses, then build (only what changed) and report what was written."""
-    from cgu.commands.check import refuse_errors
     from cgu.release.lifecycle import today
 
-    today(day)  # a wrong --date is refused before anything is composed
-    refuse_errors(load_project(project, organisms, kinds), "cgu build")
+    on = today(day)  # a wrong --date is refused before anything is composed
     timings = Timings()
     target = out if out is not None else project / "build"
     report = build(
@@ -285,6 +294,8 @@ def run_build(
         jobs=jobs,
         shard=parse_shard(shard) if shard else None,
         progress=_progress(),
+        day=on,
+        refuse=True,
     )
     if report.book.unavailable and any(
         o.documents[k].releases for o in report.project.organisms.values() for k in o.documents

@@ -11,7 +11,7 @@ from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 
 if TYPE_CHECKING:
-    pass
+    from cgu.release.book import ReleaseBook
 
 
 def run_check(project: Path, output_format: str = "text", legal: bool = True, day: str | None = None) -> None:
@@ -68,7 +68,9 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True, da
         )
 
 
-def project_findings(loaded: Project, legal: bool = True) -> tuple[list[Problem], list[Problem]]:
+def project_findings(
+    loaded: Project, legal: bool = True, book: ReleaseBook | None = None
+) -> tuple[list[Problem], list[Problem]]:
     """Everything `cgu check` reports on a loaded project, sorted, and the findings waived with a justification.
 
     The one list of what the toolchain refuses: `cgu build` and `cgu publish` refuse the same errors, with the same
@@ -83,7 +85,7 @@ def project_findings(loaded: Project, legal: bool = True) -> tuple[list[Problem]
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
         findings += found + unused_variables(loaded, organism)
         waived += silenced
-    findings += release_problems(loaded)
+    findings += release_problems(loaded, book)
     findings += missing_glyphs_everywhere(loaded)
     findings += theme_problems(loaded)
     findings = sorted(
@@ -92,19 +94,19 @@ def project_findings(loaded: Project, legal: bool = True) -> tuple[list[Problem]
     return findings, waived
 
 
-def refuse_errors(loaded: Project, command: str) -> None:
-    """Stop `command` before it writes anything if `cgu check` would fail: print its errors, exit 1.
+def refuse_errors(loaded: Project, book: ReleaseBook | None = None) -> None:
+    """Stop a command before it writes anything if `cgu check` would fail: print its errors, exit 1.
 
+    `loaded` and `book` are what the command already loaded and read: nothing is composed twice.
     Warnings are left to `cgu check`; a draft (an unreleased change) is not an error and still builds, marked "Projet".
     """
     from cgu.errors import CguError
 
-    errors = [f for f in project_findings(loaded)[0] if f.severity == "error"]
+    errors = [f for f in project_findings(loaded, True, book)[0] if f.severity == "error"]
     for error in errors:
         click.echo(str(error), err=True)
     if errors:
-        click.echo(f"{command}: nothing written; fix the errors above (`cgu check` lists them too)", err=True)
-        raise CguError([])  # every error is printed above
+        raise CguError([])  # every error is printed above, exactly as `cgu check` prints it
 
 
 ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
@@ -163,16 +165,19 @@ def theme_problems(loaded: Project) -> list[Problem]:
     return problems
 
 
-def release_problems(loaded: Project) -> list[Problem]:
-    """Problems of every declared release (immutability, notice period), or a note that history is unavailable."""
+def release_problems(loaded: Project, book: ReleaseBook | None = None) -> list[Problem]:
+    """Problems of every declared release (immutability, notice period), or a note that history is unavailable.
+
+    `book`: the releases a build already read (a check reads them itself)."""
     from cgu.release.book import read_book
     from cgu.release.history import History
 
     with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
     if not with_releases:
         return []
-    history = History(loaded.root)
-    if history.unavailable == "the git repository has no commits yet":
+    history = History(loaded.root) if book is None else None
+    unavailable = history.unavailable if history is not None else book.unavailable if book is not None else None
+    if unavailable == "the git repository has no commits yet":
         return [
             Problem(
                 spec.location,
@@ -185,6 +190,9 @@ def release_problems(loaded: Project) -> list[Problem]:
             for d in with_releases
             for spec in d.organism.documents[d.kind].releases
         ]
+    if book is not None:
+        return list(book.problems)  # the build says itself that history is unavailable or shallow
+    assert history is not None
     if not history.available:
         click.echo(
             f"history unavailable ({history.unavailable}): building the working tree; "

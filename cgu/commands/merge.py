@@ -11,7 +11,7 @@ from cgu.errors import CguError
 from cgu.model import Artifact, SourceLocation
 from cgu.project import load_project
 from cgu.site.incremental import MANIFEST, manifest_bytes
-from cgu.site.writer import drafts_in, index_page, write_output
+from cgu.site.writer import index_page, write_output
 
 
 def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
@@ -52,8 +52,6 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
         files[artifact.path] = artifact.content
     artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
-    artifacts.append(
-        Artifact("index.html", index_page(project, set(manifest) | set(files), drafts_in(files)).encode("utf-8"))
-    )
+    artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files), files).encode("utf-8")))
     write_output(out, artifacts, keep=lambda path: False, project_root=root)
     return len(manifest)

@@ -160,7 +160,14 @@ def releases_page(root: Path, themes: dict[str, ThemeFolder], index: str, rows: 
     theme = themes.get("default") or find_theme(root, "default")
     rows = sorted(rows, key=lambda row: (row.organism.lower(), row.title, row.version))
     page = theme.render(
-        "index.html", title="Versions publiées", entries=rows, theme_name=theme.name, generator=GENERATOR
+        "index.html",
+        title="Versions publiées",
+        entries=[],
+        releases=rows,
+        members=True,
+        theme_name=theme.name,
+        asset_base=f"assets/{theme.name}/",
+        generator=GENERATOR,
     )
     link = (
         f'<p class="releases-link"><a href="{RELEASES_PAGE}">Versions publiées de chaque document (HTML, PDF)</a></p>\n'

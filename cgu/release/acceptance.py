@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from cgu.errors import CguError
 from cgu.model import Document, Organism, Release, SourceLocation
-from cgu.release.book import ReleaseBook, published
+from cgu.release.book import ReleaseBook, text_hash
 
 if TYPE_CHECKING:
     from cgu.release.lifecycle import Lifecycle
@@ -27,12 +27,19 @@ def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
     return any(r.spec.material for r in releases if r.spec.version > accepted.spec.version)
 
 
-def versions_json(organism: Organism, kind: str, releases: list[Release], current: Document) -> str:
-    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline.
+def versions_json(
+    organism: Organism, kind: str, releases: list[Release], current: Document, day: dt.date | None = None
+) -> str:
+    """What a member portal reads: the newest release (`current`), the one in force on `day` and those coming, and for
+    each earlier one whether to re-accept and the redline.
 
-    Only published (committed) releases are listed: a portal must never ask a member to accept a draft.
+    Only releases published on `day` (committed, version date reached) are listed: a portal must never ask a member
+    to accept a draft.
     """
-    releases = published(releases)
+    from cgu.release.lifecycle import lifecycle, today
+
+    state = lifecycle(releases, day or today())
+    releases = list(state.published)
     if not releases:
         raise ValueError(f"{organism.id} {kind} has no published release")
     latest = releases[-1]
@@ -43,8 +50,31 @@ def versions_json(organism: Organism, kind: str, releases: list[Release], curren
             "version": latest.spec.version.isoformat(),
             "effective": latest.spec.effective.isoformat(),
             "sha256": latest.sha256,
-            "draft_pending": current.draft,
+            # The built page is not the newest release published on `day` (changed since, or released later).
+            "draft_pending": current.draft or text_hash(current) != latest.sha256,
         },
+        "day": state.day.isoformat(),
+        "state": state.state,
+        "in_force": None
+        if state.in_force is None
+        else {
+            "version": state.in_force.spec.version.isoformat(),
+            "effective": state.in_force.spec.effective.isoformat(),
+        },
+        "upcoming": [
+            {
+                "version": r.spec.version.isoformat(),
+                "effective": r.spec.effective.isoformat(),
+                "material": r.spec.material,
+                "summary": r.spec.summary,
+                "notice_start": state.notice(r).start.isoformat(),
+                "reaccept_from": r.spec.effective.isoformat() if r.spec.material else None,
+                "redline_from_in_force": None
+                if state.in_force is None
+                else f"{redline_name(state.in_force, r.spec.version.isoformat())}.html",
+            }
+            for r in state.upcoming
+        ],
         "releases": [
             {
                 "version": r.spec.version.isoformat(),

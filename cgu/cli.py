@@ -308,7 +308,8 @@ def changelog(project: Path, organism_id: str, kind: str, output_format: str) ->
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Render on N processes.")
-def publish(project: Path, out: Path, jobs: int) -> None:
+@date_option
+def publish(project: Path, out: Path, jobs: int, day: str | None) -> None:
     """Write the static site: current documents, every release, redlines, changelogs, index.json and bundles.
 
     Links are relative, so the folder works from any host or from disk. Each
@@ -321,7 +322,7 @@ def publish(project: Path, out: Path, jobs: int) -> None:
     """
     from cgu.commands.publish import run_publish
 
-    run_publish(project, out, jobs)
+    run_publish(project, out, jobs, day)
 
 
 @main.command("verify-bundle")

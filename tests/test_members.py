@@ -76,7 +76,7 @@ def test_build_and_publish_refuse_a_notice_violation_as_check_does(released: Pat
     )
     check = cgu("check", "--project", str(released), "--date", DURING.isoformat())
     assert check.returncode == 1 and expected in check.stderr.splitlines(), check.stderr
-    for command in ("build",):
+    for command in ("build", "publish"):
         out = tmp_path / command
         result = cgu(command, "--project", str(released), "--out", str(out), "--date", DURING.isoformat())
         assert result.returncode == 1, result.stderr
@@ -171,3 +171,37 @@ def test_before_during_and_after_the_notice_period_every_output_says_the_same(re
     members = visible_text(index_page(project, present, files, members=True))
     assert "Beta Mutualité Politique de confidentialité Projet : jamais publié" in writer
     assert "Politique de confidentialité" not in members and "Beta Mutualité Conditions générales" in members
+
+
+def test_the_published_site_serves_the_version_in_force_and_announces_the_next_never_a_draft(
+    released: Path, tmp_path: Path
+) -> None:
+    from cgu.commands.publish import publish
+
+    declare_second(released, SECOND_EFFECTIVE)
+    edit(released / "clauses/editeur.md", "Le site est édité", "Ce site est édité")  # a draft on top, not released
+    site = tmp_path / "public"
+    publish(released, site, day=DURING)
+    pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    assert not [p for p in pages if "privacy" in p], "the privacy policy was never released"
+    assert "beta/cgu-2026-11-20.html" not in pages and "beta/cgu/releases/2026-11-20.html" in pages
+    stable = visible_text((site / "beta/cgu/index.html").read_text(encoding="utf-8"))
+    assert "Version du 1er juin 2024, en vigueur à compter du 15 juin 2024" in stable
+    assert "relèvent du droit" in stable and "Ce site est édité" not in stable
+    assert "Ce qui change le 1er janvier 2027" in stable
+    coming = visible_text((site / "beta/cgu/releases/2026-11-20.html").read_text(encoding="utf-8"))
+    assert "Cette version n’est pas encore en vigueur : elle s’appliquera à compter du 1er janvier 2027" in coming
+    index = visible_text((site / "index.html").read_text(encoding="utf-8"))
+    assert "Projet" not in index and "Politique de confidentialité" not in index
+    assert "Version du 1er juin 2024, depuis le 15 juin 2024" in beta_row(index + " Beta Mutualité Politique")
+    releases = (site / "releases.html").read_text(encoding="utf-8")
+    assert "en vigueur" not in visible_text(releases).lower().replace("versions en vigueur et à venir", "")
+    listed = json.loads((site / "index.json").read_text(encoding="utf-8"))
+    beta = next(e for e in listed["organisms"] if e["id"] == "beta")
+    assert (beta["in_force"], beta["upcoming"], beta["html"]) == ("2024-06-01", ["2026-11-20"], "beta/cgu/index.html")
+
+    publish(released, site, day=AFTER)  # the same site, a month later: the new version is in force
+    stable = visible_text((site / "beta/cgu/index.html").read_text(encoding="utf-8"))
+    assert "Version du 20 novembre 2026" in stable and "Ce qui change" not in stable
+    old = visible_text((site / "beta/cgu/releases/2024-06-01.html").read_text(encoding="utf-8"))
+    assert "Cette version n’est plus en vigueur." in old

@@ -267,10 +267,10 @@ def index_page(
             )
             if files and f"{organism.id}/{kind}/changelog.html" in present:
                 files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
-            if not files or organism.abstract:
-                continue
             folder = f"{organism.id}/{kind}"
             in_force, upcoming = _released(folder, known.get(folder), present)
+            if organism.abstract or not (files or members):
+                continue
             # Never released (no versions.json: no published release) or changed since: a draft, marked "Projet".
             draft = folder not in known or known[folder]["current"].get("draft_pending") is True
             if members and in_force is None and upcoming is None:
@@ -305,9 +305,13 @@ def _released(folder: str, versions: dict[str, Any] | None, present: set[str]) -
     in_force = versions.get("in_force")
     upcoming = (versions.get("upcoming") or [None])[0]
     release_files: tuple[tuple[str, str], ...] = ()
-    if isinstance(in_force, dict):
+    if isinstance(in_force, dict):  # the stable address first, the release's own PDF, then the history
         stem = f"{folder}/releases/{in_force.get('version')}"
-        release_files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"))
+        release_files = (
+            ("HTML", f"{folder}/index.html"),
+            ("PDF", f"{stem}.pdf"),
+            ("Historique des versions", f"{folder}/changelog.html"),
+        )
     changes: tuple[tuple[str, str], ...] = ()
     if isinstance(upcoming, dict) and upcoming.get("redline_from_in_force"):
         changes = (("Ce qui change", f"{folder}/{upcoming['redline_from_in_force']}"),)

@@ -342,7 +342,8 @@ def verify_bundle_command(bundle: Path) -> None:
 @main.command()
 @project_option
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-def preview(project: Path, port: int) -> None:
+@date_option
+def preview(project: Path, port: int, day: str | None) -> None:
     """Serve the drafts on 127.0.0.1, rebuilt on every save, with a redline against the last release.
 
     Build errors are shown in the page with their file and line.
@@ -353,7 +354,7 @@ def preview(project: Path, port: int) -> None:
     """
     from cgu.commands.preview import run_preview
 
-    run_preview(project, port)
+    run_preview(project, port, day)
 
 
 @main.command("verify-receipt")

@@ -205,3 +205,15 @@ def test_the_published_site_serves_the_version_in_force_and_announces_the_next_n
     assert "Version du 20 novembre 2026" in stable and "Ce qui change" not in stable
     old = visible_text((site / "beta/cgu/releases/2024-06-01.html").read_text(encoding="utf-8"))
     assert "Cette version n’est plus en vigueur." in old
+
+
+def test_the_preview_compares_a_draft_with_the_newest_release_published_on_its_day(released: Path) -> None:
+    from cgu.authoring.preview import redline_page
+    from cgu.project import load_project
+
+    declare_second(released, SECOND_EFFECTIVE)
+    project = load_project(released, ("beta",), ("cgu",))
+    before = visible_text(redline_page(project, project.documents[0], BEFORE))
+    during = visible_text(redline_page(project, project.documents[0], DURING))
+    assert "modifications depuis la version du 1er juin 2024" in before, "the second release is not out yet"
+    assert "modifications depuis la version du 20 novembre 2026" in during

@@ -13,11 +13,11 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers.chromium import headless_chromium
 
 AXE = ROOT / ".cache/node_modules/axe-core/axe.min.js"
 ARTIFACTS = Path(os.environ.get("CGU_ARTIFACTS", ROOT / "build" / "quality"))
@@ -31,7 +31,7 @@ def pages(site: Path) -> list[Path]:
 PAGE_KINDS = {
     "index": r"index\.html",
     "releases list": r"releases\.html",
-    "document": r"[a-z0-9-]+/(cgu|privacy)-\d{4}-\d{2}-\d{2}\.html",
+    "in force": r"[a-z0-9-]+/(cgu|privacy)/index\.html",
     "release": r"[a-z0-9-]+/(cgu|privacy)/releases/\d{4}-\d{2}-\d{2}\.html",
     "changelog": r"[a-z0-9-]+/(cgu|privacy)/changelog\.html",
     "redline": r"[a-z0-9-]+/(cgu|privacy)/redline-[\d-]+-to-[\d-]+\.html",
@@ -49,7 +49,7 @@ def page_kind(site: Path, page: Path) -> str:
 
 @pytest.fixture(scope="module")
 def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What `cgu publish` puts online: the build plus every release (HTML and PDF), index.json and bundles."""
+    """What `cgu publish` puts online: every release (HTML and PDF), the version in force, index.json and bundles."""
     from cgu.commands.publish import publish
     from cgu.release.history import History
 
@@ -65,32 +65,8 @@ def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (bash .ci/setup installs them)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
-    profile = tempfile.mkdtemp(prefix="cgu-chromium-")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,1600",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or ""), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with headless_chromium() as driver:
+        yield driver
 
 
 def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-def]

@@ -145,7 +145,10 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         )
     return (
         f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        # A SHA-256 is 64 characters without a break: it wraps rather than widen the page on a phone.
+        "<style>code { overflow-wrap: anywhere; }</style>\n"
+        f"</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n"
         f"<ol reversed>\n{''.join(items)}\n</ol>\n</main>\n</body>\n</html>\n"
     )
 

@@ -1,0 +1,58 @@
+"""At a phone's width (390 px) no page is wider than the screen, in real headless Chromium: wide tables scroll inside
+their own box and the index reflows. Every kind of page: the writer's build of the shipped content (documents,
+index, changelogs, redlines) and a published site during a notice period (members' index, releases list, the
+stable page of the version in force, release pages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from helpers.chromium import headless_chromium
+from test_members import DURING, SECOND_EFFECTIVE, declare_second, released  # noqa: F401 - released is a fixture
+
+WIDTH = 390
+
+
+@pytest.fixture(scope="module")
+def phone():  # type: ignore[no-untyped-def]
+    with headless_chromium() as driver:
+        # The layout viewport of a phone, whatever the window's own chrome takes; not "mobile", which would zoom
+        # out to fit a page wider than the screen instead of letting it overflow.
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": WIDTH, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+        )
+        yield driver
+
+
+def too_wide(driver, site: Path) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    """Each page of `site` whose document is wider than the phone's screen, with its width in CSS pixels."""
+    wide = {}
+    pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.parts and not p.name.endswith(".fragment.html"))
+    assert pages
+    for page in pages:
+        driver.get(page.as_uri())
+        width = driver.execute_script("return document.scrollingElement.scrollWidth")
+        assert driver.execute_script("return window.innerWidth") == WIDTH
+        if width > WIDTH:
+            wide[page.relative_to(site).as_posix()] = width
+    return wide
+
+
+def test_no_page_of_the_shipped_build_is_wider_than_a_phone(phone, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cgu.commands.build import build
+
+    build(ROOT, tmp_path / "build", formats=("html",))
+    assert too_wide(phone, tmp_path / "build") == {}
+
+
+def test_no_page_of_a_published_site_is_wider_than_a_phone(phone, released: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cgu.commands.publish import publish
+
+    declare_second(released, SECOND_EFFECTIVE)
+    publish(released, tmp_path / "public", day=DURING)
+    site = tmp_path / "public"
+    assert (site / "beta/cgu/index.html").is_file() and (site / "releases.html").is_file()
+    assert too_wide(phone, site) == {}

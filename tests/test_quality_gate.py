@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers.chromium import headless_chromium
+from helpers.chromium import AXE, axe_violations, headless_chromium
 
-AXE = ROOT / ".cache/node_modules/axe-core/axe.min.js"
 ARTIFACTS = Path(os.environ.get("CGU_ARTIFACTS", ROOT / "build" / "quality"))
 """Screenshots for a reviewer: kept as CI artifacts, never committed (build/ is ignored)."""
 
@@ -67,16 +66,6 @@ def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory
 def browser():  # type: ignore[no-untyped-def]
     with headless_chromium() as driver:
         yield driver
-
-
-def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    driver.get(url)
-    driver.execute_script(AXE.read_text(encoding="utf-8"))
-    result = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));"
-    )
-    return list(result)
 
 
 def test_every_page_is_valid_html5(published_site: Path) -> None:

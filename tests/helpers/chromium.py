@@ -6,9 +6,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+AXE = Path(__file__).resolve().parents[2] / ".cache/node_modules/axe-core/axe.min.js"
+"""axe-core, the accessibility engine injected into pages (`.ci/setup` installs it)."""
 
 FLAGS = (
     "--headless=new",
@@ -42,3 +46,14 @@ def headless_chromium(window: str = "1200,1600") -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-def]
+    """axe-core's violations on the page at `url`."""
+    driver.get(url)
+    driver.execute_script(AXE.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));"
+    )
+    return list(result)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,47 @@ def test_the_preview_compares_a_draft_with_the_newest_release_published_on_its_d
     during = visible_text(redline_page(project, project.documents[0], DURING))
     assert "modifications depuis la version du 1er juin 2024" in before, "the second release is not out yet"
     assert "modifications depuis la version du 20 novembre 2026" in during
+
+
+def test_each_earlier_release_gets_a_reacceptance_page_listing_exactly_the_material_releases_since(
+    released: Path, tmp_path: Path
+) -> None:
+    from helpers.notice import FIRST, commit
+
+    from cgu.commands.publish import publish
+
+    edit(released / "clauses/cookies.md", "Nous utilisons", "Le site utilise")  # an editorial release in between
+    editorial = '      - {version: 2025-03-01, effective: 2025-03-01, material: false, summary: "Reformulation."}\n'
+    edit(released / "organisms/base.yaml", FIRST, FIRST + editorial)
+    commit(released, "release 2025-03-01", dt.date(2025, 3, 1))
+    edit(released / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")  # the material one, after it
+    second = (
+        f"      - {{version: {SECOND_VERSION}, effective: {SECOND_EFFECTIVE}, material: true, "
+        'summary: "Droit applicable reformulé."}\n'
+    )
+    edit(released / "organisms/base.yaml", editorial, editorial + second)
+    commit(released, "release 2026-11-20", SECOND_VERSION)
+    site = tmp_path / "public"
+    publish(released, site, day=DURING)
+    folder = site / "beta/cgu/reaccept"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "2024-06-01.fragment.html",
+        "2024-06-01.html",
+        "2025-03-01.fragment.html",
+        "2025-03-01.html",
+    ], "none for the newest release"
+    for accepted in ("2024-06-01", "2025-03-01"):
+        page = (folder / f"{accepted}.html").read_text(encoding="utf-8")
+        listed = re.findall(r'<h3>Version du <time datetime="([\d-]+)"', page)
+        assert listed == ["2026-11-20"], f"{accepted}: only the material release since it, not the editorial one"
+        assert "<script" not in page and 'href="../redline-2025-03-01-to-2026-11-20.html"' in page
+        text = visible_text(page)
+        assert "s’appliqueront à compter du 1er janvier 2027" in text
+        assert "la version que vous avez acceptée continue de s’appliquer" in text
+        fragment = (folder / f"{accepted}.fragment.html").read_text(encoding="utf-8")
+        assert fragment.lstrip().startswith("<section") and "<html" not in fragment
+        release = (site / f"beta/cgu/releases/{accepted}.html").read_text(encoding="utf-8")
+        assert f'href="../reaccept/{accepted}.html"' in release
+    publish(released, site, day=AFTER)
+    text = visible_text((folder / "2024-06-01.html").read_text(encoding="utf-8"))
+    assert "s’appliquent depuis le 1er janvier 2027 : elles doivent être acceptées à nouveau" in text

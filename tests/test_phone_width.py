@@ -66,7 +66,7 @@ def test_no_page_of_a_published_site_is_wider_than_a_phone(phone, released: Path
 
 def test_member_pages_pass_axe_and_the_nu_validator(phone, released: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Each new kind of page: the members' index, releases.html, the stable page of the version in force, a release
-    page in force, one coming, one replaced, and the writer's index with its "Projet" marks."""
+    page in force and one coming, the re-acceptance page, and the writer's index with its "Projet" marks."""
     import subprocess
 
     from cgu.commands.build import build
@@ -82,6 +82,7 @@ def test_member_pages_pass_axe_and_the_nu_validator(phone, released: Path, tmp_p
         "in force (stable address)": site / "beta/cgu/index.html",
         "release in force": site / "beta/cgu/releases/2024-06-01.html",
         "release coming": site / "beta/cgu/releases/2026-11-20.html",
+        "re-acceptance": site / "beta/cgu/reaccept/2024-06-01.html",
         "writer's index": writer / "index.html",
     }
     if AXE.is_file():

@@ -35,6 +35,8 @@ PAGE_KINDS = {
     "changelog": r"[a-z0-9-]+/(cgu|privacy)/changelog\.html",
     "redline": r"[a-z0-9-]+/(cgu|privacy)/redline-[\d-]+-to-[\d-]+\.html",
     "redline fragment": r"[a-z0-9-]+/(cgu|privacy)/redline-[\d-]+-to-[\d-]+\.fragment\.html",
+    "re-acceptance": r"[a-z0-9-]+/(cgu|privacy)/reaccept/\d{4}-\d{2}-\d{2}\.html",
+    "re-acceptance fragment": r"[a-z0-9-]+/(cgu|privacy)/reaccept/\d{4}-\d{2}-\d{2}\.fragment\.html",
 }
 """Every kind of page a published site holds; the gate fails if one is missing, so none escapes the checks."""
 
@@ -103,7 +105,7 @@ def test_every_page_has_no_accessibility_violation(published_site: Path, browser
         if violations:
             found[str(page.relative_to(published_site))] = [(v["id"], v["help"], len(v["nodes"])) for v in violations]
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
-    assert set(checked) == set(PAGE_KINDS) - {"redline fragment"}, checked
+    assert set(checked) == set(PAGE_KINDS) - {"redline fragment", "re-acceptance fragment"}, checked
 
 
 FIRST_FOCUS = """

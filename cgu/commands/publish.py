@@ -20,7 +20,7 @@ from cgu.model import Artifact, Release, SourceLocation
 from cgu.project import selected_organisms
 from cgu.release.acceptance import redline_name
 from cgu.release.lifecycle import Lifecycle, lifecycle, today
-from cgu.render.html import GENERATOR, PageLinks, render_page
+from cgu.render.html import PageLinks, render_page
 from cgu.render.registry import BUILDERS
 from cgu.site.bundles import BUNDLES, make_bundles
 from cgu.site.incremental import MANIFEST, manifest_bytes, read_manifest, tool_version
@@ -30,6 +30,7 @@ from cgu.site.writer import (
     _swap,
     check_output_folder,
     index_page,
+    listing_page,
     output_lock,
     write_output,
 )
@@ -116,6 +117,7 @@ def _publish_into(root: Path, out: Path, jobs: int, day: dt.date | None) -> Publ
                     files + ((("Modifications jusqu'à la dernière version", redline),) if redline else ()),
                 )
             )
+        extras += reacceptance_pages(state, folder, theme)
         shown = state.in_force or state.upcoming[0]
         if state.in_force is not None:
             stable = render_page(state.in_force.document, theme, "html", root, "../../", release_links(state, None))
@@ -195,7 +197,41 @@ def release_links(state: Lifecycle[Release], release: Release | None, stem_in_fo
         history=f"{up}changelog.html",
         in_force=f"{up}{IN_FORCE_PAGE}" if state.in_force is not None and release is not state.in_force else None,
         coming=coming,
+        reaccept=f"../reaccept/{version}.html"
+        if release is not None and stem_in_folder and state.material_since(release)
+        else None,
     )
+
+
+def reacceptance_pages(state: Lifecycle[Release], folder: str, theme: ThemeFolder) -> list[Artifact]:
+    """`<folder>/reaccept/<version>.html` (and `.fragment.html`, for portals) for each earlier release that a material
+    release came after: those releases, their redlines, and the date from which the new terms apply. No script."""
+    pages: list[Artifact] = []
+    published = list(state.published)
+    newest = published[-1].spec.version.isoformat()
+    for accepted in published[:-1]:
+        material = state.material_since(accepted)
+        if not material:
+            continue
+        changes = [
+            (r, f"../{redline_name(published[published.index(r) - 1], r.spec.version.isoformat())}.html")
+            for r in material
+        ]
+        title = f"{accepted.document.title} – {accepted.document.organism.name} : nouvelle acceptation"
+        reaccept = {
+            "accepted": accepted,
+            "changes": changes,
+            "applies": material[0].spec.effective,
+            "applies_since": material[0].spec.effective <= state.day,
+            "day": state.day,
+            "base": "../",
+            "all_changes": f"../{redline_name(accepted, newest)}.html",
+        }
+        stem = f"{folder}/reaccept/{accepted.spec.version.isoformat()}"
+        for suffix, fragment in ((".html", False), (".fragment.html", True)):
+            page = listing_page(theme, title, f"../../../assets/{theme.name}/", reaccept=reaccept, fragment=fragment)
+            pages.append(Artifact(f"{stem}{suffix}", page.encode("utf-8")))
+    return pages
 
 
 def _release_pdf(out: Path, stem: str, release: Release, theme: ThemeFolder, root: Path) -> list[Artifact]:
@@ -215,16 +251,7 @@ def published_extra(path: str) -> bool:
 def releases_page(theme: ThemeFolder, rows: list[IndexEntry]) -> Artifact:
     """releases.html: every published release, oldest first per document, each at its permanent address."""
     rows = sorted(rows, key=lambda row: (row.organism.lower(), row.title, row.version))
-    page = theme.render(
-        "index.html",
-        title="Versions publiées",
-        entries=[],
-        releases=rows,
-        members=True,
-        theme_name=theme.name,
-        asset_base=f"assets/{theme.name}/",
-        generator=GENERATOR,
-    )
+    page = listing_page(theme, "Versions publiées", f"assets/{theme.name}/", releases=rows)
     return Artifact(RELEASES_PAGE, page.encode("utf-8"))
 
 

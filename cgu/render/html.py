@@ -25,6 +25,8 @@ class PageLinks:
     """The address that always serves the version in force (on a page that is not it)."""
     coming: tuple[dt.date, str] | None = None
     """Effective date of the next version and the redline from this one ("Ce qui change le ...")."""
+    reaccept: str | None = None
+    """For a member who accepted this version: what changed materially since, and from when it applies."""
 
 
 def page_context(

@@ -21,6 +21,7 @@ from cgu.render.html import GENERATOR
 from cgu.site.incremental import MANIFEST, manifest_bytes
 
 if TYPE_CHECKING:
+    from cgu.load.themes import ThemeFolder
     from cgu.project import Project
 
 INDEX_TITLE = "Conditions générales et politiques de confidentialité"
@@ -279,15 +280,15 @@ def index_page(
                 IndexEntry(organism.name, spec.title, spec.version, spec.effective, files, draft, in_force, upcoming)
             )
     theme = project.themes.get("default") or find_theme(project.root, "default")
+    return listing_page(theme, INDEX_TITLE, f"assets/{theme.name}/", entries=entries, members=members)
+
+
+def listing_page(theme: ThemeFolder, title: str, asset_base: str, **values: Any) -> str:
+    """The theme's index.html, which draws the site's listing pages: the index (`entries`), releases.html
+    (`releases`) and a re-acceptance page (`reaccept`, whole or as a `fragment` for portals)."""
+    page = {"entries": [], "releases": None, "reaccept": None, "members": True, "fragment": False, **values}
     return theme.render(
-        "index.html",
-        title=INDEX_TITLE,
-        entries=entries,
-        releases=None,
-        members=members,
-        theme_name=theme.name,
-        asset_base=f"assets/{theme.name}/",
-        generator=GENERATOR,
+        "index.html", title=title, theme_name=theme.name, asset_base=asset_base, generator=GENERATOR, **page
     )
 
 

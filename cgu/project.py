@@ -20,6 +20,7 @@ from cgu.model import (
     Problem,
     SourceLocation,
 )
+from cgu.release.cache import ReleaseCache, inputs_digest
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,14 @@ def load_project(
     timings: Timings | None = None,
     select: Callable[[Organism, str], bool] | None = None,
     compose: bool = True,
+    cache: ReleaseCache | None = None,
 ) -> Project:
     """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
 
     The documents are those of `kinds` of the organisms named (every concrete one when none is), or, given `select`
     (a pure predicate, no side effects), those of `kinds` it accepts among every concrete organism. `compose=False`
-    loads and validates without composing (for commands that only read the facts).
+    loads and validates without composing (for commands that only read the facts). Given a `cache`, a document
+    whose inputs are those of an earlier run is read from it instead of composed again.
     """
     start = time.perf_counter()
     root = root.resolve()
@@ -95,13 +98,31 @@ def load_project(
                 )  # a missing theme is the organism's mistake; a broken file, the theme's
                 continue
         for kind in chosen if compose else ():
-            document = composer.compose(organism, kind)
+            document = _compose(composer, organism, kind, cache)
             if document is not None:
                 documents.append(document)
     problems.raise_if_any()
     if timings:
         timings.add("load+compose", start)
     return Project(root, organisms, tuple(documents), themes, library)
+
+
+def _compose(composer: Composer, organism: Organism, kind: str, cache: ReleaseCache | None) -> Document | None:
+    """One document, from the cache when its organism and clauses are exactly those of a composition kept earlier."""
+    if cache is None:
+        return composer.compose(organism, kind)
+    spec = organism.documents[kind]
+    try:
+        made_of = inputs_digest(organism, kind, [composer.clause_for(organism, c) for c in spec.clauses])
+    except TypeError:  # facts JSON cannot hold exactly: composed every time
+        return composer.compose(organism, kind)
+    articles = cache.articles(made_of)
+    if articles is not None:
+        return Document(organism, kind, spec.title, spec.version, spec.effective, articles)
+    document = composer.compose(organism, kind)
+    if document is not None:
+        cache.keep_articles(made_of, document.articles)
+    return document
 
 
 def selected_organisms(organisms: dict[str, Organism], organism_ids: tuple[str, ...]) -> list[Organism]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import collections
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
+from helpers.git import commit_all, git
 
 import cgu.project
 from cgu.commands.build import build
@@ -23,24 +23,8 @@ from cgu.release.history import History
 RELEASES = """    releases:
       - {version: 2024-06-01, effective: 2024-06-15, material: false, summary: "Première publication."}
 """
-SECOND = """      - {version: 2024-09-01, effective: 2024-10-15, material: true, summary: "Droit applicable précisé."}
+SECOND = """      - {version: 2024-09-01, effective: 2024-10-15, material: false, summary: "Droit applicable précisé."}
 """
-
-
-def git(repo: Path, *args: str) -> None:
-    identity = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@t",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@t",
-    }
-    subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        env={**identity, "HOME": str(repo), "PATH": "/usr/bin:/bin"},
-    )
 
 
 @pytest.fixture
@@ -52,13 +36,11 @@ def released(tmp_path: Path) -> Path:
     base = repo / "organisms/base.yaml"
     text = base.read_text(encoding="utf-8")
     base.write_text(text.replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASES, 1), encoding="utf-8")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "release 2024-06-01")
+    commit_all(repo, "release 2024-06-01")
     clause = repo / "clauses/droit.md"
     clause.write_text(clause.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"))
     base.write_text(base.read_text(encoding="utf-8").replace(RELEASES, RELEASES + SECOND), encoding="utf-8")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "release 2024-09-01")
+    commit_all(repo, "release 2024-09-01")
     return repo
 
 

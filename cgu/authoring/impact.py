@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,20 +69,32 @@ def _covers(read: str, name: str) -> bool:
 
 def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
     """Clause file -> the dotted organism paths it reads (`identity.address.street`; `cookies` for a loop over them)."""
-    env, _ = make_environment()
     found: dict[str, set[str]] = {}
     for spec in organism.documents.values():
         for clause_id in spec.clauses:
             clause = composer.clause_for(organism, clause_id)
             if clause is None:
                 continue
-            try:
-                tree = env.parse(clause.body)
-            except jinja2.TemplateSyntaxError:
-                continue
-            top = jinja2.meta.find_undeclared_variables(tree)
-            found.setdefault(clause.location.path, set()).update(_read_paths(tree, top))
+            read = _paths_in(clause.body)
+            if read is not None:
+                found.setdefault(clause.location.path, set()).update(read)
     return found
+
+
+@functools.cache
+def _parser() -> jinja2.Environment:
+    return make_environment()[0]
+
+
+@functools.lru_cache(maxsize=4096)
+def _paths_in(body: str) -> frozenset[str] | None:
+    """The dotted paths a clause body reads, or None when it does not parse; each body parsed once per run (a clause
+    of the library is read by every organism)."""
+    try:
+        tree = _parser().parse(body)
+    except jinja2.TemplateSyntaxError:
+        return None
+    return frozenset(_read_paths(tree, jinja2.meta.find_undeclared_variables(tree)))
 
 
 def _read_paths(tree: jinja2.nodes.Node, top: set[str]) -> set[str]:

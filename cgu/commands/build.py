@@ -20,6 +20,7 @@ from cgu.model import (
 )
 from cgu.project import Project, Timings, load_project, selected_organisms
 from cgu.release.book import ReleaseBook, read_book
+from cgu.release.cache import ReleaseCache
 from cgu.release.changelog import release_files
 from cgu.release.history import History
 from cgu.render.registry import BUILDERS
@@ -199,9 +200,11 @@ def prepare_build(
         """Also composed: every owned document with releases, whose release files and "Projet" mark a build writes."""
         return about(organism, kind) or (owned(organism) and bool(organism.documents[kind].releases))
 
-    project = load_project(root, organism_ids, DOCUMENT_KINDS, timings, select=wanted)
+    history = History(root)
+    cache = ReleaseCache.in_git_folder(history.git_folder)
+    project = load_project(root, organism_ids, DOCUMENT_KINDS, timings, select=wanted, cache=cache)
     start = time.perf_counter()
-    book = read_book(project, History(root))
+    book = read_book(project, history)
     project = book.mark_drafts(project)
     if refuse:
         from cgu.commands.check import refuse_errors

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from cgu.compose.composer import Composer
+from cgu.errors import Problems
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 
@@ -44,8 +46,11 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True, da
             indent=1,
         )
 
+    from cgu.release.cache import ReleaseCache
+    from cgu.release.history import History
+
     try:
-        loaded = load_project(project)
+        loaded = load_project(project, cache=ReleaseCache.in_git_folder(History(project).git_folder))
     except CguError as failure:
         if output_format != "json":
             raise
@@ -81,9 +86,10 @@ def project_findings(
 
     findings: list[Problem] = []
     waived: list[Problem] = []
+    composer = Composer(loaded.root, loaded.library, Problems())  # one for all organisms: each clause folder read once
     for organism in [o for o in loaded.organisms.values() if not o.abstract] if legal else []:
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
-        findings += found + unused_variables(loaded, organism)
+        findings += found + unused_variables(loaded, organism, composer)
         waived += silenced
     findings += release_problems(loaded, book)
     findings += missing_glyphs_everywhere(loaded)
@@ -113,13 +119,11 @@ ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "wa
 """Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's documents."""
 
 
-def unused_variables(loaded: Project, organism: Organism) -> list[Problem]:
+def unused_variables(loaded: Project, organism: Organism, composer: Composer | None = None) -> list[Problem]:
     """Warnings for organism variables that no clause of its documents reads (rule `unused-variable`)."""
     from cgu.authoring.impact import readers
-    from cgu.compose.composer import Composer
-    from cgu.errors import Problems
 
-    used = readers(loaded.root, organism, Composer(loaded.root, loaded.library, Problems()))
+    used = readers(loaded.root, organism, composer or Composer(loaded.root, loaded.library, Problems()))
     return [
         Problem(
             organism.where(key),

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
-
-from cgu.commands.releases import one_document
-
-if TYPE_CHECKING:
-    pass
 
 
 def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
@@ -35,6 +29,7 @@ def run_release_redline(
     formats: tuple[str, ...],
 ) -> None:
     """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
+    from cgu.commands.releases import one_document  # loads the project: not for a redline of two files
     from cgu.errors import CguError
     from cgu.model import DOCUMENT_KINDS, SourceLocation
     from cgu.redline.compare import redline

@@ -19,6 +19,7 @@ from cgu.errors import CguError
 from cgu.load.files import load_yaml
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
 from cgu.project import Project, load_project
+from cgu.release.cache import ReleaseCache
 from cgu.release.history import Declaration, History
 
 DEFAULT_NOTICE_DAYS = 30
@@ -94,10 +95,12 @@ class ReleaseBook:
 
 
 class PastProjects:
-    """Documents as composed from the project at past commits: each one composed at most once per run."""
+    """Documents as composed from the project at past commits: each one composed at most once per run, and read from
+    the persistent cache (see cgu/release/cache.py) when an earlier run composed it from the same git tree."""
 
-    def __init__(self, history: History) -> None:
+    def __init__(self, history: History, cache: ReleaseCache | None = None) -> None:
         self.history = history
+        self.cache = cache
         self._composed: dict[tuple[str, str, str], tuple[Document, frozenset[str]] | CguError] = {}
         self.compositions = 0
         """How many documents were composed from past commits (for tests and `--timings`)."""
@@ -105,15 +108,34 @@ class PastProjects:
     def document(self, commit: str, organism_id: str, kind: str) -> tuple[Document, frozenset[str]]:
         """The document at `commit`, and the project-relative files its text came from (clauses and organism files);
         raise the CguError of that commit's project when it cannot be composed."""
-        key = (commit, organism_id, kind)
+        key = (self.history.tree_id(commit), organism_id, kind)
         if key not in self._composed:
-            self._composed[key] = self._compose(commit, organism_id, kind)
-        found = self._composed[key]
-        if isinstance(found, CguError):
-            raise found
+            cached = self.cache.get(*key) if self.cache is not None else None
+            self._composed[key] = cached or self._compose(commit, *key)
+        composed = self._composed[key]
+        if isinstance(composed, CguError):
+            raise composed
+        return composed
+
+    def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
+        """The commit that declared a release, from the cache when an earlier run on the same HEAD found it."""
+        head, where = self.history.head, str(self.history.prefix)
+        assert head is not None
+        if self.cache is not None:
+            known, commit = self.cache.declaration(head, where, organism_file, kind, version.isoformat())
+            if known and commit is None:
+                return None
+            if known and commit is not None and self.history.exists(commit):
+                return self.history.declared_at(commit)
+        found = self.history.declaration(organism_file, kind, version)
+        if self.cache is not None:
+            commit = found.commit if found else None
+            self.cache.keep_declaration(head, where, organism_file, kind, version.isoformat(), commit)
         return found
 
-    def _compose(self, commit: str, organism_id: str, kind: str) -> tuple[Document, frozenset[str]] | CguError:
+    def _compose(
+        self, commit: str, tree: str, organism_id: str, kind: str
+    ) -> tuple[Document, frozenset[str]] | CguError:
         self.compositions += 1
         try:
             project = load_project(self.history.export(commit), (organism_id,), (kind,))
@@ -122,16 +144,21 @@ class PastProjects:
         document = project.documents[0]
         inputs = {a.source.path for a in document.articles}
         inputs |= {project.organisms[m].location.path for m in document.organism.chain if m in project.organisms}
+        if self.cache is not None:
+            self.cache.put(tree, organism_id, kind, document, frozenset(inputs))
         return document, frozenset(inputs)
 
 
-def read_book(project: Project, history: History, documents: Iterable[Document] | None = None) -> ReleaseBook:
-    """The release book of a run: the releases of each document (the project's, or those given) that declares any.
+def read_book(
+    project: Project, history: History, documents: Iterable[Document] | None = None, cached: bool = True
+) -> ReleaseBook:
+    """The release book of a run: the releases of each document (the project's, or those given) that declares any;
+    past documents come from the clone's release cache when `cached` and an entry is valid.
 
     Documents are taken as composed from the working tree, before any "Projet" mark. Without history, each declared
     release is listed as uncommitted (composed from the working tree) and nothing is a draft.
     """
-    past = PastProjects(history)
+    past = PastProjects(history, ReleaseCache.in_git_folder(history.git_folder) if cached else None)
     declarations: dict[tuple[str, str, dt.date], Declaration | None] = {}
     entries: dict[tuple[str, str], DocumentReleases] = {}
     for document in project.documents if documents is None else documents:
@@ -139,8 +166,7 @@ def read_book(project: Project, history: History, documents: Iterable[Document] 
             entries[(document.organism.id, document.kind)] = _document_releases(
                 document.organism, document.kind, history, past, document, declarations
             )
-    head = history.repo.head.commit.hexsha if history.repo is not None else None
-    return ReleaseBook(MappingProxyType(entries), history.unavailable, history.shallow, head)
+    return ReleaseBook(MappingProxyType(entries), history.unavailable, history.shallow, history.head)
 
 
 def rewritten_files(
@@ -188,7 +214,7 @@ def _document_releases(
         if not history.available:
             return None
         if key not in declarations:
-            declarations[key] = history.declaration(*key)
+            declarations[key] = past.declaration(*key)
         return declarations[key]
 
     state = (

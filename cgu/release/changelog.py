@@ -195,7 +195,10 @@ def release_files(book: ReleaseBook, documents: list[Document], day: dt.date | N
         computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
         for name, (old, new) in sorted(redlines.items()):
             result = computed.get(name) or redline(old.document.articles, new.document.articles)
-            title = f"{organism.documents[kind].title} – modifications entre les versions du {french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            title = (
+                f"{organism.documents[kind].title} – modifications entre les versions du "
+                f"{french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+            )
             artifacts += [
                 Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
                 Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),

@@ -66,6 +66,7 @@ class History:
         self.unavailable: str | None = None
         self.shallow = False
         self.boundary: set[str] = set()
+        self._parsed: dict[str, frozenset[tuple[str, str]]] = {}
         try:
             self.repo = git.Repo(self.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -87,6 +88,18 @@ class History:
     def available(self) -> bool:
         return self.repo is not None
 
+    @property
+    def git_folder(self) -> Path | None:
+        """The clone's (or worktree's) own git folder, where the release cache lives; None without git."""
+        return Path(self.repo.git_dir).resolve() if self.repo is not None else None
+
+    @_readable
+    def tree_id(self, commit: str) -> str:
+        """The git tree id of the project folder at `commit`: it names exactly the content composed from there."""
+        assert self.repo is not None
+        tree = self.repo.commit(commit).tree
+        return (tree / str(self.prefix)).hexsha if str(self.prefix) != "." else tree.hexsha
+
     def _path(self, relative: str) -> str:
         return str(self.prefix / relative) if str(self.prefix) != "." else relative
 
@@ -96,22 +109,40 @@ class History:
         assert self.repo is not None
         commits = list(self.repo.iter_commits("HEAD", paths=self._path(organism_file)))
         for commit in reversed(commits):
-            text = self.read(commit.hexsha, organism_file)
-            if text is not None and _declares(text, organism_file, kind, version):
+            if (kind, version.isoformat()) in self._declared(commit.hexsha, organism_file):
                 return Declaration(commit.hexsha, commit.committed_datetime)
         return None
+
+    @_readable
+    def declared_at(self, commit: str) -> Declaration:
+        """The declaration made by `commit` (its date), for a commit found earlier."""
+        assert self.repo is not None
+        return Declaration(commit, self.repo.commit(commit).committed_datetime)
+
+    @property
+    def head(self) -> str | None:
+        """The commit HEAD points at (None without history)."""
+        return self.repo.head.commit.hexsha if self.repo is not None else None
 
     @_readable
     def declaring_commits(self, organism_file: str, kind: str, version: dt.date, limit: int = 20) -> list[str]:
         """Commits on any branch, tag or reflog entry whose organism file declares this release, oldest first."""
         assert self.repo is not None
         listed = self.repo.git.rev_list("--all", "--reflog", "--", self._path(organism_file)).split()
-        found = [
-            sha
-            for sha in reversed(listed)
-            if (text := self.read(sha, organism_file)) and _declares(text, organism_file, kind, version)
-        ]
+        found = [sha for sha in reversed(listed) if (kind, version.isoformat()) in self._declared(sha, organism_file)]
         return found[:limit]
+
+    def _declared(self, commit: str, organism_file: str) -> frozenset[tuple[str, str]]:
+        """(kind, version) of every release the organism file declares at `commit`; each file version parsed once."""
+        assert self.repo is not None
+        try:
+            blob = self.repo.commit(commit).tree / self._path(organism_file)
+        except KeyError:
+            return frozenset()
+        if blob.hexsha not in self._parsed:
+            text = blob.data_stream.read().decode("utf-8", errors="replace")
+            self._parsed[blob.hexsha] = _declared_releases(text, organism_file)
+        return self._parsed[blob.hexsha]
 
     @_readable
     def changed_files(self, old: str, new: str, paths: set[str]) -> list[str]:
@@ -177,13 +208,19 @@ def _ensure(folder: Path) -> Path:
     return folder
 
 
-def _declares(text: str, shown: str, kind: str, version: dt.date) -> bool:
+def _declared_releases(text: str, shown: str) -> frozenset[tuple[str, str]]:
+    """(kind, version) of each release an organism file's text declares."""
+    if "releases" not in text:
+        return frozenset()  # most past versions of a file: no need to parse them
     try:
         data, _ = load_yaml(text, shown)
     except Exception:  # noqa: BLE001 - a broken file at some past commit simply declares nothing
-        return False
-    for key in ("documents", kind, "releases"):  # any level of the wrong type, at some past commit, declares nothing
-        data = data.get(key) if isinstance(data, dict) else None
-    return isinstance(data, list) and any(
-        isinstance(r, dict) and str(r.get("version")) == version.isoformat() for r in data
-    )
+        return frozenset()
+    documents = data.get("documents") if isinstance(data, dict) else None
+    found = set()
+    for kind, spec in documents.items() if isinstance(documents, dict) else ():
+        releases = spec.get("releases") if isinstance(spec, dict) else None  # any level of the wrong type: nothing
+        for release in releases if isinstance(releases, list) else ():
+            if isinstance(release, dict) and "version" in release:
+                found.add((str(kind), str(release.get("version"))))
+    return frozenset(found)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cgu.load.themes import ThemeFolder
 from cgu.model import Document
+
+if TYPE_CHECKING:
+    from cgu.load.themes import ThemeFolder
 
 MANIFEST = ".cgu-build.json"
 """Kept in the output folder: for each artifact, the digest of its inputs and the inputs' own hashes."""
@@ -18,6 +19,8 @@ MANIFEST = ".cgu-build.json"
 
 def tool_version() -> str:
     """Versions of cgu and of WeasyPrint: a new release of either may change every artifact."""
+    from importlib.metadata import version  # slow to import: only where a manifest is made
+
     return f"cgu {version('cgu')}; weasyprint {version('weasyprint')}"
 
 

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 from cgu.errors import CguError
 from cgu.model import Artifact, SourceLocation
-from cgu.render.html import GENERATOR
 from cgu.site.incremental import MANIFEST, manifest_bytes
 
 if TYPE_CHECKING:
@@ -286,6 +285,8 @@ def index_page(
 def listing_page(theme: ThemeFolder, title: str, asset_base: str, **values: Any) -> str:
     """The theme's index.html, which draws the site's listing pages: the index (`entries`), releases.html
     (`releases`) and a re-acceptance page (`reaccept`, whole or as a `fragment` for portals)."""
+    from cgu.render.html import GENERATOR  # the themes' Jinja: not for a command that only writes files
+
     page = {"entries": [], "releases": None, "reaccept": None, "members": True, "fragment": False, **values}
     return theme.render(
         "index.html", title=title, theme_name=theme.name, asset_base=asset_base, generator=GENERATOR, **page

@@ -1,1 +1,1 @@
-"""Code shared by tests (never one test module importing another)."""
+"""Code shared by tests (no test module imports another)."""

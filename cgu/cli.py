@@ -18,6 +18,15 @@ project_option = click.option(
 )
 
 
+date_option = click.option(
+    "--date",
+    "day",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="The day to act for: which release is in force and which is coming (default: SOURCE_DATE_EPOCH, else today).",
+)
+
+
 def _csv(choices: tuple[str, ...]) -> click.ParamType:
     class CommaList(click.ParamType):
         name = ",".join(choices)
@@ -75,6 +84,7 @@ def main(ctx: click.Context) -> None:
     "--shard", metavar="I/N", default=None, help="Build only part I of N (CI matrix); merge with `cgu merge`."
 )
 @click.option("--explain", is_flag=True, help="Say why each file was rebuilt or kept.")
+@date_option
 def build(
     project: Path,
     organisms: tuple[str, ...],
@@ -85,6 +95,7 @@ def build(
     jobs: int,
     shard: str | None,
     explain: bool,
+    day: str | None,
 ) -> None:
     """Build dated HTML and PDF documents of every organism into build/.
 
@@ -98,7 +109,7 @@ def build(
     """
     from cgu.commands.build import run_build
 
-    run_build(project, organisms, kinds, formats, out, timings, jobs, shard, explain)
+    run_build(project, organisms, kinds, formats, out, timings, jobs, shard, explain, day)
 
 
 @main.command()
@@ -114,7 +125,8 @@ def build(
 @click.option(
     "--legal/--no-legal", default=True, show_default=True, help="Run the legal checks (GDPR, cookies, identifiers)."
 )
-def check(project: Path, output_format: str, legal: bool) -> None:
+@date_option
+def check(project: Path, output_format: str, legal: bool, day: str | None) -> None:
     """Validate everything, compose every document and run the legal checks, writing nothing.
 
     Findings print as `path:line: rule-id: message`; errors fail the check,
@@ -126,7 +138,7 @@ def check(project: Path, output_format: str, legal: bool) -> None:
     """
     from cgu.commands.check import run_check
 
-    run_check(project, output_format, legal)
+    run_check(project, output_format, legal, day)
 
 
 @main.command("export-cookies")
@@ -304,7 +316,8 @@ def changelog(project: Path, organism_id: str, kind: str, output_format: str) ->
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Render on N processes.")
-def publish(project: Path, out: Path, jobs: int) -> None:
+@date_option
+def publish(project: Path, out: Path, jobs: int, day: str | None) -> None:
     """Write the static site: current documents, every release, redlines, changelogs, index.json and bundles.
 
     Links are relative, so the folder works from any host or from disk. Each
@@ -317,7 +330,7 @@ def publish(project: Path, out: Path, jobs: int) -> None:
     """
     from cgu.commands.publish import run_publish
 
-    run_publish(project, out, jobs)
+    run_publish(project, out, jobs, day)
 
 
 @main.command("verify-bundle")
@@ -344,7 +357,8 @@ def verify_bundle_command(bundle: Path) -> None:
     metavar="NAME",
     help="Also answer requests for this host name (a tunnel or a container's name); 127.0.0.1 and localhost always.",
 )
-def preview(project: Path, port: int, hosts: tuple[str, ...]) -> None:
+@date_option
+def preview(project: Path, port: int, hosts: tuple[str, ...], day: str | None) -> None:
     """Serve the drafts on 127.0.0.1, rebuilt on every save, with a redline against the last release.
 
     Build errors are shown in the page with their file and line.
@@ -355,13 +369,14 @@ def preview(project: Path, port: int, hosts: tuple[str, ...]) -> None:
     """
     from cgu.commands.preview import run_preview
 
-    run_preview(project, port, hosts)
+    run_preview(project, port, hosts, day)
 
 
 @main.command("verify-receipt")
 @project_option
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def verify_receipt_command(project: Path, receipt: Path) -> None:
+@date_option
+def verify_receipt_command(project: Path, receipt: Path, day: str | None) -> None:
     """Check that an acceptance receipt names a published release with that exact SHA-256.
 
     A receipt is JSON: {"organism", "document", "release", "sha256", "timestamp"}.
@@ -372,7 +387,7 @@ def verify_receipt_command(project: Path, receipt: Path) -> None:
     """
     from cgu.commands.releases import run_verify_receipt
 
-    run_verify_receipt(project, receipt)
+    run_verify_receipt(project, receipt, day)
 
 
 @main.command()

@@ -71,11 +71,17 @@ def test_draft_pending_shows_in_versions_json(repo: Path, tmp_path: Path) -> Non
 def test_verify_receipt(three: Path, tmp_path: Path) -> None:
     found, _ = releases(three)
     first, middle, last = found
-    assert verify_receipt(three, receipt(tmp_path, "2024-06-01", first.sha256, "2024-07-01T10:00:00Z")) == (
+    effective = last.spec.effective  # the material third release is still in its notice period today
+    old = receipt(tmp_path, "2024-06-01", first.sha256, "2024-07-01T10:00:00Z")
+    assert verify_receipt(three, old, effective) == (
         "valid: beta cgu release 2024-06-01 accepted on 2024-07-01T10:00:00Z (re-acceptance required; current release 2025-01-01)"
     )
+    assert verify_receipt(three, old, effective - dt.timedelta(days=1)) == (
+        "valid: beta cgu release 2024-06-01 accepted on 2024-07-01T10:00:00Z (no re-acceptance needed before "
+        f"{effective.isoformat()}, when material release 2025-01-01 takes effect; current release 2024-09-01)"
+    )
     assert "(current; current release 2025-01-01)" in verify_receipt(
-        three, receipt(tmp_path, THIRD.isoformat(), last.sha256)
+        three, receipt(tmp_path, THIRD.isoformat(), last.sha256), effective
     )
     cases = [
         (receipt(tmp_path, "2024-09-01", first.sha256, name="a"), "is not the hash of release 2024-09-01"),
@@ -175,7 +181,8 @@ def test_an_uncommitted_release_is_a_draft_for_members(repo: Path, tmp_path: Pat
     assert versions["current"]["version"] == today and versions["current"]["draft_pending"] is False
     assert [r["reaccept"] for r in versions["releases"]] == [False, False], "the new release is not material"
     assert (site / f"beta/cgu/redline-2024-06-01-to-{today}.html").is_file()
-    assert "Projet" not in (site / "index.html").read_text(encoding="utf-8")
+    rows = (site / "index.html").read_text(encoding="utf-8").split("<tr>")
+    assert not any(f'href="beta/cgu-{today}.html"' in row and "Projet" in row for row in rows), "nor does the index"
 
 
 def test_sharded_build_index_marks_drafts(repo: Path, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from cgu.release.history import History
 RELEASES = """    releases:
       - {version: 2024-06-01, effective: 2024-06-15, material: false, summary: "Première publication."}
 """
-SECOND = """      - {version: 2024-09-01, effective: 2024-10-15, material: true, summary: "Droit applicable précisé."}
+SECOND = """      - {version: 2024-09-01, effective: 2024-10-15, material: false, summary: "Droit applicable précisé."}
 """
 
 

@@ -8,19 +8,17 @@ Needs Debian's chromium and chromium-driver, a Java runtime and axe-core from th
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers.chromium import AXE, axe_violations, headless_chromium
 
-AXE = ROOT / ".cache/node_modules/axe-core/axe.min.js"
 ARTIFACTS = Path(os.environ.get("CGU_ARTIFACTS", ROOT / "build" / "quality"))
 """Screenshots for a reviewer: kept as CI artifacts, never committed (build/ is ignored)."""
 
@@ -32,11 +30,13 @@ def pages(site: Path) -> list[Path]:
 PAGE_KINDS = {
     "index": r"index\.html",
     "releases list": r"releases\.html",
-    "document": r"[a-z0-9-]+/(cgu|privacy)-\d{4}-\d{2}-\d{2}\.html",
+    "in force": r"[a-z0-9-]+/(cgu|privacy)/index\.html",
     "release": r"[a-z0-9-]+/(cgu|privacy)/releases/\d{4}-\d{2}-\d{2}\.html",
     "changelog": r"[a-z0-9-]+/(cgu|privacy)/changelog\.html",
     "redline": r"[a-z0-9-]+/(cgu|privacy)/redline-[\d-]+-to-[\d-]+\.html",
     "redline fragment": r"[a-z0-9-]+/(cgu|privacy)/redline-[\d-]+-to-[\d-]+\.fragment\.html",
+    "re-acceptance": r"[a-z0-9-]+/(cgu|privacy)/reaccept/\d{4}-\d{2}-\d{2}\.html",
+    "re-acceptance fragment": r"[a-z0-9-]+/(cgu|privacy)/reaccept/\d{4}-\d{2}-\d{2}\.fragment\.html",
 }
 """Every kind of page a published site holds; the gate fails if one is missing, so none escapes the checks."""
 
@@ -50,7 +50,7 @@ def page_kind(site: Path, page: Path) -> str:
 
 @pytest.fixture(scope="module")
 def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What `cgu publish` puts online: the build plus every release (HTML and PDF), index.json and bundles."""
+    """What `cgu publish` puts online: every release (HTML and PDF), the version in force, index.json and bundles."""
     from cgu.commands.publish import publish
     from cgu.release.history import History
 
@@ -66,44 +66,8 @@ def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("Debian's chromium and chromium-driver are missing (bash .ci/setup --quality-gate installs them)")
-    if importlib.util.find_spec("selenium") is None:
-        pytest.skip("selenium is missing (bash .ci/setup --quality-gate installs it)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or ""
-    profile = tempfile.mkdtemp(prefix="cgu-chromium-")
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-        f"--user-data-dir={profile}",
-        "--window-size=1200,1600",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or ""), options=options)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
-def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    driver.get(url)
-    driver.execute_script(AXE.read_text(encoding="utf-8"))
-    result = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));"
-    )
-    return list(result)
+    with headless_chromium() as driver:
+        yield driver
 
 
 def test_every_page_is_valid_html5(published_site: Path) -> None:
@@ -141,7 +105,7 @@ def test_every_page_has_no_accessibility_violation(published_site: Path, browser
         if violations:
             found[str(page.relative_to(published_site))] = [(v["id"], v["help"], len(v["nodes"])) for v in violations]
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
-    assert set(checked) == set(PAGE_KINDS) - {"redline fragment"}, checked
+    assert set(checked) == set(PAGE_KINDS) - {"redline fragment", "re-acceptance fragment"}, checked
 
 
 FIRST_FOCUS = """

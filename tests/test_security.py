@@ -197,11 +197,9 @@ def test_organism_values_that_look_like_markup_print_as_written(mini: Path) -> N
     )
 
 
-PAGE_VALUES = (
-    "themes may only use the page's values (articles, asset_base, document, generator, logo, mode, organism, theme)"
-)
+PAGE_VALUES = "themes may only use the page's values (articles, asset_base, document, generator, links, logo, mode, organism, theme)"
 NOT_THEME_FILE = "is not a file of the theme; a theme may include, import or extend only its own files"
-INDEX_VALUES = "themes may only use the page's values (entries, generator, theme_name, title)"
+INDEX_VALUES = "themes may only use the page's values (asset_base, entries, fragment, generator, members, reaccept, releases, theme_name, title)"
 
 
 def _theme_with(project: Path, name: str, page: str, line: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import threading
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,8 @@ class PreviewState:
     """The last composed project (or its errors) and a generation number bumped on every saved file."""
 
     root: Path
+    day: dt.date | None = None
+    """The day whose published releases the drafts are compared with (`--date`; None: the run's today)."""
     generation: int = 0
     built_generation: int = -1
     project: Project | None = None
@@ -150,7 +153,7 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
                 f'<a href="/doc/{organism_id}/{kind}?redline=1">Modifications depuis la dernière version publiée</a></p>'
             )
             if show_redline:
-                page = redline_page(project, document)
+                page = redline_page(project, document, state.day)
                 page = page.replace("<main>", "<main>" + toggle, 1)
                 return self.send(
                     200,
@@ -193,11 +196,13 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
     return Handler
 
 
-def redline_page(project: Project, document: Any) -> str:
-    """A standalone page (titled, styled, keyboard navigation) with the redline from the newest release to the draft."""
+def redline_page(project: Project, document: Any, day: dt.date | None = None) -> str:
+    """A standalone page (titled, styled, keyboard navigation) with the redline from the newest release published on
+    `day` (default: the run's today) to the draft."""
     from cgu.compose.french import french_date
     from cgu.redline.compare import redline
     from cgu.redline.render import render_html_page
+    from cgu.release.lifecycle import lifecycle, today
 
     name = f"{document.title} – {document.organism.name}"
     history = History(project.root)
@@ -209,7 +214,8 @@ def redline_page(project: Project, document: Any) -> str:
         ).decode()
     try:
         unmarked = replace(document, draft=False)
-        done = read_book(project, history, [unmarked]).of(document.organism.id, document.kind).published
+        book = read_book(project, history, [unmarked])
+        done = lifecycle(book.of(document.organism.id, document.kind).releases, day or today()).published
     except CguError as error:
         items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in error.problems)
         return _page(
@@ -234,6 +240,7 @@ def serve(
     ready: threading.Event | None = None,
     stop: threading.Event | None = None,
     host_names: tuple[str, ...] = (),
+    day: dt.date | None = None,
 ) -> ThreadingHTTPServer:
     """Serve the preview on 127.0.0.1 until `stop` is set; a watcher bumps the generation on every saved file.
 
@@ -241,7 +248,7 @@ def serve(
     """
     import watchfiles
 
-    state = PreviewState(root.resolve())
+    state = PreviewState(root.resolve(), day)
     server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(state, host_names))
     stop = stop or threading.Event()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from cgu.site.incremental import (
     read_manifest,
     theme_digest,
 )
+from cgu.site.paths import artifact_path
 from cgu.site.shards import Shard, parse_shard
 from cgu.site.writer import check_output_folder, index_page, write_output
 
@@ -110,11 +112,6 @@ def render_documents(project: Project, formats: tuple[str, ...], timings: Timing
     return artifacts
 
 
-def artifact_path(organism: Organism, kind: str, suffix: str) -> str:
-    """Where a document goes in the output: `<organism>/<kind>-<version date><suffix>`."""
-    return f"{organism.id}/{kind}-{organism.documents[kind].version.isoformat()}{suffix}"
-
-
 def support_files(project: Project) -> list[Artifact]:
     """Theme assets and organism logos the HTML pages link to."""
     artifacts: list[Artifact] = []
@@ -180,8 +177,13 @@ def prepare_build(
     shard: Shard | None = None,
     progress: Callable[[str], None] | None = None,
     preserve: Callable[[str], bool] | None = None,
+    day: dt.date | None = None,
+    refuse: bool = False,
 ) -> BuildResult:
-    """Everything a build writes, in memory: load once, read the releases once, plan, render only what changed."""
+    """Everything a build writes, in memory: load once, read the releases once, plan, render only what changed.
+
+    `day` (default: the run's today) decides which releases are published, in force and coming; with `refuse`, what
+    `cgu check` refuses stops the build before anything is rendered (the commands `cgu build` and `cgu publish`)."""
     timings = timings or Timings()
     root = root.resolve()
     out = check_output_folder(out, root)  # refused before any rendering; write_output checks again
@@ -204,6 +206,10 @@ def prepare_build(
     start = time.perf_counter()
     book = read_book(project, history)
     project = book.mark_drafts(project)
+    if refuse:
+        from cgu.commands.check import refuse_errors
+
+        refuse_errors(project, book)
     timings.add("releases", start)
     selected = [d for d in project.documents if about(d.organism, d.kind)]
     plan = plan_build(project, book, selected, formats, previous, out)
@@ -212,7 +218,7 @@ def prepare_build(
 
     artifacts = render_parallel(stale, formats, jobs, timings, progress)
     start = time.perf_counter()
-    artifacts += release_files(book, [d for d in project.documents if d.organism.documents[d.kind].releases])
+    artifacts += release_files(book, [d for d in project.documents if d.organism.documents[d.kind].releases], day)
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()
     artifacts += support_files(project)
@@ -231,7 +237,8 @@ def prepare_build(
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest, f"{shard.index}/{shard.count}" if shard else None)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
-        artifacts.append(Artifact("index.html", index_page(project, present, book.drafts).encode("utf-8")))
+        versions = {a.path: a.content for a in artifacts if a.path.endswith("/versions.json")}
+        artifacts.append(Artifact("index.html", index_page(project, present, versions).encode("utf-8")))
     timings.add("write", start)
     return BuildResult(project, book, plan, tuple(artifacts), keep, timings)
 
@@ -272,8 +279,12 @@ def run_build(
     jobs: int = 1,
     shard: str | None = None,
     explain: bool = False,
+    day: str | None = None,
 ) -> None:
-    """`cgu build`: build, rendering only what changed, and report what was written."""
+    """`cgu build`: refuse what `cgu check` refuses, then build (only what changed) and report what was written."""
+    from cgu.release.lifecycle import today
+
+    on = today(day)  # a wrong --date is refused before anything is composed
     timings = Timings()
     target = out if out is not None else project / "build"
     report = build(
@@ -286,6 +297,8 @@ def run_build(
         jobs=jobs,
         shard=parse_shard(shard) if shard else None,
         progress=_progress(),
+        day=on,
+        refuse=True,
     )
     if report.book.unavailable and any(
         o.documents[k].releases for o in report.project.organisms.values() for k in o.documents

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from cgu.errors import diagnostic_line
 from cgu.compose.composer import Composer
-from cgu.errors import Problems
+from cgu.errors import Problems, diagnostic_line
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 from cgu.rules.registry import RULES
 
+if TYPE_CHECKING:
+    from cgu.release.book import ReleaseBook
 
-def run_check(project: Path, output_format: str = "text", legal: bool = True) -> None:
-    """`cgu check`: validate and compose everything, run the legal rules, write nothing."""
+
+def run_check(project: Path, output_format: str = "text", legal: bool = True, day: str | None = None) -> None:
+    """`cgu check`: validate and compose everything, run the legal rules, write nothing.
+
+    `--date` is accepted (and validated) so that CI passes the same day to every command; no rule depends on it: a
+    release is checked against its own dates and its commit's, whatever the day.
+    """
     import json
 
-    from cgu.errors import CguError, merge_organisms
-    from cgu.rules.review import check_organism
+    from cgu.errors import CguError
+    from cgu.release.lifecycle import today
+
+    today(day)
 
     def as_json(problems: list[Problem]) -> str:
         return json.dumps(
@@ -49,18 +58,7 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
         click.echo(as_json(list(failure.problems)))  # CI annotations need the load errors too, on stdout
         raise CguError([]) from None
     built = [o for o in loaded.organisms.values() if not o.abstract]
-    findings, waived = [], []
-    composer = Composer(loaded.root, loaded.library, Problems())  # one for all organisms: each clause folder read once
-    for organism in built if legal else []:
-        found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
-        findings += found + unused_variables(loaded, organism, composer)
-        waived += silenced
-    findings += release_problems(loaded)
-    findings += missing_glyphs_everywhere(loaded)
-    findings += theme_problems(loaded)
-    findings = sorted(
-        merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message)
-    )
+    findings, waived = project_findings(loaded, legal)
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
         click.echo(as_json(findings))
@@ -74,6 +72,48 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True) ->
             f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
             f"{len(findings)} warnings, {len(waived)} findings waived with a justification"
         )
+
+
+def project_findings(
+    loaded: Project, legal: bool = True, book: ReleaseBook | None = None
+) -> tuple[list[Problem], list[Problem]]:
+    """Everything `cgu check` reports on a loaded project, sorted, and the findings waived with a justification.
+
+    The one list of what the toolchain refuses: `cgu build` and `cgu publish` refuse the same errors, with the same
+    messages (see `refuse_errors`).
+    """
+    from cgu.errors import merge_organisms
+    from cgu.rules.review import check_organism
+
+    findings: list[Problem] = []
+    waived: list[Problem] = []
+    composer = Composer(loaded.root, loaded.library, Problems())  # one for all organisms: each clause folder read once
+    for organism in [o for o in loaded.organisms.values() if not o.abstract] if legal else []:
+        found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
+        findings += found + unused_variables(loaded, organism, composer)
+        waived += silenced
+    findings += release_problems(loaded, book)
+    findings += missing_glyphs_everywhere(loaded)
+    findings += theme_problems(loaded)
+    findings = sorted(
+        merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message)
+    )
+    return findings, waived
+
+
+def refuse_errors(loaded: Project, book: ReleaseBook | None = None) -> None:
+    """Stop a command before it writes anything if `cgu check` would fail: print its errors, exit 1.
+
+    `loaded` and `book` are what the command already loaded and read: nothing is composed twice.
+    Warnings are left to `cgu check`; a draft (an unreleased change) is not an error and still builds, marked "Projet".
+    """
+    from cgu.errors import CguError
+
+    errors = [f for f in project_findings(loaded, True, book)[0] if f.severity == "error"]
+    for error in errors:
+        click.echo(str(error), err=True)
+    if errors:
+        raise CguError([])  # every error is printed above, exactly as `cgu check` prints it
 
 
 ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
@@ -109,9 +149,9 @@ def theme_problems(loaded: Project) -> list[Problem]:
     and the index."""
     from functools import partial
 
-    from cgu.commands.build import artifact_path
     from cgu.errors import CguError
     from cgu.render.html import render_page
+    from cgu.site.paths import artifact_path
     from cgu.site.writer import index_page
 
     pages = [
@@ -129,16 +169,19 @@ def theme_problems(loaded: Project) -> list[Problem]:
     return problems
 
 
-def release_problems(loaded: Project) -> list[Problem]:
-    """Problems of every declared release (immutability, notice period), or a note that history is unavailable."""
+def release_problems(loaded: Project, book: ReleaseBook | None = None) -> list[Problem]:
+    """Problems of every declared release (immutability, notice period), or a note that history is unavailable.
+
+    `book`: the releases a build already read (a check reads them itself)."""
     from cgu.release.book import read_book
     from cgu.release.history import History
 
     with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
     if not with_releases:
         return []
-    history = History(loaded.root)
-    if history.unavailable == "the git repository has no commits yet":
+    history = History(loaded.root) if book is None else None
+    unavailable = history.unavailable if history is not None else book.unavailable if book is not None else None
+    if unavailable == "the git repository has no commits yet":
         return [
             RULES["release-no-commits"].problem(
                 spec.location,
@@ -149,6 +192,9 @@ def release_problems(loaded: Project) -> list[Problem]:
             for d in with_releases
             for spec in d.organism.documents[d.kind].releases
         ]
+    if book is not None:
+        return list(book.problems)  # the build says itself that history is unavailable or shallow
+    assert history is not None
     if not history.available:
         click.echo(
             f"history unavailable ({history.unavailable}): building the working tree; "

@@ -14,7 +14,7 @@ from cgu.site.bundles import refuse_foreign_entries
 from cgu.site.incremental import MANIFEST, manifest_bytes
 from cgu.site.paths import site_files, unsafe_site_path
 from cgu.site.shards import Shard, parse_shard
-from cgu.site.writer import drafts_in, index_page, write_output
+from cgu.site.writer import index_page, write_output
 
 REBUILD = "build it with --shard I/N"
 
@@ -70,9 +70,7 @@ def merge_shards(root: Path, out: Path, shard_dirs: list[Path]) -> int:
     files.update(support)  # the same in every shard; written once
     artifacts = [Artifact(path, content) for path, content in sorted(files.items())]
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest)))
-    artifacts.append(
-        Artifact("index.html", index_page(project, set(manifest) | set(files), drafts_in(files)).encode("utf-8"))
-    )
+    artifacts.append(Artifact("index.html", index_page(project, set(manifest) | set(files), files).encode("utf-8")))
     write_output(out, artifacts, keep=lambda path: False, project_root=root)
     return len(manifest)
 

@@ -65,11 +65,12 @@ def run_changelog(project: Path, organism_id: str, kind: str, output_format: str
     click.echo(render(document.organism, kind, entries), nl=False)
 
 
-def run_verify_receipt(project: Path, receipt: Path) -> None:
-    """`cgu verify-receipt`."""
+def run_verify_receipt(project: Path, receipt: Path, day: str | None = None) -> None:
+    """`cgu verify-receipt`, on `day` (`--date`; default: SOURCE_DATE_EPOCH, else today)."""
     from cgu.release.acceptance import verify_receipt
+    from cgu.release.lifecycle import today
 
-    click.echo(verify_receipt(project, receipt))
+    click.echo(verify_receipt(project, receipt, today(day)))
 
 
 def one_document(project: Path, organism_id: str, kind: str) -> tuple[Project, Document, ReleaseBook]:

@@ -6,10 +6,14 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cgu.errors import CguError, printable
 from cgu.model import DOCUMENT_KINDS, Document, Organism, Problem, Release, SourceLocation
-from cgu.release.book import ReleaseBook, published
+from cgu.release.book import ReleaseBook, text_hash
+
+if TYPE_CHECKING:
+    from cgu.release.lifecycle import Lifecycle
 
 RECEIPT_KEYS = ("organism", "document", "release", "sha256", "timestamp")
 
@@ -24,12 +28,19 @@ def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
     return any(r.spec.material for r in releases if r.spec.version > accepted.spec.version)
 
 
-def versions_json(organism: Organism, kind: str, releases: list[Release], current: Document) -> str:
-    """What a member portal reads: the current release, and for each earlier one whether to re-accept and the redline.
+def versions_json(
+    organism: Organism, kind: str, releases: list[Release], current: Document, day: dt.date | None = None
+) -> str:
+    """What a member portal reads: the newest release (`current`), the one in force on `day` and those coming, and for
+    each earlier one whether to re-accept and the redline.
 
-    Only published (committed) releases are listed: a portal must never ask a member to accept a draft.
+    Only releases published on `day` (committed, version date reached) are listed: a portal must never ask a member
+    to accept a draft.
     """
-    releases = published(releases)
+    from cgu.release.lifecycle import lifecycle, today
+
+    state = lifecycle(releases, day or today())
+    releases = list(state.published)
     if not releases:
         raise ValueError(f"{organism.id} {kind} has no published release")
     latest = releases[-1]
@@ -40,8 +51,31 @@ def versions_json(organism: Organism, kind: str, releases: list[Release], curren
             "version": latest.spec.version.isoformat(),
             "effective": latest.spec.effective.isoformat(),
             "sha256": latest.sha256,
-            "draft_pending": current.draft,
+            # The built page is not the newest release published on `day` (changed since, or released later).
+            "draft_pending": current.draft or text_hash(current) != latest.sha256,
         },
+        "day": state.day.isoformat(),
+        "state": state.state,
+        "in_force": None
+        if state.in_force is None
+        else {
+            "version": state.in_force.spec.version.isoformat(),
+            "effective": state.in_force.spec.effective.isoformat(),
+        },
+        "upcoming": [
+            {
+                "version": r.spec.version.isoformat(),
+                "effective": r.spec.effective.isoformat(),
+                "material": r.spec.material,
+                "summary": r.spec.summary,
+                "notice_start": state.notice(r).start.isoformat(),
+                "reaccept_from": r.spec.effective.isoformat() if r.spec.material else None,
+                "redline_from_in_force": None
+                if state.in_force is None
+                else f"{redline_name(state.in_force, r.spec.version.isoformat())}.html",
+            }
+            for r in state.upcoming
+        ],
         "releases": [
             {
                 "version": r.spec.version.isoformat(),
@@ -142,8 +176,9 @@ def release_errors(release: Release, problems: list[Problem]) -> list[Problem]:
     ]
 
 
-def verify_receipt(root: Path, receipt: Path) -> str:
-    """Check that an acceptance receipt names a published release with exactly that hash; returns a confirmation.
+def verify_receipt(root: Path, receipt: Path, day: dt.date | None = None) -> str:
+    """Check that an acceptance receipt names a release published on `day` (default: the run's today) with exactly
+    that hash; returns a confirmation saying whether it still binds the member on that day.
 
     A sealed release is checked against its seal (what was reviewed and published), never against a text rebuilt
     from a history that may have been rewritten since; a release with other release errors verifies nothing.
@@ -158,16 +193,20 @@ def verify_receipt(root: Path, receipt: Path) -> str:
     project = load_project(root, (organism_id,), (kind,))
     if not project.documents:
         raise CguError.at(shown, f"{organism_id} has no {kind} document")
-    return check_receipt(read_book(project, History(project.root)), fields, shown)
+    return check_receipt(read_book(project, History(project.root)), fields, shown, day)
 
 
-def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocation) -> str:
-    """A receipt's fields checked against the release book: the release is published, with exactly that hash."""
+def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocation, day: dt.date | None = None) -> str:
+    """A receipt's fields checked against the release book: the release is published on `day` (default: the run's
+    today), with exactly that hash."""
+    from cgu.release.lifecycle import lifecycle, today
+
     organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
     if book.unavailable:
         raise CguError.at(shown, f"cannot verify without the git history ({book.unavailable})")
     entry = book.of(organism_id, kind)
-    releases, problems = list(entry.published), list(entry.problems)
+    state = lifecycle(entry.releases, day or today())
+    releases, problems = list(state.published), list(entry.problems)
     match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:
         known = ", ".join(r.spec.version.isoformat() for r in releases) or "none"
@@ -186,14 +225,30 @@ def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocati
             f"the receipt's sha256 {digest[:12]}… is not the{sealed} hash of release {version} ({expected[:12]}…)",
         )
     accepted_at(fields, match, shown)
-    latest = releases[-1]
-    status = (
-        ("re-acceptance required" if reaccept_needed(releases, match) else "no re-acceptance needed")
-        if latest is not match
-        else "current"
-    )
+    status = acceptance_status(state, match)
     rewritten = " (history rewritten since: the seal decides; see cgu check)" if match.sha256 != expected else ""
-    return (
-        f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} "
-        f"({status}; current release {latest.spec.version.isoformat()}){rewritten}"
-    )
+    return f"valid: {organism_id} {kind} release {version} accepted on {fields['timestamp']} ({status}){rewritten}"
+
+
+def acceptance_status(state: Lifecycle[Release], accepted: Release) -> str:
+    """What a member who accepted `accepted` must do on the lifecycle's day, and which release is in force.
+
+    Re-acceptance is required only once a material release after it has taken effect: during the notice period the
+    accepted terms still bind, and the member is told what is coming and from when.
+    """
+    in_force = state.in_force.spec.version.isoformat() if state.in_force else "none yet"
+    coming = state.material_since(accepted)
+    if not state.binding_on(accepted):
+        status = "re-acceptance required"
+    elif coming:
+        status = (
+            f"no re-acceptance needed before {coming[0].spec.effective.isoformat()}, when material release "
+            f"{coming[0].spec.version.isoformat()} takes effect"
+        )
+    elif accepted is state.in_force:
+        status = "current"
+    elif accepted in state.upcoming:
+        status = f"accepted ahead: it takes effect on {accepted.spec.effective.isoformat()}"
+    else:
+        status = "no re-acceptance needed"
+    return f"{status}; current release {in_force}"

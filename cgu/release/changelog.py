@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 
@@ -149,8 +150,10 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
         )
     return (
         f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n</head>\n<body>\n<main>\n'
-        f"<h1>{escape(title)}</h1>\n"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        # A SHA-256 is 64 characters without a break: it wraps rather than widen the page on a phone.
+        "<style>code { overflow-wrap: anywhere; }</style>\n"
+        f"</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n"
         f"<ol reversed>\n{''.join(items)}\n</ol>\n</main>\n</body>\n</html>\n"
     )
 
@@ -167,13 +170,18 @@ def _article_list(entry: Entry) -> str:
     return f"<ul>{items}</ul>"
 
 
-def release_files(book: ReleaseBook, documents: list[Document]) -> list[Artifact]:
-    """versions.json, changelogs and redlines (consecutive releases and each release to the current) of published
-    releases, for each of the (draft-marked) documents that has any in the book."""
+def release_files(book: ReleaseBook, documents: list[Document], day: dt.date | None = None) -> list[Artifact]:
+    """versions.json, changelogs and redlines (consecutive releases, each release to the newest, the release in force
+    to each coming one) of the releases published on `day` (default: the run's today), for each of the
+    (draft-marked) documents that has any in the book."""
+    from cgu.release.lifecycle import lifecycle, today
+
+    day = day or today()
     artifacts: list[Artifact] = []
     for document in documents:
         organism, kind = document.organism, document.kind
-        releases = list(book.of(organism.id, kind).published)
+        state = lifecycle(book.of(organism.id, kind).releases, day)
+        releases = list(state.published)
         if not releases:
             continue  # nothing published yet: no history for members, the page is a draft
         base = folder(organism, kind)
@@ -186,6 +194,9 @@ def release_files(book: ReleaseBook, documents: list[Document]) -> list[Artifact
             )
         for release in releases[:-1]:
             redlines[redline_name(release, releases[-1].spec.version.isoformat())] = (release, releases[-1])
+        if state.in_force is not None:  # what changes for members on each coming effective date
+            for coming in state.upcoming:
+                redlines[redline_name(state.in_force, coming.spec.version.isoformat())] = (state.in_force, coming)
         computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
         for name, (old, new) in sorted(redlines.items()):
             result = computed.get(name) or redline(old.document.articles, new.document.articles)
@@ -199,7 +210,7 @@ def release_files(book: ReleaseBook, documents: list[Document]) -> list[Artifact
                 Artifact(f"{base}/{name}.json", render_json(result).encode()),
             ]
         artifacts += [
-            Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document).encode()),
+            Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document, day).encode()),
             Artifact(f"{base}/changelog.md", changelog_markdown(organism, kind, entries).encode()),
             Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries).encode()),
             Artifact(f"{base}/changelog.json", changelog_json(organism, kind, entries).encode()),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,8 +13,27 @@ from cgu.model import Document
 GENERATOR = "cgu"
 
 
-def page_context(document: Document, mode: str, asset_base: str, logo: str | None) -> dict[str, Any]:
-    """What the theme's document.html receives; shared by the HTML and PDF builders."""
+@dataclass(frozen=True)
+class PageLinks:
+    """Where a published page leads a member: its PDF, the history, the version in force, what changes next."""
+
+    status: str
+    """`in-force`, `upcoming` (published, not yet in force) or `superseded`."""
+    pdf: str | None = None
+    history: str | None = None
+    in_force: str | None = None
+    """The address that always serves the version in force (on a page that is not it)."""
+    coming: tuple[dt.date, str] | None = None
+    """Effective date of the next version and the redline from this one ("Ce qui change le ...")."""
+    reaccept: str | None = None
+    """For a member who accepted this version: what changed materially since, and from when it applies."""
+
+
+def page_context(
+    document: Document, mode: str, asset_base: str, logo: str | None, links: PageLinks | None = None
+) -> dict[str, Any]:
+    """What the theme's document.html receives; shared by the HTML and PDF builders (`links` only on published
+    pages, where the release history is known)."""
     return {
         "document": document,
         "organism": document.organism,
@@ -22,18 +43,41 @@ def page_context(document: Document, mode: str, asset_base: str, logo: str | Non
         "asset_base": asset_base,
         "logo": logo,
         "generator": GENERATOR,
+        "links": links,
     }
 
 
-def render_page(document: Document, theme: ThemeFolder, mode: str, root: Path) -> str:
-    """The theme's document.html for a document, as the HTML builder (`mode` "html") or the PDF one ("pdf") renders it."""
+def render_page(
+    document: Document,
+    theme: ThemeFolder,
+    mode: str,
+    root: Path,
+    site_root: str = "../",
+    links: PageLinks | None = None,
+) -> str:
+    """The theme's document.html for a document, as the HTML builder (`mode` "html") or the PDF one ("pdf") renders it.
+
+    `site_root` is the way from the page's folder to the site's root (`../` for `<organism>/<kind>-<date>.html`):
+    the page links the theme's assets and the organism's logo through it, so a page can live at any depth."""
     logo = document.organism.theme.logo
     if mode == "pdf":
         context = page_context(
-            document, "pdf", theme.path.resolve().as_uri() + "/", (root / logo).resolve().as_uri() if logo else None
+            document,
+            "pdf",
+            theme.path.resolve().as_uri() + "/",
+            (root / logo).resolve().as_uri() if logo else None,
+            links,
         )
     else:
-        context = page_context(document, "html", f"../assets/{theme.name}/", f"logo{_suffix(logo)}" if logo else None)
+        own = site_root == "../"  # a document page sits next to its organism's logo
+        where = "" if own else f"{site_root}{document.organism.id}/"
+        context = page_context(
+            document,
+            "html",
+            f"{site_root}assets/{theme.name}/",
+            f"{where}logo{_suffix(logo)}" if logo else None,
+            links,
+        )
     return theme.render("document.html", **context)
 
 

@@ -1,4 +1,4 @@
-"""Paths of a site: which names a published file may have, and which files a folder really holds."""
+"""Paths of a site: where each page of a build lives, which names a published file may have, and which files a folder really holds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import os
 import re
 import stat
 from pathlib import Path
+
+from cgu.model import Organism
 
 _UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\\:]")
 """Control characters, backslashes (a Windows separator) and colons (a drive letter) never appear in a site path."""
@@ -37,3 +39,8 @@ def unsafe_site_path(path: str) -> str | None:
     if any(part in ("", ".", "..") for part in path.split("/")):
         return "has an empty, '.' or '..' part"
     return None
+
+
+def artifact_path(organism: Organism, kind: str, suffix: str) -> str:
+    """Where a document goes in the output: `<organism>/<kind>-<version date><suffix>`."""
+    return f"{organism.id}/{kind}-{organism.documents[kind].version.isoformat()}{suffix}"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import errno
 import fcntl
 import json
 import os
 import shutil
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,14 +20,24 @@ from cgu.model import Artifact, SourceLocation
 from cgu.site.incremental import MANIFEST, manifest_bytes
 
 if TYPE_CHECKING:
+    from cgu.load.themes import ThemeFolder
     from cgu.project import Project
 
 INDEX_TITLE = "Conditions générales et politiques de confidentialité"
 
 
 @dataclass(frozen=True)
+class Version:
+    """A release as the index shows it: its dates, and the files or page a reader follows."""
+
+    version: Any
+    effective: Any
+    files: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class IndexEntry:
-    """One row of build/index.html."""
+    """One row of index.html: a document of an organism, the version that binds members today and the one coming."""
 
     organism: str
     title: str
@@ -35,6 +46,10 @@ class IndexEntry:
     files: tuple[tuple[str, str], ...]
     draft: bool = False
     """The built page is a draft ("Projet"): its text is not that of a published release."""
+    in_force: Version | None = None
+    """The release in force on the run's day (from versions.json), when it is not the built page itself."""
+    upcoming: Version | None = None
+    """The published release not yet in force: its effective date and a link to what changes."""
 
 
 _REPLACED_WHOLE = "cgu replaces its output folder whole"
@@ -212,23 +227,36 @@ def _swap(staging: Path, out: Path) -> None:
 
 def drafts_in(files: Mapping[str, bytes]) -> set[str]:
     """`<organism>/<kind>` of each document whose versions.json (among `files`) says the built page is a draft."""
-    drafts = set()
+    return {
+        folder for folder, versions in versions_in(files).items() if versions["current"].get("draft_pending") is True
+    }
+
+
+def versions_in(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
+    """Each `<organism>/<kind>/versions.json` among `files`, parsed, by `<organism>/<kind>` (unreadable ones skipped)."""
+    found = {}
     for path, content in files.items():
         if path.endswith("/versions.json"):
             try:
-                pending = json.loads(content)["current"]["draft_pending"]
-            except (ValueError, KeyError, TypeError):
+                data = json.loads(content)
+            except ValueError:
                 continue
-            if pending is True:
-                drafts.add(path.removesuffix("/versions.json"))
-    return drafts
+            if isinstance(data, dict) and isinstance(data.get("current"), dict):
+                found[path.removesuffix("/versions.json")] = data
+    return found
 
 
-def index_page(project: Project, present: set[str], drafts: Collection[str] = ()) -> str:
-    """build/index.html: every document of every organism whose files are in the output, drafts marked "Projet"."""
+def index_page(
+    project: Project, present: set[str], versions: Mapping[str, bytes] | None = None, members: bool = False
+) -> str:
+    """index.html: every document of every organism whose files are in the output, with the version in force today
+    and the one coming (from each versions.json among `versions`).
+
+    A writer's build lists drafts too, marked "Projet"; the members' site (`members`) lists only released documents.
+    """
     from cgu.load.themes import find_theme
-    from cgu.render.html import GENERATOR  # the themes' Jinja: not for a command that only writes files
 
+    known = versions_in(versions or {})
     entries = []
     for organism in sorted(project.organisms.values(), key=lambda o: (o.name.lower(), o.id)):
         for kind, spec in organism.documents.items():
@@ -240,16 +268,54 @@ def index_page(project: Project, present: set[str], drafts: Collection[str] = ()
             )
             if files and f"{organism.id}/{kind}/changelog.html" in present:
                 files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
-            if files and not organism.abstract:
-                entries.append(
-                    IndexEntry(
-                        organism.name,
-                        spec.title,
-                        spec.version,
-                        spec.effective,
-                        files,
-                        f"{organism.id}/{kind}" in drafts,
-                    )
-                )
+            folder = f"{organism.id}/{kind}"
+            in_force, upcoming = _released(folder, known.get(folder), present)
+            if organism.abstract or not (files or members):
+                continue
+            # Never released (no versions.json: no published release) or changed since: a draft, marked "Projet".
+            draft = folder not in known or known[folder]["current"].get("draft_pending") is True
+            if members and in_force is None and upcoming is None:
+                continue  # never released: members never see it
+            entries.append(
+                IndexEntry(organism.name, spec.title, spec.version, spec.effective, files, draft, in_force, upcoming)
+            )
     theme = project.themes.get("default") or find_theme(project.root, "default")
-    return theme.render("index.html", title=INDEX_TITLE, entries=entries, theme_name=theme.name, generator=GENERATOR)
+    return listing_page(theme, INDEX_TITLE, f"assets/{theme.name}/", entries=entries, members=members)
+
+
+def listing_page(theme: ThemeFolder, title: str, asset_base: str, **values: Any) -> str:
+    """The theme's index.html, which draws the site's listing pages: the index (`entries`), releases.html
+    (`releases`) and a re-acceptance page (`reaccept`, whole or as a `fragment` for portals)."""
+    from cgu.render.html import GENERATOR  # the themes' Jinja: not for a command that only writes files
+
+    page = {"entries": [], "releases": None, "reaccept": None, "members": True, "fragment": False, **values}
+    return theme.render(
+        "index.html", title=title, theme_name=theme.name, asset_base=asset_base, generator=GENERATOR, **page
+    )
+
+
+def _released(folder: str, versions: dict[str, Any] | None, present: set[str]) -> tuple[Version | None, Version | None]:
+    """The release in force and the next one, as versions.json states them, linked to the pages the output holds."""
+    if not versions:
+        return None, None
+
+    def linked(row: dict[str, Any] | None, links: tuple[tuple[str, str], ...]) -> Version | None:
+        if not isinstance(row, dict) or not row.get("version"):
+            return None
+        kept = tuple((label, href) for label, href in links if href in present)
+        return Version(dt.date.fromisoformat(row["version"]), dt.date.fromisoformat(row["effective"]), kept)
+
+    in_force = versions.get("in_force")
+    upcoming = (versions.get("upcoming") or [None])[0]
+    release_files: tuple[tuple[str, str], ...] = ()
+    if isinstance(in_force, dict):  # the stable address first, the release's own PDF, then the history
+        stem = f"{folder}/releases/{in_force.get('version')}"
+        release_files = (
+            ("HTML", f"{folder}/index.html"),
+            ("PDF", f"{stem}.pdf"),
+            ("Historique des versions", f"{folder}/changelog.html"),
+        )
+    changes: tuple[tuple[str, str], ...] = ()
+    if isinstance(upcoming, dict) and upcoming.get("redline_from_in_force"):
+        changes = (("Ce qui change", f"{folder}/{upcoming['redline_from_in_force']}"),)
+    return linked(in_force, release_files), linked(upcoming, changes)

@@ -222,7 +222,9 @@ BUILD_FAULTS = {
 }
 PUBLISH_FAULTS = {
     "while hard-linking the previous site": "link:3",
-    "while rendering a PDF": "pdf:1",
+    # A republish after a draft edit renders no PDF (drafts are never published): the kill while rendering a PDF
+    # is the build's point "pdf:2"; here, the kill while staging the site's files.
+    "while staging the site's files": "write:2",
     "while writing the bundles": "bundle:2",
     "just before the swap": "publish-swap:1",
 }

@@ -264,7 +264,8 @@ def _document_releases(
                         organism.id,
                     )
                 )
-            problems += _facts_to_complete(label, spec, current, organism.documents[kind].releases)
+                # Its text will be the working tree's; without history, release checks are skipped (check says so).
+                problems += _facts_to_complete(label, spec, current, organism.documents[kind].releases)
             releases.append(Release(organism.id, kind, spec, None, None, text_hash(current), current))
             continue
         if (

@@ -214,7 +214,7 @@ def test_a_link_left_in_a_previous_site_is_neither_published_nor_bundled(work: P
     """A previous site is untrusted too: a link in it (even under releases/, which publish keeps) is dropped."""
     first = run(work, "publish", "--project", "mini", "--out", "site")
     assert first.returncode == 0, first.stderr
-    (work / "site/acme/releases").mkdir()
+    (work / "site/acme/releases").mkdir(parents=True)  # mini has no history: nothing of acme is published yet
     os.symlink(work / "secret.txt", work / "site/acme/releases/notes.html")
     os.symlink(work / "s3", work / "site/acme/releases/folder")
     outside = _outside_site(work)

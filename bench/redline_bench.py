@@ -8,7 +8,8 @@ articles cgu shows as moved (git shows them deleted and inserted again). Then ti
 Pairs: every consecutive pair of the corpus (../shared/corpus, Open Terms Archive, ODC-BY 1.0), plus worst
 cases: the first and last privacy-policy versions (four years of edits), two full rewrites of the first
 version (the same words shuffled; an unrelated text of the same size) and an adversarial pair of random texts
-over 14 words, which only the redline's work budget (REDLINE_WORK, in operations) bounds. Each time is the best of three runs.
+over 14 words, which only the redline's work budget (REDLINE_WORK, in operations) bounds. Each time is the best
+of three runs.
 Run: python bench/redline_bench.py
 """
 
@@ -22,13 +23,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from cgu.redline.compare import pieces, redline
 from cgu.redline.diff import WorkBudget
 from cgu.redline.sections import split_markdown
 
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
@@ -117,7 +118,9 @@ def main() -> int:
     named = [
         (f"{folder[10:17]} {b.name[:13]}", a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"))
         for folder in ("blablacar-privacy-policy", "blablacar-trackers-policy")
-        for a, b in zip(sorted((CORPUS / folder).glob("*.md")), sorted((CORPUS / folder).glob("*.md"))[1:])
+        for a, b in zip(
+            sorted((CORPUS / folder).glob("*.md")), sorted((CORPUS / folder).glob("*.md"))[1:], strict=False
+        )
     ]
     pairs = [(a, b) for _, a, b in named]
     print("Corpus: Open Terms Archive (OpenTermsArchive/france-versions, with UFC-Que Choisir and the Office of the")

@@ -85,7 +85,8 @@ def siren(index: int) -> str:
 
 
 def mutuelles(count: int) -> list[tuple[str, str]]:
-    """(id, name) of the first `count` deploying organisms; ids unique (-2, -3 for repeated names), names cycled past the list."""
+    """(id, name) of the first `count` deploying organisms; ids unique (-2, -3 for repeated names), names cycled
+    past the list."""
     names = [line.strip() for line in NAMES.read_text(encoding="utf-8").splitlines() if line.strip()]
     taken: set[str] = {"vivoptim-base"}
     result = []
@@ -106,13 +107,17 @@ def q(value: str) -> str:
 
 
 def organism_yaml(index: int, organism_id: str, name: str) -> str:
-    """One deploying mutuelle: vivoptim-base plus its identity, contacts and colour (the shape vivoptim-base documents)."""
+    """One deploying mutuelle: vivoptim-base plus its identity, contacts and colour (the shape vivoptim-base
+    documents)."""
     city, postal_code, zone = CITIES[index % len(CITIES)]
     street = f"{index % 97 + 1} {STREETS[index % len(STREETS)]}"
     domain = f"{organism_id[:40].rstrip('-')}.example"  # reserved for examples: no real mutuelle's address
     phone = f"{zone} {10 + index % 90:02d} {index * 7 % 100:02d} {index * 13 % 100:02d} {index * 31 % 100:02d}"
     address = f"{{street: {q(street)}, postal_code: {q(postal_code)}, city: {q(city)}}}"
-    dpo_address = f"{{street: {q('Délégué à la protection des données, ' + street)}, postal_code: {q(postal_code)}, city: {q(city)}}}"
+    dpo_address = (
+        f"{{street: {q('Délégué à la protection des données, ' + street)}, "
+        f"postal_code: {q(postal_code)}, city: {q(city)}}}"
+    )
     legal_form = (
         "  legal_form: mutuelle régie par le livre II du Code de la mutualité\n" if "MUTU" in name.upper() else ""
     )
@@ -132,7 +137,8 @@ def organism_yaml(index: int, organism_id: str, name: str) -> str:
 
 
 def generate(project: Path, count: int) -> list[str]:
-    """A content repository: the shipped clauses and themes, vivoptim-base, and `count` deploying mutuelles; their ids."""
+    """A content repository: the shipped clauses and themes, vivoptim-base, and `count` deploying mutuelles; their
+    ids."""
     for folder in ("clauses", "themes"):
         shutil.copytree(ROOT / folder, project / folder)
     shutil.copytree(ROOT / "organisms" / "vivoptim-base", project / "organisms" / "vivoptim-base")
@@ -223,7 +229,8 @@ def weasyprint_floor(pages: list) -> tuple[float, float]:
 
 
 def reuse_gain(pages: list, theme_css: Path) -> dict[str, object]:
-    """CPU seconds per PDF with a new font configuration per document, with one shared, and with the stylesheet parsed once too.
+    """CPU seconds per PDF with a new font configuration per document, with one shared, and with the stylesheet
+    parsed once too.
 
     The three ways run in turn on each page (rotating which goes first), timed in CPU seconds of this process, so
     that other work on the machine hits them alike.
@@ -312,7 +319,8 @@ def main() -> int:
     parsed = reuse["shared fonts + parsed stylesheet"]  # type: ignore[index]
     print(
         f"font configuration reuse saves {100 * (fresh - shared) / fresh:.1f} % per PDF; "
-        f"parsing the stylesheet once too saves {100 * (shared - parsed) / shared:.1f} % more (same bytes: {reuse['same bytes']})"
+        f"parsing the stylesheet once too saves {100 * (shared - parsed) / shared:.1f} % more "
+        f"(same bytes: {reuse['same bytes']})"
     )  # type: ignore[index]
     return 0
 

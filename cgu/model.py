@@ -200,7 +200,8 @@ class Artifact:
     content: bytes
 
 
-# --- releases --- (owned by the releases helper: cgu/release/book.py, cgu/release/acceptance.py, cgu/release/changelog.py)
+# --- releases --- (owned by the releases helper: cgu/release/book.py, cgu/release/acceptance.py,
+# cgu/release/changelog.py)
 
 
 @dataclass(frozen=True)

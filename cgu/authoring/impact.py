@@ -19,7 +19,8 @@ from cgu.project import load_project, selected_organisms
 
 @dataclass(frozen=True)
 class Variable:
-    """One leaf variable of an organism: its dotted name, where it is defined, which clauses read it (or a key above it)."""
+    """One leaf variable of an organism: its dotted name, where it is defined, which clauses read it (or a key
+    above it)."""
 
     name: str
     defined: SourceLocation
@@ -43,7 +44,8 @@ def impact(root: Path, target: Path) -> list[tuple[str, str]]:
 
 
 def variables(root: Path, organism_id: str) -> list[Variable]:
-    """Every leaf variable of an organism with the file:line that defines it and the clauses that read it (or an ancestor)."""
+    """Every leaf variable of an organism with the file:line that defines it and the clauses that read it (or an
+    ancestor)."""
     project = load_project(root, organism_ids=(organism_id,), compose=False)
     organism = project.organisms.get(organism_id)
     if organism is None:

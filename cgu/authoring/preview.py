@@ -137,7 +137,8 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
             if len(parts) == 3 and parts[0] == "doc":
                 return self.document(project, parts[1], parts[2], "redline" in parse_qs(url.query))
             links = "".join(
-                f'<li><a href="/doc/{d.organism.id}/{d.kind}">{html.escape(d.organism.name)} – {html.escape(d.title)}</a>'
+                f'<li><a href="/doc/{d.organism.id}/{d.kind}">'
+                f"{html.escape(d.organism.name)} – {html.escape(d.title)}</a>"
                 f"{' (projet)' if d.draft else ''}</li>"
                 for d in project.documents
             )
@@ -150,7 +151,8 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
             document = found[0]
             toggle = (
                 f'<p class="preview-bar"><a href="/doc/{organism_id}/{kind}">Projet</a> · '
-                f'<a href="/doc/{organism_id}/{kind}?redline=1">Modifications depuis la dernière version publiée</a></p>'
+                f'<a href="/doc/{organism_id}/{kind}?redline=1">'
+                "Modifications depuis la dernière version publiée</a></p>"
             )
             if show_redline:
                 page = redline_page(project, document, state.day)

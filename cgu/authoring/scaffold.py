@@ -34,7 +34,8 @@ id: {id}                           # must equal the folder name
   publication_director: "à compléter : Qui est le directeur de la publication (nom et fonction) ?"   # LCEN art. 6
 """
 
-ORGANISM_REST = """\
+ORGANISM_REST = (
+    """\
 host:                              # who hosts the site (LCEN art. 6)
   name: "à compléter : Qui héberge le site ?"
   address: {{street: "à compléter : Quelle est l'adresse de l'hébergeur (rue, code postal, ville) ?"}}
@@ -52,7 +53,8 @@ jurisdiction:
   law: français
   courts: "à compléter : Quels tribunaux sont compétents ?"
 notice_days: 30                    # notice before a material change takes effect
-cookies: []                        # one entry per cookie, as the banner shows them: {{name, provider, purpose, category, duration, consent}}
+cookies: []                        # one entry per cookie, as the banner shows them: """
+    """{{name, provider, purpose, category, duration, consent}}
 cookie_settings:
   consent_retention: "6 mois"      # CNIL: at most 6 months
 processing:                        # one entry per purpose
@@ -63,7 +65,8 @@ processing:                        # one entry per purpose
     retention: "à compléter : Combien de temps ces données sont-elles conservées, et à partir de quand ?"
     mandatory: "à compléter : Quelles données sont obligatoires, et que se passe-t-il si elles manquent ?"
 transfers:                         # data sent outside the EU; [] when none
-  - country: "à compléter : Des données sont-elles envoyées hors de l'Union européenne, et vers quel pays ? Si aucune, remplacer cette liste par une liste vide."
+  - country: "à compléter : Des données sont-elles envoyées hors de l'Union européenne, et vers quel pays ? """
+    """Si aucune, remplacer cette liste par une liste vide."
     recipient: "à compléter : À quel destinataire ?"
     safeguard: "à compléter : Avec quelle garantie (décision d'adéquation, clauses contractuelles types) ?"
 documents:                         # `cgu check` runs the legal checks (docs/rules.md) on both
@@ -71,7 +74,8 @@ documents:                         # `cgu check` runs the legal checks (docs/rul
     title: Conditions générales d'utilisation
     version: {today}
     effective: {today}
-    clauses: [mentions-legales, objet, acceptation, acces-compte, responsabilite, propriete-intellectuelle, cookies, modification, droit-applicable]
+    clauses: [mentions-legales, objet, acceptation, acces-compte, responsabilite, propriete-intellectuelle, """
+    """cookies, modification, droit-applicable]
   privacy:
     title: Politique de protection des données personnelles
     version: {today}
@@ -79,6 +83,7 @@ documents:                         # `cgu check` runs the legal checks (docs/rul
     clauses: [responsable-traitement, dpo, donnees-collectees, finalites, destinataires, transferts, conservation,
               securite-donnees, droits, reclamation, obligation-fournir, profilage, cookies, modification]
 """
+)
 
 CLAUSE_TEMPLATE = """\
 ---

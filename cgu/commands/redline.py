@@ -38,7 +38,8 @@ def run_release_redline(
     if kind not in DOCUMENT_KINDS:
         raise CguError.at(
             SourceLocation(organism_id),
-            f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); {kind!r} is neither",
+            f"give two Markdown files, or an organism and a document kind ({' or '.join(DOCUMENT_KINDS)}); "
+            f"{kind!r} is neither",
         )
     loaded, current, book = one_document(project, organism_id, kind)
     if book.unavailable:
@@ -76,6 +77,7 @@ def write_redline(
     result: object, title: str, stem: str, out: Path, formats: tuple[str, ...], theme: object = None
 ) -> None:
     """Write a redline in the requested formats into `out` (each file atomically; nothing else in `out` is touched)."""
+    from cgu.load.themes import ThemeFolder
     from cgu.model import Artifact
     from cgu.redline.compare import Redline
     from cgu.redline.render import (
@@ -85,8 +87,6 @@ def write_redline(
         render_pdf,
     )
     from cgu.site.writer import write_files
-
-    from cgu.load.themes import ThemeFolder
 
     assert isinstance(result, Redline)
     assert theme is None or isinstance(theme, ThemeFolder)

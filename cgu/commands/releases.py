@@ -27,7 +27,8 @@ def run_releases(project: Path, organism_id: str, kind: str) -> None:
         commit = release.commit[:10] if release.commit else "uncommitted"
         click.echo(
             f"{release.spec.version.isoformat()}  effective {release.spec.effective.isoformat()}  "
-            f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  {commit}  {release.spec.summary}"
+            f"{'material ' if release.spec.material else 'editorial'}  sha256 {release.sha256}  "
+            f"{commit}  {release.spec.summary}"
         )
     done = entry.published
     if book.unavailable:

@@ -110,7 +110,8 @@ class ClauseLoader(jinja2.BaseLoader):
 
 
 def make_environment() -> tuple[BoundedSandbox, ClauseLoader]:
-    """The clause environment: sandboxed (no Python internals; bounded `*`, `**`, `%`, widths and output), undefined variables are errors."""
+    """The clause environment: sandboxed (no Python internals; bounded `*`, `**`, `%`, widths and output),
+    undefined variables are errors."""
     loader = ClauseLoader()
     env = BoundedSandbox(
         loader=loader,
@@ -182,7 +183,8 @@ class Composer:
             elif kind not in clause.documents:
                 self.problems.add(
                     where,
-                    f"clause {clause_id!r} may not appear in a {kind} document (its front matter allows {', '.join(clause.documents) or 'none'})",
+                    f"clause {clause_id!r} may not appear in a {kind} document "
+                    f"(its front matter allows {', '.join(clause.documents) or 'none'})",
                     organism.id,
                 )
             elif any(c.id == clause_id for c in clauses):

@@ -92,7 +92,7 @@ def _highlight_to_complete(state: StateCore) -> None:
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
-    md.validateLink = _validate_link
+    md.validateLink = _validate_link  # type: ignore[method-assign]  # markdown-it-py's documented hook
     md.core.ruler.before("text_join", "cgu_unescaped_text", _unescaped_text)
     md.core.ruler.after("text_join", "cgu_to_complete", _highlight_to_complete)
     return md

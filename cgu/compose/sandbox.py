@@ -1,4 +1,5 @@
-"""The Jinja2 sandbox clauses and themes share: no Python internals, no mutation, bounded `*`, `**`, `%`, widths and output."""
+"""The Jinja2 sandbox clauses and themes share: no Python internals, no mutation, bounded `*`, `**`, `%`, widths
+and output."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_PRODUCT = 100_000
-"""Largest text or list `*` may build, `**` result (in digits) and padding width, in a template: no legal text needs more."""
+"""Largest text or list `*` may build, `**` result (in digits) and padding width, in a template: no legal text needs
+more."""
 _HUGE_FORMAT = re.compile(r"\{[^{}]*:[^{}]*(?:\d{6,}|\{)|%[-+ #0]*(?:\*|\d{6,})|%[-+ #0]*\d*\.(?:\*|\d{6,})")
 """A %-format or str.format field whose width or precision is huge (or given at run time)."""
 BOUNDED_FILTERS = ("center", "indent", "format")
@@ -86,7 +88,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
 
 def bounded_text(pieces: Iterator[str], limit: int, what: str) -> str:
-    """The rendered pieces joined, or an error as soon as they pass `limit` characters (loops over loops could fill the memory)."""
+    """The rendered pieces joined, or an error as soon as they pass `limit` characters (loops over loops could fill
+    the memory)."""
     parts, size = [], 0
     for piece in pieces:
         size += len(piece)

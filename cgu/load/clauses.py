@@ -23,7 +23,8 @@ def read_clause(path: Path, root: Path) -> Clause:
     if not lines or lines[0].strip() != "---":
         raise CguError.at(
             SourceLocation(shown, 1),
-            "a clause must start with a front-matter block: a line '---', the YAML keys (id, title, documents...), then '---'",
+            "a clause must start with a front-matter block: a line '---', the YAML keys (id, title, documents...), "
+            "then '---'",
         )
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
@@ -42,7 +43,7 @@ def read_clause(path: Path, root: Path) -> Clause:
         where = locations.get(key, SourceLocation(shown, 2))
         if key not in FRONT_MATTER_KEYS:
             problems.add(where, f"unknown front-matter key '{key}' (known: {', '.join(FRONT_MATTER_KEYS)})")
-        elif not isinstance(value, FRONT_MATTER_KEYS[key]) or (key == "title" and not value.strip()):
+        elif not isinstance(value, FRONT_MATTER_KEYS[key]) or (key == "title" and not str(value).strip()):
             problems.add(where, f"'{key}' must be {_describe(FRONT_MATTER_KEYS[key])}")
     for key in ("title", "documents"):
         if key not in meta:
@@ -54,14 +55,15 @@ def read_clause(path: Path, root: Path) -> Clause:
             SourceLocation(shown),
             f"clause id {expected_id!r} must be lower-case letters, digits and hyphens; rename the file",
         )
-    documents = meta.get("documents") if isinstance(meta.get("documents"), list) else []
+    listed, wanted = meta.get("documents"), meta.get("requires")
+    documents: list[Any] = listed if isinstance(listed, list) else []
     for index, kind in enumerate(documents):
         if kind not in DOCUMENT_KINDS:
             problems.add(
                 locations.get(f"documents.{index}", SourceLocation(shown, 2)),
                 f"unknown document kind {kind!r}; use {' or '.join(DOCUMENT_KINDS)}",
             )
-    requires = meta.get("requires") if isinstance(meta.get("requires"), list) else []
+    requires: list[Any] = wanted if isinstance(wanted, list) else []
     for index, name in enumerate(requires):
         if not isinstance(name, str) or not DOTTED.match(name):
             problems.add(

@@ -77,7 +77,8 @@ _INVISIBLE = (
     (_CONTROL, "control character {} in the text (a binary file, or text pasted from another program)"),
     (
         _BIDI,
-        "bidirectional control character {}: it reorders what readers see ('30 jours' can show where the text says '03')",
+        "bidirectional control character {}: it reorders what readers see "
+        "('30 jours' can show where the text says '03')",
     ),
 )
 """Characters a source file may not hold (a redline of two arbitrary files shows them instead)."""
@@ -91,7 +92,8 @@ def read_text(path: Path, shown: str, controls: bool = False) -> str:
         if size > MAX_FILE_BYTES:
             raise CguError.at(
                 SourceLocation(shown),
-                f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a source file; split it or remove it",
+                f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit for a source file; "
+                "split it or remove it",
             )
         data = path.read_bytes()
     except OSError as exc:
@@ -164,7 +166,8 @@ _TOO_DEEP = f"YAML nesting is deeper than {MAX_YAML_DEPTH} levels; flatten it (a
 
 
 def _deepest_line(text: str, first: int) -> int:
-    """Where nesting first goes past the limit (indentation plus open brackets, roughly): for input too deep to parse."""
+    """Where nesting first goes past the limit (indentation plus open brackets, roughly): for input too deep to
+    parse."""
     depth = 0
     for number, line in enumerate(text.split("\n")):
         indent = (len(line) - len(line.lstrip(" "))) // 2

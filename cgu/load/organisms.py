@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -104,15 +105,17 @@ def _resolve(
     raw = raws[organism_id]
     while (base := raws[chain[-1]].data.get("extends")) is not None:
         here = raws[chain[-1]]
-        where = here.locations.get("extends", here.location)
+        extends_at = here.locations.get("extends", here.location)
         if isinstance(base, str) and base in broken:
             return None  # its own error is reported; this one would only repeat it
         if not isinstance(base, str):
-            problems.add(where, f"'extends' must be the id of one organism, not {schema._kind(base)}", organism_id)
+            problems.add(extends_at, f"'extends' must be the id of one organism, not {schema._kind(base)}", organism_id)
             return None
         if base not in raws:
             problems.add(
-                where, f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}", organism_id
+                extends_at,
+                f"extends unknown organism {base!r}; known: {', '.join(sorted(raws)) or 'none'}",
+                organism_id,
             )
             return None
         if base in chain:
@@ -168,12 +171,20 @@ def _resolve(
     )
 
 
+def _checked_date(value: Any) -> dt.date:
+    """A date the schema has already accepted (organisms with schema problems are never built)."""
+    date = schema.as_date(value)
+    if date is None:
+        raise ValueError(f"{value!r} passed the schema but is not a date")
+    return date
+
+
 def _document_spec(kind: str, spec: dict[str, Any], where: Any) -> DocumentSpec:
     releases = sorted(
         (
             ReleaseSpec(
-                schema.as_date(r["version"]),
-                schema.as_date(r["effective"]),  # type: ignore[arg-type]
+                _checked_date(r["version"]),
+                _checked_date(r["effective"]),
                 bool(r.get("material", False)),
                 str(r["summary"]),
                 where(f"documents.{kind}.releases.{index}"),

@@ -23,7 +23,8 @@ from cgu.model import SourceLocation
 
 ASSET_SUFFIXES = (".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png", ".jpg", ".txt")
 MAX_PAGE = 16 * 1024 * 1024
-"""Largest page a theme template may render to (documents make pages of well under 1 MB; loops over loops could fill the memory)."""
+"""Largest page a theme template may render to (documents make pages of well under 1 MB; loops over loops could fill
+the memory)."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class ThemeFolder:
     env: jinja2.Environment
 
     def render(self, template: str, **context: Any) -> str:
-        """Render one page template of the theme (values are HTML-escaped); any error is the theme's, with its file and line."""
+        """Render one page template of the theme (values are HTML-escaped); any error is the theme's, with its file
+        and line."""
         try:
             return bounded_text(self.env.get_template(template).generate(**context), MAX_PAGE, "the page")
         except jinja2.TemplateSyntaxError as exc:
@@ -45,7 +47,8 @@ class ThemeFolder:
             message = (
                 f"the theme has no {template}"
                 if exc.name == template
-                else f"{exc.name!r} is not a file of the theme; a theme may include, import or extend only its own files"
+                else f"{exc.name!r} is not a file of the theme; "
+                "a theme may include, import or extend only its own files"
             )
         except OverBound as exc:
             where, message = self._where(exc, template), str(exc)
@@ -69,7 +72,8 @@ class ThemeFolder:
         )
 
     def _file(self, filename: str | None, line: int | None, template: str) -> SourceLocation:
-        """`themes/<name>/<file>:<line>` for a file of the theme (as the loader names it), else for the page rendered."""
+        """`themes/<name>/<file>:<line>` for a file of the theme (as the loader names it), else for the page
+        rendered."""
         return SourceLocation(f"themes/{self.name}/{self._relative(filename) or template}", line)
 
     def _relative(self, filename: str | None) -> str | None:

@@ -141,7 +141,8 @@ _SPLITTERS = (lambda text: text.splitlines(keepends=True), _sentences)
 
 
 def _pair_units(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, int]]:
-    """The order-keeping pairing of similar lines (or sentences) with the most total similarity (a small dynamic programme)."""
+    """The order-keeping pairing of similar lines (or sentences) with the most total similarity (a small dynamic
+    programme)."""
     old_grams, new_grams = [_bigrams(line) for line in old_lines], [_bigrams(line) for line in new_lines]
     rows, cols = len(old_lines), len(new_lines)
     score = [[0.0] * (cols + 1) for _ in range(rows + 1)]

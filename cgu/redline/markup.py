@@ -233,8 +233,8 @@ _VISIBLE = {
     **{code: 0xFFFD for code in range(0x80, 0xA0)},
     **{ord(c): 0xFFFD for c in "\ue000\ue001\ue002\ue003\ue004\ue005"},
 }
-"""Control characters shown as their visible symbols (␀, ␛...; C1 ones as U+FFFD); the redline's own marker characters, should the
-text carry them, shown as U+FFFD so that the text cannot open or close a change."""
+"""Control characters shown as their visible symbols (␀, ␛...; C1 ones as U+FFFD); the redline's own marker
+characters, should the text carry them, shown as U+FFFD so that the text cannot open or close a change."""
 
 
 _MARKER_REFERENCE = re.compile(r"&#(?:[xX]0*[eE]00[0-5]|0*5734[4-9]);")

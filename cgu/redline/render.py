@@ -22,7 +22,8 @@ KIND_LABELS = {
     "unchanged": "inchangé",
 }
 
-STYLE = """
+STYLE = (
+    """
 .redline ins { text-decoration: underline; background: #e6f4ea; color: #0b3d1a; }
 .redline del { text-decoration: line-through; background: #fde8e8; color: #6b0f0f; }
 .redline .forme { text-decoration: underline dotted #767676; }
@@ -30,8 +31,10 @@ STYLE = """
 .redline .change.kind-editorial { border-left-style: dotted; }
 .redline .unchanged { color: #4a4a4a; font-style: italic; margin: .4rem 0; }
 .redline .text { overflow-wrap: anywhere; }
-.redline .text table { border-collapse: collapse; } .redline .text th, .redline .text td { border: 1px solid #767676; padding: .2rem .4rem; vertical-align: top; }
-.redline .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.redline .text table { border-collapse: collapse; } .redline .text th, .redline .text td { """
+    """border: 1px solid #767676; padding: .2rem .4rem; vertical-align: top; }
+.redline .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); """
+    """white-space: nowrap; }
 .redline nav.summary { background: #f2f5f8; padding: .6rem 1rem; }
 .redline a:focus, .redline .change:focus { outline: 3px solid #1f4e79; }
 .redline details.folded > summary { color: #4a4a4a; cursor: pointer; }
@@ -42,6 +45,7 @@ STYLE = """
   .redline .change { break-inside: auto; }
 }
 """
+)
 
 SCRIPT = """
 // n/p stop at each change: every run of ins/del in an article (adjacent ones are one change), and each article

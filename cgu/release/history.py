@@ -111,7 +111,8 @@ class History:
 
     @_readable
     def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
-        """The oldest commit on HEAD's history whose organism file declares this release (survives squash and rebase)."""
+        """The oldest commit on HEAD's history whose organism file declares this release (survives squash and
+        rebase)."""
         assert self.repo is not None
         commits = list(self.repo.iter_commits("HEAD", paths=self._path(organism_file)))
         for commit in reversed(commits):
@@ -156,7 +157,7 @@ class History:
         assert self.repo is not None
         changed = []
         for relative in sorted(paths):
-            blobs = []
+            blobs: list[str | None] = []
             for commit in (old, new):
                 try:
                     blobs.append((self.repo.commit(commit).tree / self._path(relative)).hexsha)
@@ -203,9 +204,12 @@ class History:
         if not target.is_dir():
             staging = Path(tempfile.mkdtemp(prefix="export-", dir=_ensure(_EXPORT_ROOT)))
             for item in tree.traverse():
-                relative = PurePosixPath(item.path[len(tree.path) + 1 :] if tree.path else item.path)
+                if not isinstance(item, git.Blob):
+                    continue  # folders and submodules: only files are written
+                inside, top = str(item.path), str(tree.path)
+                relative = PurePosixPath(inside[len(top) + 1 :] if top else inside)
                 logo = relative.suffix.lower() in LOGO_SUFFIXES  # a logo may lie anywhere in the project
-                if item.type != "blob" or not (relative.parts[0] in EXPORTED or logo) or ".." in relative.parts:
+                if not (relative.parts[0] in EXPORTED or logo) or ".." in relative.parts:
                     continue  # only what a project is made of: an unrelated 1.5 GB blob is never written
                 path = staging / relative
                 path.parent.mkdir(parents=True, exist_ok=True)

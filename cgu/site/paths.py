@@ -1,4 +1,5 @@
-"""Paths of a site: where each page of a build lives, which names a published file may have, and which files a folder really holds."""
+"""Paths of a site: where each page of a build lives, which names a published file may have, and which files a folder
+really holds."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def site_files(folder: Path) -> tuple[list[str], list[str]]:
 
     Links are never followed: a link left in an output or a shard folder would publish whatever it points at.
     """
-    files, others = [], []
+    files: list[str] = []
+    others: list[str] = []
     for top, dirs, names in os.walk(folder):
         base = Path(top)
         for name in sorted(dirs):

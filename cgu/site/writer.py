@@ -214,7 +214,8 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Put `staging` in place of `out` in one atomic step, so `out` is at every instant either the old or the new build."""
+    """Put `staging` in place of `out` in one atomic step, so `out` is at every instant either the old or the new
+    build."""
     if out.exists() and _exchange(staging, out):
         shutil.rmtree(staging, ignore_errors=True)  # now holds the previous build
         return
@@ -233,7 +234,8 @@ def drafts_in(files: Mapping[str, bytes]) -> set[str]:
 
 
 def versions_in(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
-    """Each `<organism>/<kind>/versions.json` among `files`, parsed, by `<organism>/<kind>` (unreadable ones skipped)."""
+    """Each `<organism>/<kind>/versions.json` among `files`, parsed, by `<organism>/<kind>` (unreadable ones
+    skipped)."""
     found = {}
     for path, content in files.items():
         if path.endswith("/versions.json"):

@@ -190,7 +190,7 @@ def test_published_site_links_are_relative_and_reach_every_page(ci_sites: tuple[
         parser.feed(text)
         targets = [(tag, name, value) for tag, name, value in parser.links]
         targets += [("style", "url", url) for url in re.findall(r"url\(['\"]?([^'\")]+)", text)]
-        for tag, name, value in targets:
+        for tag, _name, value in targets:
             url = urlsplit(value)
             if url.scheme in ("http", "https") or value.startswith("//"):
                 assert tag == "a", f"{page.relative_to(site)} loads {value} from another host"

@@ -152,7 +152,7 @@ def test_every_corpus_redline_renders_well_nested() -> None:
     pairs = 0
     for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
         versions = sorted(folder.glob("*.md"))
-        for old, new in zip(versions, versions[1:]):
+        for old, new in zip(versions, versions[1:], strict=False):
             result = redline(
                 split_markdown(old.read_text(encoding="utf-8"), old.name),
                 split_markdown(new.read_text(encoding="utf-8"), new.name),

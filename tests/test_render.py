@@ -289,7 +289,7 @@ def test_pdf_toc_page_numbers_match_the_bookmarks(styled_build: Path) -> None:
     toc = [
         " ".join(line.split()) for line in reader.pages[0].extract_text().splitlines() if line.startswith("Article ")
     ]
-    for article, page in zip(articles, pages):
+    for article, page in zip(articles, pages, strict=True):
         line = next(line for line in toc if line.startswith(article.title))
         assert line.endswith(f" {page}"), f"TOC line {line!r} should give page {page}"
     nested = next(item for item in reader.outline if isinstance(item, list))

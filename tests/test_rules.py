@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import datetime as dt
 import dataclasses
+import datetime as dt
 import json
 import re
 import shutil

@@ -392,7 +392,7 @@ def test_the_preview_answers_only_to_its_own_host_names(preview_port: int, capfd
         assert b"Mutuelle Acme" not in answer
     for host in (f"127.0.0.1:{preview_port}", "localhost", f"LOCALHOST:{preview_port}", "[::1]:80", "poste-12.local"):
         answer = _http(preview_port, f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
-        assert answer.startswith(b"HTTP/1.0 200 ") and "Mutuelle Acme".encode() in answer, (host, answer[:200])
+        assert answer.startswith(b"HTTP/1.0 200 ") and b"Mutuelle Acme" in answer, (host, answer[:200])
     assert "Traceback" not in capfd.readouterr().err
 
 

@@ -172,5 +172,5 @@ def test_the_mutuelle_list_is_the_seed_list_split_into_names() -> None:
     assert "".join(names) == glued.replace("\\_", "_").replace("Mutuelle 525EME", "Mutuelle525EME")
     # after the nine featured names, the seed lists the mutuelles in alphabetical order: a bad split breaks it
     rest = names[9:]
-    assert [(a, b) for a, b in zip(rest, rest[1:]) if a.upper() > b.upper()] == []
+    assert [(a, b) for a, b in zip(rest, rest[1:], strict=False) if a.upper() > b.upper()] == []
     assert names[0] == "Argedis-Harmonie Mutuelle" and names[-1] == "VIVOPTIM"

@@ -7,6 +7,7 @@ cgu/rules/legal_texts.py.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -212,10 +213,15 @@ def in_force(text_id: str, on: dt.date) -> bool:
 
 def citations(article: Article) -> Iterable[tuple[LegalText, str]]:
     """Each registered text an article cites, with the words that cite it (values' escapes removed)."""
-    text = re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", f"{article.title}\n{article.markdown}"))
-    for legal in LEGAL_TEXTS:
-        if (words := legal.cited_in(text)) is not None:
-            yield legal, words
+    return _citations_in(article.title, article.markdown)
+
+
+@functools.lru_cache(maxsize=4096)
+def _citations_in(title: str, markdown: str) -> tuple[tuple[LegalText, str], ...]:
+    """Computed once per article text in a run: three rules read every article of every organism, and a library
+    clause renders the same text for many organisms."""
+    text = re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", f"{title}\n{markdown}"))
+    return tuple((legal, words) for legal in LEGAL_TEXTS if (words := legal.cited_in(text)) is not None)
 
 
 def legal_texts_table() -> str:

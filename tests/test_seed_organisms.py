@@ -241,7 +241,8 @@ MIEUX_ETRE_PRIVACY = [
     "13 mois",
     "supprimées ou anonymisées",
     # site, cookies, social networks, controls
-    "date, heure, adresse internet, protocole de l'ordinateur du visiteur, page consultée",
+    # The connection data the seed lists (its sentence is reworded in our own words).
+    "la date et l'heure de connexion, l'adresse IP de l'appareil et les pages consultées",
     "outil de devis en ligne",
     "transmises directement à Mutuelle Mieux-Être",
     "six (6) mois",

@@ -7,10 +7,11 @@ cache, as a writer's second command would find it):
 - a no-change `cgu build` (HTML and PDF, after a full one into the same folder), target 1 s;
 - a no-change `cgu publish`, target 5 % of a full one (the full one timed once, into a new folder).
 Baselines, same run, same machine: `python -c pass` (the interpreter's start) and `git diff --no-index --word-diff`
-on the same pair. Wall time is what a writer waits; CPU time (user + system of the process) is shown beside it,
-since on a shared machine wall time also counts the other processes.
-Results of a run on the shipped content are in the commit that added this file.
-Run: python bench/startup_bench.py [--runs 5] [--skip-publish]
+on the same pair. Wall time is what a writer waits; CPU time (user + system of the process and its children) is shown
+beside it, and the targets are judged on CPU time by default (`--judge wall` for an idle machine), since on a shared
+machine wall time also counts the other processes: at a load of 15 on 2 cores a 1 s command takes 5 to 10 s of wall.
+Results of a run on the shipped content are in the commit messages that changed these figures.
+Run: python bench/startup_bench.py [--runs 5] [--skip-publish] [--judge cpu|wall]
 """
 
 from __future__ import annotations
@@ -58,19 +59,29 @@ def median_pair() -> tuple[Path, Path] | None:
     return pairs[len(pairs) // 2]
 
 
-def show(label: str, figures: tuple[float, float], target: str = "", met: bool | None = None) -> None:
+JUDGED = 1
+"""Which of (wall, CPU) the targets are judged on: CPU by default (see the module's note), `--judge wall`."""
+
+
+def show(label: str, figures: tuple[float, float], target: str = "", limit: float | None = None) -> None:
     wall, cpu = figures
-    verdict = "" if met is None else ("  ok" if met else "  OVER")
+    verdict = "" if limit is None else ("  ok" if figures[JUDGED] <= limit else "  OVER")
     print(f"  {label:<48} {1000 * wall:9.0f} ms wall {1000 * cpu:9.0f} ms CPU  {target}{verdict}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--skip-publish", action="store_true", help="leave out the publication (about a minute)")
+    parser.add_argument("--skip-publish", action="store_true", help="leave out the publication (minutes)")
+    parser.add_argument("--judge", choices=("cpu", "wall"), default="cpu", help="the time the targets are judged on")
     options = parser.parse_args()
     runs = options.runs
-    print(f"median of {runs} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    global JUDGED
+    JUDGED = 1 if options.judge == "cpu" else 0
+    print(
+        f"median of {runs} runs; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
+        f"targets judged on {options.judge} time"
+    )
     show("python -c pass (baseline)", timed([sys.executable, "-c", "pass"], runs))
     pair = median_pair()
     with tempfile.TemporaryDirectory(prefix="cgu-startup-bench-") as scratch:
@@ -89,23 +100,24 @@ def main() -> None:
             redline = [*CGU, "redline", str(old), str(new), "--format", "html", "--out", str(work / "redline")]
             timed(redline, 1)
             figures = timed(redline, runs)
-            show("cgu redline A.md B.md --format html", figures, "target 150 ms", figures[0] <= 0.150)
+            show("cgu redline A.md B.md --format html", figures, "target 150 ms", 0.150)
         check = [*CGU, "check", "--project", str(ROOT)]
         timed(check, 1)
         figures = timed(check, runs)
-        show("cgu check (shipped content)", figures, "target 1.5 s", figures[0] <= 1.5)
+        show("cgu check (shipped content)", figures, "target 1.5 s", 1.5)
         build = [*CGU, "build", "--project", str(ROOT), "--out", str(work / "build")]
         full = timed(build, 1)
         show("cgu build, full (HTML and PDF, once)", full)
         figures = timed(build, runs)
-        show("cgu build, nothing changed", figures, "target 1 s", figures[0] <= 1.0)
+        show("cgu build, nothing changed", figures, "target 1 s", 1.0)
         if not options.skip_publish:
             publish = [*CGU, "publish", "--project", str(ROOT), "--out", str(work / "site")]
             full = timed(publish, 1)
             show("cgu publish, full (once)", full)
             figures = timed(publish, runs)
-            share = figures[0] / full[0]
-            show(f"cgu publish, nothing changed ({100 * share:.1f} % of full)", figures, "target 5 %", share <= 0.05)
+            share = figures[JUDGED] / full[JUDGED]
+            label = f"cgu publish, nothing changed ({100 * share:.1f} % of full)"
+            show(label, figures, "target 5 %", 0.05 * full[JUDGED])
         shutil.rmtree(work, ignore_errors=True)
 
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from cgu.model import DOCUMENT_KINDS
+from cgu.errors import Commands
+from cgu.model import DOCUMENT_KINDS, LANGUAGES
 
 project_option = click.option(
     "--project",
@@ -26,6 +27,14 @@ date_option = click.option(
     help="The day to act for: which release is in force and which is coming (default: SOURCE_DATE_EPOCH, else today).",
 )
 
+ledger_option = click.option(
+    "--ledger",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="The published site's folder or its published.json: count publication (and notice) from the site's "
+    "first publication of each release, as cgu publish does (default: the git history's dates).",
+)
+
 
 def _csv(choices: tuple[str, ...]) -> click.ParamType:
     class CommaList(click.ParamType):
@@ -43,7 +52,7 @@ def _csv(choices: tuple[str, ...]) -> click.ParamType:
     return CommaList()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="cgu")
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -51,6 +60,27 @@ def main(ctx: click.Context) -> None:
     from cgu.scratch import scratch_space
 
     ctx.with_resource(scratch_space())  # no temporary file outlives the command
+
+
+@main.command()
+@project_option
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path, exists=True))
+@click.option("--patch", "show_patch", is_flag=True, help="Print the mapped changes as a patch `git apply` accepts.")
+@click.option("--apply", "write", is_flag=True, help="Write the mapped changes into the clause files.")
+def review(project: Path, path: Path, show_patch: bool, write: bool) -> None:
+    """List the tracked changes and comments of a DOCX a reviewer edited, and map them back to the clauses.
+
+    Each change is shown with its author, date, article and the clause file
+    and line its text came from (or the organism key, for a variable's text).
+    What cannot be mapped unambiguously is listed with the reason.
+
+    \b
+    Example:
+      cgu review cgu-2024-06-01-relu.docx --patch > relecture.patch
+    """
+    from cgu.commands.review import run_review
+
+    run_review(project, path, show_patch, write)
 
 
 @main.command()
@@ -67,7 +97,7 @@ def main(ctx: click.Context) -> None:
 @click.option(
     "--format",
     "formats",
-    type=_csv(("html", "pdf")),
+    type=_csv(("html", "pdf", "docx")),
     default="html,pdf",
     show_default=True,
     help="Output formats, separated by a comma.",
@@ -85,6 +115,7 @@ def main(ctx: click.Context) -> None:
 )
 @click.option("--explain", is_flag=True, help="Say why each file was rebuilt or kept.")
 @date_option
+@ledger_option
 def build(
     project: Path,
     organisms: tuple[str, ...],
@@ -96,8 +127,9 @@ def build(
     shard: str | None,
     explain: bool,
     day: str | None,
+    ledger: Path | None,
 ) -> None:
-    """Build dated HTML and PDF documents of every organism into build/.
+    """Build dated HTML and PDF (and, asked for, Word DOCX) documents of every organism into build/.
 
     Everything is validated first; on any error nothing is written and the
     previous build/ stays as it was. Only documents whose inputs changed
@@ -109,7 +141,7 @@ def build(
     """
     from cgu.commands.build import run_build
 
-    run_build(project, organisms, kinds, formats, out, timings, jobs, shard, explain, day)
+    run_build(project, organisms, kinds, formats, out, timings, jobs, shard, explain, day, ledger)
 
 
 @main.command()
@@ -125,20 +157,24 @@ def build(
 @click.option(
     "--legal/--no-legal", default=True, show_default=True, help="Run the legal checks (GDPR, cookies, identifiers)."
 )
+@click.option(
+    "--strict", is_flag=True, help="Warnings fail too (facts to complete, unused variables and clauses...): for CI."
+)
 @date_option
-def check(project: Path, output_format: str, legal: bool, day: str | None) -> None:
+def check(project: Path, output_format: str, legal: bool, strict: bool, day: str | None) -> None:
     """Validate everything, compose every document and run the legal checks, writing nothing.
 
     Findings print as `path:line: rule-id: message`; errors fail the check,
-    warnings do not. See docs/rules.md for the rules and their sources.
+    warnings do not, unless --strict. See docs/rules.md for the rules and their sources.
 
     \b
     Example:
       cgu check --project ../my-content --format json
+      cgu check --strict
     """
     from cgu.commands.check import run_check
 
-    run_check(project, output_format, legal, day)
+    run_check(project, output_format, legal, day, strict)
 
 
 @main.command("export-cookies")
@@ -189,7 +225,14 @@ def merge(project: Path, out: Path, shards: tuple[Path, ...]) -> None:
     help="What the CI workflow installs cgu from, as for pip install (default: where this cgu was installed from, "
     "when CI can reach it: a git repository, pinned to the installed commit, or an archive on the network).",
 )
-def init(directory: Path, cgu_from: str | None) -> None:
+@click.option(
+    "--languages",
+    type=_csv(LANGUAGES),
+    default="fr",
+    show_default=True,
+    help="The example organism's languages, French (the library's) first: fr,nl or fr,nl,de (docs/languages.md).",
+)
+def init(directory: Path, cgu_from: str | None, languages: tuple[str, ...]) -> None:
     """Create a new content repository that builds at once.
 
     It holds the clause library, the default theme, one example organism, a CI
@@ -202,7 +245,7 @@ def init(directory: Path, cgu_from: str | None) -> None:
     """
     from cgu.commands.authoring import run_init
 
-    run_init(directory, cgu_from)
+    run_init(directory, cgu_from, languages)
 
 
 @main.group()
@@ -211,20 +254,27 @@ def new() -> None:
 
     \b
     Example:
-      cgu new organism mutuelle-du-lac --extends vivoptim-base
+      cgu new organism mutuelle-du-lac --extends mutuelle-exemple
     """
 
 
 @new.command("organism")
 @project_option
 @click.argument("organism_id", metavar="ID")
-@click.option("--extends", "base", metavar="BASE", default=None, help="Inherit every key from this organism.")
+@click.option(
+    "--extends",
+    "base",
+    metavar="BASE",
+    default=None,
+    help="Inherit every key from this organism of the project (one in organisms/, e.g. mutuelle-exemple).",
+)
 def new_organism(project: Path, organism_id: str, base: str | None) -> None:
-    """Create organisms/ID/organism.yaml.
+    """Create organisms/ID/organism.yaml, every field commented (in French, for the writer).
 
     \b
     Example:
-      cgu new organism mutuelle-du-lac --extends vivoptim-base
+      cgu new organism mutuelle-du-lac
+      cgu new organism mutuelle-du-lac --extends mutuelle-exemple
     """
     from cgu.commands.authoring import run_new_organism
 
@@ -280,11 +330,87 @@ def vars_command(project: Path, organism_id: str) -> None:
 @project_option
 @click.argument("organism_id", metavar="ORGANISM")
 @click.argument("kind", metavar="DOCUMENT", type=click.Choice(DOCUMENT_KINDS))
+@click.option("--summary", required=True, help="What changes, in one sentence members read (French).")
+@click.option(
+    "--material/--form", "material", default=None, help="Members must accept it again (--material) or not (--form)."
+)
+@click.option("--version", "version", metavar="YYYY-MM-DD", help="Version date, the day it reaches members [today].")
+@click.option(
+    "--effective", metavar="YYYY-MM-DD", help="First day it binds [the version date + notice_days when material]."
+)
+@click.option("--no-commit", is_flag=True, help="Write the sealed declaration but do not commit it.")
+@click.option(
+    "--prior",
+    metavar="FILE",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="A version published before cgu: its text is this Markdown file, dated --version (required, may be past).",
+)
+@date_option
+def release(
+    project: Path,
+    organism_id: str,
+    kind: str,
+    summary: str,
+    material: bool | None,
+    version: str | None,
+    effective: str | None,
+    no_commit: bool,
+    prior: Path | None,
+    day: str | None,
+) -> None:
+    """Declare a release of a document, sealed with its text's SHA-256, in one commit.
+
+    Checks everything `cgu check` checks first, then writes the release into
+    the organism file (its comments and layout kept) and commits that file
+    alone. The files the text comes from must be committed already.
+
+    With --prior FILE, declares instead a version the organism published
+    before cgu: its text is FILE (kept as organisms/<id>/prior/<document>-<version>.md),
+    its date --version.
+
+    \b
+    Example:
+      cgu release harmonie-mutuelle cgu --material --summary "Nouvelle offre de téléconsultation."
+      cgu release partenamut cgu --prior cgu-2015.md --version 2015-06-11 --form --summary "Version de 2015."
+    """
+    from cgu.commands.release import report, run_release
+
+    click.echo(
+        report(
+            run_release(project, organism_id, kind, summary, material, version, effective, day, not no_commit, prior)
+        )
+    )
+
+
+@main.command()
+@project_option
+@click.argument("organism_id", metavar="ORGANISM")
+def translations(project: Path, organism_id: str) -> None:
+    """List each clause of an organism, its languages, and which translations are stale or missing.
+
+    For a stale translation, shows the redline of the source clause since the
+    version the translation records (`translates:`), so the translator sees
+    what to update. Exits 1 when a language cannot be released (docs/languages.md).
+
+    \b
+    Example:
+      cgu translations partenamut
+    """
+    from cgu.commands.translations import run_translations
+
+    run_translations(project, organism_id)
+
+
+@main.command()
+@project_option
+@click.argument("organism_id", metavar="ORGANISM")
+@click.argument("kind", metavar="DOCUMENT", type=click.Choice(DOCUMENT_KINDS))
 def releases(project: Path, organism_id: str, kind: str) -> None:
     """List a document's releases: dates, material flag, SHA-256 of the text and the commit that pinned it.
 
-    Paste a release's sha256 into its declaration to seal it: `cgu check`
-    then fails if history is ever rewritten so that its text changes.
+    `cgu release` seals each release with this sha256: `cgu check` then
+    fails if history is ever rewritten so that its text changes.
+    Exits 1 after the listing when a release is invalid (notice, dates...).
 
     \b
     Example:
@@ -316,8 +442,9 @@ def changelog(project: Path, organism_id: str, kind: str, output_format: str) ->
 @project_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("public"), show_default=True)
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Render on N processes.")
+@click.option("--quiet", "-q", is_flag=True, help="Print no progress line (only the result, and errors).")
 @date_option
-def publish(project: Path, out: Path, jobs: int, day: str | None) -> None:
+def publish(project: Path, out: Path, jobs: int, day: str | None, quiet: bool) -> None:
     """Write the static site: current documents, every release, redlines, changelogs, index.json and bundles.
 
     Links are relative, so the folder works from any host or from disk. Each
@@ -330,7 +457,7 @@ def publish(project: Path, out: Path, jobs: int, day: str | None) -> None:
     """
     from cgu.commands.publish import run_publish
 
-    run_publish(project, out, jobs, day)
+    run_publish(project, out, jobs, day, quiet)
 
 
 @main.command("verify-bundle")
@@ -349,45 +476,56 @@ def verify_bundle_command(bundle: Path) -> None:
 
 @main.command()
 @project_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0: any free port.")
 @click.option(
     "--host",
+    default="127.0.0.1",
+    show_default=True,
+    metavar="ADDRESS",
+    help="The address to listen on: 0.0.0.0 (or this machine's address) to send a colleague a link.",
+)
+@click.option(
+    "--allow-host",
     "hosts",
     multiple=True,
     metavar="NAME",
     help="Also answer requests for this host name (a tunnel or a container's name); 127.0.0.1 and localhost always.",
 )
 @date_option
-def preview(project: Path, port: int, hosts: tuple[str, ...], day: str | None) -> None:
-    """Serve the drafts on 127.0.0.1, rebuilt on every save, with a redline against the last release.
+def preview(project: Path, port: int, host: str, hosts: tuple[str, ...], day: str | None) -> None:
+    """Serve the drafts on 127.0.0.1 (or --host), rebuilt on every save, with a redline against the last release.
 
     Build errors are shown in the page with their file and line.
 
     \b
     Example:
       cgu preview --port 8000
+      cgu preview --host 0.0.0.0 --allow-host mon-poste.local
     """
     from cgu.commands.preview import run_preview
 
-    run_preview(project, port, hosts, day)
+    run_preview(project, port, hosts, day, host)
 
 
 @main.command("verify-receipt")
 @project_option
 @click.argument("receipt", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @date_option
-def verify_receipt_command(project: Path, receipt: Path, day: str | None) -> None:
+@ledger_option
+def verify_receipt_command(project: Path, receipt: Path, day: str | None, ledger: Path | None) -> None:
     """Check that an acceptance receipt names a published release with that exact SHA-256.
 
     A receipt is JSON: {"organism", "document", "release", "sha256", "timestamp"}.
+    With --ledger (the published site), a release counts as published from the day
+    the site first carried it, as members saw it.
 
     \b
     Example:
-      cgu verify-receipt acceptation-123.json
+      cgu verify-receipt acceptation-123.json --ledger public/
     """
     from cgu.commands.releases import run_verify_receipt
 
-    run_verify_receipt(project, receipt, day)
+    run_verify_receipt(project, receipt, day, ledger)
 
 
 @main.command()
@@ -404,10 +542,11 @@ def verify_receipt_command(project: Path, receipt: Path, day: str | None) -> Non
 @click.option(
     "--format",
     "formats",
-    type=_csv(("html", "fragment", "json", "pdf")),
+    type=_csv(("html", "fragment", "json", "pdf", "docx")),
     default="html,fragment,json,pdf",
     show_default=True,
 )
+@click.option("--author", default=None, help="Author of the DOCX's tracked changes (default: the organism, or cgu).")
 def redline(
     project: Path,
     first: str,
@@ -416,6 +555,7 @@ def redline(
     to_version: str | None,
     out: Path,
     formats: tuple[str, ...],
+    author: str | None,
 ) -> None:
     """Show what changed between two versions, article by article and word by word.
 
@@ -432,9 +572,9 @@ def redline(
     from cgu.commands.redline import run_redline, run_release_redline
 
     if Path(first).is_file() and Path(second).is_file():
-        run_redline(Path(first), Path(second), out, formats)
+        run_redline(Path(first), Path(second), out, formats, author)
     else:
-        run_release_redline(project, first, second, from_version, to_version, out, formats)
+        run_release_redline(project, first, second, from_version, to_version, out, formats, author)
 
 
 if __name__ == "__main__":

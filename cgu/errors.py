@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
 import click
@@ -95,3 +97,44 @@ def merge_organisms(problems: list[Problem]) -> list[Problem]:
         organism = ", ".join(sorted(names)) if names else None
         merged.append(Problem(location, message, organism, severity, rule))
     return merged
+
+
+DISK_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""A full disk, a full quota, or a file over the size limit the system sets (`ulimit -f`)."""
+
+
+class Commands(click.Group):
+    """The `cgu` command group: a full disk met outside the output writer, which says so itself (a temporary file of
+    WeasyPrint or of the history export, a file a command writes in the project), is one message, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            if exc.errno not in DISK_FULL:
+                raise
+            raise disk_full(exc) from None
+
+
+def disk_full(exc: OSError) -> CguError:
+    """The message for a write refused for lack of space: the file when it is known, else the temporary folder."""
+    from cgu.scratch import temporary_folder
+
+    reason = exc.strerror or str(exc)
+    temporary = temporary_folder()
+    if exc.filename is None or Path(str(exc.filename)).is_relative_to(temporary):
+        return CguError.at(
+            SourceLocation(printable(str(temporary))),
+            f"cannot write a temporary file: {reason}; the output folder is unchanged; "
+            + room_to_write(exc, " (or point TMPDIR at a folder on a larger one)"),
+        )
+    return CguError.at(
+        SourceLocation(printable(str(exc.filename))), f"cannot write this file: {reason}; {room_to_write(exc)}"
+    )
+
+
+def room_to_write(exc: OSError, elsewhere: str = "") -> str:
+    """What to do about a write refused for lack of room."""
+    if exc.errno == errno.EFBIG:
+        return "a file is over the size limit set for this process (ulimit -f): raise it and run again"
+    return f"free some space on its disk{elsewhere} and run again"

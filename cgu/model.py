@@ -13,6 +13,9 @@ DOCUMENT_KINDS: tuple[str, ...] = ("cgu", "privacy")
 
 COUNTRIES: tuple[str, ...] = ("FR", "BE")
 
+LANGUAGES: tuple[str, ...] = ("fr", "nl", "de")
+"""The languages a document can be written in (docs/languages.md); an organism's first declared one is its source."""
+
 
 @dataclass(frozen=True, order=True)
 class SourceLocation:
@@ -66,6 +69,44 @@ class Clause:
 
 
 @dataclass(frozen=True)
+class ClauseTranslation:
+    """A clause in another language (`<stem>.<lang>.md` beside its source): its title and body, and the git blob id
+    of the source file it translates."""
+
+    id: str
+    language: str
+    title: str
+    body: str
+    translates: str
+    """`git hash-object` of the source clause file, as it was when translated."""
+    location: SourceLocation
+    """The translation file; `location.line` is the first line of the body."""
+    repeated: Mapping[str, tuple[Any, SourceLocation]] = field(default_factory=lambda: MappingProxyType({}))
+    """Source front-matter keys the translation repeats (id, category...), with their value and line."""
+
+
+@dataclass(frozen=True)
+class FactOverlay:
+    """`organism.<lang>.yaml`: the organism's text facts in one language, laid over the source facts."""
+
+    language: str
+    data: Mapping[str, Any]
+    translates: str
+    """`git hash-object` of the organism file, as it was when translated."""
+    location: SourceLocation
+    source: str
+    """Project-relative path of the organism file it translates."""
+    locations: Mapping[str, SourceLocation] = field(default_factory=lambda: MappingProxyType({}))
+
+    def where(self, dotted: str) -> SourceLocation:
+        """The line of a key of the overlay, or of its nearest parent, or the overlay file."""
+        parts = dotted.split(".")
+        while parts and ".".join(parts) not in self.locations:
+            parts.pop()
+        return self.locations[".".join(parts)] if parts else self.location
+
+
+@dataclass(frozen=True)
 class ReleaseSpec:
     """A release as declared in an organism file: dates, whether members must re-accept, a summary."""
 
@@ -76,6 +117,8 @@ class ReleaseSpec:
     location: SourceLocation
     sha256: str | None = None
     """The canonical text's hash, once sealed; a later mismatch means history was rewritten."""
+    prior: str | None = None
+    """A prior release (published before cgu): the project-relative path of the Markdown file its text comes from."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +165,14 @@ class Organism:
     """Project-relative folders searched for clause overrides, this organism's first."""
     abstract: bool = False
     """A base that other organisms extend; never built itself."""
+    languages: tuple[str, ...] = ("fr",)
+    """The languages its documents are published in, the source first (`languages:`, docs/languages.md)."""
+    language: str = ""
+    """The language `data` is in: "" for the source; "nl" once a language's overlay is laid over the facts."""
+
+    @property
+    def source_language(self) -> str:
+        return self.languages[0]
 
     def where(self, dotted: str) -> SourceLocation:
         """The location of a variable, or of its nearest defined parent, or of the organism file."""
@@ -160,10 +211,15 @@ class Article:
     sections: tuple[Section, ...] = ()
     to_complete: tuple[tuple[SourceLocation, str], ...] = ()
     """Facts the clause body leaves to be completed ("[à compléter : question]"): where, and the question."""
+    label: str = "Article"
+    """The word its heading starts with, in the document's language ("Artikel" in Dutch and German)."""
+    cited_at: tuple[tuple[str, SourceLocation], ...] = ()
+    """Each legal text of the registry the article cites (its id) and the line that cites it: the clause line that
+    writes it (in words or through `law('id')`), or the organism fact whose value holds it."""
 
     @property
     def heading(self) -> str:
-        return f"Article {self.number} – {self.title}"
+        return f"{self.label} {self.number} – {self.title}"
 
 
 @dataclass(frozen=True)
@@ -178,6 +234,8 @@ class Document:
     articles: tuple[Article, ...]
     draft: bool = False
     """An unreleased working-tree build, shown as "Projet"."""
+    language: str = "fr"
+    """The language it is written in; a translation's outputs live under `<organism>/<language>/`."""
 
     @property
     def slug(self) -> str:
@@ -214,7 +272,8 @@ class Release:
     commit: str | None
     """None while the declaration is not committed yet (then it is composed from the work tree)."""
     published: dt.datetime | None
-    """When the declaring commit was made: the publication date the notice period counts from."""
+    """When the declaring commit was made: the publication date the notice period counts from (a prior release: its
+    version date, the day the organism published it before cgu)."""
     sha256: str
     document: Document
 
@@ -235,6 +294,9 @@ class ArticleChange:
     old: Article | None
     new: Article | None
     ops: tuple[tuple[int, str], ...]
+    renumbered: tuple[tuple[str, str], ...] = ()
+    """(old number, new number) of each article the two versions number differently: "l'article 7" becoming
+    "l'article 8" is form when article 7 became article 8."""
 
     @property
     def anchor(self) -> str:
@@ -263,10 +325,25 @@ class Piece:
 
 
 @dataclass(frozen=True)
+class ReferenceNote:
+    """A passage whose words did not change but whose cross-reference leads to an article that did: the member is
+    told that "l'article 8 auquel ce passage renvoie a changé"."""
+
+    source: str
+    """Anchor of the article holding the reference."""
+    target: str
+    """Anchor of the article it designates, modified in substance."""
+    number: str
+    """The article's number as the new version writes it."""
+
+
+@dataclass(frozen=True)
 class Redline:
     """The articles of the new version in order, removed ones where they stood, each with its change."""
 
     changes: tuple[ArticleChange, ...]
+    notes: tuple[ReferenceNote, ...] = ()
+    """Unchanged references to articles that changed in substance, in the order of the new version."""
 
     @property
     def substantive(self) -> tuple[ArticleChange, ...]:

@@ -12,6 +12,7 @@ from cgu.errors import CguError, Problems
 from cgu.load.clauses import load_clauses
 from cgu.load.organisms import discover_organisms, load_organisms
 from cgu.load.themes import ThemeFolder, find_theme
+from cgu.load.translations import organism_in_language
 from cgu.model import (
     DOCUMENT_KINDS,
     Clause,
@@ -32,6 +33,10 @@ class Project:
     documents: tuple[Document, ...]
     themes: dict[str, ThemeFolder]
     library: dict[str, Clause] = field(default_factory=dict)
+    translations: tuple[Document, ...] = ()
+    """The documents in each language their organism declares after its source (docs/languages.md)."""
+    cache: ReleaseCache | None = field(default=None, compare=False)
+    """The persistent cache the run loaded with (None: every run computes everything)."""
 
 
 @dataclass
@@ -52,13 +57,15 @@ def load_project(
     select: Callable[[Organism, str], bool] | None = None,
     compose: bool = True,
     cache: ReleaseCache | None = None,
+    translate: bool = True,
 ) -> Project:
     """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
 
     The documents are those of `kinds` of the organisms named (every concrete one when none is), or, given `select`
     (a pure predicate, no side effects), those of `kinds` it accepts among every concrete organism. `compose=False`
     loads and validates without composing (for commands that only read the facts). Given a `cache`, a document
-    whose inputs are those of an earlier run is read from it instead of composed again.
+    whose inputs are those of an earlier run is read from it instead of composed again. `translate=False` composes
+    the source language only (a past release, whose text is the source's).
     """
     start = time.perf_counter()
     root = root.resolve()
@@ -79,6 +86,7 @@ def load_project(
             )
     composer = Composer(root, library, problems)
     documents: list[Document] = []
+    translations: list[Document] = []
     themes: dict[str, ThemeFolder] = {}
     for organism in selected_organisms(organisms, () if select else organism_ids):
         chosen = [k for k in kinds if k in organism.documents and (select is None or select(organism, k))]
@@ -101,10 +109,16 @@ def load_project(
             document = _compose(composer, organism, kind, cache)
             if document is not None:
                 documents.append(document)
+        for language in organism.languages[1:] if compose and translate else ():
+            translated = organism_in_language(root, organism, language, problems)
+            for kind in chosen if compose else ():
+                document = composer.compose(translated, kind)
+                if document is not None:
+                    translations.append(document)
     problems.raise_if_any()
     if timings:
         timings.add("load+compose", start)
-    return Project(root, organisms, tuple(documents), themes, library)
+    return Project(root, organisms, tuple(documents), themes, library, tuple(translations), cache)
 
 
 def _compose(composer: Composer, organism: Organism, kind: str, cache: ReleaseCache | None) -> Document | None:

@@ -20,6 +20,7 @@ from typing import TypeVar, cast
 
 T = TypeVar("T")
 
+_PREFIX = "cgu-run-"
 _RUNS: list[dict[str, object]] = []
 """What each scratch space in effect keeps, innermost last."""
 _PROCESS: dict[str, object] = {}
@@ -30,7 +31,7 @@ _PROCESS: dict[str, object] = {}
 def scratch_space() -> Iterator[Path]:
     """Point `tempfile` (and so WeasyPrint and forked workers) at a fresh private folder; remove it on the way out."""
     previous = tempfile.tempdir
-    folder = Path(tempfile.mkdtemp(prefix="cgu-run-"))
+    folder = Path(tempfile.mkdtemp(prefix=_PREFIX))
     tempfile.tempdir = str(folder)
     _RUNS.append({})
     try:
@@ -47,3 +48,9 @@ def for_this_run(name: str, make: Callable[[], T]) -> T:
     if name not in kept:
         kept[name] = make()
     return cast(T, kept[name])
+
+
+def temporary_folder() -> Path:
+    """The folder this run's temporary files are on (TMPDIR, else the system's): where the scratch space was made."""
+    current = Path(tempfile.gettempdir())
+    return current.parent if current.name.startswith(_PREFIX) else current

@@ -108,3 +108,28 @@ def test_the_book_says_which_documents_are_drafts_without_reading_any_output(rel
     assert [d.draft for d in book.mark_drafts(project).documents if d.organism.id == "beta"] == [True, False]
     assert book.of("beta", "privacy").releases == () and book.of("beta", "privacy").state == ""
     assert book.of("beta", "cgu").state.startswith("2024-06-01@") and "uncommitted" not in book.of("beta", "cgu").state
+
+
+def test_each_clause_template_is_compiled_once_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A library clause composed for several organisms reuses its compiled code (the same source, the same code)."""
+    import jinja2
+
+    from cgu.compose import composer
+
+    monkeypatch.setattr(composer, "_COMPILED", composer.CompiledClauses())
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):  # type: ignore[no-untyped-def]
+        compiled.append(str(name))
+        return original(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    for _ in range(2):
+        env, loader = composer.make_environment()
+        loader.sources["clauses/a.md"] = "Bonjour {{ name }}."
+        assert env.get_template("clauses/a.md").render(name="Marie") == "Bonjour Marie."
+    env, loader = composer.make_environment()
+    loader.sources["clauses/a.md"] = "Au revoir {{ name }}."
+    assert env.get_template("clauses/a.md").render(name="Marie") == "Au revoir Marie."
+    assert compiled == ["clauses/a.md", "clauses/a.md"]

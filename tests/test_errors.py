@@ -103,7 +103,10 @@ def test_undefined_template_variable_points_at_clause_line(mini: Path) -> None:
     replace(mini / "clauses/droit.md", "{{ jurisdiction.law }}", "{{ jurisdiction.lawz }}")
     code, output = run(mini, "check")
     assert code == 1
-    assert "clauses/droit.md:9: undefined variable:" in output and "lawz" in output and "(organism beta)" in output
+    assert (
+        "clauses/droit.md:9: undefined variable 'jurisdiction.lawz': 'jurisdiction' has no key 'lawz'; "
+        "did you mean 'jurisdiction.law'? (organism beta)"
+    ) in output
 
 
 def test_template_syntax_error(mini: Path) -> None:
@@ -139,7 +142,8 @@ def test_invalid_date(mini: Path) -> None:
     code, output = run(mini, "check")
     assert (
         code == 1
-        and "organisms/base.yaml:14: 'documents.cgu.version' must be a date written YYYY-MM-DD, not '2024-02-30'"
+        and "organisms/base.yaml:14: 'documents.cgu.version' is not a date: in '2024-02-30' the day is 30; "
+        "February 2024 has 29 days (YYYY-MM-DD)"
         in output
     )
 
@@ -221,3 +225,17 @@ def test_character_the_theme_fonts_cannot_draw(mini: Path) -> None:
         "the PDF would show an empty box"
     ) in output and "(organism beta)" in output
     assert "organisms/beta.yaml:4: font-missing-glyph: the fonts of theme 'default' cannot draw '★' (U+2605)" in output
+
+
+def test_too_many_incomplete_cookies_are_one_error_not_one_per_cookie(mini: Path) -> None:
+    cookies = "".join(
+        f"  - {{name: c{i}, provider: X, purpose: Y, category: audience, consent: true}}\n" for i in range(1001)
+    )
+    replace(mini / "organisms/beta.yaml", "jurisdiction:\n", f"cookies:\n{cookies}jurisdiction:\n")
+    code, output = run(mini, "check")
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "organisms/beta.yaml:7: 'cookies' has 1001 entries, over the limit of 1000; a document cannot present that many "
+        "(organism beta)"
+    )
+    assert "has no 'duration'" not in output

@@ -60,8 +60,22 @@ def test_a_plain_citation_in_an_organism_value_is_found_too(mini: Path) -> None:
     )
     date_documents(mini, "2015-06-11")
     found = findings(mini, "legal-text-date")
-    assert [(f["path"], f["organism"]) for f in found] == [("clauses/droit.md", "beta")], found
-    assert "« 30 juillet 2018 »" in str(found[0]["message"])
+    assert [(f["path"], f["line"], f["organism"]) for f in found] == [("organisms/beta.yaml", 8, "beta")], found
+    assert "in clause 'droit', « 30 juillet 2018 »" in str(found[0]["message"]), "the fact's line, the clause named"
+
+
+def test_each_citation_is_reported_at_the_line_that_writes_it(mini: Path) -> None:
+    write_droit(
+        mini,
+        "Les présentes conditions relèvent du droit {{ jurisdiction.law }}.\n\n"
+        "{% if country == 'BE' %}\nLes signalements suivent le règlement (UE) 2022/2065.\n{% endif %}\n\n"
+        "Les données sont traitées selon le\n{{ law('rgpd') }}.",
+    )
+    date_documents(mini, "2015-06-11")
+    found = findings(mini, "legal-text-date")
+    cited = sorted((f["line"], re.search(r"« (.*?) »", str(f["message"])).group(1)) for f in found)  # type: ignore[union-attr]
+    assert [(f["path"]) for f in found] == ["clauses/droit.md", "clauses/droit.md"]
+    assert cited == [(12, "2022/2065"), (16, "2016/679")], "the body starts at line 9 of clauses/droit.md"
 
 
 def test_a_superseded_text_is_refused_and_its_replacement_named(mini: Path) -> None:

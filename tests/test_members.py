@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -222,3 +223,189 @@ def test_each_earlier_release_gets_a_reacceptance_page_listing_exactly_the_mater
     publish(released, site, day=AFTER)
     text = visible_text((folder / "2024-06-01.html").read_text(encoding="utf-8"))
     assert "s’appliquent depuis le 1er janvier 2027 : elles doivent être acceptées à nouveau" in text
+
+
+@pytest.mark.slow
+def test_when_ci_publishes_late_every_answer_counts_from_the_sites_first_publication(
+    released: Path, tmp_path: Path
+) -> None:
+    """The second release (dated 2026-11-20, effective 2027-01-01, 30 days' notice) first reaches the site on
+    2026-12-02, twelve days after its version date: the index, the document page, versions.json, index.json and
+    verify-receipt (given the site) all count from that day, before, during and after its notice period."""
+    from cgu.commands.publish import publish
+    from cgu.release.acceptance import verify_receipt
+    from cgu.site.ledger import ledger_file, told_by
+
+    declare_second(released, SECOND_EFFECTIVE)
+    first_sha = cgu("releases", "beta", "cgu", "--project", str(released)).stdout.split("sha256 ")[1].split()[0]
+    receipt = tmp_path / "receipt.json"
+    receipt.write_text(
+        json.dumps(
+            {
+                "organism": "beta",
+                "document": "cgu",
+                "release": "2024-06-01",
+                "sha256": first_sha,
+                "timestamp": "2024-07-01T10:00:00Z",
+            }
+        ),
+        encoding="utf-8",
+    )
+    site = tmp_path / "public"
+
+    def site_says(day: dt.date) -> tuple[dict, str, str, dict, str]:
+        """versions.json, the index's row, the stable page, index.json's entry and verify-receipt --ledger."""
+        versions = json.loads((site / "beta/cgu/versions.json").read_text(encoding="utf-8"))
+        index = visible_text((site / "index.html").read_text(encoding="utf-8"))
+        stable = visible_text((site / "beta/cgu/index.html").read_text(encoding="utf-8"))
+        listed = json.loads((site / "index.json").read_text(encoding="utf-8"))
+        entry = next(e for e in listed["organisms"] if e["id"] == "beta" and e["document"] == "cgu")
+        answer = verify_receipt(released, receipt, day, told_by(ledger_file(site, day), day, entering=False))
+        return versions, beta_row(index + " Beta Mutualité Politique"), stable, entry, answer
+
+    publish(released, site, day=BEFORE)
+    late = dt.date(2026, 12, 2)  # the last day that still leaves 30 days before 2027-01-01
+    waiting = dt.date(2026, 11, 25)  # committed and dated, but CI has not published it yet
+    answer = verify_receipt(released, receipt, waiting, told_by(ledger_file(site, waiting), waiting, entering=False))
+    assert answer.endswith("(current; current release 2024-06-01)"), "the site does not carry 2026-11-20 yet"
+    cli = cgu("verify-receipt", str(receipt), "--project", str(released), "--date", "2026-11-25", "--ledger", str(site))
+    assert cli.returncode == 0 and cli.stdout.strip().endswith("(current; current release 2024-06-01)"), cli.stderr
+    without = cgu("verify-receipt", str(receipt), "--project", str(released), "--date", "2026-11-25")
+    assert "no re-acceptance needed before 2027-01-01" in without.stdout, "git alone counts from the version date"
+
+    publish(released, site, day=late)
+    versions, row, stable, entry, answer = site_says(late)
+    (coming,) = versions["upcoming"]
+    assert (coming["version"], coming["notice_start"], coming["effective"]) == (
+        "2026-11-20",
+        "2026-12-02",
+        "2027-01-01",
+    )
+    assert [r["published"] for r in versions["releases"]] == ["2024-06-01", "2026-12-02"]
+    assert [r["first_published"] for r in entry["releases"]] == ["2024-06-01", "2026-12-02"]
+    assert (versions["in_force"]["version"], entry["in_force"], entry["upcoming"]) == (
+        "2024-06-01",
+        "2024-06-01",
+        ["2026-11-20"],
+    )
+    assert "Version du 1er juin 2024, depuis le 15 juin 2024" in row and "Ce qui change le 1er janvier 2027" in row
+    assert "Version du 1er juin 2024" in stable and "Ce qui change le 1er janvier 2027" in stable
+    assert answer.endswith(
+        "(no re-acceptance needed before 2027-01-01, when material release 2026-11-20 takes effect; "
+        "current release 2024-06-01)"
+    )
+
+    publish(released, site, day=AFTER)
+    versions, row, stable, entry, answer = site_says(AFTER)
+    assert (versions["state"], versions["in_force"]["version"], versions["upcoming"]) == ("in-force", "2026-11-20", [])
+    assert versions["releases"][1]["published"] == "2026-12-02", "a first publication never moves"
+    assert entry["in_force"] == "2026-11-20" and entry["upcoming"] == []
+    assert "Version du 20 novembre 2026, depuis le 1er janvier 2027" in row and "Ce qui change" not in row
+    assert "Version du 20 novembre 2026" in stable and "Ce qui change" not in stable
+    assert answer.endswith("(re-acceptance required; current release 2026-11-20)")
+
+
+@pytest.mark.slow
+def test_too_late_a_first_publication_is_refused_and_every_answer_keeps_the_release_in_force(
+    released: Path, tmp_path: Path
+) -> None:
+    """Published first on 2026-12-05, the second release would give 27 days' notice: publish and a writer's
+    `build --ledger` refuse it with the same message; the site and verify-receipt --ledger keep 2024-06-01 in force,
+    even after 2027-01-01, where git alone would say the new release binds."""
+    from cgu.commands.publish import publish
+
+    declare_second(released, SECOND_EFFECTIVE)
+    site = tmp_path / "public"
+    publish(released, site, day=BEFORE)
+    expected = (
+        "organisms/base.yaml:16: release-notice: release 2026-11-20 of the cgu of acme is first published on "
+        "2026-12-05 (published.json), so with 30 days' notice it cannot take effect before 2027-01-04, not "
+        "2027-01-01: declare a new release with a later effective date (cgu release)"
+    )
+    writer = ("--ledger", str(site))  # a writer's build told the site's ledger refuses what publish refuses
+    for command, out, more in (("publish", site, ()), ("build", tmp_path / "writer", writer)):
+        result = cgu(command, "--project", str(released), "--out", str(out), "--date", "2026-12-05", *more)
+        assert result.returncode == 1 and any(line.startswith(expected) for line in result.stderr.splitlines()), (
+            command,
+            result.stderr,
+        )
+        assert "Traceback" not in result.stderr
+    versions = json.loads((site / "beta/cgu/versions.json").read_text(encoding="utf-8"))
+    assert [r["version"] for r in versions["releases"]] == ["2024-06-01"], "the refused publish changed nothing"
+    receipt = tmp_path / "receipt.json"
+    sha = versions["releases"][0]["sha256"]
+    fields = {"organism": "beta", "document": "cgu", "release": "2024-06-01", "sha256": sha}
+    receipt.write_text(json.dumps({**fields, "timestamp": "2024-07-01T10:00:00Z"}), encoding="utf-8")
+    args = ("verify-receipt", str(receipt), "--project", str(released), "--date", AFTER.isoformat())
+    with_site = cgu(*args, "--ledger", str(site / "published.json"))
+    assert with_site.stdout.strip().endswith("(current; current release 2024-06-01)"), with_site.stderr
+    assert cgu(*args).stdout.strip().endswith("(re-acceptance required; current release 2026-11-20)")
+
+
+@pytest.mark.slow
+def test_a_writers_build_links_the_history_and_what_changes_and_marks_the_draft(released: Path, tmp_path: Path) -> None:
+    from cgu.commands.build import build
+    from cgu.commands.publish import publish
+
+    declare_second(released, SECOND_EFFECTIVE)
+    out = tmp_path / "build"
+    build(released, out, formats=("html",), day=BEFORE)  # released, not published yet: still a draft that day
+    page = (out / "beta/cgu-2026-11-20.html").read_text(encoding="utf-8")
+    assert "Projet : ce texte n’est pas publié" in visible_text(page)
+    assert 'href="cgu/redline-2024-06-01-to-draft.html"' in page and 'href="cgu/changelog.html"' in page
+    assert (out / "beta/cgu/redline-2024-06-01-to-draft.html").is_file()
+
+    build(released, out, formats=("html",), day=DURING)  # the same files, a later day: the page is built again
+    page = (out / "beta/cgu-2026-11-20.html").read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert "Cette version n’est pas encore en vigueur : elle s’appliquera à compter du 1er janvier 2027" in text
+    assert "Projet" not in text and "to-draft" not in page
+    assert 'href="cgu/changelog.html"' in page and "Ce qui change le 1er janvier 2027" in text
+    assert (out / "beta/cgu/redline-2024-06-01-to-2026-11-20.html").is_file()
+    assert not (out / "beta/cgu/redline-2024-06-01-to-draft.html").exists(), "a build keeps no stale draft redline"
+
+    edit(released / "clauses/editeur.md", "Le site est édité", "Ce site est édité")  # a draft on top
+    build(released, out, formats=("html",), day=DURING)
+    page = (out / "beta/cgu-2026-11-20.html").read_text(encoding="utf-8")
+    text = visible_text(page)
+    assert (
+        "Projet : ce texte n’est pas publié. Les membres lisent la dernière version publiée, celle du 20 novembre 2026"
+        in text
+    )
+    assert "Modifications de ce projet depuis la version du 20 novembre 2026" in text
+    assert "Ce qui change le 1er janvier 2027" in text, "what is coming for members, shown on the draft too"
+    redline = visible_text((out / "beta/cgu/redline-2026-11-20-to-draft.html").read_text(encoding="utf-8"))
+    assert "et le projet" in redline and "Inchangés (2) : Article 2 – Cookies ; Article 3 – Droit applicable" in redline
+
+    site = tmp_path / "public"
+    shutil.copytree(out, site)  # as CI does: publish over the merged build, which holds the draft's changes
+    publish(released, site, day=DURING)
+    assert not [p for p in site.rglob("*") if "draft" in p.name], "a draft's changes never reach the published site"
+
+
+def test_cgu_release_on_a_list_shared_in_a_base_says_why_and_what_to_do(released: Path) -> None:
+    from helpers.notice import commit, git
+
+    edit(released / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    commit(released, "droit reformulé", SECOND_VERSION)
+    before = (released / "organisms/base.yaml").read_bytes(), git(released, "rev-parse", "HEAD")
+    result = cgu(
+        "release",
+        "beta",
+        "cgu",
+        "--material",
+        "--summary",
+        "Droit reformulé.",
+        "--project",
+        str(released),
+        "--date",
+        SECOND_VERSION.isoformat(),
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert (
+        "organisms/base.yaml:15: the releases of the cgu of beta are declared in organisms/base.yaml, shared by acme, "
+        "beta: a release there is a release of each of them"
+    ) in result.stderr, result.stderr
+    assert "add it by hand at the end of that list (without sha256)" in result.stderr
+    assert "do not move the list into organisms/beta.yaml" in result.stderr
+    assert ((released / "organisms/base.yaml").read_bytes(), git(released, "rev-parse", "HEAD")) == before

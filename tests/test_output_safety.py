@@ -147,3 +147,94 @@ def test_a_redline_adds_its_files_and_touches_nothing_else(mini: Path, tmp_path:
     assert in_project.returncode == 0, in_project.stderr
     built = cgu(mini, "build", "--format", "html")
     assert built.returncode == 0 and "built 4 files" in built.stdout, built.stderr
+
+
+KEEP_OUTPUT = "the previous output is unchanged"
+SIZE_LIMIT = "a file is over the size limit set for this process (ulimit -f): raise it and run again"
+
+
+def _edit_a_clause(project: Path) -> None:
+    path = project / "clauses/droit.md"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"), encoding="utf-8"
+    )
+
+
+def test_a_full_temporary_disk_stops_the_build_and_keeps_the_output(mini: Path, tmp_path: Path) -> None:
+    """TMPDIR on a 64 KiB tmpfs, really full: WeasyPrint cannot write the theme's fonts while making the PDF."""
+    from helpers.disk import on_small_disk
+
+    assert cgu(tmp_path, "build", "--project", "mini", "--out", "out").returncode == 0
+    _edit_a_clause(mini)
+    before, disk = tree(tmp_path), tmp_path / "disk"
+    command = f'"{sys.executable}" "{ROOT / "cgu_cli.py"}" build --project mini --out out'
+    result = on_small_disk(disk, 64, f'cd "{tmp_path}"\n{command}', {"TMPDIR": str(disk)})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"{disk}: cannot write a temporary file: No space left on device; the output folder is unchanged; free some "
+        "space on its disk (or point TMPDIR at a folder on a larger one) and run again"
+    )
+    assert tree(tmp_path) == {**before, "disk": "folder"}
+
+
+def test_a_full_site_disk_keeps_the_published_site_whole(repo: Path, tmp_path: Path) -> None:
+    """The site on a 16 MiB tmpfs: published once, then the disk filled up and the site published again."""
+    from helpers.disk import on_small_disk
+
+    disk, seen = tmp_path / "disk", tmp_path / "seen"
+    seen.mkdir()
+    publish = f'"{sys.executable}" "{ROOT / "cgu_cli.py"}" publish --project "{repo}" --quiet --date 2024-07-01'
+    script = f"""
+{publish} --out "$DISK/public"
+snapshot() {{ (cd "$DISK/public" && find . -type f | LC_ALL=C sort | xargs sha256sum) > "{seen}/$1"; }}
+snapshot before
+cat /dev/zero > "$DISK/ballast" 2>/dev/null || true
+{publish} --out "$DISK/public" 2> "{seen}/stderr" || echo $? > "{seen}/exit"
+snapshot after
+ls -A "$DISK" > "{seen}/disk"
+"""
+    result = on_small_disk(disk, 16 * 1024, script)
+    assert result.returncode == 0, result.stderr
+    stderr = (seen / "stderr").read_text(encoding="utf-8")
+    assert (seen / "exit").read_text() == "1\n" and "Traceback" not in stderr, stderr
+    assert stderr.splitlines() == [
+        f"{disk}/public: cannot write the published site: No space left on device; the previous site is unchanged; "
+        "free some space on its disk and run again"
+    ]
+    assert (seen / "after").read_text() == (seen / "before").read_text(), "every published file as it was"
+    assert "./index.json" in (seen / "before").read_text() and "./bundles/all.zip" in (seen / "before").read_text()
+    assert (seen / "disk").read_text().split() == ["ballast", "public"], "no staging folder, no lock file left"
+
+
+def test_a_file_size_limit_stops_the_build_and_keeps_the_output(mini: Path, tmp_path: Path) -> None:
+    """`ulimit -f 16`, which any user can set: writing the theme's fonts into the output fails with EFBIG."""
+    from helpers.disk import under_file_size_limit
+
+    assert cgu(tmp_path, "build", "--project", "mini", "--format", "html", "--out", "out").returncode == 0
+    _edit_a_clause(mini)
+    before = tree(tmp_path)
+    command = [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", "mini", "--format", "html"]
+    result = under_file_size_limit(16, [*command, "--out", "out"], tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert (
+        result.stderr.splitlines()[-1]
+        == f"{tmp_path}/out: cannot write the build output: File too large; {KEEP_OUTPUT}; {SIZE_LIMIT}"
+    )
+    assert tree(tmp_path) == before, "nothing outside the output changed, and the output neither"
+
+
+def test_a_file_size_limit_on_temporary_files_stops_the_build(mini: Path, tmp_path: Path) -> None:
+    from helpers.disk import under_file_size_limit
+
+    assert cgu(tmp_path, "build", "--project", "mini", "--out", "out").returncode == 0
+    _edit_a_clause(mini)
+    (tmp_path / "tmp").mkdir()
+    before = tree(tmp_path)
+    command = [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", "mini", "--out", "out"]
+    result = under_file_size_limit(64, command, tmp_path, {"TMPDIR": str(tmp_path / "tmp")})
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        f"{tmp_path / 'tmp'}: cannot write a temporary file: File too large; the output folder is unchanged; "
+        + SIZE_LIMIT
+    )
+    assert tree(tmp_path) == before, "the output unchanged, the scratch folder removed"

@@ -84,12 +84,16 @@ def test_the_installed_wheel_makes_a_repository_whose_ci_checks_and_builds(tmp_p
     workflow = yaml.safe_load((repo / ".github/workflows/cgu.yml").read_text(encoding="utf-8"))
     steps = [step["run"] for job in workflow["jobs"].values() for step in job["steps"] if "run" in step]
     assert steps[0].startswith("sudo apt-get"), steps  # the system libraries: WeasyPrint already runs here
-    assert steps[1:] == [f"pip install '{requirement}'", "cgu check", "cgu build"]
+    assert steps[1:] == [f"pip install '{requirement}'", "cgu check", "cgu build", "cgu check --strict"]
     shutil.rmtree(repo / "build")
-    for step in steps[1:]:
+    for step in steps[1:-1]:
         _run(["bash", "-c", step], repo, env)
     for kind in ("cgu", "privacy"):
         assert len(list((repo / "build/mutuelle-exemple").glob(f"{kind}-*.pdf"))) == 1
+    # The last step, the strict gate, stays red while the example's facts are still questions (and says so).
+    gate = subprocess.run(["bash", "-c", steps[-1]], cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    assert gate.returncode == 1 and "warning: fact-to-complete:" in gate.stderr, gate.stderr
+    assert "the check under --strict: fix each one above" in gate.stderr.splitlines()[-1]
 
 
 @pytest.mark.parametrize(

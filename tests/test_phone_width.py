@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from helpers.chromium import AXE, axe_violations, headless_chromium
-from helpers.notice import DURING, SECOND_EFFECTIVE, declare_second, released_project
+from helpers.notice import DURING, SECOND_EFFECTIVE, declare_second, edit, released_project
 
 WIDTH = 390
 
@@ -66,7 +66,8 @@ def test_no_page_of_a_published_site_is_wider_than_a_phone(phone, released: Path
 
 def test_member_pages_pass_axe_and_the_nu_validator(phone, released: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Each new kind of page: the members' index, releases.html, the stable page of the version in force, a release
-    page in force and one coming, the re-acceptance page, and the writer's index with its "Projet" marks."""
+    page in force and one coming, the re-acceptance page, the writer's index with its "Projet" marks, and the writer's
+    pages of a draft: the document with its history links and its changes since the newest release."""
     import subprocess
 
     from cgu.commands.build import build
@@ -75,6 +76,7 @@ def test_member_pages_pass_axe_and_the_nu_validator(phone, released: Path, tmp_p
     declare_second(released, SECOND_EFFECTIVE)
     site, writer = tmp_path / "public", tmp_path / "build"
     publish(released, site, day=DURING)
+    edit(released / "clauses/editeur.md", "Le site est édité", "Ce site est édité")  # a draft on top
     build(released, writer, formats=("html",), day=DURING)
     pages = {
         "members' index": site / "index.html",
@@ -84,6 +86,8 @@ def test_member_pages_pass_axe_and_the_nu_validator(phone, released: Path, tmp_p
         "release coming": site / "beta/cgu/releases/2026-11-20.html",
         "re-acceptance": site / "beta/cgu/reaccept/2024-06-01.html",
         "writer's index": writer / "index.html",
+        "writer's draft page": writer / "beta/cgu-2026-11-20.html",
+        "draft's changes": writer / "beta/cgu/redline-2026-11-20-to-draft.html",
     }
     if AXE.is_file():
         found = {kind: [v["id"] for v in axe_violations(phone, page.as_uri())] for kind, page in pages.items()}

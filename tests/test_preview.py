@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -13,6 +19,7 @@ from conftest import FIXTURES, ROOT
 from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
 
 from cgu.authoring.preview import serve
+from cgu.errors import CguError
 
 __all__ = ["browser"]
 
@@ -67,7 +74,7 @@ def test_a_theme_error_shows_in_the_page_and_runs_nothing(preview, tmp_path: Pat
         encoding="utf-8",
     )
     shown = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
-    assert "themes/default/document.html:4: theme template error: &#x27;cycler&#x27; is undefined" in shown
+    assert "themes/default/document.html:4: theme template error: &#39;cycler&#39; is undefined" in shown
     assert not marker.exists()
 
 
@@ -153,3 +160,89 @@ def test_preview_pages_in_the_browser_are_accessible(tmp_path: Path, browser) ->
     finally:
         stop.set()
         server.shutdown()
+
+
+def _cgu_preview(*args: str, cwd: Path, seconds: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cgu.cli", "preview", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=seconds,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+
+
+def test_a_busy_port_is_one_message_and_a_non_zero_exit(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "mini", project)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _cgu_preview("--project", str(project), "--port", str(port), cwd=tmp_path)
+    assert result.returncode != 0
+    assert f"port {port} is already in use (another preview?): stop it, or choose another with --port" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_folder_that_is_not_a_project_is_refused_before_serving(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = _cgu_preview("--project", str(tmp_path), "--port", str(port), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "not a cgu project: it needs 'clauses/' and 'organisms/' folders (use --project DIR)" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    with pytest.raises(CguError):
+        serve(tmp_path, 0)
+    with socket.socket() as again:  # nothing was left listening
+        assert again.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_host_binds_another_address_and_answers_its_ip(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "mini", project)
+    stop = threading.Event()
+    lines: list[str] = []
+    server = serve(project, 0, stop=stop, host="127.0.0.2", log=lines.append)
+    try:
+        assert server.server_address[0] == "127.0.0.2"
+        url = f"http://127.0.0.2:{server.server_address[1]}"
+        page = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
+        assert "Article 3 – Droit applicable" in page
+        with pytest.raises(urllib.error.HTTPError) as refused:  # a DNS name not allowed: still refused
+            urllib.request.urlopen(urllib.request.Request(f"{url}/", headers={"Host": "evil.example"}))
+        assert refused.value.code == 421
+        with socket.socket() as loopback:  # not on 127.0.0.1 any more
+            assert loopback.connect_ex(("127.0.0.1", server.server_address[1])) != 0
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+    assert lines and lines[0].startswith("built: ") and lines[0].endswith(" s")
+
+
+def test_one_log_line_per_rebuild_and_the_draft_bar_on_top(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "mini", project)
+    stop = threading.Event()
+    lines: list[str] = []
+    server = serve(project, 0, stop=stop, log=lines.append)
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page = urllib.request.urlopen(f"{url}/doc/beta/cgu").read().decode()
+        assert page.index('class="preview-bar"') < page.index("<main")  # at the top, before the document
+        urllib.request.urlopen(f"{url}/doc/beta/cgu").read()  # nothing changed: no rebuild, no line
+        assert len(lines) == 1 and re.fullmatch(r"built: \d+\.\d\d s", lines[0])
+        clause = project / "clauses" / "droit.md"
+        clause.write_text(clause.read_text(encoding="utf-8") + "\nUne phrase de plus.\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while len(lines) < 2 and time.monotonic() < deadline:
+            urllib.request.urlopen(f"{url}/doc/beta/cgu").read()
+            time.sleep(0.2)
+        assert len(lines) == 2 and re.fullmatch(r"rebuilt after clauses/droit\.md changed: \d+\.\d\d s", lines[1])
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()

@@ -72,6 +72,7 @@ def test_republish_after_a_clause_edit_changes_exactly_what_depends_on_it(repo: 
     after = snapshot(out)
     changed = sorted(p for p in after if after[p] != before.get(p))
     assert changed == [
+        ".cgu-build.json",  # it records the SHA-256 of every file, versions.json's among them
         "beta/cgu/versions.json",
         "bundles/all.zip",
         "bundles/beta.zip",
@@ -124,7 +125,8 @@ def ci_sites(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path
     shutil.copytree(FIXTURES / "mini", content)
     for index in (1, 2):  # more organisms, so that the four shards are not all empty
         (content / f"organisms/extra-{index}.yaml").write_text(
-            f"extends: base\nidentity:\n  name: Extra {index}\n  address: {{street: rue {index}, postal_code: '7500{index}', city: Paris}}\n",
+            f"extends: base\nidentity:\n  name: Extra {index}\n  address: {{street: rue {index}, postal_code: '7500{index}', city: Paris}}\n"
+            "jurisdiction:\n  mediation: 'Médiateur Exemple, https://mediateur.example.org'\n",
             encoding="utf-8",
         )
     git(content, "init", "-q", "-b", "main")

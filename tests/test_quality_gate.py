@@ -39,6 +39,16 @@ PAGE_KINDS = {
     "re-acceptance fragment": r"[a-z0-9-]+/(cgu|privacy)/reaccept/\d{4}-\d{2}-\d{2}\.fragment\.html",
 }
 """Every kind of page a published site holds; the gate fails if one is missing, so none escapes the checks."""
+SINGLE_RELEASE_KINDS = {"index", "releases list", "in force", "release", "changelog"}
+"""The kinds a site holds while no document has two releases yet (redlines and re-acceptance pages need two): the
+shipped example today, whose reworked texts wait for facts to complete before they can be released. The other kinds
+are checked on a fixture site during a notice period in test_phone_width.py (axe and the Nu validator)."""
+
+
+def expected_kinds(site: Path) -> set[str]:
+    """Every kind once a document has two published releases; before that, the kinds a single release gives."""
+    index = json.loads((site / "index.json").read_text(encoding="utf-8"))
+    return set(PAGE_KINDS) if any(len(e["releases"]) > 1 for e in index["organisms"]) else SINGLE_RELEASE_KINDS
 
 
 def page_kind(site: Path, page: Path) -> str:
@@ -60,7 +70,7 @@ def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory
     shutil.copytree(shipped_build, site)  # as CI does: the merged build, then publish renders only what it adds
     publish(ROOT, site)
     kinds = {page_kind(site, page) for page in pages(site)}
-    assert kinds == set(PAGE_KINDS), f"page kinds: {sorted(kinds)}"
+    assert kinds == expected_kinds(site), f"page kinds: {sorted(kinds)}"
     return site
 
 
@@ -96,7 +106,7 @@ def test_every_page_has_no_accessibility_violation(published_site: Path, browser
         pytest.skip("axe-core not installed: run bash .ci/setup --quality-gate (npm install axe-core)")
     found = {}
     checked: dict[str, int] = {}
-    assert len(pages(published_site)) >= 11, "the five organisms' ten documents and the index"
+    assert len(pages(published_site)) >= 11, "each released document's pages and the index"
     for page in pages(published_site):
         if page.name.endswith(".fragment.html"):
             continue  # embedded in a portal's page; the standalone redline page carries the same markup and is checked
@@ -105,7 +115,7 @@ def test_every_page_has_no_accessibility_violation(published_site: Path, browser
         if violations:
             found[str(page.relative_to(published_site))] = [(v["id"], v["help"], len(v["nodes"])) for v in violations]
     assert not found, json.dumps(found, indent=1, ensure_ascii=False)
-    assert set(checked) == set(PAGE_KINDS) - {"redline fragment", "re-acceptance fragment"}, checked
+    assert set(checked) == expected_kinds(published_site) - {"redline fragment", "re-acceptance fragment"}, checked
 
 
 FIRST_FOCUS = """

@@ -295,3 +295,22 @@ def test_cli_writes_every_format(tmp_path: Path) -> None:
         main, ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--out", str(tmp_path / "out")]
     )
     assert again.exit_code == 0 and (tmp_path / "out/redline-a-to-b.pdf").read_bytes() == first
+
+
+def test_redline_out_keeps_the_folder_and_file_permissions(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(OLD, encoding="utf-8")
+    (tmp_path / "b.md").write_text(NEW, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    (out / "redline-a-to-b.html").write_text("old", encoding="utf-8")
+    out.chmod(0o750)
+    (out / "redline-a-to-b.html").chmod(0o640)
+    command = ["redline", str(tmp_path / "a.md"), str(tmp_path / "b.md"), "--format", "html", "--out", str(out)]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_mode & 0o7777 == 0o750
+    assert (out / "redline-a-to-b.html").stat().st_mode & 0o7777 == 0o640
+    assert "Litiges" in (out / "redline-a-to-b.html").read_text(encoding="utf-8")
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []  # no temporary file left

@@ -80,7 +80,7 @@ def test_full_rewrite_of_a_corpus_sized_document_is_fast(how: str) -> None:
             f.read_text(encoding="utf-8") for f in sorted((CORPUS / "blablacar-trackers-policy").glob("*.md"))
         )
         other = (trackers * 3)[: len(first)]
-    start, budget = time.perf_counter(), WorkBudget()
+    start, budget = time.process_time(), WorkBudget()
     result = redline(split_markdown(first, "old"), split_markdown(other, "new"), budget)
-    assert budget.spent <= REDLINE_WORK and time.perf_counter() - start < 5.0
+    assert budget.spent <= REDLINE_WORK and time.process_time() - start < 5.0
     assert result.old_text() == first and result.new_text() == other

@@ -28,14 +28,14 @@ def test_unchanged_paragraphs_fold_around_each_change_and_nothing_is_lost() -> N
     assert len(folded) == 2 and "19 paragraphes inchangés" in folded[0] and "18 paragraphes inchangés" in folded[1]
     shown = re.sub(r"<details class=\"folded\">.*?</details>", "", html, flags=re.S)
     assert [int(n) for n in re.findall(r"Paragraphe (\d+)", shown)] == [19, 20, 21]  # one of context each side
-    assert all(f"Paragraphe {i} :" in html for i in range(40))  # folded, not dropped
+    assert all(f"Paragraphe {i}\u00a0:" in html for i in range(40))  # folded, not dropped (French no-break space)
 
 
 def test_a_document_without_headings_shows_its_changes_not_its_length() -> None:
     new = LONG.replace("numéro 5.", "numéro 5 et 6.").replace("numéro 33.", "numéro 34.")
     fragment = render_html_fragment(redline(split_markdown(LONG, "a"), split_markdown(new, "b")))
     visible = re.sub(r"<details class=\"folded\">.*?</details>", "", fragment, flags=re.S)
-    assert len(re.findall(r"Paragraphe \d+ :", visible)) == 6  # two changes, one paragraph of context each side
+    assert len(re.findall("Paragraphe \\d+\u00a0:", visible)) == 6  # two changes, one paragraph of context each side
 
 
 def test_added_and_removed_articles_do_not_fold() -> None:

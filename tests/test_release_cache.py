@@ -13,8 +13,10 @@ import pytest
 from conftest import FIXTURES
 from helpers.git import commit_all, git
 
+from cgu.builtin import BUILTIN_THEMES
 from cgu.commands.build import build
 from cgu.compose.composer import Composer
+from cgu.errors import Problems
 from cgu.project import load_project
 from cgu.release.cache import ReleaseCache, signing_key
 
@@ -142,3 +144,122 @@ def test_a_signing_key_others_can_read_disables_the_cache(released: Path, tmp_pa
     assert signing_key() is not None
     os.chmod(tmp_path / "config/cgu/cache.key", 0o644)
     assert signing_key() is None
+
+
+def test_what_each_clause_reads_is_learnt_once_then_kept(released: Path, tmp_path: Path) -> None:
+    """`unused-variable` reads what each clause template reads: from the compiler's own pass when the run composed
+    it (the same names as Jinja's introspection), else from the cache, never from an entry someone else signed."""
+    import jinja2.meta
+
+    from cgu.authoring import impact
+    from cgu.commands.check import unused_variables
+    from cgu.compose.composer import CLAUSE_SYNTAX, make_environment, standalone_tags_leave_no_line
+
+    project = load_project(released)  # composes every document: each clause compiled in this run
+    composer = Composer(project.root, project.library, Problems())
+    bodies = {
+        clause.body
+        for organism in project.organisms.values()
+        for spec in organism.documents.values()
+        for clause in (composer.clause_for(organism, c) for c in spec.clauses)
+        if clause is not None
+    }
+    assert len(bodies) >= 3
+    for body in bodies:
+        compiled = CLAUSE_SYNTAX.of(standalone_tags_leave_no_line(body))
+        assert compiled is not None, "the composer kept the tree and the names it compiled"
+        assert compiled[1] == jinja2.meta.find_undeclared_variables(make_environment()[0].parse(body))
+    expected = {o.id: unused_variables(project, o) for o in project.organisms.values() if not o.abstract}
+    key = signing_key()
+    assert key is not None
+    cache = ReleaseCache(tmp_path / "cache", key)
+    for body in bodies:
+        impact._paths_in.cache_clear()
+        found = impact._paths_in(body, cache)
+        assert cache.names_read(body) == found, "kept for the next run"
+    CLAUSE_SYNTAX.trees.clear()  # a later run: nothing compiled (documents come from the cache)
+    someone_else = ReleaseCache(cache.folder, b"another user's key, not ours....")
+    forged_body = next(iter(bodies))
+    someone_else.keep_names_read(forged_body, frozenset({"forged"}))
+    assert cache.names_read(forged_body) is None, "an entry signed with another key is not believed"
+    impact._paths_in.cache_clear()
+    with_cache = replace(project, cache=cache)
+    assert {o.id: unused_variables(with_cache, o) for o in project.organisms.values() if not o.abstract} == expected
+    impact._paths_in.cache_clear()
+
+
+def test_a_second_check_of_the_same_content_reads_its_findings_from_the_cache(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rules, unused variables, fonts and theme pages are found once for the same content (a check then a build),
+    found again after any edit, and never read from an entry someone else signed; release problems every run."""
+    from click.testing import CliRunner
+
+    from cgu.cli import main
+    from cgu.commands import check
+
+    found: list[int] = []
+    real = check._content_findings
+
+    def counted(loaded, legal):  # type: ignore[no-untyped-def]
+        found.append(1)
+        return real(loaded, legal)
+
+    monkeypatch.setattr(check, "_content_findings", counted)
+
+    def run() -> str:
+        result = CliRunner().invoke(main, ["check", "--project", str(released)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first = run()
+    assert found == [1] and run() == first and found == [1], "the same content: its findings come from the cache"
+    organism = released / "organisms/beta.yaml"
+    organism.write_text(organism.read_text(encoding="utf-8") + "extra:\n  slogan: Toujours là.\n", encoding="utf-8")
+    edited = run()
+    assert found == [1, 1] and "warning: unused-extra:" in edited and "slogan" in edited
+    theme = released / "themes/default"
+    shutil.copytree(BUILTIN_THEMES / "default", theme)
+    page = theme / "document.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "{{ not_a_value }}</body>"), "utf-8")
+    result = CliRunner().invoke(main, ["check", "--project", str(released)])
+    assert len(found) == 3 and result.exit_code == 1 and "not_a_value" in result.output, "a theme edit is seen"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ not_a_value }}", ""), "utf-8")
+    assert run() == edited and len(found) == 4
+    someone_else = ReleaseCache(tmp_path, b"another user's key, not ours....")
+    for entry in entries(released):
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if '"organisms"' in data["payload"] and '"pages"' in data["payload"]:
+            data["payload"] = json.dumps({"organisms": [], "pages": [], "waived": []})
+            data["mac"] = someone_else.sign(data["identity"], data["payload"])
+            entry.write_text(json.dumps(data), encoding="utf-8")
+    assert run() == edited and len(found) == 5, "a findings entry signed with another key is not believed"
+
+
+def test_a_publish_that_changed_nothing_keeps_its_bundles_without_zipping_them_again(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import zipfile
+
+    from cgu.commands.publish import publish
+    from cgu.release.lifecycle import today
+
+    site = tmp_path / "site"
+    publish(released, site, 1, today(None))
+    bundles = {p.name: p.read_bytes() for p in sorted((site / "bundles").glob("*.zip"))}
+    assert sorted(bundles) == ["acme.zip", "all.zip", "beta.zip"]
+    zipped: list[str] = []
+    real = zipfile.ZipFile.writestr
+
+    def counted(archive, info, data, *args, **kwargs):  # type: ignore[no-untyped-def]
+        zipped.append(getattr(info, "filename", info))
+        return real(archive, info, data, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", counted)
+    publish(released, site, 1, today(None))
+    assert not [z for z in zipped if z == "manifest.json"], "no bundle zipped again: the same bytes kept"
+    assert {p.name: p.read_bytes() for p in sorted((site / "bundles").glob("*.zip"))} == bundles
+    (site / "bundles/beta.zip").write_bytes(bundles["beta.zip"] + b"edited by hand")
+    publish(released, site, 1, today(None))
+    assert zipped.count("manifest.json") == 1, "the edited bundle, and only it, is zipped again"
+    assert (site / "bundles/beta.zip").read_bytes() == bundles["beta.zip"]

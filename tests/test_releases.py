@@ -208,7 +208,7 @@ def test_build_without_git_says_history_is_unavailable(tmp_path: Path) -> None:
     assert (tmp_path / "o/beta/cgu-2024-06-01.html").is_file()
 
 
-def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
+def test_release_prepared_ahead_is_accepted_and_waits_for_its_version_date(repo: Path) -> None:
     edit(
         repo / "organisms/base.yaml",
         '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n',
@@ -216,9 +216,12 @@ def test_release_dated_in_the_future_is_refused(repo: Path) -> None:
         '      - {version: 2099-01-01, effective: 2099-03-01, material: false, summary: "Plus tard."}\n',
     )
     commit_all(repo, "future")
-    _, problems = releases(repo)
-    assert [p.rule for p in problems] == ["release-future"]
-    assert "release 2099-01-01 of the cgu is dated in the future" in problems[0].message
+    found, problems = releases(repo)
+    assert problems == []
+    from cgu.release.lifecycle import lifecycle
+
+    assert [r.spec.version.isoformat() for r in lifecycle(found, dt.date(2098, 12, 31)).published] == ["2024-06-01"]
+    assert len(lifecycle(found, dt.date(2099, 1, 1)).published) == 2
 
 
 def test_document_dates_must_be_the_newest_releases(repo: Path) -> None:
@@ -275,7 +278,7 @@ def test_draft_pdf_says_projet_on_every_page(repo: Path, tmp_path: Path) -> None
     assert len(reader.pages) >= 2 and reader.metadata is not None and reader.metadata.title.startswith("Projet – ")
     for number, page in enumerate(reader.pages, start=1):
         assert (
-            f"Conditions générales d'utilisation – Projet – Version du 1er juin 2024 page {number} / {len(reader.pages)}"
+            f"Conditions générales d’utilisation – Projet – Version du 1er juin 2024 page {number} / {len(reader.pages)}"
             in " ".join(page.extract_text().split())
         ), f"page {number} is marked as a draft"
 
@@ -300,3 +303,15 @@ def test_an_organism_added_after_its_bases_release_does_not_inherit_it(repo: Pat
     gamma = read_book(load_project(repo), History(repo)).of("gamma", "cgu")
     assert [r.spec.version.isoformat() for r in gamma.releases] == ["2024-09-01"]
     assert [p.rule for p in gamma.problems if p.severity == "error"] == []
+
+
+def test_releases_command_fails_on_an_invalid_release(repo: Path) -> None:
+    """CI can run `cgu releases` as a gate: a release it prints as invalid makes it exit 1, after the listing."""
+    today = dt.date.today()
+    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
+    declare(repo, today, today + dt.timedelta(days=10), True, "Nouvelle rédaction.")
+    commit_all(repo, "a material release without its notice")
+    result = CliRunner().invoke(main, ["releases", "beta", "cgu", "--project", str(repo)])
+    assert result.exit_code == 1, result.output
+    assert "2024-06-01  effective 2024-06-15  material" in result.stdout and "Nouvelle rédaction." in result.stdout
+    assert "release-notice" in result.stderr and "Traceback" not in result.output

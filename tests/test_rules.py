@@ -9,6 +9,8 @@ import datetime as dt
 import json
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
@@ -17,6 +19,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from helpers.project import replace_in
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -68,6 +71,21 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
         "klesia",
         lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="à compléter : Quelle adresse du DPO ?")), d),
         "fact to complete, dpo.email: « Quelle adresse du DPO ? »",
+    ),
+    (
+        "role-contradicted",
+        "klesia",
+        lambda o, d: (
+            mutate(o, lambda x: x.update(roles=[{"party": o.data["identity"]["name"], "role": "processor"}])),
+            d,
+        ),
+        "but roles.0 declares it processor",
+    ),
+    (
+        "fact-source-required",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x.update(sources_required=["dpo", "identity"])), d),
+        "identity.name has no source, and 'sources_required' asks one for identity",
     ),
     (
         "role-insurer",
@@ -289,7 +307,7 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
         "consistency-dpo-email",
         "harmonie-mutuelle",
         lambda o, d: (mutate(o, lambda x: x["dpo"].update(email="dpo@harmonie.fr")), d),
-        "states the DPO e-mail",
+        "'rights.email' is dpo@harmonie-mutuelle.fr, which articles",
     ),
     (
         "consistency-jurisdiction",
@@ -313,7 +331,86 @@ CASES: list[tuple[str, str, Callable[[Organism, list[Document]], tuple[Organism,
         lambda o, d: (mutate(o, lambda x: x["extra"].update(oublie="Un fait jamais cité")), d),
         "no document states it",
     ),
+    (
+        "repeated-article",
+        "klesia",
+        lambda o, d: (o, repeat_privacy_cookies_in_cgu(d)),
+        "of the cgu document repeats article 14 « Cookies et autres traceurs » of the privacy document (100 % of its",
+    ),
+    (
+        "legal-notice-director",
+        "klesia",
+        lambda o, d: (mutate(o, lambda x: x["identity"].update(publication_director="Le Directeur Général")), d),
+        "the publication director « Le Directeur Général » is a function, not a person",
+    ),
+    (
+        "legal-notice-host",
+        "vivoptim-solutions",
+        lambda o, d: (mutate(o, lambda x: x["host"].pop("address")), d),
+        "the host has no address (host.address)",
+    ),
+    (
+        "legal-notice-mediator",
+        "vivoptim-solutions",
+        lambda o, d: (mutate(o, lambda x: x["jurisdiction"].update(mediation="le médiateur de la consommation")), d),
+        "« le médiateur de la consommation » does not name a mediator a consumer can reach",
+    ),
 ]
+
+
+def repeat_privacy_cookies_in_cgu(documents: list[Document]) -> list[Document]:
+    """The CGU stating the privacy policy's cookie article again, as every shipped CGU did before `ref_doc`."""
+    privacy = next(a for x in documents if x.kind == "privacy" for a in x.articles if a.id == "cookies")
+    return [
+        dataclasses.replace(
+            x,
+            articles=tuple(
+                dataclasses.replace(a, markdown=privacy.markdown) if a.id == "cookies" and x.kind == "cgu" else a
+                for a in x.articles
+            ),
+        )
+        for x in documents
+    ]
+
+
+def _director(value: str | None) -> Callable[[dict[str, Any]], None]:
+    return lambda x: (
+        x["identity"].pop("publication_director") if value is None else x["identity"].update(publication_director=value)
+    )
+
+
+@pytest.mark.parametrize(
+    "organism_id, change, found",
+    [
+        ("klesia", _director("Directrice de la communication du CETIP"), True),  # its own name is no person's
+        ("klesia", _director("Mme Claire Martin, directrice générale"), False),
+        ("klesia", _director("Alexandrine DE VALLOIS"), False),
+        ("klesia", _director("M. SIMON"), True),  # a surname alone: which Simon?
+        ("klesia", _director(None), True),  # LCEN: a French site names one
+        ("partenamut", _director(None), False),  # Belgian law asks the provider's identity, not a director
+        ("klesia", lambda x: x.pop("host"), True),
+        ("partenamut", lambda x: x.pop("host"), False),
+        ("klesia", lambda x: x["host"].update(address={"street": "1 rue X", "postal_code": "75001"}), False),
+        ("harmonie-mutuelle", lambda x: x["host"].pop("address", None), False),  # its name's question asks it all
+        ("klesia", lambda x: x["jurisdiction"].pop("mediation"), True),
+        ("partenamut", lambda x: x["jurisdiction"].pop("mediation", None), False),
+        ("klesia", lambda x: x["jurisdiction"].update(mediation="Médiation de l'Assurance, www.example.org"), False),
+        ("klesia", lambda x: x["jurisdiction"].update(mediation="Médiateur compétent, 75009 Paris"), True),
+        ("klesia", lambda x: x["jurisdiction"].update(mediation="Le Médiateur de la consommation"), True),
+        ("klesia", lambda x: x["jurisdiction"].update(consumers=False, mediation="aucun"), False),
+    ],
+)
+def test_legal_notice_rules_read_the_facts_as_a_lawyer_would(
+    project: Project, organism_id: str, change: Callable[[dict[str, Any]], None], found: bool
+) -> None:
+    organism, documents = parts(project, organism_id)
+    changed = mutate(organism, change)
+    messages = [
+        m
+        for r in ("legal-notice-director", "legal-notice-host", "legal-notice-mediator")
+        for m in findings(r, changed, documents)
+    ]
+    assert bool(messages) == found, messages
 
 
 EXTRA_CASES: list[tuple[str, str, str, Callable[[Organism, list[Document]], tuple[Organism, list[Document]]], str]] = [
@@ -464,12 +561,6 @@ def content(tmp_path: Path) -> Path:
     return target
 
 
-def replace_in(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.mark.slow
 def test_findings_in_text_and_json(content: Path) -> None:
     own = content / "organisms/harmonie-mutuelle/clauses/dpo.md"
@@ -571,7 +662,11 @@ def test_a_cookie_added_to_the_inventory_reaches_the_table_and_the_banner(conten
         main, ["build", "--project", str(content), "--organism", "klesia", "--format", "html", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    for kind in ("cgu", "privacy"):
+    cgu = next((out / "klesia").glob("cgu-*.html")).read_text(encoding="utf-8")
+    assert re.search(r'<a href="privacy-[0-9-]+\.html#cookies">article \d+ de la Politique', cgu), (
+        "the CGU points to it"
+    )
+    for kind in ("privacy",):
         page = next((out / "klesia").glob(f"{kind}-*.html")).read_text(encoding="utf-8")
         rows = re.findall(r"<tr>(.*?)</tr>", page, re.DOTALL)
         assert any(
@@ -635,6 +730,13 @@ def test_cookie_export_matches_the_inventory(project: Project) -> None:
     exported = json.loads(export_cookies(organism, "json"))
     assert [c["name"] for c in exported["cookies"]] == [c["name"] for c in organism.data["cookies"]]
     assert exported["cookies"][0]["lifetime"]["months"] == 24
+
+
+def test_the_rule_table_does_not_depend_on_which_rule_module_is_imported_first() -> None:
+    # CI once imported cgu.rules.repetition before cgu.rules.review and found docs/rules.md "stale".
+    script = "import cgu.rules.repetition, cgu.rules.legal_notice\nfrom cgu.rules.review import rules_table\nprint(rules_table(), end='')"
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert out == rules_table()
 
 
 def test_every_rule_is_documented() -> None:

@@ -50,6 +50,53 @@ def test_new_clause_is_valid_and_usable(mini: Path) -> None:
     assert code == 0, output
 
 
+def test_new_organism_extends_only_an_organism_of_the_project(tmp_path: Path) -> None:
+    repo = tmp_path / "contenus"
+    assert invoke("init", str(repo))[0] == 0
+    code, output = invoke("new", "organism", "mutuelle-du-lac", "--extends", "vivoptim-base", "--project", str(repo))
+    assert code == 1 and not (repo / "organisms/mutuelle-du-lac").exists()
+    assert output == (
+        f"--extends: no organism 'vivoptim-base' to extend in {repo / 'organisms'}; "
+        "extend one of mutuelle-exemple, or leave out --extends\n"
+    )
+    helps = [invoke("new", "--help")[1], invoke("new", "organism", "--help")[1]]
+    suggested = {base for text in helps for base in re.findall(r"--extends (\S+)", text) if base != "BASE"}
+    assert suggested == {"mutuelle-exemple"}, helps  # the organism `cgu init` writes
+    for base in suggested:
+        assert invoke("new", "organism", f"lac-{base}", "--extends", base, "--project", str(repo))[0] == 0
+    code, output = invoke("check", "--project", str(repo))
+    assert code == 0, output
+
+
+def test_new_organism_comments_are_french_and_point_at_the_writers_readme(tmp_path: Path) -> None:
+    repo = tmp_path / "contenus"
+    assert invoke("init", str(repo))[0] == 0
+    assert invoke("new", "organism", "mutuelle-du-lac", "--project", str(repo))[0] == 0
+    assert invoke("new", "clause", "teleconsultation", "--project", str(repo))[0] == 0
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for path in ("organisms/mutuelle-du-lac/organism.yaml", "clauses/teleconsultation.md"):
+        comments = [
+            line.split("# ", 1)[1] for line in (repo / path).read_text(encoding="utf-8").splitlines() if "# " in line
+        ]
+        assert len(comments) >= 6, path
+        english = [c for c in comments if re.search(r"\b(the|must|every|which|when|where|its)\b", c)]
+        assert not english, english
+        for section in re.findall(r"« ([^»]+) » du\s+#?\s*README", " ".join(comments)):
+            assert f"## {section}" in readme, section
+    assert "docs/formats.md" not in (repo / "organisms/mutuelle-du-lac/organism.yaml").read_text(encoding="utf-8")
+    header = (repo / "organisms/mutuelle-du-lac/organism.yaml").read_text(encoding="utf-8").split("\nid:")[0]
+    assert "« Les faits d'un organisme » du" in header and "## Les faits d'un organisme" in readme
+
+
+def test_impact_on_a_missing_file_names_it(mini: Path) -> None:
+    code, output = invoke("impact", "clauses/cookie.md", "--project", str(mini))
+    assert code == 1
+    assert output == (
+        f"clauses/cookie.md: no such file in the project {mini}: give the path of a clause, organism or theme file "
+        "from the project folder, for example clauses/cookies.md\n"
+    )
+
+
 def test_impact_lists_affected_documents(mini: Path) -> None:
     assert invoke("impact", "clauses/droit.md", "--project", str(mini))[1].split("\n")[:1] == ["beta cgu"]
     code, output = invoke("impact", "organisms/acme/clauses/droit.md", "--project", str(mini))
@@ -90,7 +137,7 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
     assert code == 0, output
     workflow = yaml.safe_load((repo / ".github/workflows/cgu.yml").read_text(encoding="utf-8"))
     commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    assert "cgu check" in commands and "cgu build" in commands
+    assert "cgu check" in commands and "cgu build" in commands and commands[-1] == "cgu check --strict"
     readme = (repo / "README.md").read_text(encoding="utf-8")
     for command in (
         "cgu new organism",
@@ -143,6 +190,8 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
     git(repo, "commit", "-q", "-am", "Première publication des CGU, faits complétés")
     code, output = invoke("check", "--project", str(repo))
     assert code == 0 and "fact-to-complete" not in output, output
+    code, output = invoke("check", "--strict", "--project", str(repo))
+    assert code == 0, f"every fact written, the library's unused clauses in reserve: CI's strict gate passes\n{output}"
     code, output = invoke("releases", "mutuelle-exemple", "cgu", "--project", str(repo))
     assert code == 0, output
     assert re.search(rf"^{today} .* sha256 [0-9a-f]{{64}} ", output, re.MULTILINE), output
@@ -186,7 +235,7 @@ def test_new_organism_writes_questions_not_fake_facts(tmp_path: Path) -> None:
     assert invoke("build", "--project", str(repo), "--format", "html")[0] == 0
     page = next((repo / "build/mutuelle-exemple").glob("cgu-*.html")).read_text(encoding="utf-8")
     assert (
-        '<mark class="a-completer">[à compléter\u00a0: Qui est le directeur de la publication (nom et fonction) ?]</mark>'
+        '<mark class="a-completer">[à compléter\u00a0: Qui est le directeur de la publication (nom et fonction)\u202f?]</mark>'
         in page
     )
 
@@ -208,6 +257,7 @@ FACTS = {
     "publication_director": "Camille Martin, directrice générale",
     "name": "Hébergeur SAS",
     "courts": "tribunaux compétents de Paris",
+    "mediation": "Médiateur de la consommation Exemple, https://mediateur.example.org",
     "retention": "durée de l'adhésion, puis 5 ans",
     "mandatory": "l'identité et les coordonnées sont nécessaires à l'ouverture du compte",
 }

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import document_text
+from conftest import document_text, stated_text
 
 # Seed 001: CGU of the Harmonie Mutuelle member, employer and health-professional web spaces.
 HARMONIE_CGU = [
@@ -68,7 +68,7 @@ HARMONIE_CGU = [
     "cadre privé ou familial",
     "d'un méta-moteur ou d'un aspirateur de site",
     # end of the services
-    "deux ans à compter de la date de la cessation ou de la résiliation",
+    "restent ouverts deux ans encore",  # two years from the end of the guarantees (reworded: 13 seed words)
     "contrat d'assurance ou la convention de tiers payant",
     "n'ouvre droit à une indemnité",
     "demander la suppression de son compte personnel",
@@ -100,7 +100,7 @@ HARMONIE_CGU = [
     "réputée non écrite",
     "ne vaut pas renonciation",
     "par la messagerie de son espace",
-    "Harmonie Mutuelle - Conditions générales d'utilisation - Espaces Internet Harmonie Mutuelle - 143, rue Blomet - 75015 Paris",
+    "Harmonie Mutuelle, service des conditions d'utilisation de ses espaces Internet, 143, rue Blomet, 75015 Paris",
 ]
 HARMONIE_PRIVACY = [
     "Harmonie Mutuelle",
@@ -141,7 +141,7 @@ MIEUX_ETRE_PRIVACY = [
     "171 avenue Ledru-Rollin, 75544 Paris Cedex 11",
     "01 44 93 11 00",
     "https://www.mieux-etre.fr",
-    "1er avril 2022",
+    # The seed's date (April 2022) dates its prior release, not this reworked draft: see test_prior_release.py.
     "loi n° 78-17 du 6 janvier 1978",
     "loi n° 2018-493 du 20 juin 2018",
     "règlement (UE) 2016/679 du 27 avril 2016",
@@ -198,7 +198,7 @@ MIEUX_ETRE_PRIVACY = [
     "contrats en déshérence",
     "ne vend jamais",
     # social security number, health and sensitive data
-    "articles R. 115-1 et R. 115-2 du Code de la sécurité sociale",
+    "Code de la sécurité sociale, articles R. 115-1 et R. 115-2",
     "conventions Belorgey et AERAS",
     "décret n° 2018-137 du 26 février 2018",
     "attestation au secret médical",
@@ -303,11 +303,7 @@ KLESIA_CGU = [
     "maintenance",
     "autorité administrative ou judiciaire",
     "force majeure",
-    # cookies
-    "mémoire vive",
-    "site Adhérent",
-    "pages consultées, date et heure de la consultation",
-    "L'Utilisateur ne peut pas s'y opposer",
+    # cookies (how the portal's cookies work is stated once, in the privacy policy, which the CGU points to)
     "AspNet.ApplicationCookie",
     "consent",
     "showModale",
@@ -329,7 +325,7 @@ KLESIA_CGU = [
     "Google Chat API",
     # intellectual property, user content, liability
     "sociétés mère, sœurs ou filiales",
-    "articles L.713-2 et L.713-3 du Code de la propriété intellectuelle",
+    "Code de la propriété intellectuelle, articles L.713-2 et L.713-3",
     "articles L.335-2 et suivants du Code de la propriété intellectuelle",
     "tiers lésé",
     "sans justification ni notification préalable",
@@ -360,6 +356,8 @@ KLESIA_PRIVACY = [
     "clauses contractuelles types",
     "mémoire vive",
     "site Adhérent",
+    "pages consultées, date et heure de la consultation",
+    "L'Utilisateur ne peut pas s'y opposer",
     "AspNet.ApplicationCookie",
     "showModale",
     "login_message_not_displayed",
@@ -440,18 +438,8 @@ PARTENAMUT_CGU = [
     "appels téléphoniques fixes ou mobiles, d'e-mails ou de SMS",
     "preuve en cas de contestation d'une transaction commerciale",
     "contrôler la qualité du service",
-    # cookies
-    "All About Cookies",
-    "tracking cookies",
-    "marketing cookies",
+    # cookies (the CGU points to the privacy policy's cookie articles, which state Partenamut's own, see below)
     "cookies analytiques",
-    "anonymizeIp",
-    "dernier octet",
-    "analytics.js",
-    "États-Unis et dans d'autres pays",
-    "module complémentaire de désactivation de Google Analytics",
-    "24 mois au plus",
-    "numéro unique chiffré",
     "_setSessionCookieTimeout",
     # law
     "droit belge",
@@ -522,6 +510,14 @@ PARTENAMUT_PRIVACY = [
     "anonymizeIp",
     "24 mois",
     "BALANCEID",
+    "All About Cookies",
+    "tracking cookies",
+    "marketing cookies",
+    "dernier octet",
+    "analytics.js",
+    "module complémentaire de désactivation de Google Analytics",
+    "24 mois au plus",
+    "numéro unique chiffré",
 ]
 
 FACTS: dict[tuple[str, str], list[str]] = {
@@ -642,14 +638,14 @@ LEFT_OUT: dict[str, list[tuple[str, str]]] = {
 
 @pytest.mark.parametrize("organism, kind", sorted(FACTS))
 def test_seed_facts_are_in_the_document(shipped_build: Path, organism: str, kind: str) -> None:
-    text = document_text(shipped_build, organism, kind)
+    text = stated_text(shipped_build, organism, kind)
     missing = [fact for fact in FACTS[(organism, kind)] if fact not in text]
     assert not missing, f"{organism} {kind} lacks: {missing}"
 
 
 @pytest.mark.parametrize("organism, kind", sorted((o, k) for o in COOKIE_ROWS for k in ("cgu", "privacy")))
 def test_each_seed_cookie_shows_with_its_duration(shipped_build: Path, organism: str, kind: str) -> None:
-    text = document_text(shipped_build, organism, kind)
+    text = stated_text(shipped_build, organism, kind)
     names = "|".join(re.escape(name) for name, _ in COOKIE_ROWS[organism])
     missing = []
     for name, duration in COOKIE_ROWS[organism]:

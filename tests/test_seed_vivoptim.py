@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, document_text
+from conftest import ROOT, document_text, stated_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED = SHARED / "seeds" / "000_2baaf3092e598e94.txt"
@@ -128,7 +128,7 @@ def _cookie_rows_missing(text: str) -> list[tuple[str, str]]:
 
 
 def test_vivoptim_solutions_cgu_carries_the_seed_facts(shipped_build: Path) -> None:
-    text = document_text(shipped_build, "vivoptim-solutions", "cgu")
+    text = stated_text(shipped_build, "vivoptim-solutions", "cgu")  # with the privacy articles it points to
     assert [fact for fact in CGU_FACTS if fact not in text] == []
     assert _cookie_rows_missing(text) == []
 
@@ -155,7 +155,7 @@ def test_a_deploying_mutuelle_needs_only_its_name_and_contacts(tmp_path: Path) -
     out = tmp_path / "out"
     build(project, out, formats=("html",))
     for kind in ("cgu", "privacy"):
-        text = document_text(out, "mutuelle-du-lac", kind)
+        text = stated_text(out, "mutuelle-du-lac", kind)
         assert "Mutuelle du Lac" in text and "dpo@mutuelle-du-lac.example" in text
         assert "ideoportal" in text and "2 min 30 s" in text and "article L.1111-8 du Code de la santé publique" in text
         assert "VIVOPTIM SOLUTIONS" not in text and "Alexandrine DE VALLOIS" not in text

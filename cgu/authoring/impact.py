@@ -10,11 +10,13 @@ from typing import Any
 import jinja2.meta
 import jinja2.nodes
 
-from cgu.compose.composer import Composer, make_environment
+from cgu.compose.composer import CLAUSE_SYNTAX, Composer, make_environment, standalone_tags_leave_no_line
 from cgu.errors import CguError, Problems
 from cgu.load.files import relative
+from cgu.load.schema import source_of
 from cgu.model import Organism, SourceLocation
 from cgu.project import load_project, selected_organisms
+from cgu.release.cache import ReleaseCache
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,8 @@ class Variable:
     name: str
     defined: SourceLocation
     used_by: tuple[str, ...]
+    source: str | None = None
+    """Where the fact comes from, as `sources:` says (for it or a key above it)."""
 
 
 def impact(root: Path, target: Path) -> list[tuple[str, str]]:
@@ -56,11 +60,27 @@ def variables(root: Path, organism_id: str) -> list[Variable]:
         users = {path for path, read_paths in read.items() if any(_covers(p, name) for p in read_paths)}
         if not users and name.split(".")[0] in TOOL_KEYS:
             users = {"(read by cgu)"}
-        result.append(Variable(name, organism.where(name), tuple(sorted(users))))
+        source = source_of(dict(organism.data), name)
+        result.append(Variable(name, organism.where(name), tuple(sorted(users)), source))
     return result
 
 
-TOOL_KEYS = frozenset({"id", "extends", "abstract", "country", "language", "theme", "documents", "waivers"})
+TOOL_KEYS = frozenset(
+    {
+        "id",
+        "extends",
+        "abstract",
+        "country",
+        "language",
+        "languages",
+        "theme",
+        "documents",
+        "waivers",
+        "sources",
+        "sources_required",
+        "roles",
+    }
+)
 """Keys the toolchain reads itself (ids, inheritance, theme, document lists, waivers), whether or not a clause does."""
 
 
@@ -69,8 +89,10 @@ def _covers(read: str, name: str) -> bool:
     return name == read or name.startswith(read + ".")
 
 
-def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
-    """Clause file -> the dotted organism paths it reads (`identity.address.street`; `cookies` for a loop over them)."""
+def paths_read(organism: Organism, composer: Composer, cache: ReleaseCache | None = None) -> dict[str, set[str]]:
+    """Clause file -> the dotted organism paths it reads (`identity.address.street`; `cookies` for a loop over them).
+
+    `cache`: where an earlier run kept what each clause body reads (a body is a pure function of its text)."""
     found: dict[str, set[str]] = {}
     for spec in organism.documents.values():
         for clause_id in spec.clauses:
@@ -78,7 +100,7 @@ def paths_read(organism: Organism, composer: Composer) -> dict[str, set[str]]:
             if clause is None:
                 continue
             try:
-                read = _paths_in(clause.body)
+                read = _paths_in(clause.body, cache)
             except RecursionError:  # as `cgu check` says it (the composer's bound)
                 raise CguError.at(
                     clause.location, "template nested too deeply (brackets, filters or tags); simplify it", organism.id
@@ -94,17 +116,29 @@ def _parser() -> jinja2.Environment:
 
 
 @functools.lru_cache(maxsize=4096)
-def _paths_in(body: str) -> frozenset[str] | None:
-    """The dotted paths a clause body reads, or None when it does not parse; each body parsed once per run (a clause
-    of the library is read by every organism)."""
-    try:
-        tree = _parser().parse(body)
-    except jinja2.TemplateSyntaxError:
-        return None
-    return frozenset(_read_paths(tree, jinja2.meta.find_undeclared_variables(tree)))
+def _paths_in(body: str, cache: ReleaseCache | None = None) -> frozenset[str] | None:
+    """The dotted paths a clause body reads, or None when it does not parse: each body read once per run (a clause
+    of the library is read by every organism), from the cache, else from what the composer learnt compiling it in
+    this run, else parsed and walked (Jinja's introspection: a second code-generation pass, the costly part)."""
+    kept = cache.names_read(body) if cache is not None else None
+    if kept is not None:
+        return kept
+    compiled = CLAUSE_SYNTAX.of(standalone_tags_leave_no_line(body))  # the source the composer compiles
+    if compiled is not None:
+        tree, names = compiled
+    else:
+        try:
+            tree = _parser().parse(body)
+        except jinja2.TemplateSyntaxError:
+            return None
+        names = frozenset(jinja2.meta.find_undeclared_variables(tree))
+    found = frozenset(_read_paths(tree, names))
+    if cache is not None:
+        cache.keep_names_read(body, found)
+    return found
 
 
-def _read_paths(tree: jinja2.nodes.Node, top: set[str]) -> set[str]:
+def _read_paths(tree: jinja2.nodes.Node, top: set[str] | frozenset[str]) -> set[str]:
     """Dotted paths of the longest attribute chains rooted at a template-level variable (`a.b.c`, `a['b']`)."""
     paths: set[str] = set()
 
@@ -131,10 +165,10 @@ def _read_paths(tree: jinja2.nodes.Node, top: set[str]) -> set[str]:
     return paths
 
 
-def readers(root: Path, organism: Organism, composer: Composer) -> dict[str, set[str]]:
+def readers(organism: Organism, composer: Composer, cache: ReleaseCache | None = None) -> dict[str, set[str]]:
     """Top-level variable name -> the clause files (of the organism's documents) that read it."""
     found: dict[str, set[str]] = {}
-    for clause_path, read_paths in paths_read(organism, composer).items():
+    for clause_path, read_paths in paths_read(organism, composer, cache).items():
         for read in read_paths:
             found.setdefault(read.split(".")[0], set()).add(clause_path)
     return found

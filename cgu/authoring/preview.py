@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
+import errno
+import ipaddress
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
+from markupsafe import Markup
+
+from cgu.compose.language import alternates
 from cgu.errors import CguError
+from cgu.load.themes import builtin_theme
+from cgu.model import SourceLocation
 from cgu.project import Project, load_project
 from cgu.release.book import read_book
 from cgu.release.history import History
-from cgu.render.html import page_context
+from cgu.render.html import PreviewBar, page_context
 
-RELOAD_SCRIPT = """<script>
+RELOAD_SCRIPT = Markup(
+    """
 (function () {
   var seen = null;
   function poll() {
@@ -28,7 +37,9 @@ RELOAD_SCRIPT = """<script>
   }
   poll();
 })();
-</script>"""
+"""
+)
+"""Reloads a preview page when a file is saved (the generation changes); themes place it with `preview.script`."""
 
 
 @dataclass
@@ -43,12 +54,23 @@ class PreviewState:
     project: Project | None = None
     errors: list[str] | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: set[str] = field(default_factory=set)
+    """Files saved since the last composition, relative to the project (for the log line)."""
+    log: Callable[[str], None] | None = None
+    """Where one line per rebuild goes (what changed, how long): the terminal, never an output file."""
+
+    def saved(self, paths: set[str]) -> None:
+        """The watcher saw these files change: the next request composes again."""
+        with self.lock:
+            self.changed |= paths
+            self.generation += 1
 
     def current(self) -> tuple[Project | None, list[str] | None]:
         """Compose again if a file changed since the last request."""
         with self.lock:
             if self.built_generation != self.generation:
-                generation = self.generation
+                generation, changed, self.changed = self.generation, self.changed, set()
+                start = time.perf_counter()
                 try:
                     loaded = load_project(self.root)
                     self.project, self.errors = read_book(loaded, History(self.root)).mark_drafts(loaded), None
@@ -57,15 +79,40 @@ class PreviewState:
                 except Exception as error:  # noqa: BLE001 - whatever breaks, the writer sees it in the page, not a blank one
                     self.project, self.errors = None, [f"{type(error).__name__}: {error}"]
                 self.built_generation = generation
+                if self.log is not None:
+                    self.log(_rebuild_line(changed, time.perf_counter() - start, self.errors))
             return self.project, self.errors
 
 
-def _page(title: str, body: str) -> bytes:
-    return (
-        f'<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"></head><body><main>{body}</main>'
-        f"{RELOAD_SCRIPT}</body></html>"
-    ).encode()
+def _rebuild_line(changed: set[str], seconds: float, errors: list[str] | None) -> str:
+    """'rebuilt after clauses/a.md changed: 0.42 s', or the first build's, or with the number of errors."""
+    shown = sorted(changed)
+    what = (
+        "built"
+        if not shown
+        else f"rebuilt after {', '.join(shown[:3])}{f' and {len(shown) - 3} more' if len(shown) > 3 else ''} changed"
+    )
+    outcome = f", {len(errors)} error{'s' * (len(errors) != 1)} shown in the page" if errors else ""
+    return f"{what}: {seconds:.2f} s{outcome}"
+
+
+PAGE_TEMPLATE = "preview.html"
+"""The preview's own pages (the list, errors, nothing to compare), in the built-in theme: they belong to no organism."""
+
+
+def _page(title: str, heading: str = "", preview: PreviewBar | None = None, **shown: Any) -> bytes:
+    """One of the preview's own pages: `documents` listed, `errors` shown, or a `message`."""
+    values: dict[str, Any] = {"documents": (), "errors": (), "message": "", **shown}
+    page = builtin_theme().render(
+        PAGE_TEMPLATE,
+        title=title,
+        heading=heading or title,
+        asset_base="/assets/default/",
+        preview=preview,
+        script=RELOAD_SCRIPT,
+        **values,
+    )
+    return page.encode()
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
@@ -73,20 +120,33 @@ IDLE_SECONDS = 15
 """A connection that sends nothing for this long is closed: an idle client cannot hold a server thread forever."""
 
 
-def host_allowed(header: str | None, names: tuple[str, ...]) -> bool:
-    """Whether a request's Host header names this machine (a loopback name or one given with --host), any port.
+def host_allowed(header: str | None, names: tuple[str, ...], beyond_loopback: bool = False) -> bool:
+    """Whether a request's Host header names this machine (a loopback name or one given with --allow-host), any port.
 
     A web page elsewhere can point its own domain at 127.0.0.1 (DNS rebinding) and read the preview: its requests
-    carry that domain as their Host, and are refused.
+    carry that domain as their Host, and are refused. Served `beyond_loopback` (--host), a Host that is an IP address
+    is answered too: a colleague's link names this machine's address.
     """
     if header is None:
         return True  # HTTP/1.0 clients (curl -0): no browser sends a request without a Host
     name = header.strip().lower()
     name = name if name.endswith("]") else name.rsplit(":", 1)[0] if ":" in name else name
+    if beyond_loopback and _is_address(name.strip("[]")):
+        return True  # a colleague's link to this machine's address: no DNS name, nothing to rebind
     return name in LOOPBACK_NAMES + tuple(n.lower() for n in names)
 
 
-def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[BaseHTTPRequestHandler]:
+def _is_address(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+def handler_for(
+    state: PreviewState, host_names: tuple[str, ...] = (), beyond_loopback: bool = False
+) -> type[BaseHTTPRequestHandler]:
     """The request handler, bound to one preview state."""
 
     class Handler(BaseHTTPRequestHandler):
@@ -99,9 +159,11 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
             """http.server's parsing, then the Host check: refused before any handler runs."""
             if not super().parse_request():
                 return False
-            if not host_allowed(self.headers.get("Host"), host_names):
+            if not host_allowed(self.headers.get("Host"), host_names, beyond_loopback):
                 self.send(
-                    421, b"this preview answers only to http://127.0.0.1 (or a name given with --host)", "text/plain"
+                    421,
+                    b"this preview answers only to http://127.0.0.1 (or a name given with --allow-host)",
+                    "text/plain",
                 )
                 return False
             return True
@@ -114,13 +176,13 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
             self.wfile.write(content)
 
         def errors(self, messages: list[str]) -> None:
-            items = "".join(f"<li><code>{html.escape(e)}</code></li>" for e in messages)
             return self.send(
                 200,
                 _page(
                     "Erreurs",
-                    f'<h1>Le projet contient des erreurs</h1><ul class="errors">{items}</ul>'
-                    "<p>Corrigez le fichier indiqué et enregistrez : la page se met à jour.</p>",
+                    "Le projet contient des erreurs",
+                    errors=messages,
+                    message="Corrigez le fichier indiqué et enregistrez : la page se met à jour.",
                 ),
             )
 
@@ -136,52 +198,49 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
             parts = [p for p in url.path.split("/") if p]
             if len(parts) == 3 and parts[0] == "doc":
                 return self.document(project, parts[1], parts[2], "redline" in parse_qs(url.query))
-            links = "".join(
-                f'<li><a href="/doc/{d.organism.id}/{d.kind}">'
-                f"{html.escape(d.organism.name)} – {html.escape(d.title)}</a>"
-                f"{' (projet)' if d.draft else ''}</li>"
-                for d in project.documents
-            )
-            return self.send(200, _page("Aperçu", f"<h1>Aperçu des documents</h1><ul>{links}</ul>"))
+            if len(parts) == 4 and parts[0] == "doc":  # a translation: /doc/<organism>/<kind>/<language>
+                return self.document(project, parts[1], parts[2], False, parts[3])
+            listed = (*project.documents, *project.translations)
+            return self.send(200, _page("Aperçu", "Aperçu des documents", documents=listed))
 
-        def document(self, project: Project, organism_id: str, kind: str, show_redline: bool) -> None:
-            found = [d for d in project.documents if d.organism.id == organism_id and d.kind == kind]
+        def document(
+            self, project: Project, organism_id: str, kind: str, show_redline: bool, language: str | None = None
+        ) -> None:
+            among = project.documents if language is None else project.translations
+            found = [
+                d
+                for d in among
+                if d.organism.id == organism_id and d.kind == kind and (language is None or d.language == language)
+            ]
             if not found:
-                return self.send(404, _page("Introuvable", "<h1>Document introuvable</h1>"))
+                return self.send(404, _page("Introuvable", "Document introuvable"))
             document = found[0]
-            toggle = (
-                f'<p class="preview-bar"><a href="/doc/{organism_id}/{kind}">Projet</a> · '
-                f'<a href="/doc/{organism_id}/{kind}?redline=1">'
-                "Modifications depuis la dernière version publiée</a></p>"
-            )
-            if show_redline:
-                page = redline_page(project, document, state.day)
-                page = page.replace("<main>", "<main>" + toggle, 1)
-                return self.send(
-                    200,
-                    (
-                        page if "/__generation" in page else page.replace("</body>", RELOAD_SCRIPT + "</body>", 1)
-                    ).encode(),
-                )
+            bar = PreviewBar(f"/doc/{organism_id}/{kind}", f"/doc/{organism_id}/{kind}?redline=1", RELOAD_SCRIPT)
             theme = project.themes[document.organism.theme.name]
-            try:
-                page = theme.render("document.html", **page_context(document, "html", f"/assets/{theme.name}/", None))
-            except (
-                CguError
-            ) as error:  # the theme's template refused (or its bounds): shown like any error of the project
+            try:  # the theme's template refused (or its bounds): shown like any error of the project
+                if show_redline:
+                    return self.send(200, redline_page(project, document, state.day, bar).encode())
+                others = tuple(  # the preview's own addresses of the same document in each language
+                    replace(other, href=f"/doc/{organism_id}/{kind}" + ("" if i == 0 else f"/{other.lang}"))
+                    for i, other in enumerate(alternates(document.organism.languages, document.language, ""))
+                )
+                context = page_context(
+                    document,
+                    "html",
+                    f"/assets/{theme.name}/",
+                    None,
+                    preview=bar,
+                    others=others,
+                    address=lambda _, other: other,
+                )  # /doc/<organism>/<kind>: the organism's other documents are its neighbours
+                return self.send(200, theme.render("document.html", **context).encode())
+            except CguError as error:
                 return self.errors([str(p) for p in error.problems])
-            self.send(
-                200,
-                page.replace("<body", "<body data-preview", 1)
-                .replace("</main>", toggle + "</main>", 1)
-                .replace("</body>", RELOAD_SCRIPT + "</body>")
-                .encode(),
-            )
 
         def asset(self, relative: str) -> None:
             project, _ = state.current()
             name, _, rest = relative.partition("/")
-            themes = project.themes if project else {}
+            themes = {"default": builtin_theme(), **(project.themes if project else {})}  # the preview's own pages
             folder = themes[name].path.resolve() if name in themes else None
             try:  # an address may hold anything once unquoted, a NUL byte included (no path can)
                 target = (folder / rest).resolve() if folder and "\x00" not in rest else None
@@ -198,41 +257,41 @@ def handler_for(state: PreviewState, host_names: tuple[str, ...] = ()) -> type[B
     return Handler
 
 
-def redline_page(project: Project, document: Any, day: dt.date | None = None) -> str:
-    """A standalone page (titled, styled, keyboard navigation) with the redline from the newest release published on
-    `day` (default: the run's today) to the draft."""
+def redline_page(project: Project, document: Any, day: dt.date | None = None, preview: PreviewBar | None = None) -> str:
+    """A standalone page (titled, styled, keyboard navigation) in the organism's theme, with the redline from the
+    newest release published on `day` (default: the run's today) to the draft."""
     from cgu.compose.french import french_date
     from cgu.redline.compare import redline
     from cgu.redline.render import render_html_page
     from cgu.release.lifecycle import lifecycle, today
 
     name = f"{document.title} – {document.organism.name}"
+    heading = f"Modifications : {name}"
     history = History(project.root)
     if not document.organism.documents[document.kind].releases or not history.available:
         return _page(
-            f"Modifications : {name}",
-            f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
-            "(pas de release déclarée, ou historique git indisponible).</p>",
+            heading,
+            preview=preview,
+            message="Aucune version publiée à comparer (pas de release déclarée, ou historique git indisponible).",
         ).decode()
     try:
         unmarked = replace(document, draft=False)
         book = read_book(project, history, [unmarked])
         done = lifecycle(book.of(document.organism.id, document.kind).releases, day or today()).published
     except CguError as error:
-        items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in error.problems)
-        return _page(
-            f"Modifications : {name}", f'<h1>Modifications : {html.escape(name)}</h1><ul class="errors">{items}</ul>'
-        ).decode()
+        return _page(heading, preview=preview, errors=[str(p) for p in error.problems]).decode()
     if not done:
         return _page(
-            f"Modifications : {name}",
-            f"<h1>Modifications : {html.escape(name)}</h1><p>Aucune version publiée à comparer "
-            "(la release déclarée n'est pas encore validée dans git).</p>",
+            heading,
+            preview=preview,
+            message="Aucune version publiée à comparer (la release déclarée n'est pas encore validée dans git).",
         ).decode()
     last = done[-1]
     return render_html_page(
         redline(last.document.articles, document.articles),
         f"{name} : modifications depuis la version du {french_date(last.spec.version)}",
+        project.themes.get(document.organism.theme.name),
+        preview,
     )
 
 
@@ -243,19 +302,33 @@ def serve(
     stop: threading.Event | None = None,
     host_names: tuple[str, ...] = (),
     day: dt.date | None = None,
+    host: str = "127.0.0.1",
+    log: Callable[[str], None] | None = None,
 ) -> ThreadingHTTPServer:
-    """Serve the preview on 127.0.0.1 until `stop` is set; a watcher bumps the generation on every saved file.
+    """Serve the preview on `host` (127.0.0.1 unless told) until `stop` is set; a watcher bumps the generation on
+    every saved file, and `log` gets one line per rebuild.
 
-    Requests must name 127.0.0.1, localhost or [::1] (or one of `host_names`) as their Host, on any port.
+    Requests must name 127.0.0.1, localhost or [::1], the address served on, one of `host_names`, or (served beyond
+    the loopback) any IP address as their Host.
+    A folder that is not a project, or a port already in use, is refused before anything is served.
     """
     import watchfiles
 
-    state = PreviewState(root.resolve(), day)
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler_for(state, host_names))
+    state = PreviewState(root.resolve(), day, log=log)
+    if not (state.root / "clauses").is_dir() or not (state.root / "organisms").is_dir():
+        raise CguError.at(
+            SourceLocation(str(state.root)),
+            "not a cgu project: it needs 'clauses/' and 'organisms/' folders (use --project DIR)",
+        )
+    beyond_loopback = host not in ("127.0.0.1", "localhost", "::1")
+    try:
+        server = ThreadingHTTPServer((host, port), handler_for(state, host_names + (host,), beyond_loopback))
+    except OSError as error:
+        raise CguError.at(SourceLocation(f"{host}:{port}"), _bind_refused(error, host, port)) from None
     stop = stop or threading.Event()
 
     def watch() -> None:
-        for _ in watchfiles.watch(
+        for changes in watchfiles.watch(
             state.root / "clauses",
             state.root / "organisms",
             *[p for p in [state.root / "themes"] if p.is_dir()],
@@ -263,10 +336,21 @@ def serve(
             debounce=100,
             step=50,
         ):
-            state.generation += 1
+            state.saved({Path(path).relative_to(state.root).as_posix() for _, path in changes})
 
     threading.Thread(target=watch, daemon=True).start()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     if ready:
         ready.set()
     return server
+
+
+def _bind_refused(error: OSError, host: str, port: int) -> str:
+    """Why the preview cannot listen, in the writer's words."""
+    if error.errno == errno.EADDRINUSE:
+        return f"port {port} is already in use (another preview?): stop it, or choose another with --port"
+    if error.errno == errno.EADDRNOTAVAIL:
+        return f"this machine has no address {host}: give one of its own addresses with --host (or 0.0.0.0)"
+    if error.errno == errno.EACCES:
+        return f"port {port} needs administrator rights: choose one above 1023 with --port"
+    return f"cannot listen on {host}:{port} ({error.strerror}): choose another --host or --port"

@@ -12,64 +12,67 @@ from typing import Any
 
 from cgu.builtin import BUILTIN_THEMES, STARTER_CLAUSES
 from cgu.errors import CguError
+from cgu.load.organisms import discover_organisms
 from cgu.load.schema import ID_PATTERN
-from cgu.model import SourceLocation
+from cgu.model import LANGUAGES, SourceLocation
 
 """The tool's own checkout: its clause library and default theme seed a new repository."""
 
 ORGANISM_TEMPLATE = """\
-# Organism {id}: every fact its documents state. Keys are described in docs/formats.md of cgu;
-# `cgu check` says which file and line to fix, `cgu vars {id}` where each value comes from.
-# A fact you do not know yet stays "à compléter : the question to ask": documents show it highlighted,
-# `cgu check` lists each one, and a release is refused until every one is written. Never guess a fact.
-id: {id}                           # must equal the folder name
-{extends_line}{country_line}identity:                          # the publisher, and the controller of the data
-  name: "{name}"                   # required: the organism's legal name
+# Organisme {id} : chaque fait que ses documents énoncent. La partie « Les faits d'un organisme » du
+# README.md de ce dépôt décrit ces clés ; `cgu check` dit quel fichier et quelle ligne corriger,
+# `cgu vars {id}` d'où vient chaque valeur et quelles clauses la citent.
+# Un fait encore inconnu reste « à compléter : la question à poser » : les documents le surlignent,
+# `cgu check` les liste un à un, et une version ne peut être publiée tant qu'il en reste. Ne devinez jamais un fait.
+id: {id}                           # le même que le nom du dossier
+{extends_line}{country_line}identity:                          # l'éditeur du site, responsable des données
+  name: "{name}"                   # obligatoire : la dénomination exacte de l'organisme
   legal_form: "à compléter : Quelle est la forme juridique de l'organisme (et le livre du Code de la mutualité) ?"
-  siren: "à compléter : Quel est le numéro SIREN de l'organisme ?"   # 9 digits, checked; for BE use bce
+  siren: "à compléter : Quel est le numéro SIREN de l'organisme ?"   # 9 chiffres, vérifiés ; en Belgique : bce
   address: {{street: "à compléter : Quelle est l'adresse du siège (rue, code postal, ville) ?"}}
-  phone: "à compléter : Quel numéro de téléphone publier ?"          # a French (or, for BE, Belgian) number
-  email: "à compléter : Quelle adresse électronique de contact publier ?"   # the controller's contact
-  website: "à compléter : Quelle est l'adresse du site ?"           # https expected
+  phone: "à compléter : Quel numéro de téléphone publier ?"          # un numéro français (belge en Belgique)
+  email: "à compléter : Quelle adresse électronique de contact publier ?"   # le contact du responsable du traitement
+  website: "à compléter : Quelle est l'adresse du site ?"           # une adresse en https
   publication_director: "à compléter : Qui est le directeur de la publication (nom et fonction) ?"   # LCEN art. 6
 """
 
 ORGANISM_REST = (
     """\
-host:                              # who hosts the site (LCEN art. 6)
+host:                              # l'hébergeur du site (LCEN art. 6)
   name: "à compléter : Qui héberge le site ?"
   address: {{street: "à compléter : Quelle est l'adresse de l'hébergeur (rue, code postal, ville) ?"}}
-dpo:                               # data protection officer
+dpo:                               # le délégué à la protection des données
   email: "à compléter : Quelle est l'adresse électronique du délégué à la protection des données ?"
   address: {{street: "à compléter : Quelle est l'adresse postale du délégué à la protection des données ?"}}
-rights:                            # how members exercise their rights
+rights:                            # où les personnes exercent leurs droits
   email: "à compléter : À quelle adresse les personnes exercent-elles leurs droits ?"
   response_delay: "un mois"        # RGPD art. 12.3
-authority:                         # supervisory authority
+authority:                         # l'autorité de contrôle
   name: CNIL
   address: {{street: "3 place de Fontenoy, TSA 80715", postal_code: "75334", city: "Paris Cedex 07"}}
   website: https://www.cnil.fr
 jurisdiction:
   law: français
   courts: "à compléter : Quels tribunaux sont compétents ?"
-notice_days: 30                    # notice before a material change takes effect
-cookies: []                        # one entry per cookie, as the banner shows them: """
+  mediation: "à compléter : Quel médiateur de la consommation l'organisme a-t-il désigné (nom, adresse, site) ?"
+notice_days: 30                    # préavis (en jours) avant qu'un changement important s'applique
+cookies: []                        # un élément par traceur, comme le bandeau les montre : """
     """{{name, provider, purpose, category, duration, consent}}
 cookie_settings:
-  consent_retention: "6 mois"      # CNIL: at most 6 months
-processing:                        # one entry per purpose
+  consent_retention: "6 mois"      # CNIL : 6 mois au plus
+processing:                        # un élément par finalité
   - purpose: "Gestion de l'espace personnel"
     legal_basis: contract
     data: ["identité", "coordonnées"]
     recipients: ["services habilités de {name}"]
     retention: "à compléter : Combien de temps ces données sont-elles conservées, et à partir de quand ?"
     mandatory: "à compléter : Quelles données sont obligatoires, et que se passe-t-il si elles manquent ?"
-transfers:                         # data sent outside the EU; [] when none
+transfers:                         # données envoyées hors de l'UE ; [] s'il n'y en a pas
   - country: "à compléter : Des données sont-elles envoyées hors de l'Union européenne, et vers quel pays ? """
     """Si aucune, remplacer cette liste par une liste vide."
     recipient: "à compléter : À quel destinataire ?"
     safeguard: "à compléter : Avec quelle garantie (décision d'adéquation, clauses contractuelles types) ?"
-documents:                         # `cgu check` runs the legal checks (docs/rules.md) on both
+documents:                         # `cgu check` fait les contrôles juridiques sur chacun
   cgu:
     title: Conditions générales d'utilisation
     version: {today}
@@ -87,12 +90,12 @@ documents:                         # `cgu check` runs the legal checks (docs/rul
 
 CLAUSE_TEMPLATE = """\
 ---
-id: {id}                           # must equal the file name
-title: "{title}"                   # the article's heading
-category: general                  # a word to group clauses: law, data, cookies...
-documents: [cgu]                   # where it may appear: cgu, privacy, or both
-requires: [identity.name]          # variables the text cannot do without
-material: true                     # does a change to it need members' re-acceptance?
+id: {id}                           # le même que le nom du fichier
+title: "{title}"                   # le titre de l'article
+category: general                  # un mot pour classer les clauses : law, data, cookies...
+documents: [cgu]                   # où elle peut figurer : cgu, privacy, ou les deux
+requires: [identity.name]          # les variables sans lesquelles le texte ne tient pas
+material: true                     # la modifier demande-t-il une nouvelle acceptation des adhérents ?
 ---
 Rédigez ici le texte de la clause, en Markdown. Les variables de l'organisme
 s'écrivent entre doubles accolades : {{{{ identity.name }}}}.
@@ -111,11 +114,20 @@ def _check_id(kind: str, identifier: str) -> None:
         )
 
 
-def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> Path:
+def new_organism(
+    root: Path, organism_id: str, base: str | None, today: str, languages: tuple[str, ...] = ("fr",)
+) -> Path:
     """Write organisms/<id>/organism.yaml with every required field, commented; refuse to overwrite."""
     _check_id("organism", organism_id)
     if base is not None:
         _check_id("organism", base)
+        known = discover_organisms(root)
+        if base not in known:
+            raise CguError.at(
+                SourceLocation("--extends"),
+                f"no organism {base!r} to extend in {root / 'organisms'}; "
+                f"extend one of {', '.join(sorted(known)) or 'none yet'}, or leave out --extends",
+            )
     folder = root / "organisms" / organism_id
     if folder.exists() or (root / "organisms" / f"{organism_id}.yaml").exists():
         raise CguError.at(SourceLocation(f"organisms/{organism_id}"), "this organism already exists; choose another id")
@@ -123,8 +135,13 @@ def new_organism(root: Path, organism_id: str, base: str | None, today: str) -> 
         "id": organism_id,
         "name": organism_id.replace("-", " ").capitalize(),
         "today": today,
-        "extends_line": f"extends: {base}    # every key not written here comes from {base}\n" if base else "",
-        "country_line": "" if base else "country: FR                        # FR or BE\n",
+        "extends_line": f"extends: {base}    # toute clé absente d'ici vient de {base}\n" if base else "",
+        "country_line": ("" if base else "country: FR                        # FR ou BE\n")
+        + (
+            f"languages: [{', '.join(languages)}]    # la première est la source (docs/languages.md)\n"
+            if languages != ("fr",)
+            else ""
+        ),
     }
     text = _align_comments(ORGANISM_TEMPLATE.format(**fields) + ("" if base else ORGANISM_REST.format(**fields)))
     folder.mkdir(parents=True)
@@ -158,7 +175,9 @@ def new_clause(root: Path, clause_id: str) -> Path:
     return path
 
 
-def init_repository(target: Path, today: str, cgu_from: str | None = None) -> list[Path]:
+def init_repository(
+    target: Path, today: str, cgu_from: str | None = None, languages: tuple[str, ...] = ("fr",)
+) -> list[Path]:
     """A new content repository that builds at once: the clause library, the default theme, one organism, CI, README.
 
     Its CI installs cgu with `pip install CGU_FROM` (a pip requirement); without one, its install step fails and says
@@ -169,6 +188,12 @@ def init_repository(target: Path, today: str, cgu_from: str | None = None) -> li
             SourceLocation("--cgu-from"),
             f"{cgu_from!r} is not a pip requirement on one line; write it as pip does, for example "
             "'cgu @ git+https://git.example.org/outils/cgu.git@v0.1.0'",
+        )
+    if languages[:1] != ("fr",) or len(set(languages)) != len(languages) or not set(languages) <= set(LANGUAGES):
+        raise CguError.at(
+            SourceLocation("--languages"),
+            f"{','.join(languages)!r}: the clause library is French, so the languages start with fr, then any of "
+            f"{', '.join(LANGUAGES[1:])}, each once (for example --languages fr,nl)",
         )
     if target.exists() and any(target.iterdir()):
         raise CguError.at(SourceLocation(str(target)), "folder is not empty; cgu init needs a new or empty folder")
@@ -182,7 +207,7 @@ def init_repository(target: Path, today: str, cgu_from: str | None = None) -> li
     shutil.copytree(library, target / "clauses")
     shutil.copytree(BUILTIN_THEMES / "default", target / "themes" / "default")
     (target / "organisms").mkdir()
-    created = [new_organism(target, "mutuelle-exemple", None, today)]
+    created = [new_organism(target, "mutuelle-exemple", None, today, languages)]
     workflow = target / ".github" / "workflows" / "cgu.yml"
     workflow.parent.mkdir(parents=True)
     workflow.write_text(ci_workflow(cgu_from), encoding="utf-8")
@@ -261,6 +286,9 @@ jobs:
       - run: cgu build
       - uses: actions/upload-artifact@v4
         with: {name: documents, path: build/}
+      # The gate, after the documents are built and kept: a warning fails too (a fact still to complete,
+      # a clause no document lists...), so nothing half-written is merged unnoticed.
+      - run: cgu check --strict
 """
 
 WRITERS_README = """\
@@ -290,7 +318,37 @@ datés, en HTML et en PDF. Chaque commande a une aide : `cgu COMMANDE --help`.
   juridiques (RGPD, cookies, identifiants) ; une constatation acceptée se
   justifie par écrit sous `waivers:` dans le fichier de l'organisme.
 - `cgu build` : les documents dans `build/` (ouvrez `build/index.html`).
-- La CI (`.github/workflows/cgu.yml`) fait les deux à chaque envoi.
+- `cgu check --strict` : les avertissements aussi font échouer (un fait encore
+  « à compléter »...), et une clause qu'aucun document ne liste (les clauses de
+  la bibliothèque de départ restent en réserve tant que vous ne les modifiez
+  pas).
+- La CI (`.github/workflows/cgu.yml`) fait les trois à chaque envoi : les
+  documents construits restent téléchargeables, et elle reste en échec tant que
+  `cgu check --strict` trouve quelque chose.
+
+## Les faits d'un organisme
+
+Le fichier `organisms/<id>/organism.yaml` réunit ce que ses documents énoncent ;
+chaque clé y est commentée. Les principales :
+
+- `identity` : l'éditeur du site et responsable du traitement (nom, forme
+  juridique, SIREN ou, en Belgique, BCE, adresse, contacts, directeur de la
+  publication) ;
+- `host`, `dpo`, `rights`, `authority` : l'hébergeur, le délégué à la
+  protection des données, où exercer ses droits, l'autorité de contrôle ;
+- `cookies` : un élément par traceur, avec `name`, `provider`, `purpose`,
+  `category` (necessary, functional, audience, advertising, social),
+  `duration` et `consent` (true ou false) ;
+- `processing`, `transfers`, `retention` : les traitements (finalité, base
+  légale, données, destinataires, durée de conservation), les envois hors de
+  l'UE et leurs garanties ;
+- `documents` : pour `cgu` et `privacy`, le titre, les dates (AAAA-MM-JJ) et la
+  liste des clauses, dans l'ordre ;
+- `extends` : un autre organisme dont celui-ci reprend tout ce qu'il ne
+  redéfinit pas ; `extra` : les faits propres à l'organisme.
+
+Un fait inconnu s'écrit `"à compléter : la question à poser"`. `cgu vars <id>`
+montre d'où vient chaque valeur et quelles clauses la citent.
 
 ## Publier une version
 

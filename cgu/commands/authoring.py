@@ -14,12 +14,12 @@ if TYPE_CHECKING:
     pass
 
 
-def run_init(directory: Path, cgu_from: str | None) -> None:
+def run_init(directory: Path, cgu_from: str | None, languages: tuple[str, ...] = ("fr",)) -> None:
     """`cgu init`: a new content repository, whose CI installs cgu from `cgu_from`, else from where this one came."""
     from cgu.authoring.scaffold import init_repository, installed_from
 
     source = cgu_from or installed_from()
-    for path in init_repository(directory, dt.date.today().isoformat(), source):
+    for path in init_repository(directory, dt.date.today().isoformat(), source, languages):
         click.echo(f"created {path}")
     if source is None:
         click.echo(
@@ -28,6 +28,13 @@ def run_init(directory: Path, cgu_from: str | None) -> None:
             "keeps cgu; edit that step, or run cgu init again with --cgu-from 'cgu @ git+https://...'",
             err=True,
         )
+    if len(languages) > 1:
+        click.echo(
+            f"next: cd {directory}, write the translations (clauses/<id>.{languages[1]}.md and "
+            f"organisms/mutuelle-exemple/organism.{languages[1]}.yaml, see docs/languages.md) that "
+            "'cgu translations mutuelle-exemple' lists, then cgu build"
+        )
+        return
     click.echo(f"next: cd {directory} && cgu build")
 
 
@@ -48,7 +55,18 @@ def run_new_clause(project: Path, clause_id: str) -> None:
 def run_impact(project: Path, path: Path) -> None:
     """`cgu impact`: one line per affected document."""
     from cgu.authoring.impact import impact
+    from cgu.builtin import BUILTIN_THEMES
+    from cgu.errors import CguError
+    from cgu.model import SourceLocation
 
+    shown = path.as_posix()
+    builtin = shown.startswith("themes/") and (BUILTIN_THEMES / shown.removeprefix("themes/")).exists()
+    if not (path if path.is_absolute() else project / path).exists() and not builtin:
+        raise CguError.at(
+            SourceLocation(str(path)),
+            f"no such file in the project {project}: give the path of a clause, organism or theme file "
+            "from the project folder, for example clauses/cookies.md",
+        )
     affected = impact(project, path)
     for organism_id, kind in affected:
         click.echo(f"{organism_id} {kind}")
@@ -62,7 +80,8 @@ def run_vars(project: Path, organism_id: str) -> None:
 
     for variable in variables(project, organism_id):
         used = ", ".join(variable.used_by) or "(unused)"
-        click.echo(f"{variable.name:<40} {str(variable.defined):<40} {used}")
+        source = f"  [source: {variable.source}]" if variable.source else ""
+        click.echo(f"{variable.name:<40} {str(variable.defined):<40} {used}{source}")
 
 
 def run_export_cookies(project: Path, organism_id: str, output_format: str) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,24 +18,31 @@ from cgu.model import (
     Artifact,
     Document,
     Organism,
+    Release,
 )
 from cgu.project import Project, Timings, load_project, selected_organisms
 from cgu.release.book import ReleaseBook, read_book
 from cgu.release.cache import ReleaseCache
 from cgu.release.changelog import release_files
 from cgu.release.history import History
+from cgu.release.lifecycle import Told, lifecycle, today
 from cgu.render.registry import BUILDERS
 from cgu.site.incremental import (
     MANIFEST,
     Inputs,
+    PreviousOutput,
     document_inputs,
     manifest_bytes,
-    read_manifest,
+    read_previous,
     theme_digest,
 )
+from cgu.site.ledger import Ledger, late_notice, told_by
 from cgu.site.paths import artifact_path
 from cgu.site.shards import Shard, parse_shard
 from cgu.site.writer import check_output_folder, index_page, write_output
+
+if TYPE_CHECKING:
+    from cgu.render.html import PageLinks
 
 
 @dataclass(frozen=True)
@@ -72,6 +80,8 @@ class BuildResult:
     """Every file the build writes (rendered documents, release files, assets, manifest, index)."""
     keep: Callable[[str], bool]
     """Which files of the previous output carry over."""
+    previous: PreviousOutput = field(default_factory=PreviousOutput)
+    """The previous output's manifest and which of its files are still as cgu wrote them, read once."""
     timings: Timings = field(default_factory=Timings)
 
     @property
@@ -112,6 +122,18 @@ def render_documents(project: Project, formats: tuple[str, ...], timings: Timing
     return artifacts
 
 
+def render_translations(project: Project, documents: list[Document], formats: tuple[str, ...]) -> list[Artifact]:
+    """Each document in each language its organism declares after the source, under `<organism>/<language>/`."""
+    return [
+        Artifact(
+            artifact_path(document.organism, document.kind, BUILDERS[name].suffix, document.language),
+            BUILDERS[name].render(document, project.themes[document.organism.theme.name], project.root),
+        )
+        for name in formats
+        for document in documents
+    ]
+
+
 def support_files(project: Project) -> list[Artifact]:
     """Theme assets and organism logos the HTML pages link to."""
     artifacts: list[Artifact] = []
@@ -132,10 +154,12 @@ def plan_build(
     book: ReleaseBook,
     documents: list[Document],
     formats: tuple[str, ...],
-    previous: dict[str, dict[str, Any]],
+    previous: PreviousOutput,
     out: Path,
+    links: Mapping[tuple[str, str], PageLinks] | None = None,
 ) -> Plan:
-    """Which of `documents` to render: those whose inputs changed since the previous manifest, or whose file is gone."""
+    """Which of `documents` to render: those whose inputs changed since the previous manifest, or whose file is gone
+    or was edited since cgu wrote it."""
     entries: dict[str, dict[str, Any]] = {}
     decisions: list[Decision] = []
     stale: set[tuple[str, str]] = set()
@@ -150,11 +174,17 @@ def plan_build(
             theme = project.themes[organism.theme.name]
             inputs = document_inputs(project.root, document, theme, digests[theme.name], fmt)
             if organism.documents[kind].releases:
-                # The "Projet" mark depends on which releases are committed, not only on the files.
+                # The "Projet" mark depends on which releases are committed, not only on the files; the page's links
+                # (in force, coming, history) on the day.
                 inputs = Inputs({**inputs.hashes, "releases": book.of(organism.id, kind).state})
-            before = previous.get(path)
-            if before is None or not (out / path).is_file():
-                reason = "new" if before is None else "missing from the output"
+                if fmt == "html" and links and (organism.id, kind) in links:
+                    inputs = Inputs({**inputs.hashes, "links": repr(links[(organism.id, kind)])})
+            before = previous.entries.get(path)
+            if before is None:
+                reason = "new"
+            elif path not in previous.intact:
+                edited = os.path.lexists(out / path)
+                reason = "changed in the output since cgu wrote it" if edited else "missing from the output"
             elif before.get("digest") != inputs.digest:
                 reason = "changed: " + ", ".join(inputs.changed_since(before.get("inputs", {})))
             else:
@@ -179,15 +209,22 @@ def prepare_build(
     preserve: Callable[[str], bool] | None = None,
     day: dt.date | None = None,
     refuse: bool = False,
+    ledger: Ledger | None = None,
+    for_members: bool = False,
+    word_redlines: bool = False,
 ) -> BuildResult:
     """Everything a build writes, in memory: load once, read the releases once, plan, render only what changed.
 
-    `day` (default: the run's today) decides which releases are published, in force and coming; with `refuse`, what
-    `cgu check` refuses stops the build before anything is rendered (the commands `cgu build` and `cgu publish`)."""
+    `day` (default: the run's today) decides which releases are published, in force and coming; `ledger` (the
+    published site's) when members were first told of each (default: the git history's dates, as a first
+    publication records them). With `refuse`, what `cgu check` refuses, and with a ledger a notice too short since
+    the site's first publication, stops the build before anything is rendered (`cgu build` and `cgu publish`).
+    `for_members` (`cgu publish`): nothing of a draft is written, not even its changes; with `word_redlines` (the
+    published site), redlines are also made as Word tracked changes."""
     timings = timings or Timings()
     root = root.resolve()
     out = check_output_folder(out, root)  # refused before any rendering; write_output checks again
-    previous = read_manifest(out)
+    previous = read_previous(out)
 
     def owned(organism: Organism) -> bool:
         return shard is None or shard.owns(organism.id)
@@ -206,41 +243,119 @@ def prepare_build(
     start = time.perf_counter()
     book = read_book(project, history)
     project = book.mark_drafts(project)
+    drafts = {(d.organism.id, d.kind) for d in project.documents if d.draft}
+    project = replace(
+        project, translations=tuple(replace(t, draft=(t.organism.id, t.kind) in drafts) for t in project.translations)
+    )  # a translation of a draft is a draft
+    on = day or today()
+    told = told_by(ledger, on) if ledger is not None else None
     if refuse:
         from cgu.commands.check import refuse_errors
 
         refuse_errors(project, book)
+        if ledger is not None:
+            refuse_late_notice(ledger, project, book, on)
     timings.add("releases", start)
     selected = [d for d in project.documents if about(d.organism, d.kind)]
-    plan = plan_build(project, book, selected, formats, previous, out)
+    links = {} if for_members else page_links(book, selected, on, told, formats)
+    plan = plan_build(project, book, selected, formats, previous, out, links)
     stale = replace(project, documents=tuple(d for d in selected if (d.organism.id, d.kind) in plan.stale))
     from cgu.render.workers import render_parallel
 
-    artifacts = render_parallel(stale, formats, jobs, timings, progress)
+    artifacts = render_parallel(stale, formats, jobs, timings, progress, links)
+    artifacts += render_translations(project, [d for d in project.translations if about(d.organism, d.kind)], formats)
     start = time.perf_counter()
-    artifacts += release_files(book, [d for d in project.documents if d.organism.documents[d.kind].releases], day)
+    documents_with_releases = [d for d in project.documents if d.organism.documents[d.kind].releases]
+    artifacts += release_files(
+        book, documents_with_releases, on, project.themes, told, draft_changes=not for_members, word=word_redlines
+    )
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()
     artifacts += support_files(project)
     partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS or tuple(formats) != ("html", "pdf")
+
+    # A writer's build writes each document's release files whole: none of the previous ones is kept (a draft's
+    # changes are gone once it is released). The published site keeps every redline it ever linked to.
+    release_folders = tuple(
+        f"{d.organism.id}/{d.kind}/" for d in documents_with_releases if not book.unavailable and not for_members
+    )
 
     def keep(path: str) -> bool:
         """Which files of the previous output carry over: up-to-date ones, and in a partial build all it did not
         touch."""
         if path in plan.entries or (preserve is not None and preserve(path)):
             return True
-        return partial and not any(
-            path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in plan.replaced
+        return (
+            partial
+            and not path.startswith(release_folders)
+            and not any(path.startswith(prefix) and path.endswith(suffix) for prefix, suffix in plan.replaced)
         )
 
-    manifest = {**{k: v for k, v in previous.items() if keep(k) and (out / k).is_file()}, **plan.entries}
+    manifest = {**{k: v for k, v in previous.entries.items() if keep(k) and k in previous.intact}, **plan.entries}
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest, f"{shard.index}/{shard.count}" if shard else None)))
     if shard is None:
         present = set(manifest) | {a.path for a in artifacts}
         versions = {a.path: a.content for a in artifacts if a.path.endswith("/versions.json")}
         artifacts.append(Artifact("index.html", index_page(project, present, versions).encode("utf-8")))
     timings.add("write", start)
-    return BuildResult(project, book, plan, tuple(artifacts), keep, timings)
+    return BuildResult(project, book, plan, tuple(artifacts), keep, previous, timings)
+
+
+def page_links(
+    book: ReleaseBook, documents: list[Document], day: dt.date, told: Told[Release] | None, formats: tuple[str, ...]
+) -> dict[tuple[str, str], PageLinks]:
+    """The links of each built page (`<organism>/<kind>-<version>.html`) of a document with a published release: its
+    PDF, the history, "Ce qui change le …" when a release is coming, and on a draft its changes since the newest
+    release; the same lifecycle as the release files the build writes beside it."""
+    from cgu.release.acceptance import draft_pending, redline_name
+    from cgu.release.changelog import DRAFT_VERSION
+    from cgu.render.html import PageLinks
+
+    links: dict[tuple[str, str], PageLinks] = {}
+    for document in documents if not book.unavailable else ():
+        organism, kind = document.organism, document.kind
+        state = lifecycle(book.of(organism.id, kind).releases, day, told)
+        if not state.published:
+            continue  # never released: no history to link to (the page is marked "Projet")
+        newest = state.published[-1]
+        draft = draft_pending(document, newest)
+        if draft:
+            status = "draft"
+        elif newest is state.in_force:
+            status = "in-force"
+        else:
+            status = "upcoming" if newest in state.upcoming else "superseded"
+        coming = None
+        if state.in_force is not None and state.next is not None:
+            coming = (
+                state.next.spec.effective,
+                f"{kind}/{redline_name(state.in_force, state.next.spec.version.isoformat())}.html",
+            )
+        changes = (newest.spec.version, f"{kind}/{redline_name(newest, DRAFT_VERSION)}.html") if draft else None
+        links[(organism.id, kind)] = PageLinks(
+            status,
+            pdf=f"{kind}-{document.version.isoformat()}.pdf" if "pdf" in formats else None,
+            history=f"{kind}/changelog.html",
+            coming=coming,
+            changes=changes,
+        )
+    return links
+
+
+def refuse_late_notice(ledger: Ledger, project: Project, book: ReleaseBook, day: dt.date) -> None:
+    """Stop before anything is rendered when a release published on `day` would have too short a notice counted
+    from the site's first publication (`release-notice`, as `cgu publish` refuses it)."""
+    from cgu.errors import CguError
+
+    told = told_by(ledger, day)
+    releases = [
+        r
+        for d in project.documents
+        if not book.unavailable
+        for r in lifecycle(book.of(d.organism.id, d.kind).releases, day, told).published
+    ]
+    if problems := late_notice(ledger, project, releases, day):
+        raise CguError(problems)
 
 
 def build(root: Path, out: Path, *args: Any, **kwargs: Any) -> BuildResult:
@@ -280,9 +395,11 @@ def run_build(
     shard: str | None = None,
     explain: bool = False,
     day: str | None = None,
+    ledger: Path | None = None,
 ) -> None:
-    """`cgu build`: refuse what `cgu check` refuses, then build (only what changed) and report what was written."""
-    from cgu.release.lifecycle import today
+    """`cgu build`: refuse what `cgu check` refuses, then build (only what changed) and report what was written;
+    with `ledger` (the published site), releases count as published from the site's first publication of each."""
+    from cgu.site.ledger import ledger_file
 
     on = today(day)  # a wrong --date is refused before anything is composed
     timings = Timings()
@@ -299,6 +416,7 @@ def run_build(
         progress=_progress(),
         day=on,
         refuse=True,
+        ledger=ledger_file(ledger, on) if ledger is not None else None,
     )
     if report.book.unavailable and any(
         o.documents[k].releases for o in report.project.organisms.values() for k in o.documents

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,15 @@ from cgu.project import Project, load_project
 from cgu.rules.registry import RULES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cgu.release.book import ReleaseBook
 
 
-def run_check(project: Path, output_format: str = "text", legal: bool = True, day: str | None = None) -> None:
-    """`cgu check`: validate and compose everything, run the legal rules, write nothing.
+def run_check(
+    project: Path, output_format: str = "text", legal: bool = True, day: str | None = None, strict: bool = False
+) -> None:
+    """`cgu check`: validate and compose everything, run the legal rules, write nothing; `strict`: warnings fail too.
 
     `--date` is accepted (and validated) so that CI passes the same day to every command; no rule depends on it: a
     release is checked against its own dates and its commit's, whatever the day.
@@ -59,6 +64,8 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True, da
         raise CguError([]) from None
     built = [o for o in loaded.organisms.values() if not o.abstract]
     findings, waived = project_findings(loaded, legal)
+    if strict:  # a clause kept aside is fine day to day; a strict check wants every clause checked and published
+        findings = sorted([*findings, *unused_clauses(loaded)], key=_order)
     errors = [f for f in findings if f.severity == "error"]
     if output_format == "json":
         click.echo(as_json(findings))
@@ -67,6 +74,11 @@ def run_check(project: Path, output_format: str = "text", legal: bool = True, da
             click.echo(diagnostic_line(str(finding)), err=True)
     if errors:
         raise CguError([])  # every finding is printed above
+    if strict and findings:
+        if output_format != "json":
+            counted = f"{len(findings)} warnings fail" if len(findings) > 1 else "1 warning fails"
+            click.echo(f"{counted} the check under --strict: fix each one above", err=True)
+        raise CguError([])
     if output_format != "json":
         click.echo(
             f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
@@ -80,9 +92,29 @@ def project_findings(
     """Everything `cgu check` reports on a loaded project, sorted, and the findings waived with a justification.
 
     The one list of what the toolchain refuses: `cgu build` and `cgu publish` refuse the same errors, with the same
-    messages (see `refuse_errors`).
+    messages (see `refuse_errors`). What the content itself gives (rules, unused variables, fonts, theme pages) is
+    kept in the project's cache under a hash of every input it reads, so that a check then a build, or a second
+    check, of the same content finds it once; the releases' problems (git history) are read every run.
     """
     from cgu.errors import merge_organisms
+
+    made_of = _findings_inputs(loaded, legal)
+    kept = loaded.cache.findings(made_of) if loaded.cache is not None and made_of is not None else None
+    if kept is None:
+        kept = _content_findings(loaded, legal)
+        if loaded.cache is not None and made_of is not None:
+            loaded.cache.keep_findings(made_of, kept)
+    findings = [*kept["organisms"], *release_problems(loaded, book), *kept["pages"]]
+    if any(len(o.languages) > 1 for o in loaded.organisms.values()):  # git is read only when there are translations
+        from cgu.release.history import History
+        from cgu.rules.translations import translation_problems
+
+        findings += translation_problems(loaded, History(loaded.root))  # from git, every run (like the releases')
+    return sorted(merge_organisms(findings), key=_order), list(kept["waived"])
+
+
+def _content_findings(loaded: Project, legal: bool) -> dict[str, tuple[Problem, ...]]:
+    """The findings of the content: each organism's (legal rules, unused variables), its documents' pages'."""
     from cgu.rules.review import check_organism
 
     findings: list[Problem] = []
@@ -92,13 +124,54 @@ def project_findings(
         found, silenced = check_organism(organism, [d for d in loaded.documents if d.organism.id == organism.id])
         findings += found + unused_variables(loaded, organism, composer)
         waived += silenced
-    findings += release_problems(loaded, book)
-    findings += missing_glyphs_everywhere(loaded)
-    findings += theme_problems(loaded)
-    findings = sorted(
-        merge_organisms(findings), key=lambda p: (p.location.path, p.location.line or 0, p.rule or "", p.message)
-    )
-    return findings, waived
+        for language in organism.languages[1:]:  # the legal checks read each language's own text and facts
+            translated = [d for d in loaded.translations if d.organism.id == organism.id and d.language == language]
+            if translated:
+                found, silenced = check_organism(translated[0].organism, translated, text_only=True)
+                findings += [replace(f, message=f"{f.message} (in {language})") for f in found if f not in findings]
+                waived += silenced
+    pages = missing_glyphs_everywhere(loaded) + theme_problems(loaded)
+    return {"organisms": tuple(findings), "pages": tuple(pages), "waived": tuple(waived)}
+
+
+def _findings_inputs(loaded: Project, legal: bool) -> str | None:
+    """A hash of everything `_content_findings` reads: the organisms and the composed documents (facts, locations,
+    articles, draft marks), every file of the clause and organism folders, of the themes (the built-in one, whose
+    templates a theme falls back to, included) and the logos, cgu's code and libraries (the cache's fingerprint) and
+    fontTools' version. None when a file cannot be read (then nothing is kept)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cgu.builtin import BUILTIN_THEMES
+    from cgu.release.cache import content_digest, files_digest
+
+    if loaded.cache is None:
+        return None
+    try:
+        fonts = version("fonttools")
+    except PackageNotFoundError:
+        fonts = "none"
+    logos = sorted({o.theme.logo for o in loaded.organisms.values() if o.theme.logo})  # a logo may be anywhere
+    folders = [loaded.root / "clauses", loaded.root / "organisms", BUILTIN_THEMES]
+    folders += [theme.path for _, theme in sorted(loaded.themes.items())]
+    try:
+        return content_digest(
+            [
+                legal,
+                str(loaded.root),
+                fonts,
+                files_digest(folders + [loaded.root / logo for logo in logos]),
+                [(theme.name, str(theme.path)) for theme in loaded.themes.values()],
+                list(loaded.organisms.values()),
+                list(loaded.documents),
+                list(loaded.translations),
+            ]
+        )
+    except OSError:
+        return None
+
+
+def _order(problem: Problem) -> tuple[str, int, str, str]:
+    return (problem.location.path, problem.location.line or 0, problem.rule or "", problem.message)
 
 
 def refuse_errors(loaded: Project, book: ReleaseBook | None = None) -> None:
@@ -116,7 +189,21 @@ def refuse_errors(loaded: Project, book: ReleaseBook | None = None) -> None:
         raise CguError([])  # every error is printed above, exactly as `cgu check` prints it
 
 
-ALWAYS_USED = {"id", "extends", "abstract", "country", "theme", "documents", "waivers", "extra", "language"}
+ALWAYS_USED = {
+    "id",
+    "extends",
+    "abstract",
+    "country",
+    "theme",
+    "documents",
+    "waivers",
+    "extra",
+    "language",
+    "languages",
+    "sources",
+    "sources_required",
+    "roles",
+}
 """Keys the toolchain itself reads; every other top-level key must be read by some clause of the organism's
 documents."""
 
@@ -125,13 +212,45 @@ def unused_variables(loaded: Project, organism: Organism, composer: Composer | N
     """Warnings for organism variables that no clause of its documents reads (rule `unused-variable`)."""
     from cgu.authoring.impact import readers
 
-    used = readers(loaded.root, organism, composer or Composer(loaded.root, loaded.library, Problems()))
+    used = readers(organism, composer or Composer(loaded.root, loaded.library, Problems()), loaded.cache)
     return [
         RULES["unused-variable"].problem(
             organism.where(key), f"'{key}' is defined but no clause of its documents uses it", organism.id
         )
         for key in organism.data
         if key not in ALWAYS_USED and key not in used
+    ]
+
+
+def unused_clauses(loaded: Project) -> list[Problem]:
+    """Warnings for clause files that no document lists (rule `unused-clause`, under `--strict`): never checked, never
+    published. A clause of the starter library exactly as cgu ships it (what `cgu init` copies) is a clause in reserve,
+    not forgotten work."""
+    from cgu.builtin import STARTER_CLAUSES
+    from cgu.model import SourceLocation
+
+    used = {article.source.path for document in loaded.documents for article in document.articles}
+    files = [clause.location.path for clause in loaded.library.values()]
+    for organism in loaded.organisms.values():
+        own = f"organisms/{organism.id}/clauses"  # an organism's own variants (a base's are listed by the base)
+        if own in organism.clause_dirs:
+            files += [p.relative_to(loaded.root).as_posix() for p in sorted((loaded.root / own).glob("*.md"))]
+
+    def in_reserve(path: str) -> bool:
+        shipped = STARTER_CLAUSES / Path(path).name
+        return (
+            path.startswith("clauses/")
+            and shipped.is_file()
+            and shipped.read_bytes() == (loaded.root / path).read_bytes()
+        )
+
+    return [
+        RULES["unused-clause"].problem(
+            SourceLocation(path, 1),
+            f"no document lists the clause '{Path(path).stem}': add it to a document's 'clauses' or delete the file",
+        )
+        for path in sorted(set(files) - used)
+        if not in_reserve(path)
     ]
 
 
@@ -146,26 +265,30 @@ def theme_problems(loaded: Project) -> list[Problem]:
     """What the themes' templates refuse (an unknown name, an unsafe attribute, a file outside the theme).
 
     Found as `cgu build` finds it: each document's page rendered for the HTML and for the PDF (before WeasyPrint),
-    and the index."""
+    its changelog and redline pages (on its working-tree text), and the index."""
     from functools import partial
 
     from cgu.errors import CguError
+    from cgu.release.changelog import rehearsed_pages
     from cgu.render.html import render_page
     from cgu.site.paths import artifact_path
     from cgu.site.writer import index_page
 
-    pages = [
+    pages: list[Callable[[], object]] = [
         partial(render_page, d, loaded.themes[d.organism.theme.name], mode, loaded.root)
         for d in loaded.documents
         for mode in ("html", "pdf")
     ]
     present = {artifact_path(d.organism, d.kind, suffix) for d in loaded.documents for suffix in (".html", ".pdf")}
     problems: list[Problem] = []
-    for page in [*pages, partial(index_page, loaded, present)]:
+    pages += [partial(rehearsed_pages, d, loaded.themes[d.organism.theme.name]) for d in loaded.documents]
+    pages.append(partial(index_page, loaded, present))
+    for page in pages:
         try:
             page()
         except CguError as failure:
-            problems += [p for p in failure.problems if p not in problems]
+            # one message per template line (a page rendered twice, with and without the preview's values)
+            problems += [p for p in failure.problems if p.location not in {q.location for q in problems}]
     return problems
 
 

@@ -5,35 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from cgu.commands.build import prepare_build
-from cgu.errors import CguError
 from cgu.load.themes import ThemeFolder, find_theme
-from cgu.model import Artifact, Release, SourceLocation
+from cgu.model import Artifact, Document, Release
 from cgu.project import selected_organisms
 from cgu.release.acceptance import redline_name
 from cgu.release.lifecycle import Lifecycle, lifecycle, today
 from cgu.render.html import PageLinks, render_page
 from cgu.render.registry import BUILDERS
 from cgu.site.bundles import BUNDLES, make_bundles
-from cgu.site.incremental import MANIFEST, manifest_bytes, read_manifest, tool_version
-from cgu.site.writer import (
-    IndexEntry,
-    _recover,
-    _swap,
-    check_output_folder,
-    index_page,
-    listing_page,
-    output_lock,
-    write_output,
-)
+from cgu.site.incremental import MANIFEST, manifest_bytes, tool_version
+from cgu.site.ledger import LEDGER, ledger_bytes, read_ledger, told_by, updated
+from cgu.site.writer import IndexEntry, OutputFolder, index_page, listing_page, open_output
 
 RELEASES_PAGE = "releases.html"
 """Every published release of every document, linked from index.html: the pages a reader can browse."""
@@ -48,42 +38,57 @@ class PublishReport:
     bundles: int
 
 
-def publish(root: Path, out: Path, jobs: int = 1, day: dt.date | None = None) -> PublishReport:
-    """Build, add releases, index.json and bundles in a working copy, then swap it in place of `out` in one step."""
-    out = check_output_folder(out, root)
-    work = out.parent / f".{out.name}.publishing-{os.getpid()}"
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        with output_lock(out):
-            _recover(out)  # a publish killed earlier: its working copy goes, the site it left is whole
-            if out.is_dir():
-                shutil.copytree(out, work, copy_function=os.link)  # hard links: the previous files are never modified
-            report = _publish_into(root.resolve(), work, jobs, day)
-            _swap(work, out)
-    except OSError as exc:
-        raise CguError.at(
-            SourceLocation(str(out)),
-            f"cannot write the published site: {exc.strerror or exc}; the previous site is unchanged",
-        ) from None
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return report
+def publish(
+    root: Path, out: Path, jobs: int = 1, day: dt.date | None = None, progress: Callable[[str], None] | None = None
+) -> PublishReport:
+    """Build, add releases, index.json and bundles, then put the new site in place of `out` in one step (the writer's
+    atomic replace, as a build); `progress` is told each stage and each document (one line each, in a fixed order)."""
+    with open_output(out, root, "published site") as site:
+        return _publish_into(root.resolve(), site, jobs, day, progress or (lambda line: None))
 
 
-def _publish_into(root: Path, out: Path, jobs: int, day: dt.date | None) -> PublishReport:
-    # Members see releases only: the working tree's pages (drafts among them) are not rendered for the site.
-    result = prepare_build(root, out, formats=(), jobs=jobs, preserve=published_extra, day=day, refuse=True)
-    project, book = result.project, result.book
+def _publish_into(
+    root: Path, site: OutputFolder, jobs: int, day: dt.date | None, progress: Callable[[str], None]
+) -> PublishReport:
+    out = site.path
+    progress("checking and building")
     on = day or today()
+    previous = read_ledger(out, on)  # the previous site's: when each release was first published
+    told = told_by(previous, on)  # one truth for every page, versions.json and the ledger written below
+    # Members see releases only: the working tree's pages (drafts among them) are not rendered for the site.
+    result = prepare_build(
+        root,
+        out,
+        formats=(),
+        jobs=jobs,
+        preserve=published_extra,
+        day=on,
+        refuse=True,
+        ledger=previous,
+        for_members=True,
+        word_redlines=True,
+    )
+    project, book = result.project, result.book
+    intact = result.previous.intact  # the previous site's files still as cgu wrote them
     extras: list[Artifact] = []
     listed: list[dict[str, object]] = []
     release_count = 0
     rows: list[IndexEntry] = []
+    published_now: list[Release] = []
+    states = {
+        (d.organism.id, d.kind): lifecycle(
+            book.of(d.organism.id, d.kind).releases if not book.unavailable else (), on, told
+        )
+        for d in project.documents
+    }
+    serving = {key for key, state in states.items() if state.in_force is not None}
     for document in project.documents:
         organism, kind = document.organism, document.kind
-        state = lifecycle(book.of(organism.id, kind).releases if not book.unavailable else (), on)
+        state = states[(organism.id, kind)]
         if not state.published:
             continue  # never released: a draft, which never reaches the published site
+        published_now += state.published
+        progress(f"{organism.id}/{kind}: {len(state.published)} release(s)")
         theme = project.themes[organism.theme.name]
         folder = f"{organism.id}/{kind}"
         redlines = _redlines_to_current(state.published)
@@ -92,9 +97,12 @@ def _publish_into(root: Path, out: Path, jobs: int, day: dt.date | None) -> Publ
             stem = f"{folder}/releases/{release.spec.version.isoformat()}"
             links = release_links(state, release, stem_in_folder="releases/")
             # The HTML says whether it is in force on the day, so it is rendered on every publication (no PDF needed).
-            html = render_page(release.document, theme, "html", root, "../../../", links)
+            html = render_page(
+                release.document, theme, "html", root, "../../../", links, address=_in_force_from("../../", serving)
+            )
             extras.append(Artifact(f"{stem}.html", html.encode("utf-8")))
-            extras += _release_pdf(out, stem, release, theme, root)
+            extras += _release_pdf(out, intact, stem, release, theme, root)
+            extras += _release_docx(out, intact, stem, release, theme, root)
             entries.append(
                 {
                     "version": release.spec.version.isoformat(),
@@ -103,24 +111,38 @@ def _publish_into(root: Path, out: Path, jobs: int, day: dt.date | None) -> Publ
                     "sha256": release.sha256,
                     "html": f"{stem}.html",
                     "pdf": f"{stem}.pdf",
+                    "docx": f"{stem}.docx",
+                    "first_published": state.told_of(release).isoformat(),
                 }
             )
-            release_count += 1
-            files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"))
             redline = redlines.get(release.spec.version.isoformat())
-            rows.append(
-                IndexEntry(
-                    organism.name,
-                    document.title,
-                    release.spec.version,
-                    release.spec.effective,
-                    files + ((("Modifications jusqu'à la dernière version", redline),) if redline else ()),
+            if redline:  # what changed from this release to the newest, as a page and as Word tracked changes
+                entries[-1] |= {"redline": redline, "redline_docx": redline.removesuffix(".html") + ".docx"}
+            release_count += 1
+            files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"), ("Word", f"{stem}.docx"))
+            changes = (
+                (
+                    ("Modifications jusqu'à la dernière version", redline),
+                    ("Modifications (Word, suivi des modifications)", redline.removesuffix(".html") + ".docx"),
                 )
+                if redline
+                else ()
+            )
+            rows.append(
+                IndexEntry(organism.name, document.title, release.spec.version, release.spec.effective, files + changes)
             )
         extras += reacceptance_pages(state, folder, theme)
         shown = state.in_force or state.upcoming[0]
         if state.in_force is not None:
-            stable = render_page(state.in_force.document, theme, "html", root, "../../", release_links(state, None))
+            stable = render_page(
+                state.in_force.document,
+                theme,
+                "html",
+                root,
+                "../../",
+                release_links(state, None),
+                address=_in_force_from("../", serving),
+            )
             extras.append(Artifact(f"{folder}/{IN_FORCE_PAGE}", stable.encode("utf-8")))
         listed.append(
             {
@@ -137,42 +159,64 @@ def _publish_into(root: Path, out: Path, jobs: int, day: dt.date | None) -> Publ
                 if state.in_force
                 else f"{folder}/releases/{shown.spec.version.isoformat()}.html",
                 "pdf": f"{folder}/releases/{shown.spec.version.isoformat()}.pdf",
+                "docx": f"{folder}/releases/{shown.spec.version.isoformat()}.docx",
                 "versions": f"{folder}/versions.json",
                 "changelog": f"{folder}/changelog.html",
                 "releases": entries,
             }
         )
+    progress("ledger and index")
+    extras.append(Artifact(LEDGER, ledger_bytes(updated(previous, published_now, on))))
     index = {"tool": tool_version(), "organisms": listed}
     extras.append(
         Artifact("index.json", (json.dumps(index, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
     )
 
     def keep(path: str) -> bool:
-        return result.keep(path) and not WORKING_TREE_PAGE.match(path)  # pages a build or an earlier publish made
+        """The previous site's files that carry over: pages a build or an earlier publish made, the bundles apart
+        (made again from the new site)."""
+        return result.keep(path) and not WORKING_TREE_PAGE.match(path) and not path.startswith(f"{BUNDLES}/")
 
-    kept = {path: entry for path, entry in read_manifest(out).items() if keep(path) and (out / path).is_file()}
+    kept = {path: entry for path, entry in result.previous.entries.items() if keep(path) and path in intact}
     artifacts = [a for a in result.artifacts if a.path not in ("index.html", MANIFEST)]
     artifacts.append(Artifact(MANIFEST, manifest_bytes(kept)))
     theme = project.themes.get("default") or find_theme(project.root, "default")
-    present = {a.path for a in artifacts + extras} | {
-        p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and keep(p.relative_to(out).as_posix())
-    }
+    present = {a.path for a in artifacts + extras} | {path for path in intact if keep(path)}
     versions = {a.path: a.content for a in artifacts if a.path.endswith("/versions.json")}
     extras.append(Artifact("index.html", index_page(project, present, versions, members=True).encode("utf-8")))
     if rows:
         extras.append(releases_page(theme, rows))
-    write_output(out, artifacts + extras, keep=keep, project_root=root)
-    bundles = make_bundles(out, [o.id for o in selected_organisms(project.organisms, ())], book.head)
-    write_output(out, bundles, keep=lambda path: not path.startswith(f"{BUNDLES}/"), project_root=root)
+    organisms = [o.id for o in selected_organisms(project.organisms, ())]
+
+    def bundles(staged: Path) -> list[Artifact]:
+        progress("bundles")
+        made = make_bundles(staged, organisms, book.head, project.cache, kept_in=site.path)
+        counts.append(len(made))
+        return made
+
+    counts: list[int] = []
+    site.replace(artifacts + extras, keep, then=bundles)
     count = sum(1 for path in out.rglob("*") if path.is_file())
-    return PublishReport(count, release_count, len(bundles))
+    return PublishReport(count, release_count, counts[0])
 
 
 IN_FORCE_PAGE = "index.html"
 """`<organism>/<kind>/index.html`: the stable address that always serves the version in force."""
 
-WORKING_TREE_PAGE = re.compile(r"^[^/]+/[a-z]+-\d{4}-\d{2}-\d{2}\.(html|pdf)$")
-"""A build's page of the working tree (`<organism>/<kind>-<date>.html`), which the published site does not carry."""
+
+def _in_force_from(up: str, serving: set[tuple[str, str]]) -> Callable[[Document, str], str | None]:
+    """Where a published page reaches the organism's other documents (`ref_doc`): their page of the version in force,
+    `up` leading from the page's folder to the organism's; None (the reference in words) for one with no version in
+    force (`serving`: the organisms and kinds that have one), whose page the site does not carry."""
+    return lambda document, kind: f"{up}{kind}/{IN_FORCE_PAGE}" if (document.organism.id, kind) in serving else None
+
+
+WORKING_TREE_PAGE = re.compile(
+    r"^[^/]+/(?:[a-z]{2}/)?[a-z]+-\d{4}-\d{2}-\d{2}\.(?:html|pdf|docx)$|^[^/]+/[a-z]+/redline-[\d-]+-to-draft\."
+)
+"""A build's page of the working tree (`<organism>/<kind>-<date>.html`, `.pdf`, `.docx`, and a translation's under
+`<organism>/<lang>/`) or of a draft's changes (`<organism>/<kind>/redline-<version>-to-draft.*`), which the published
+site never carries (CI publishes over the merged build)."""
 
 
 def release_links(state: Lifecycle[Release], release: Release | None, stem_in_folder: str = "") -> PageLinks:
@@ -234,18 +278,43 @@ def reacceptance_pages(state: Lifecycle[Release], folder: str, theme: ThemeFolde
     return pages
 
 
-def _release_pdf(out: Path, stem: str, release: Release, theme: ThemeFolder, root: Path) -> list[Artifact]:
+def _release_pdf(
+    out: Path, intact: Mapping[str, str], stem: str, release: Release, theme: ThemeFolder, root: Path
+) -> list[Artifact]:
     """A release's PDF and the hash marker that says it was rendered from exactly that text (rendered once)."""
-    path, marker = out / f"{stem}.pdf", out / f"{stem}.sha256"
     seal = Artifact(f"{stem}.sha256", (release.sha256 + "\n").encode())
-    if path.is_file() and marker.is_file() and marker.read_text(encoding="utf-8").strip() == release.sha256:
+    if _rendered_before(out, intact, f"{stem}.pdf", release):
         return [seal]  # a release never changes: its PDF was rendered by an earlier publication
     return [Artifact(f"{stem}.pdf", BUILDERS["pdf"].render(release.document, theme, root)), seal]
 
 
+def _release_docx(
+    out: Path, intact: Mapping[str, str], stem: str, release: Release, theme: ThemeFolder, root: Path
+) -> list[Artifact]:
+    """A release's Word document, rendered once like its PDF (the same hash marker says which text it holds)."""
+    if _rendered_before(out, intact, f"{stem}.docx", release):
+        return []
+    return [Artifact(f"{stem}.docx", BUILDERS["docx"].render(release.document, theme, root))]
+
+
+def _rendered_before(out: Path, intact: Mapping[str, str], path: str, release: Release) -> bool:
+    """Whether an earlier publication left `path` rendered from exactly this release's text, both it and the hash
+    marker beside it still as cgu wrote them (a file edited by hand since is rendered again)."""
+    marker = path.rsplit(".", 1)[0] + ".sha256"
+    return (
+        path in intact
+        and marker in intact
+        and (out / marker).read_text(encoding="utf-8", errors="replace").strip() == release.sha256
+    )
+
+
 def published_extra(path: str) -> bool:
     """Files only `cgu publish` writes, which a build must leave in place."""
-    return "/releases/" in path or path in ("index.json", RELEASES_PAGE) or path.startswith(f"{BUNDLES}/")
+    return (
+        "/releases/" in path
+        or path in ("index.json", RELEASES_PAGE, "published.json")
+        or path.startswith(f"{BUNDLES}/")
+    )
 
 
 def releases_page(theme: ThemeFolder, rows: list[IndexEntry]) -> Artifact:
@@ -267,9 +336,14 @@ def _redlines_to_current(published: tuple[Release, ...]) -> dict[str, str]:
     }
 
 
-def run_publish(project: Path, out: Path, jobs: int, day: str | None = None) -> None:
-    """`cgu publish`, for `day` (`--date`; default: SOURCE_DATE_EPOCH, else today)."""
-    report = publish(project, out, jobs, today(day))
+def run_publish(project: Path, out: Path, jobs: int, day: str | None = None, quiet: bool = False) -> None:
+    """`cgu publish`, for `day` (`--date`; default: SOURCE_DATE_EPOCH, else today); one line per stage and document
+    on stderr unless `quiet`."""
+
+    def progress(line: str) -> None:
+        click.echo(f"publish: {line}", err=True)
+
+    report = publish(project, out, jobs, today(day), None if quiet else progress)
     click.echo(f"published {report.files} files ({report.releases} releases, {report.bundles} bundles) into {out}")
 
 

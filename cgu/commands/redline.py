@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
 
 
-def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> None:
+def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...], author: str | None = None) -> None:
     """`cgu redline OLD.md NEW.md`: compare two Markdown files aligned on their headings."""
     from cgu.load.files import read_text
     from cgu.redline.compare import redline
@@ -17,7 +20,14 @@ def run_redline(old: Path, new: Path, out: Path, formats: tuple[str, ...]) -> No
         split_markdown(read_text(old, str(old), controls=True), str(old)),
         split_markdown(read_text(new, str(new), controls=True), str(new)),
     )
-    write_redline(result, f"Comparaison de {old.name} et {new.name}", f"redline-{old.stem}-to-{new.stem}", out, formats)
+    write_redline(
+        result,
+        f"Comparaison de {old.name} et {new.name}",
+        f"redline-{old.stem}-to-{new.stem}",
+        out,
+        formats,
+        tracked=TrackedChanges(author or "cgu", _source_date()),
+    )
 
 
 def run_release_redline(
@@ -28,6 +38,7 @@ def run_release_redline(
     to_version: str | None,
     out: Path,
     formats: tuple[str, ...],
+    author: str | None = None,
 ) -> None:
     """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
     from cgu.commands.releases import one_document  # loads the project: not for a redline of two files
@@ -70,11 +81,43 @@ def run_release_redline(
     result = redline(documents[from_version].articles, documents[to_version].articles)
     title = f"{current.title} – {current.organism.name} – modifications du {from_version} au {to_version}"
     theme = loaded.themes.get(current.organism.theme.name)  # the organism's own look for its releases' redline
-    write_redline(result, title, f"{organism_id}-{kind}-redline-{from_version}-to-{to_version}", out, formats, theme)
+    newer = documents[to_version]
+    date = _source_date() if to_version == "draft" else _day(newer.version)
+    tracked = TrackedChanges(author or current.organism.name, date)
+    stem = f"{organism_id}-{kind}-redline-{from_version}-to-{to_version}"
+    write_redline(result, title, stem, out, formats, theme, tracked)
+
+
+@dataclass(frozen=True)
+class TrackedChanges:
+    """Who and when a Word redline's revisions say: the author asked for (or the organism) and the newer version's
+    date (or SOURCE_DATE_EPOCH), never the clock."""
+
+    author: str
+    date: datetime
+
+
+DEFAULT_EPOCH = 946684800
+"""2000-01-01 UTC: the revisions' date of a redline of two files when SOURCE_DATE_EPOCH is not set."""
+
+
+def _source_date() -> datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return datetime.fromtimestamp(int(epoch) if epoch.isdigit() else DEFAULT_EPOCH, UTC)
+
+
+def _day(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def write_redline(
-    result: object, title: str, stem: str, out: Path, formats: tuple[str, ...], theme: object = None
+    result: object,
+    title: str,
+    stem: str,
+    out: Path,
+    formats: tuple[str, ...],
+    theme: object = None,
+    tracked: TrackedChanges | None = None,
 ) -> None:
     """Write a redline in the requested formats into `out` (each file atomically; nothing else in `out` is touched)."""
     from cgu.load.themes import ThemeFolder
@@ -90,13 +133,27 @@ def write_redline(
 
     assert isinstance(result, Redline)
     assert theme is None or isinstance(theme, ThemeFolder)
+    if tracked and any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 or ord(c) in (0xFFFE, 0xFFFF) for c in tracked.author):
+        from cgu.errors import CguError
+        from cgu.model import SourceLocation
+
+        raise CguError.at(SourceLocation("--author"), "the author has a control character Word cannot store: remove it")
     render = {
         "html": lambda: render_html_page(result, title, theme).encode(),
         "fragment": lambda: render_html_fragment(result).encode(),
         "json": lambda: render_json(result).encode(),
         "pdf": lambda: render_pdf(result, title, out.parent, theme),
+        "docx": lambda: _docx(result, title, tracked or TrackedChanges("cgu", _source_date())),
     }
-    suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf"}
+    suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf", "docx": ".docx"}
     write_files(out, [Artifact(stem + suffix[f], render[f]()) for f in formats])
     summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"
     click.echo(f"{summary}; wrote {', '.join(stem + suffix[f] for f in formats)} into {out}")
+
+
+def _docx(result: object, title: str, tracked: TrackedChanges) -> bytes:
+    from cgu.redline.compare import Redline
+    from cgu.redline.docx import render_docx
+
+    assert isinstance(result, Redline)
+    return render_docx(result, title, tracked.author, tracked.date)

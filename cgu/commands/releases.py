@@ -42,6 +42,10 @@ def run_releases(project: Path, organism_id: str, kind: str) -> None:
     click.echo(f"working tree: sha256 {text_hash(document)}, {state}")
     for problem in entry.problems:
         click.echo(diagnostic_line(str(problem)), err=True)
+    if any(problem.severity == "error" for problem in entry.problems):
+        from cgu.errors import CguError
+
+        raise CguError([])  # an invalid release: each problem is printed above, CI must not go on
 
 
 def run_changelog(project: Path, organism_id: str, kind: str, output_format: str) -> None:
@@ -62,16 +66,24 @@ def run_changelog(project: Path, organism_id: str, kind: str, output_format: str
             f"history unavailable ({book.unavailable}): a changelog needs the git history",
         )
     entries = changelog_entries(list(book.of(document.organism.id, kind).releases))
-    render = {"md": changelog_markdown, "html": changelog_html, "json": changelog_json}[output_format]
-    click.echo(render(document.organism, kind, entries), nl=False)
+    if output_format == "html":
+        page = changelog_html(document.organism, kind, entries, loaded.themes.get(document.organism.theme.name))
+    else:
+        page = {"md": changelog_markdown, "json": changelog_json}[output_format](document.organism, kind, entries)
+    click.echo(page, nl=False)
 
 
-def run_verify_receipt(project: Path, receipt: Path, day: str | None = None) -> None:
-    """`cgu verify-receipt`, on `day` (`--date`; default: SOURCE_DATE_EPOCH, else today)."""
+def run_verify_receipt(project: Path, receipt: Path, day: str | None = None, ledger: Path | None = None) -> None:
+    """`cgu verify-receipt`, on `day` (`--date`; default: SOURCE_DATE_EPOCH, else today): with `ledger` (the
+    published site, or its published.json), a release is published from the day the site first carried it, exactly
+    as the site's pages and versions.json say; without, from the git history's dates."""
     from cgu.release.acceptance import verify_receipt
     from cgu.release.lifecycle import today
+    from cgu.site.ledger import ledger_file, told_by
 
-    click.echo(verify_receipt(project, receipt, today(day)))
+    on = today(day)
+    told = told_by(ledger_file(ledger, on), on, entering=False) if ledger is not None else None
+    click.echo(verify_receipt(project, receipt, on, told))
 
 
 def one_document(project: Path, organism_id: str, kind: str) -> tuple[Project, Document, ReleaseBook]:

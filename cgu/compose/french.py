@@ -7,9 +7,6 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from babel.dates import format_date
-from babel.lists import format_list
-
 from cgu.compose.markers import question_of, shown
 
 LOCALE = "fr_FR"
@@ -17,6 +14,8 @@ LOCALE = "fr_FR"
 
 def french_date(value: dt.date | str) -> str:
     """'1er juin 2024': CLDR's long date, with the ordinal French uses for the first of the month."""
+    from babel.dates import format_date  # babel's locale data: only where a date is written (not in `cgu redline`)
+
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
     text = format_date(day, format="long", locale=LOCALE)
     return re.sub(r"^1 ", "1er ", text)
@@ -24,6 +23,8 @@ def french_date(value: dt.date | str) -> str:
 
 def join_french(items: Iterable[Any]) -> str:
     """['a', 'b', 'c'] -> 'a, b et c' (CLDR list pattern)."""
+    from babel.lists import format_list
+
     values = [str(item) for item in items]
     return format_list(values, locale=LOCALE) if values else ""
 
@@ -97,6 +98,21 @@ def capitalized(text: Any) -> str:
     return value[:1].upper() + value[1:]
 
 
+DOCUMENT_HEADS = ("règlement", "contrat", "code", "guide", "livret", "accord", "avis")
+"""First words of a document title that are masculine (le Règlement…); other titles are a Politique, une Charte…"""
+
+
+def document_phrase(title: str) -> str:
+    """A document's title as a noun phrase with its article: "la Politique de confidentialité", "les Conditions
+    générales d'utilisation" (a plural first word), "l'Avis…" (elided), "le Règlement…"."""
+    first = title.split(" ", 1)[0].lower()
+    if first.endswith(("s", "x")) and first not in DOCUMENT_HEADS:  # "avis" is singular
+        return f"les {title}"
+    if elides(title):
+        return f"l'{title}"
+    return f"{'le' if first in DOCUMENT_HEADS else 'la'} {title}"
+
+
 ARTICLES = ("le", "la", "les", "l'")
 GENDERS = {"masculin": "m", "féminin": "f"}
 
@@ -151,3 +167,50 @@ def agree(word: str, party: Any) -> str:
     if plural and not word.endswith(("s", "x")):
         word += "s"
     return word
+
+
+NARROW_NBSP = "\u202f"
+"""Before ; ! ? (espace fine insécable)."""
+NBSP = "\u00a0"
+"""Before : and inside « » (espace insécable)."""
+_ADDRESS = re.compile(
+    r"(?:[a-z][a-z0-9+.-]*://|www\.|mailto:|tel:)(?:[^\s<>]*[^\s<>.,;:!?)»])?|[\w.+'-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|&(?:#[0-9]{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});",
+    re.IGNORECASE,
+)
+"""Web and e-mail addresses written as text, without the punctuation closing the sentence, and what reads as a
+character reference (`&amp;`, `&#39;`): printed as written (a space before its `;` would change what it says)."""
+_SPACES = "[ \t\u00a0\u202f]"
+_BEFORE_HIGH = re.compile(rf"(?:{_SPACES}+|(?<=[\w\])»…%€$]))([;!?]+)(?=[\s)\]»,.;:!?]|$)")
+"""A ; ! or ? closing a word or after spaces, and followed by a space or the end: not `?q=1` nor `!important`."""
+_BEFORE_COLON = re.compile(rf"(?:{_SPACES}+|(?<=[^\W\d]|[\])»…%€]))(:)(?=\s|$)")
+"""A colon after a word (not a number: `10:30` and `3:1` are followed by a digit anyway) and before a space."""
+_OPENING = re.compile(rf"«{_SPACES}*")
+_CLOSING = re.compile(rf"{_SPACES}*»")
+_APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W_]|«)")
+"""A straight apostrophe between a letter and a letter or digit ("l'Organisme", "aujourd'hui", "l'an 2000")."""
+
+
+def french_typography(text: str) -> str:
+    """French typography on a run of prose: narrow no-break space before ; ! ?, no-break space before : and inside
+    « », typographic apostrophe. Web and e-mail addresses are left as written, and so are numbers (`10:30`).
+
+    Apply it to text only (Markdown text tokens, template strings), never to code, link targets or attributes."""
+    parts: list[str] = []
+    start = 0
+    for found in _ADDRESS.finditer(text):
+        parts.append(_prose(text[start : found.start()]))
+        parts.append(found.group(0))
+        start = found.end()
+    parts.append(_prose(text[start:]))
+    return "".join(parts)
+
+
+def _prose(text: str) -> str:
+    if not text:
+        return text
+    text = _APOSTROPHE.sub("\u2019", text)
+    text = _BEFORE_HIGH.sub(lambda m: NARROW_NBSP + m.group(1), text)
+    text = _BEFORE_COLON.sub(NBSP + ":", text)
+    text = _OPENING.sub("«" + NBSP, text)
+    return _CLOSING.sub(NBSP + "»", text)

@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from cgu.compose.french import NBSP, french_typography
 from cgu.compose.markers import SHOWN
 from cgu.model import Section
 
@@ -37,6 +38,22 @@ _FAILED_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")
 _FAILED_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^\s<>]*)>")
 _ESCAPED = "\x00"
 """Stands for a backslash-escaped character (what organism values are made of) in the text that is checked."""
+
+
+_DOCUMENT_LINK = re.compile(r"#([a-z]+):([a-z0-9][a-z0-9-]*)")
+"""`#privacy:cookies`: what `ref_doc('privacy', 'cookies')` links to, an article of the organism's other document.
+No anchor of a page has a colon, so it can never be mistaken for one; each page resolves it where it lives."""
+
+
+def document_link(kind: str, clause_id: str) -> str:
+    """The link target of an article of another document of the same organism (resolved when a page is rendered)."""
+    return f"#{kind}:{clause_id}"
+
+
+def linked_document(href: str) -> tuple[str, str] | None:
+    """(document kind, clause id) when `href` points at another document's article (`#privacy:cookies`), else None."""
+    found = _DOCUMENT_LINK.fullmatch(href)
+    return (found.group(1), found.group(2)) if found else None
 
 
 def _validate_link(url: str) -> bool:
@@ -90,15 +107,49 @@ def _highlight_to_complete(state: StateCore) -> None:
         token.children = children
 
 
-def _parser() -> MarkdownIt:
+_APOSTROPHE_BEFORE_LINK = re.compile(r"(?<=[^\W\d_])'$")
+
+
+def _french_typography(state: StateCore) -> None:
+    """French typography on the text a reader reads; code, link targets, attributes and autolinks stay as written.
+
+    A line the writer began with `;` `:` `!` `?` or `»` is joined to the word before it (the Harmonie CGU had a
+    line starting with "; l'Organisme")."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        in_autolink = 0
+        for child in token.children:
+            if child.type == "link_open" and children and children[-1].type == "text":
+                # "à l'[article 9](#x)": the apostrophe ends its text run, so no letter follows it there
+                children[-1].content = _APOSTROPHE_BEFORE_LINK.sub("\u2019", children[-1].content)
+            if child.type == "link_open" and child.markup == "autolink":
+                in_autolink += 1
+            elif child.type == "link_close" and child.markup == "autolink":
+                in_autolink -= 1
+            elif child.type == "text" and not in_autolink:
+                child.content = french_typography(child.content)
+                if child.content[:1] in (";", ":", "!", "?", "»") and children and children[-1].type == "softbreak":
+                    children[-1] = Token("text", "", 0, content="")
+                    child.content = french_typography(NBSP + child.content)
+            children.append(child)
+        token.children = children
+
+
+def _parser(french: bool = True) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
     md.validateLink = _validate_link  # type: ignore[method-assign]  # markdown-it-py's documented hook
     md.core.ruler.before("text_join", "cgu_unescaped_text", _unescaped_text)
     md.core.ruler.after("text_join", "cgu_to_complete", _highlight_to_complete)
+    if french:
+        md.core.ruler.after("cgu_to_complete", "cgu_french_typography", _french_typography)
     return md
 
 
 MARKDOWN = _parser()
+PLAIN_MARKDOWN = _parser(french=False)
+"""For a clause in another language than French: no French spacing before `;:!?`."""
 
 
 @dataclass(frozen=True)
@@ -116,9 +167,10 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "section"
 
 
-def render_markdown(body: str, article_id: str, article_number: int) -> RenderedMarkdown:
+def render_markdown(body: str, article_id: str, article_number: int, french: bool = True) -> RenderedMarkdown:
     """Render a clause body: `##` headings become numbered h3 sub-sections, deeper ones h4-h6."""
-    tokens = MARKDOWN.parse(body)
+    parser = MARKDOWN if french else PLAIN_MARKDOWN
+    tokens = parser.parse(body)
     sections: list[Section] = []
     refused: list[tuple[int, str]] = []
     seen: set[str] = set()
@@ -142,7 +194,7 @@ def render_markdown(body: str, article_id: str, article_number: int) -> Rendered
             line = token.map[0] if token.map else 0
             _refuse_unsafe(token.children, line, refused)
             _refuse_markup(token.meta.get("unescaped", ""), line, refused)
-    html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+    html = parser.renderer.render(tokens, parser.options, {})
     return RenderedMarkdown(html, tuple(sections), tuple(refused))
 
 

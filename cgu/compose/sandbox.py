@@ -3,6 +3,7 @@ and output."""
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterator
@@ -42,6 +43,34 @@ def _bounded_filter(function: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+class UnknownName(jinja2.UndefinedError):
+    """An undefined name or key, with what it was looked up in (`missing` for a top-level name), so that the message
+    can say where the writer's data lacks it and what is close."""
+
+    def __init__(self, message: str, looked_in: Any, name: Any) -> None:
+        super().__init__(message)
+        self.looked_in = looked_in
+        self.name = name
+
+
+class NamedUndefined(jinja2.StrictUndefined):
+    """Jinja's strict undefined, raising `UnknownName` (Jinja's own message) instead of a bare UndefinedError."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        hint: str | None = None,
+        obj: Any = jinja2.utils.missing,
+        name: str | None = None,
+        exc: type[jinja2.exceptions.TemplateRuntimeError] = jinja2.UndefinedError,
+    ) -> None:
+        if exc is jinja2.UndefinedError:
+            # Jinja raises `self._undefined_exception(message)`: a factory that returns the exception does the same.
+            exc = functools.partial(UnknownName, looked_in=obj, name=name)  # type: ignore[assignment]
+        super().__init__(hint, obj, name, exc)
+
+
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     """The sandbox, with undefined names as errors, plus bounds on `*`, `**`, `%`, format widths and padding filters,
     so that `{{ 'x' * 10**10 }}` is an error, not a machine out of memory."""
@@ -49,7 +78,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset(["*", "**", "%"])
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(undefined=jinja2.StrictUndefined, **options)
+        super().__init__(undefined=NamedUndefined, **options)
         self.filters.update({name: _bounded_filter(self.filters[name]) for name in BOUNDED_FILTERS})
 
     def getattr(self, obj: Any, attribute: str) -> Any:

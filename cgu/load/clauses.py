@@ -9,6 +9,7 @@ from typing import Any
 from cgu.errors import CguError, Problems
 from cgu.load.files import load_yaml, read_text, relative
 from cgu.load.schema import ID_PATTERN
+from cgu.load.translations import is_translation_file
 from cgu.model import DOCUMENT_KINDS, Clause, SourceLocation
 
 FRONT_MATTER_KEYS = {"id": str, "title": str, "category": str, "documents": list, "requires": list, "material": bool}
@@ -18,7 +19,11 @@ DOTTED = re.compile(r"\A[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*\Z")
 def read_clause(path: Path, root: Path) -> Clause:
     """Parse one clause file; raises CguError listing every problem in it."""
     shown = relative(path, root)
-    text = read_text(path, shown)
+    return clause_from_text(read_text(path, shown), shown, path.stem)
+
+
+def clause_from_text(text: str, shown: str, expected_id: str) -> Clause:
+    """Parse a clause's text (a file, or a version of it read from git); raises CguError listing every problem."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise CguError.at(
@@ -38,7 +43,6 @@ def read_clause(path: Path, root: Path) -> Clause:
         raise CguError.at(
             SourceLocation(shown, 2), "front matter must be a mapping of keys (id:, title:, documents:...)"
         )
-    expected_id = path.stem
     for key, value in meta.items():
         where = locations.get(key, SourceLocation(shown, 2))
         if key not in FRONT_MATTER_KEYS:
@@ -100,6 +104,8 @@ def load_clauses(folder: Path, root: Path, problems: Problems) -> dict[str, Clau
         )
         return clauses
     for path in sorted(folder.glob("*.md")):
+        if is_translation_file(path):
+            continue  # a translation of a clause (cgu/load/translations.py), not a clause of its own
         try:
             if path.resolve().parent != folder.resolve():
                 raise CguError.at(

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 from typing import Any
-
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 
 from cgu.errors import CguError
 from cgu.model import SourceLocation
@@ -122,6 +117,20 @@ def read_text(path: Path, shown: str, controls: bool = False) -> str:
 
 def load_yaml(text: str, shown: str, first_line: int = 1) -> tuple[Any, Locations]:
     """Parse YAML (no Python objects are ever constructed) into plain data plus a location per key path."""
+    fast = _fast_yaml(text, shown, first_line)
+    if fast is not None:
+        return fast
+    return _round_trip_yaml(text, shown, first_line)
+
+
+def _round_trip_yaml(text: str, shown: str, first_line: int) -> tuple[Any, Locations]:
+    """The round-trip parser: slower, but it words every error with its line (imported when first needed: most runs
+    never need it, and importing it costs about a fifth of a second)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     # Dates stay text here and are checked by the schema, so "2024-02-30" gets a line number, not a crash.
@@ -181,6 +190,8 @@ def _deepest_line(text: str, first: int) -> int:
 def _plain(
     node: Any, prefix: str, shown: str, first: int, locations: Locations, budget: list[int], depth: int = 0
 ) -> Any:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     budget[0] -= 1
     if budget[0] < 0:
         raise CguError.at(
@@ -233,3 +244,119 @@ def _plain(
     if isinstance(node, str):
         return str(node)
     return str(node)
+
+
+# The fast path: libyaml (PyYAML's C parser) composes the node tree with marks, and the nodes are read here under the
+# same YAML 1.2 rules as the round-trip parser. Anything unusual (an error, an explicit tag, an alias, a merge key,
+# a duplicate key, a number other than a plain decimal integer, deep nesting) is left to the round-trip parser, which
+# gives the exact file:line messages; the fast path only ever answers for documents it reads the same way.
+_PLAIN, _QUOTED, _TAGGED = "cgu:plain", "cgu:quoted", "cgu:tagged"
+_MAP, _SEQ = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_TRUE, _FALSE = frozenset(("true", "True", "TRUE")), frozenset(("false", "False", "FALSE"))
+_NULL = frozenset(("", "~", "null", "Null", "NULL"))
+_DECIMAL = re.compile(r"[-+]?[0-9]+\Z")
+_TIMESTAMP = re.compile(
+    r"""[0-9]{4}-[0-9]{2}-[0-9]{2}\Z|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"""
+    r"""(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?\Z"""
+)
+_NUMBER_LIKE = re.compile(r"[-+]?(?:[0-9.]|\.(?:inf|Inf|INF|nan|NaN|NAN)\Z)")
+"""A plain scalar starting like a number that is not a plain decimal integer: a float, hex, octal... (round trip)."""
+_MAX_FAST_BRACKETS = 200
+"""libyaml nests in C: input with more flow brackets than this goes to the round-trip parser's bounded recursion."""
+
+
+class _Unusual(Exception):
+    """The document needs the round-trip parser."""
+
+
+@functools.cache
+def _composer() -> Any:
+    """libyaml's composer with cgu's own resolution (plain or quoted scalars, default collections); None without
+    libyaml. Imported when first needed, so a command that reads no YAML does not pay for it."""
+    try:
+        import yaml
+        from yaml import CSafeLoader
+    except ImportError:  # PyYAML without libyaml: the round-trip parser does all the work
+        return None
+
+    class Composer(CSafeLoader):
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            # A node written with the non-specific tag "!" reaches here too, with nothing implicit: it is tagged, and
+            # so left to the round-trip parser like any other explicit tag.
+            if kind is yaml.ScalarNode:
+                return _PLAIN if implicit[0] else _QUOTED if implicit[1] else _TAGGED
+            if not implicit:
+                return _TAGGED
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    return Composer
+
+
+def _fast_yaml(text: str, shown: str, first: int) -> tuple[Any, Locations] | None:
+    """The document read by libyaml, or None when the round-trip parser must read it."""
+    composer = _composer()
+    if composer is None or text.count("[") + text.count("{") > _MAX_FAST_BRACKETS:
+        return None
+    loader = composer(text)
+    try:
+        root = loader.get_single_node()
+    except Exception:  # any error: the round-trip parser words it
+        return None
+    finally:
+        loader.dispose()
+    locations: Locations = {}
+    try:
+        data = _fast_plain(root, "", shown, first, locations, set(), 0)
+    except _Unusual:
+        return None
+    return data, locations
+
+
+def _fast_plain(
+    node: Any, prefix: str, shown: str, first: int, locations: Locations, seen: set[int], depth: int
+) -> Any:
+    if node is None:
+        return None
+    if id(node) in seen or depth > MAX_YAML_DEPTH or len(seen) > MAX_YAML_NODES:
+        raise _Unusual  # an alias, or bounds the round-trip parser reports
+    seen.add(id(node))
+    if node.tag == _MAP:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag != _QUOTED and (key_node.tag != _PLAIN or key_node.value == "<<"):
+                raise _Unusual  # a collection, tagged or merge key
+            name = key_node.value
+            if key_node.tag == _PLAIN and name in _NULL | _TRUE | _FALSE or _NUMBER_LIKE.match(name):
+                raise _Unusual  # a key the round-trip parser would read as another type
+            if name in result:
+                raise _Unusual  # duplicate key: its message comes from the round-trip parser
+            seen.add(id(key_node))
+            path = f"{prefix}.{name}" if prefix else name
+            locations[path] = SourceLocation(shown, first + key_node.start_mark.line)
+            result[name] = _fast_plain(value_node, path, shown, first, locations, seen, depth + 1)
+        return result
+    if node.tag == _SEQ:
+        items = []
+        for index, item in enumerate(node.value):
+            path = f"{prefix}.{index}" if prefix else str(index)
+            locations[path] = SourceLocation(shown, first + item.start_mark.line)
+            items.append(_fast_plain(item, path, shown, first, locations, seen, depth + 1))
+        return items
+    if node.tag == _QUOTED:
+        return node.value
+    if node.tag != _PLAIN:
+        raise _Unusual  # an explicit tag
+    value = node.value
+    if value in _NULL:
+        return None
+    if value in _TRUE or value in _FALSE:
+        return value in _TRUE
+    if _DECIMAL.match(value):
+        if len(value) > MAX_INT_DIGITS:
+            raise _Unusual
+        return int(value)
+    if _TIMESTAMP.match(value):
+        return value
+    if _NUMBER_LIKE.match(value):
+        raise _Unusual
+    return value

@@ -12,7 +12,7 @@ from cgu.errors import CguError, Problems
 from cgu.load import schema
 from cgu.load.files import Locations, load_yaml, read_text, relative
 from cgu.load.images import logo_problem
-from cgu.model import DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme
+from cgu.model import LANGUAGES, DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme
 
 DEFAULT_THEME = "default"
 DEFAULT_COLOR = "#1f4e79"
@@ -36,6 +36,8 @@ def discover_organisms(root: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return found
     for path in sorted(folder.iterdir()):
+        if path.suffix in (".yaml", ".yml") and _is_overlay(path.stem):
+            continue  # `<id>.<lang>.yaml`: an organism's facts in another language (cgu/load/translations.py)
         if path.suffix in (".yaml", ".yml") and (path.is_file() or path.is_dir() or path.is_symlink()):
             found[path.stem] = path  # a folder named like a file is reported when read
         elif path.is_dir() and ((path / "organism.yaml").exists() or (path / "organism.yaml").is_symlink()):
@@ -150,6 +152,8 @@ def _resolve(
     if found:
         return None
     theme = _theme(data, where, root, organism_id, problems)
+    if _missing_priors(data, where, root, organism_id, problems):
+        return None
     documents = {
         kind: _document_spec(kind, spec, where)
         for kind, spec in (data.get("documents") or {}).items()
@@ -168,6 +172,7 @@ def _resolve(
         location=raw.location,
         clause_dirs=tuple(d for d in (raws[m].clause_dir for m in chain) if d),
         abstract=abstract,
+        languages=_languages(data, where, organism_id, problems),
     )
 
 
@@ -189,6 +194,9 @@ def _document_spec(kind: str, spec: dict[str, Any], where: Any) -> DocumentSpec:
                 str(r["summary"]),
                 where(f"documents.{kind}.releases.{index}"),
                 r.get("sha256"),
+                schema.prior_path(where(f"documents.{kind}.releases.{index}").path, r["prior"])
+                if "prior" in r
+                else None,
             )
             for index, r in enumerate(spec.get("releases") or [])
         ),
@@ -199,6 +207,27 @@ def _document_spec(kind: str, spec: dict[str, Any], where: Any) -> DocumentSpec:
     return DocumentSpec(
         kind, spec["title"], version, effective, tuple(spec["clauses"]), where(f"documents.{kind}"), tuple(releases)
     )
+
+
+def _missing_priors(data: dict[str, Any], where: Any, root: Path, organism_id: str, problems: Problems) -> bool:
+    """Report each prior release whose file is not in the project (a prior's text is that file)."""
+    missing = False
+    for kind, spec in (data.get("documents") or {}).items():
+        for index, release in enumerate(spec.get("releases") or [] if isinstance(spec, dict) else []):
+            if not isinstance(release, dict) or "prior" not in release:
+                continue
+            at = where(f"documents.{kind}.releases.{index}.prior")
+            relative = schema.prior_path(at.path, release["prior"])
+            path = root / relative
+            if _escapes(path, root) or not path.is_file():
+                problems.add(
+                    at,
+                    f"prior release file {relative} does not exist: put the text the organism published then in "
+                    "that file (cgu release --prior FILE does it), or correct the path",
+                    organism_id,
+                )
+                missing = True
+    return missing
 
 
 def _theme(data: dict[str, Any], where: Any, root: Path, organism_id: str, problems: Problems) -> Theme:
@@ -227,6 +256,31 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
         else:
             merged[key] = value
     return merged
+
+
+def _is_overlay(stem: str) -> bool:
+    base, dot, language = stem.rpartition(".")
+    return bool(dot) and language in LANGUAGES and schema.ID_PATTERN.match(base) is not None
+
+
+def _languages(data: dict[str, Any], where: Any, organism_id: str, problems: Problems) -> tuple[str, ...]:
+    """The declared languages, the source first; `[fr]` when none are declared."""
+    declared = data.get("languages")
+    if declared is None:
+        return ("fr",)
+    if not isinstance(declared, list) or not declared:
+        problems.add(where("languages"), "'languages' must be a list such as [fr, nl], the source first", organism_id)
+        return ("fr",)
+    for index, language in enumerate(declared):
+        if language not in LANGUAGES:
+            problems.add(
+                where(f"languages.{index}"),
+                f"unknown language {language!r}; known: {', '.join(LANGUAGES)}",
+                organism_id,
+            )
+        elif declared.index(language) != index:
+            problems.add(where(f"languages.{index}"), f"language {language!r} is listed twice", organism_id)
+    return tuple(dict.fromkeys(lang for lang in declared if lang in LANGUAGES)) or ("fr",)
 
 
 def _escapes(path: Path, root: Path) -> bool:

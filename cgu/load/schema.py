@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import re
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
 from cgu.model import COUNTRIES, DOCUMENT_KINDS, Problem, SourceLocation
@@ -35,7 +37,14 @@ CONTACT: Spec = {
     "capital": TEXT,
     "bce": TEXT,
 }
-RELEASE: Spec = {"version": DATE, "effective": DATE, "material": FLAG, "summary": TEXT, "sha256": TEXT}
+RELEASE: Spec = {
+    "version": DATE,
+    "effective": DATE,
+    "material": FLAG,
+    "summary": TEXT,
+    "sha256": TEXT,
+    "prior": TEXT,
+}
 DOCUMENT: Spec = {"title": TEXT, "version": DATE, "effective": DATE, "clauses": [TEXT], "releases": [RELEASE]}
 
 ORGANISM: Spec = {
@@ -44,6 +53,7 @@ ORGANISM: Spec = {
     "abstract": FLAG,
     "country": TEXT,
     "language": TEXT,
+    "languages": [TEXT],
     "identity": {
         "name": TEXT,
         "article": TEXT,
@@ -81,7 +91,7 @@ ORGANISM: Spec = {
         "proof_of_identity": FLAG,
     },
     "authority": CONTACT,
-    "jurisdiction": {"law": TEXT, "courts": TEXT, "mediation": TEXT},
+    "jurisdiction": {"law": TEXT, "courts": TEXT, "mediation": TEXT, "consumers": FLAG},
     "notice_days": NUMBER,
     "services": [{"name": TEXT, "description": TEXT, "url": TEXT, "audience": TEXT}],
     "sites": [{"name": TEXT, "url": TEXT, "audience": TEXT, "description": TEXT}],
@@ -116,6 +126,9 @@ ORGANISM: Spec = {
     "automated_decisions": TEXT,
     "theme": {"name": TEXT, "color": TEXT, "logo": TEXT},
     "waivers": [{"rule": TEXT, "target": TEXT, "justification": TEXT}],
+    "roles": [{"party": TEXT, "role": TEXT, "processing": TEXT}],
+    "sources": FREE,
+    "sources_required": [TEXT],
     "extra": FREE,
     "documents": {kind: DOCUMENT for kind in DOCUMENT_KINDS},
 }
@@ -124,6 +137,8 @@ REQUIRED: tuple[str, ...] = ("country", "identity", "identity.name", "documents"
 """Keys every built (non-abstract) organism must have once `extends` is resolved."""
 REQUIRED_IN_DOCUMENT: tuple[str, ...] = ("title", "version", "effective", "clauses")
 
+PARTY_ROLES = ("controller", "joint_controller", "processor", "publisher", "host", "insurer")
+"""What a party is, for a processing or for the site: GDPR art. 4 and 26, LCEN art. 6, the insurer that guarantees."""
 LEGAL_BASES = ("consent", "contract", "legal_obligation", "vital_interest", "public_interest", "legitimate_interest")
 COOKIE_CATEGORIES = ("necessary", "functional", "audience", "advertising", "social")
 MAX_LIST = 1000
@@ -168,6 +183,7 @@ def validate(
                 if isinstance(spec, dict) and spec.get(key) is None:
                     add(f"documents.{kind}", f"document '{kind}' is missing '{key}'")
     _check_values(data, add)
+    _check_cookies(data, add)
     return problems
 
 
@@ -211,7 +227,7 @@ def _check(value: Any, spec: Spec, path: str, add: Callable[[str, str], None]) -
         add(path, f"'{path}' must be a whole number, not {_kind(value)}")
     elif spec == DATE:
         if as_date(value) is None:
-            add(path, f"'{path}' must be a date written YYYY-MM-DD, not {value!r}")
+            add(path, f"'{path}' {date_problem(value)}")
 
 
 def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None:
@@ -225,6 +241,11 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
     notice = data.get("notice_days")
     if isinstance(notice, int) and not isinstance(notice, bool) and not 0 <= notice <= MAX_NOTICE_DAYS:
         add("notice_days", f"'notice_days' must be between 0 and {MAX_NOTICE_DAYS} days, not {notice}")
+    _check_sources(data, add)
+    for index, item in enumerate(_items(data.get("roles"))):
+        role = item.get("role") if isinstance(item, dict) else None
+        if isinstance(role, str) and role not in PARTY_ROLES:
+            add(f"roles.{index}.role", f"a party's role must be one of {', '.join(PARTY_ROLES)}, not {role!r}")
     for index, item in enumerate(_items(data.get("processing"))):
         basis = item.get("legal_basis") if isinstance(item, dict) else None
         if isinstance(basis, str) and basis not in LEGAL_BASES:
@@ -265,12 +286,161 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
                 add(f"{where}.version", f"two releases of '{kind}' have the version date {r_version}")
             if r_version:
                 seen.add(r_version)
+            if "prior" in release and (reason := prior_problem(release["prior"])):
+                add(f"{where}.prior", reason)
+        _check_priors_first(kind, _items(spec.get("releases")), add)
         for index, clause in enumerate(_items(spec.get("clauses"))):
             if isinstance(clause, str) and not ID_PATTERN.match(clause):
                 add(
                     f"documents.{kind}.clauses.{index}",
                     f"clause id must be lower-case letters, digits and hyphens, not {clause!r}",
                 )
+
+
+PRIOR_SUFFIX = ".md"
+
+
+def prior_path(declared_in: str, written: str) -> str:
+    """The project-relative path of a prior file, `written` relative to the folder of the file declaring it."""
+    return (PurePosixPath(declared_in).parent / written).as_posix()
+
+
+def prior_problem(written: object) -> str | None:
+    """Why a `prior:` value cannot name a prior file (None when it can): a relative `.md` path that stays in the
+    organism's folder."""
+    if not isinstance(written, str) or not written.strip():
+        return "prior must be the path of a Markdown file, relative to the organism file's folder"
+    path = PurePosixPath(written)
+    if path.is_absolute() or ".." in path.parts or "\\" in written:
+        return f"prior {written!r} must be a path inside the organism's folder (no '..', not absolute)"
+    if path.suffix != PRIOR_SUFFIX:
+        return f"prior {written!r} must be a Markdown file ending in {PRIOR_SUFFIX}"
+    return None
+
+
+def _check_priors_first(kind: str, releases: list[Any], add: Callable[[str, str], None]) -> None:
+    """Prior releases (texts published before cgu) come before every release composed from the clauses."""
+    dated = sorted(
+        (as_date(r.get("version")), index, "prior" in r)
+        for index, r in enumerate(releases)
+        if isinstance(r, dict) and as_date(r.get("version"))
+    )
+    composed = next(((version, index) for version, index, prior in dated if not prior), None)
+    for version, index, prior in dated:
+        if prior and composed is not None and version is not None and composed[0] is not None and version > composed[0]:
+            add(
+                f"documents.{kind}.releases.{index}.prior",
+                f"prior release {version} of '{kind}' comes after release {composed[0]}, composed from the clauses: "
+                "a prior release is a text published before cgu, so it must be older than every other release",
+            )
+
+
+COOKIE_FIELDS: dict[str, str] = {
+    "name": "its name as the browser shows it",
+    "provider": "who sets it",
+    "purpose": "what it is used for",
+    "category": f"its category, one of {', '.join(COOKIE_CATEGORIES)}",
+    "duration": 'how long it is kept, e.g. duration: "13 mois"',
+    "consent": "consent: true if it needs the visitor's consent, else false",
+}
+"""What the cookie table of every document shows, so a cookie without one is an error in the organism file, not in
+the clause that prints the table."""
+
+
+def _check_cookies(data: dict[str, Any], add: Callable[[str, str], None]) -> None:
+    cookies = _items(data.get("cookies"))
+    if len(cookies) > MAX_LIST:
+        return  # reported once, as too long: not once per cookie
+    for index, cookie in enumerate(cookies):
+        if not isinstance(cookie, dict):
+            continue  # reported by `_check`
+        name = cookie.get("name")
+        shown = f"cookie {name!r}" if isinstance(name, str) and name else f"cookie {index + 1}"
+        for key, what in COOKIE_FIELDS.items():
+            if cookie.get(key) is None:
+                add(f"cookies.{index}", f"{shown} has no '{key}': add {what}")
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_problem(value: Any) -> str:
+    """Why a value is not a date, naming the part that is wrong ("month 13"), for the writer to fix that part."""
+    written = str(value).strip() if isinstance(value, str) else None
+    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", written) if written is not None else None
+    if parts is None:
+        return f"must be a date written YYYY-MM-DD, not {value!r}"
+    year, month, day = (int(part) for part in parts.groups())
+    if year == 0:
+        return f"is not a date: in {written!r} the year is 0000; write the year in four digits (YYYY-MM-DD)"
+    if not 1 <= month <= 12:
+        return f"is not a date: in {written!r} the month is {parts[2]}; months go from 01 to 12 (YYYY-MM-DD)"
+    days = calendar.monthrange(year, month)[1]
+    return (
+        f"is not a date: in {written!r} the day is {parts[3]}; {MONTHS[month - 1]} {year} has {days} days (YYYY-MM-DD)"
+    )
+
+
+SOURCE_KEYS = ("document", "date", "url", "note")
+"""What a fact's source may say: the document it comes from, its date, its address, a note ("confirmed by the DPO")."""
+
+
+def _check_sources(data: dict[str, Any], add: Callable[[str, str], None]) -> None:
+    """`sources:` maps a fact's dotted key to where it comes from: a text, or a mapping of SOURCE_KEYS."""
+    sources = data.get("sources")
+    if sources is None:
+        return
+    if not isinstance(sources, dict):
+        add("sources", f"'sources' must be a mapping of fact keys to their source, not {_kind(sources)}")
+        return
+    for key, source in sources.items():
+        where = f"sources.{key}"
+        if not isinstance(key, str) or _get(data, key) is None:
+            add(
+                where,
+                f"'sources' names {key!r}, which is no fact of this organism: write the key as 'cgu vars' shows it",
+            )
+        elif isinstance(source, dict):
+            for part, value in source.items():
+                if part not in SOURCE_KEYS:
+                    add(where, f"a source says {', '.join(SOURCE_KEYS)}, not {part!r} (in the source of {key})")
+                elif part == "date" and as_date(value) is None:
+                    add(where, f"the date of the source of {key} {date_problem(value)}")
+                elif part != "date" and not isinstance(value, str):
+                    add(where, f"the {part} of the source of {key} must be text, not {_kind(value)}")
+        elif not isinstance(source, str) or not source.strip():
+            add(where, f"the source of {key} must be a text or a mapping of {', '.join(SOURCE_KEYS)}")
+    for index, key in enumerate(_items(data.get("sources_required"))):
+        if isinstance(key, str) and key not in ORGANISM:
+            add(f"sources_required.{index}", f"'sources_required' lists {key!r}, which is no key of an organism")
+
+
+def source_of(data: dict[str, Any], key: str) -> str | None:
+    """Where the fact `key` (or a key above it) comes from, in words; None when no source is written."""
+    sources = data.get("sources")
+    if not isinstance(sources, dict):
+        return None
+    parts = key.split(".")
+    for end in range(len(parts), 0, -1):
+        source = sources.get(".".join(parts[:end]))
+        if isinstance(source, str) and source.strip():
+            return source.strip()
+        if isinstance(source, dict) and source:
+            return ", ".join(str(source[part]) for part in SOURCE_KEYS if source.get(part) not in (None, ""))
+    return None
 
 
 def _items(value: Any) -> list[Any]:

@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from cgu.builtin import BUILTIN_THEMES
-from cgu.compose.french import french_date, one_line_address
+from cgu.compose.french import french_typography, named, one_line_address, with_de
+from cgu.compose.language import long_date
 from cgu.compose.sandbox import BoundedSandbox, OverBound, bounded_text
 from cgu.errors import CguError
 from cgu.load.schema import ID_PATTERN
@@ -80,6 +82,11 @@ class ThemeFolder:
         folder, path = Path(os.path.normpath(self.path)), Path(os.path.normpath(filename or "/"))
         return path.relative_to(folder).as_posix() if filename and path.is_relative_to(folder) else None
 
+    def having(self, template: str) -> ThemeFolder:
+        """This theme, or the built-in one when this theme has no `template` (a theme copied into a project before
+        that page existed keeps working)."""
+        return self if (self.path / template).is_file() else builtin_theme()
+
     def assets(self) -> list[Path]:
         """Files copied next to the HTML output: stylesheets, fonts, images, licences."""
         return sorted(p for p in self.path.rglob("*") if p.is_file() and p.suffix in ASSET_SUFFIXES)
@@ -105,16 +112,39 @@ def find_theme(root: Path, name: str) -> ThemeFolder:
     )
 
 
+def builtin_theme() -> ThemeFolder:
+    """The theme cgu ships (`default`), for pages with no organism (a redline of two files, the preview's own)."""
+    folder = BUILTIN_THEMES / "default"
+    return ThemeFolder("default", folder, theme_environment(folder))
+
+
 def theme_environment(folder: Path) -> jinja2.Environment:
     """The clauses' sandbox for a theme's pages: autoescaped, the theme's own files only (the loader refuses `..`),
-    Jinja's filters plus `date` and `address`, and no global at all (no `range`, `lipsum`, `cycler`, `namespace`...):
-    a page sees only the values it is given."""
+    Jinja's filters plus `date`, `address`, `french` (French typography on a string of prose) and `de` (the
+    preposition before the organism's name, contracted or elided: "du CETIP", "d'Harmonie Mutuelle"), and no global at
+    all (no `range`, `lipsum`, `cycler`, `namespace`...): a page sees only the values it is given."""
     env = BoundedSandbox(
         loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True, lstrip_blocks=True
     )
     env.globals.clear()
-    env.filters.update({"date": french_date, "address": one_line_address})
+    env.filters.update(
+        {"date": long_date, "address": one_line_address, "french": prose_typography, "de": organism_with_de}
+    )
     return env
+
+
+def organism_with_de(organism: Any) -> str:
+    """The `de` filter of a theme: "de" before an organism's name as its facts say it ("du CETIP", "d'Harmonie")."""
+    identity = getattr(organism, "data", {}).get("identity")
+    return with_de(named(identity) if isinstance(identity, dict) and identity.get("name") else str(organism))
+
+
+def prose_typography(value: Any, language: str = "fr") -> Any:
+    """The `french` filter: a template string with French typography (in a French page: `|french(words.lang)` leaves
+    another language's text as written); markup already made safe stays as it is."""
+    if isinstance(value, markupsafe.Markup) or language != "fr":
+        return value
+    return french_typography(str(value))
 
 
 def _confined(folder: Path, root: Path) -> None:

@@ -8,8 +8,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline
-from cgu.redline.classify import heading_number, normalize
+from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline, ReferenceNote
+from cgu.redline.classify import _CROSS_REFERENCE, heading_number, normalize
 from cgu.redline.diff import WorkBudget, shortest_diff
 from cgu.redline.sections import HEADING_NUMBER
 
@@ -48,6 +48,7 @@ def pieces(change: ArticleChange) -> tuple[Piece, ...]:
                 change.kind == "modified"
                 and (
                     normalize(before) == normalize(after)
+                    or _renumbered_reference(change, before, after, old_full[:at_old], new_full[:at_new])
                     or normalize(_line_of(old_full, at_old, at_old + len(before)))
                     == normalize(_line_of(new_full, at_new, at_new + len(after)))
                 )
@@ -59,6 +60,23 @@ def pieces(change: ArticleChange) -> tuple[Piece, ...]:
             result.append(Piece(text, text, "same"))
             at_old, at_new = at_old + len(text), at_new + len(text)
     return tuple(result)
+
+
+_REFERENCE_BEFORE = re.compile(r"(?i)\bart(?:icles?|\.)?[ \t\u00a0]+$")
+"""The word that makes the number after it a cross-reference ("l'article ", "art. "), at the end of the text before."""
+_NUMBER = re.compile(r"\d+(?:\.\d+)*")
+
+
+def _renumbered_reference(change: ArticleChange, before: str, after: str, old_head: str, new_head: str) -> bool:
+    """Whether a changed run is only the number of a cross-reference to an article that was renumbered: "article 7"
+    to "article 8" where article 7 became article 8 (form, even in an article that also changed elsewhere)."""
+    return (
+        (before, after) in change.renumbered
+        and _NUMBER.fullmatch(before) is not None
+        and _NUMBER.fullmatch(after) is not None
+        and _REFERENCE_BEFORE.search(old_head[-40:]) is not None
+        and _REFERENCE_BEFORE.search(new_head[-40:]) is not None
+    )
 
 
 def _line_of(text: str, start: int, end: int) -> str:
@@ -266,6 +284,10 @@ def redline(old: Sequence[Article], new: Sequence[Article], budget: WorkBudget |
     budget = budget or WorkBudget()
     pairs = _align(old, new)
     old_refs, new_refs = _cross_references(old, new, pairs)
+    new_number = {key: number for number, key in new_refs.items()}
+    renumbered = tuple(
+        sorted((number, new_number[key]) for number, key in old_refs.items() if new_number.get(key, number) != number)
+    )
     old_position = {id(a): i for i, a in enumerate(old)}
     matched_old_order = [old_position[id(pairs[n.id])] for n in new if n.id in pairs]
     keep = set(_longest_increasing(matched_old_order))
@@ -294,10 +316,30 @@ def redline(old: Sequence[Article], new: Sequence[Article], budget: WorkBudget |
             kind = "editorial"
         else:
             kind = "modified"
-        changes.append(ArticleChange(kind, moved, counterpart, article, word_diff(before, after, budget)))
+        changes.append(ArticleChange(kind, moved, counterpart, article, word_diff(before, after, budget), renumbered))
         for removed in removed_after.get(old_index, []):
             changes.append(ArticleChange("removed", False, removed, None, ((DELETE, article_text(removed)),)))
-    return Redline(tuple(changes))
+    return Redline(tuple(changes), _reference_notes(changes, old_refs, new_refs))
+
+
+def _reference_notes(
+    changes: Sequence[ArticleChange], old_refs: dict[str, str], new_refs: dict[str, str]
+) -> tuple[ReferenceNote, ...]:
+    """Each reference ("l'article 8") that both versions of an article make to the same article, when that article
+    changed in substance: the words are the same, what they send the member to is not."""
+    modified = {c.anchor for c in changes if c.kind == "modified"}
+    notes: list[ReferenceNote] = []
+    for change in changes:
+        if change.old is None or change.new is None:
+            continue
+        before = {old_refs[m.group(3)] for m in _CROSS_REFERENCE.finditer(change.old_text()) if m.group(3) in old_refs}
+        seen: set[str] = set()
+        for match in _CROSS_REFERENCE.finditer(change.new_text()):
+            key = new_refs.get(match.group(3))
+            if key in modified and key in before and key != change.anchor and key not in seen:
+                seen.add(key)
+                notes.append(ReferenceNote(change.anchor, key, match.group(3)))
+    return tuple(notes)
 
 
 def _cross_references(

@@ -9,10 +9,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from cgu.builtin import BUILTIN_THEMES
-from cgu.load.themes import ThemeFolder, theme_environment
+from cgu.load.themes import ThemeFolder, builtin_theme
 from cgu.model import Article, ArticleChange, Redline
 from cgu.redline.compare import carried_over, pieces
 from cgu.redline.markup import article_markup, visible
+from cgu.render.html import PreviewBar
 
 KIND_LABELS = {
     "modified": "modifié",
@@ -220,6 +221,17 @@ def render_html_fragment(redline: Redline) -> str:
     if editorial:
         links = Markup(" ; ").join(Markup('<a href="#{}">{}</a>').format(c.anchor, _title(c)) for c in editorial)
         out.append(Markup("<p>Modifications de forme seulement : {}.</p>").format(links))
+    if redline.notes:
+        titles = {c.anchor: _title(c) for c in redline.changes}
+        out.append(Markup('<ul class="reference-notes">'))
+        for note in redline.notes:
+            out.append(
+                Markup(
+                    "<li>«\u00a0{}\u00a0» : l’article {} auquel ce passage renvoie a changé "
+                    '(<a href="#{}">{}</a>).</li>'
+                ).format(titles[note.source], note.number, note.target, titles[note.target])
+            )
+        out.append(Markup("</ul>"))
     if shown:
         out.append(
             Markup(
@@ -266,18 +278,23 @@ PAGE_TEMPLATE = "redline.html"
 """The standalone page's template in a theme; a theme without one (copied before it existed) uses the built-in's."""
 
 
-def render_html_page(redline: Redline, title: str, theme: ThemeFolder | None = None) -> str:
+def render_html_page(
+    redline: Redline, title: str, theme: ThemeFolder | None = None, preview: PreviewBar | None = None
+) -> str:
     """A standalone page: the fragment with its style and keyboard navigation, through the theme's `redline.html`
-    (the organism's theme for its releases, else the built-in one), in the themes' sandbox."""
-    if theme is None or not (theme.path / PAGE_TEMPLATE).is_file():
-        folder = BUILTIN_THEMES / "default"
-        theme = ThemeFolder("default", folder, theme_environment(folder))
-    page = theme.render(
-        PAGE_TEMPLATE,
-        title=title,
-        style=Markup(STYLE),
-        fragment=Markup(render_html_fragment(redline)),
-        script=Markup(SCRIPT),
+    (the organism's theme for its releases, else the built-in one), in the themes' sandbox; `preview` in `cgu
+    preview` only."""
+    page = (
+        (theme or builtin_theme())
+        .having(PAGE_TEMPLATE)
+        .render(
+            PAGE_TEMPLATE,
+            title=title,
+            style=Markup(STYLE),
+            fragment=Markup(render_html_fragment(redline)),
+            script=Markup(SCRIPT),
+            **({"preview": preview} if preview else {}),
+        )
     )
     return page if page.endswith("\n") else page + "\n"
 

@@ -13,7 +13,7 @@ from cgu.model import DOCUMENT_KINDS, Document, Organism, Problem, Release, Sour
 from cgu.release.book import ReleaseBook, text_hash
 
 if TYPE_CHECKING:
-    from cgu.release.lifecycle import Lifecycle
+    from cgu.release.lifecycle import Lifecycle, Told
 
 RECEIPT_KEYS = ("organism", "document", "release", "sha256", "timestamp")
 
@@ -28,18 +28,29 @@ def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
     return any(r.spec.material for r in releases if r.spec.version > accepted.spec.version)
 
 
+def draft_pending(document: Document, newest: Release) -> bool:
+    """Whether the working tree's page is not the newest release published on the day (changed since, or released
+    but not yet published): a draft, marked in the writer's build, never on the published site."""
+    return document.draft or text_hash(document) != newest.sha256
+
+
 def versions_json(
-    organism: Organism, kind: str, releases: list[Release], current: Document, day: dt.date | None = None
+    organism: Organism,
+    kind: str,
+    releases: list[Release],
+    current: Document,
+    day: dt.date | None = None,
+    told: Told[Release] | None = None,
 ) -> str:
     """What a member portal reads: the newest release (`current`), the one in force on `day` and those coming, and for
     each earlier one whether to re-accept and the redline.
 
-    Only releases published on `day` (committed, version date reached) are listed: a portal must never ask a member
-    to accept a draft.
+    Only releases published on `day` (`told`: the site's ledger on the published site) are listed: a portal must
+    never ask a member to accept a draft. Notice periods and `published` count from the same days.
     """
     from cgu.release.lifecycle import lifecycle, today
 
-    state = lifecycle(releases, day or today())
+    state = lifecycle(releases, day or today(), told)
     releases = list(state.published)
     if not releases:
         raise ValueError(f"{organism.id} {kind} has no published release")
@@ -52,7 +63,7 @@ def versions_json(
             "effective": latest.spec.effective.isoformat(),
             "sha256": latest.sha256,
             # The built page is not the newest release published on `day` (changed since, or released later).
-            "draft_pending": current.draft or text_hash(current) != latest.sha256,
+            "draft_pending": draft_pending(current, latest),
         },
         "day": state.day.isoformat(),
         "state": state.state,
@@ -83,7 +94,7 @@ def versions_json(
                 "material": r.spec.material,
                 "sha256": r.sha256,
                 "commit": r.commit,
-                "published": r.published.date().isoformat() if r.published else None,
+                "published": state.told_of(r).isoformat(),
                 "reaccept": reaccept_needed(releases, r),
                 "redline_to_current": None
                 if r is latest
@@ -176,9 +187,10 @@ def release_errors(release: Release, problems: list[Problem]) -> list[Problem]:
     ]
 
 
-def verify_receipt(root: Path, receipt: Path, day: dt.date | None = None) -> str:
-    """Check that an acceptance receipt names a release published on `day` (default: the run's today) with exactly
-    that hash; returns a confirmation saying whether it still binds the member on that day.
+def verify_receipt(root: Path, receipt: Path, day: dt.date | None = None, told: Told[Release] | None = None) -> str:
+    """Check that an acceptance receipt names a release published on `day` (default: the run's today; `told`: the
+    published site's ledger, else the git history's dates) with exactly that hash; returns a confirmation saying
+    whether it still binds the member on that day.
 
     A sealed release is checked against its seal (what was reviewed and published), never against a text rebuilt
     from a history that may have been rewritten since; a release with other release errors verifies nothing.
@@ -193,19 +205,25 @@ def verify_receipt(root: Path, receipt: Path, day: dt.date | None = None) -> str
     project = load_project(root, (organism_id,), (kind,))
     if not project.documents:
         raise CguError.at(shown, f"{organism_id} has no {kind} document")
-    return check_receipt(read_book(project, History(project.root)), fields, shown, day)
+    return check_receipt(read_book(project, History(project.root)), fields, shown, day, told)
 
 
-def check_receipt(book: ReleaseBook, fields: dict[str, str], shown: SourceLocation, day: dt.date | None = None) -> str:
+def check_receipt(
+    book: ReleaseBook,
+    fields: dict[str, str],
+    shown: SourceLocation,
+    day: dt.date | None = None,
+    told: Told[Release] | None = None,
+) -> str:
     """A receipt's fields checked against the release book: the release is published on `day` (default: the run's
-    today), with exactly that hash."""
+    today; `told` as for `lifecycle`), with exactly that hash."""
     from cgu.release.lifecycle import lifecycle, today
 
     organism_id, kind, version, digest = fields["organism"], fields["document"], fields["release"], fields["sha256"]
     if book.unavailable:
         raise CguError.at(shown, f"cannot verify without the git history ({book.unavailable})")
     entry = book.of(organism_id, kind)
-    state = lifecycle(entry.releases, day or today())
+    state = lifecycle(entry.releases, day or today(), told)
     releases, problems = list(state.published), list(entry.problems)
     match = next((r for r in releases if r.spec.version.isoformat() == version), None)
     if match is None:

@@ -9,7 +9,6 @@ check all take the book; none of them recomposes a release or asks git again.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -23,14 +22,10 @@ from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
 from cgu.project import Project, load_project
 from cgu.release.cache import ReleaseCache
 from cgu.release.history import Declaration, History
+from cgu.release.seal import text_hash
 from cgu.rules.registry import RULES
 
 DEFAULT_NOTICE_DAYS = 30
-
-
-def text_hash(document: Document) -> str:
-    """SHA-256 of the canonical text: what a member accepts, and what must never change afterwards."""
-    return hashlib.sha256(document.canonical_text().encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -141,7 +136,7 @@ class PastProjects:
     ) -> tuple[Document, frozenset[str]] | CguError:
         self.compositions += 1
         try:
-            project = load_project(self.history.export(commit), (organism_id,), (kind,))
+            project = load_project(self.history.export(commit), (organism_id,), (kind,), translate=False)
         except CguError as error:
             return error
         document = project.documents[0]
@@ -228,20 +223,6 @@ def _document_releases(
         if history.available
         else f"history unavailable ({history.unavailable})"
     )
-    if declared.releases and (declared.version, declared.effective) != (
-        declared.releases[-1].version,
-        declared.releases[-1].effective,
-    ):
-        newest = declared.releases[-1]
-        problems.append(
-            RULES["release-dates"].problem(
-                declared.location,
-                f"the {kind} is dated {declared.version.isoformat()} (effective {declared.effective.isoformat()}) "
-                f"but its newest release is {newest.version.isoformat()} (effective {newest.effective.isoformat()}): "
-                "remove its `version` and `effective` to use the newest release's dates",
-                organism.id,
-            )
-        )
     for spec in organism.documents[kind].releases:
         label = f"release {spec.version.isoformat()} of the {kind}"
         declaration = declaration_of(spec)
@@ -254,6 +235,15 @@ def _document_releases(
                     organism.id,
                 )
             )
+            continue
+        if spec.prior is not None:
+            from cgu.release.prior import prior_release
+
+            prior, found = prior_release(organism, kind, spec, declaration, history)
+            problems += found
+            if prior is not None:
+                problems += _facts_to_complete(label, spec, prior.document, organism.documents[kind].releases)
+                releases.append(prior)
             continue
         if declaration is None:
             if history.available:
@@ -283,15 +273,6 @@ def _document_releases(
                 )
             )
             continue
-        if spec.version > declaration.date.date():
-            problems.append(
-                RULES["release-future"].problem(
-                    spec.location,
-                    f"{label} is dated in the future: its version date is the day it is published, "
-                    f"and it was committed on {declaration.date.date().isoformat()}",
-                    organism.id,
-                )
-            )
         try:
             document, inputs = past.document(declaration.commit, organism.id, kind)
         except CguError as error:
@@ -314,13 +295,15 @@ def _document_releases(
                     organism.id,
                 )
             )
-        if spec.material and releases and spec.effective < declaration.date.date() + dt.timedelta(days=notice):
-            earliest = declaration.date.date() + dt.timedelta(days=notice)
+        # Members are told on the later of the version date (a release may be prepared ahead) and the commit date.
+        told = max(spec.version, declaration.date.date())
+        if spec.material and releases and spec.effective < told + dt.timedelta(days=notice):
+            earliest = told + dt.timedelta(days=notice)
             problems.append(
                 RULES["release-notice"].problem(
                     spec.location,
                     f"{label} needs re-acceptance, so it cannot take effect before {earliest.isoformat()} "
-                    f"(published {declaration.date.date().isoformat()} + {notice} days' notice)",
+                    f"(published {told.isoformat()} + {notice} days' notice)",
                     organism.id,
                 )
             )
@@ -329,6 +312,28 @@ def _document_releases(
     done = published(releases)
     # Without git nothing can be compared, so nothing is marked.
     draft = history.available and bool(releases) and (not done or text_hash(current) != done[-1].sha256)
+    # A draft may carry its own later dates (the day the reworked text is written): it is not a release yet. Without
+    # git nothing is marked, but a working text other than the newest release's (a prior one) is still not it.
+    reworked = draft or bool(releases and text_hash(current) != releases[-1].sha256)
+    if (
+        declared.releases
+        and (declared.version, declared.effective)
+        != (
+            declared.releases[-1].version,
+            declared.releases[-1].effective,
+        )
+        and not (reworked and declared.version > declared.releases[-1].version)
+    ):
+        newest = declared.releases[-1]
+        problems.append(
+            RULES["release-dates"].problem(
+                declared.location,
+                f"the {kind} is dated {declared.version.isoformat()} (effective {declared.effective.isoformat()}) "
+                f"but its newest release is {newest.version.isoformat()} (effective {newest.effective.isoformat()}): "
+                "remove its `version` and `effective` to use the newest release's dates",
+                organism.id,
+            )
+        )
     return DocumentReleases(organism.id, kind, tuple(releases), tuple(problems), draft, state)
 
 

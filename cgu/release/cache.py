@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections.abc
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -32,12 +33,15 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from cgu.model import Article, Clause, Document, Organism
+from cgu.model import Article, Clause, Document, Organism, Problem
+
+FINDINGS_PARTS = ("organisms", "pages", "waived")
+"""A kept check: the organisms' findings, the documents' pages' (fonts, themes), the findings waived."""
 
 FORMAT = 1
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
 """Larger files are not read (a composed document is a few hundred kilobytes)."""
-LIBRARIES = ("jinja2", "markdown-it-py", "ruamel.yaml", "babel", "markupsafe")
+LIBRARIES = ("jinja2", "markdown-it-py", "ruamel.yaml", "PyYAML", "babel", "markupsafe")
 """Libraries whose version may change a composed text."""
 
 
@@ -169,6 +173,39 @@ class ReleaseCache:
             return
         self._write(json.dumps([FORMAT, "articles", tool_fingerprint(), made_of]), data)
 
+    def names_read(self, body: str) -> frozenset[str] | None:
+        """The dotted names a clause template reads (see `cgu.authoring.impact`), if an earlier run found them."""
+        data = self._read(json.dumps([FORMAT, "names", tool_fingerprint(), hashlib.sha256(body.encode()).hexdigest()]))
+        try:
+            return frozenset(_decode(tuple[str, ...], data)) if data is not None else None
+        except (ValueError, TypeError):
+            return None
+
+    def keep_names_read(self, body: str, names: frozenset[str]) -> None:
+        identity = [FORMAT, "names", tool_fingerprint(), hashlib.sha256(body.encode()).hexdigest()]
+        self._write(json.dumps(identity), sorted(names))
+
+    def findings(self, made_of: str) -> dict[str, tuple[Problem, ...]] | None:
+        """What `cgu check` found on content whose inputs hash to `made_of` (see `cgu.commands.check`), if kept."""
+        data = self._read(json.dumps([FORMAT, "findings", tool_fingerprint(), made_of]))
+        try:
+            if not isinstance(data, dict) or set(data) != set(FINDINGS_PARTS):
+                return None
+            return {part: _decode(tuple[Problem, ...], data[part]) for part in FINDINGS_PARTS}
+        except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
+            return None
+
+    def keep_findings(self, made_of: str, parts: dict[str, tuple[Problem, ...]]) -> None:
+        self._write(json.dumps([FORMAT, "findings", tool_fingerprint(), made_of]), _encode(parts))
+
+    def bundle(self, made_of: str) -> str | None:
+        """The SHA-256 of the zip an earlier publish made of a bundle whose manifest hashes to `made_of`, if kept."""
+        data = self._read(json.dumps([FORMAT, "bundle", made_of]))
+        return data if isinstance(data, str) and len(data) == 64 and data.isalnum() else None
+
+    def keep_bundle(self, made_of: str, sha256: str) -> None:
+        self._write(json.dumps([FORMAT, "bundle", made_of]), sha256)
+
     def declaration(
         self, head: str, where: str, organism_file: str, kind: str, version: str
     ) -> tuple[bool, str | None]:
@@ -184,6 +221,24 @@ class ReleaseCache:
         self, head: str, where: str, organism_file: str, kind: str, version: str, commit: str | None
     ) -> None:
         self._write(json.dumps([FORMAT, "declaration", head, where, organism_file, kind, version]), {"commit": commit})
+
+
+def files_digest(places: list[Path]) -> str:
+    """One hash for each file of `places` (files, or folders: every file under them, path and bytes, in order); an
+    absent place is counted as absent."""
+    digest = hashlib.sha256()
+    for place in places:
+        files = sorted(p for p in place.rglob("*") if p.is_file()) if place.is_dir() else [place] * place.is_file()
+        digest.update(f"{place}\0{len(files)}\0".encode())
+        for path in files:
+            digest.update(path.relative_to(place).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def content_digest(parts: list[Any]) -> str:
+    """The hash of model values (frozen dataclasses of text, numbers, dates, tuples and mappings) by their `repr`,
+    which shows every field (a value whose `repr` changes from run to run only makes the entry never found)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def inputs_digest(organism: Organism, kind: str, clauses: list[Clause | None]) -> str:
@@ -211,6 +266,12 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+@functools.cache
+def _hints(kind: type) -> dict[str, Any]:
+    """A dataclass's field types, resolved once per run (resolving them is most of the cost of decoding an entry)."""
+    return typing.get_type_hints(kind)
+
+
 def _decode(kind: Any, data: Any) -> Any:
     """`data` as a value of type `kind`, checked at every level; ValueError or TypeError at the first mismatch."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
@@ -219,7 +280,7 @@ def _decode(kind: Any, data: Any) -> Any:
     if isinstance(kind, type) and is_dataclass(kind):
         if not isinstance(data, dict):
             raise TypeError(f"{kind.__name__}: not an object")
-        hints = typing.get_type_hints(kind)
+        hints = _hints(kind)
         names = {f.name for f in fields(kind)}
         if set(data) != names:
             raise ValueError(f"{kind.__name__}: fields {sorted(set(data) ^ names)}")

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
-from markupsafe import escape
+from markupsafe import Markup
 
 from cgu.compose.composer import escape_markdown
 from cgu.compose.french import french_date
+from cgu.load.themes import ThemeFolder, builtin_theme
 from cgu.model import Artifact, Document, Organism, Release
 from cgu.redline.compare import Redline, redline
 from cgu.redline.render import (
@@ -18,8 +21,10 @@ from cgu.redline.render import (
     render_html_page,
     render_json,
 )
-from cgu.release.acceptance import redline_name, versions_json
+from cgu.release.acceptance import draft_pending, redline_name, versions_json
 from cgu.release.book import ReleaseBook
+from cgu.release.lifecycle import Told
+from cgu.render.html import GENERATOR, PreviewBar, page_context
 
 UNPUBLISHED = " (projet : déclaration non encore validée dans git)"
 """Marks, in `cgu changelog`, a release whose declaration is not committed yet (a build leaves it out)."""
@@ -134,57 +139,75 @@ def changelog_json(organism: Organism, kind: str, entries: list[Entry]) -> str:
     )
 
 
-def changelog_html(organism: Organism, kind: str, entries: list[Entry]) -> str:
-    """The changelog as a standalone HTML page, newest release first, with links into each redline."""
-    title = f"Historique des versions – {organism.documents[kind].title} – {organism.name}"
-    items = []
-    for entry in entries:
-        spec = entry.release.spec
-        flag = "nouvelle acceptation requise" if spec.material else "sans nouvelle acceptation"
-        link = f' <a href="{escape(entry.redline_url)}">Voir les modifications</a>' if entry.redline_url else ""
-        unpublished = UNPUBLISHED if entry.release.commit is None else ""
-        items.append(
-            f"<li><h2>Version du {escape(french_date(spec.version))}{unpublished}</h2><p>En vigueur à compter du "
-            f"{escape(french_date(spec.effective))} ({flag}).{link}</p><p>{escape(spec.summary)}</p>"
-            f"{_article_list(entry)}<p>SHA-256 : <code>{entry.release.sha256}</code></p></li>"
+CHANGELOG_TEMPLATE = "changelog.html"
+"""The changelog page's template in a theme; a theme without one (copied before it existed) uses the built-in's."""
+
+
+def changelog_html(organism: Organism, kind: str, entries: list[Entry], theme: ThemeFolder | None = None) -> str:
+    """The changelog as a page of the organism's theme (`<organism>/<kind>/changelog.html`: its header, stylesheet
+    and colour), newest release first, with links into each redline."""
+    logo = organism.theme.logo
+    page = (
+        (theme or builtin_theme())
+        .having(CHANGELOG_TEMPLATE)
+        .render(
+            CHANGELOG_TEMPLATE,
+            title=f"Historique des versions – {organism.documents[kind].title} – {organism.name}",
+            organism=organism,
+            theme=organism.theme,
+            asset_base=f"../../assets/{organism.theme.name}/",
+            logo=f"../logo{PurePosixPath(logo).suffix}" if logo else None,
+            generator=GENERATOR,
+            entries=[
+                {
+                    "version": entry.release.spec.version,
+                    "effective": entry.release.spec.effective,
+                    "material": entry.release.spec.material,
+                    "summary": entry.release.spec.summary,
+                    "unpublished": UNPUBLISHED if entry.release.commit is None else "",
+                    "redline": entry.redline_url,
+                    "first": entry.redline is None,
+                    "articles": changed_articles(entry),
+                    "sha256": entry.release.sha256,
+                }
+                for entry in entries
+            ],
         )
-    return (
-        f'<!DOCTYPE html>\n<html lang="fr">\n<head>\n<meta charset="utf-8">\n<title>{escape(title)}</title>\n'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        # A SHA-256 is 64 characters without a break: it wraps rather than widen the page on a phone.
-        "<style>code { overflow-wrap: anywhere; }</style>\n"
-        f"</head>\n<body>\n<main>\n<h1>{escape(title)}</h1>\n"
-        f"<ol reversed>\n{''.join(items)}\n</ol>\n</main>\n</body>\n</html>\n"
     )
+    return page if page.endswith("\n") else page + "\n"
 
 
-def _article_list(entry: Entry) -> str:
-    changed = changed_articles(entry)
-    if entry.redline is None:
-        return "<p>Première version publiée.</p>"
-    if not changed:
-        return "<p>Modifications de forme uniquement.</p>"
-    items = "".join(
-        f'<li><a href="{escape(link)}">{escape(heading)}</a> : {escape(label)}</li>' for heading, link, label in changed
-    )
-    return f"<ul>{items}</ul>"
+DRAFT_VERSION = "draft"
+"""The `<to>` of the redline from the newest release to a writer's draft (`redline-2024-06-01-to-draft.html`)."""
 
 
-def release_files(book: ReleaseBook, documents: list[Document], day: dt.date | None = None) -> list[Artifact]:
+def release_files(
+    book: ReleaseBook,
+    documents: list[Document],
+    day: dt.date | None = None,
+    themes: Mapping[str, ThemeFolder] | None = None,
+    told: Told[Release] | None = None,
+    draft_changes: bool = False,
+    word: bool = False,
+) -> list[Artifact]:
     """versions.json, changelogs and redlines (consecutive releases, each release to the newest, the release in force
-    to each coming one) of the releases published on `day` (default: the run's today), for each of the
-    (draft-marked) documents that has any in the book."""
+    to each coming one) of the releases published on `day` (default: the run's today; `told`: since when, as for
+    `lifecycle`), for each of the (draft-marked) documents that has any in the book; pages in the organism's theme
+    from `themes` (else the built-in one). With `draft_changes` (a writer's build, never the published site), a
+    draft's changes since the newest release too (`redline-<version>-to-draft.html`). With `word` (the published
+    site), each redline also as a DOCX of tracked changes, by the organism, dated the newer release's version date."""
     from cgu.release.lifecycle import lifecycle, today
 
     day = day or today()
     artifacts: list[Artifact] = []
     for document in documents:
         organism, kind = document.organism, document.kind
-        state = lifecycle(book.of(organism.id, kind).releases, day)
+        state = lifecycle(book.of(organism.id, kind).releases, day, told)
         releases = list(state.published)
         if not releases:
             continue  # nothing published yet: no history for members, the page is a draft
         base = folder(organism, kind)
+        theme = (themes or {}).get(organism.theme.name)
         entries = changelog_entries(releases)
         redlines: dict[str, tuple[Release, Release]] = {}
         for index in range(1, len(releases)):
@@ -198,21 +221,57 @@ def release_files(book: ReleaseBook, documents: list[Document], day: dt.date | N
             for coming in state.upcoming:
                 redlines[redline_name(state.in_force, coming.spec.version.isoformat())] = (state.in_force, coming)
         computed = {e.redline_url.removesuffix(".html"): e.redline for e in entries if e.redline_url and e.redline}
-        for name, (old, new) in sorted(redlines.items()):
-            result = computed.get(name) or redline(old.document.articles, new.document.articles)
+        pairs: dict[str, tuple[Release, Document, dt.date | None]] = {
+            name: (old, new.document, new.spec.version) for name, (old, new) in redlines.items()
+        }
+        if draft_changes and draft_pending(
+            document, releases[-1]
+        ):  # the writer's draft: what it changes since the newest release
+            pairs[redline_name(releases[-1], DRAFT_VERSION)] = (releases[-1], document, None)
+        for name, (old, new_text, new_version) in sorted(pairs.items()):
+            result = computed.get(name) or redline(old.document.articles, new_text.articles)
             title = (
                 f"{organism.documents[kind].title} – modifications entre les versions du "
-                f"{french_date(old.spec.version)} et du {french_date(new.spec.version)}"
+                f"{french_date(old.spec.version)} et du {french_date(new_version)}"
+                if new_version is not None
+                else f"{organism.documents[kind].title} – modifications entre la version du "
+                f"{french_date(old.spec.version)} et le projet"
             )
             artifacts += [
-                Artifact(f"{base}/{name}.html", render_html_page(result, title).encode()),
+                Artifact(f"{base}/{name}.html", render_html_page(result, title, theme).encode()),
                 Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),
                 Artifact(f"{base}/{name}.json", render_json(result).encode()),
             ]
+            if word and new_version is not None:  # the published site's redlines, between releases (never a draft)
+                from cgu.redline.docx import render_docx  # python-docx and lxml: only where Word files are made
+
+                when = dt.datetime.combine(new_version, dt.time(), dt.UTC)
+                artifacts.append(Artifact(f"{base}/{name}.docx", render_docx(result, title, organism.name, when)))
         artifacts += [
-            Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document, day).encode()),
+            Artifact(f"{base}/versions.json", versions_json(organism, kind, releases, document, day, told).encode()),
             Artifact(f"{base}/changelog.md", changelog_markdown(organism, kind, entries).encode()),
-            Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries).encode()),
+            Artifact(f"{base}/changelog.html", changelog_html(organism, kind, entries, theme).encode()),
             Artifact(f"{base}/changelog.json", changelog_json(organism, kind, entries).encode()),
         ]
     return artifacts
+
+
+def rehearsed_pages(document: Document, theme: ThemeFolder) -> list[str]:
+    """The changelog and redline pages of `document` rendered in its theme as if its working-tree text had been
+    released twice (its first article added by the second release): what `cgu check` renders so that it refuses
+    what a theme's changelog.html or redline.html would make a build or a publish refuse, release or not; and the
+    document and redline pages as `cgu preview` renders them."""
+    from cgu.model import ReleaseSpec, SourceLocation
+
+    organism, kind = document.organism, document.kind
+    spec = ReleaseSpec(document.version, document.effective, True, "", SourceLocation(f"organisms/{organism.id}"))
+    release = Release(organism.id, kind, spec, None, None, "0" * 64, document)
+    change = redline((), document.articles[:1])
+    entries = [Entry(release, change, "redline.html"), Entry(release, None, None)]
+    bar = PreviewBar("/", "/?redline=1", Markup(""))  # the branches `cgu preview` takes
+    return [
+        changelog_html(organism, kind, entries, theme),
+        render_html_page(change, document.title, theme),
+        render_html_page(change, document.title, theme, bar),
+        theme.render("document.html", **page_context(document, "html", "/assets/", None, preview=bar)),
+    ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 import git
 
-from cgu.errors import CguError
+from cgu.errors import CguError, printable
 from cgu.load.files import MAX_FILE_BYTES, load_yaml
 from cgu.load.images import LOGO_SUFFIXES, MAX_LOGO_BYTES
 from cgu.load.themes import MAX_THEME_FILE_BYTES
@@ -73,6 +74,8 @@ class History:
         self.shallow = False
         self.boundary: set[str] = set()
         self._parsed: dict[str, frozenset[tuple[str, str]]] = {}
+        self._unique: set[str] = set()
+        """Trees found to hold no two entries of the same name (each checked once per run)."""
         try:
             self.repo = git.Repo(self.root, search_parent_directories=True)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
@@ -102,12 +105,54 @@ class History:
     @_readable
     def tree_id(self, commit: str) -> str:
         """The git tree id of the project folder at `commit`: it names exactly the content composed from there."""
-        assert self.repo is not None
-        tree = self.repo.commit(commit).tree
-        return (tree / str(self.prefix)).hexsha if str(self.prefix) != "." else tree.hexsha
+        return self._project_tree(commit).hexsha
 
     def _path(self, relative: str) -> str:
         return str(self.prefix / relative) if str(self.prefix) != "." else relative
+
+    def _project_tree(self, commit: str) -> git.Tree:
+        """The project folder's tree at `commit`, each folder on the way checked for duplicate names."""
+        assert self.repo is not None
+        tree = self._checked(self.repo.commit(commit).tree, commit)
+        for part in self.prefix.parts if str(self.prefix) != "." else ():
+            tree = self._checked(tree / part, commit)
+        return tree
+
+    def _entry(self, commit: str, relative: str) -> git.Blob | None:
+        """The project-relative file at `commit` (None where there is none), each folder on the way checked for
+        duplicate names, so that cgu reads the very file git would."""
+        tree = self._project_tree(commit)
+        *folders, name = PurePosixPath(relative).parts
+        try:
+            for part in folders:
+                tree = self._checked(tree / part, commit)
+            item = tree / name
+        except (KeyError, TypeError):
+            return None
+        return item if isinstance(item, git.Blob) else None
+
+    def _checked(self, tree: Any, commit: str) -> git.Tree:
+        """`tree`, refused when two of its entries have the same name: git itself refuses such a tree ('git fsck':
+        duplicateEntries), and which of the two a checkout, GitPython or cgu reads is anyone's guess."""
+        if not isinstance(tree, git.Tree):
+            raise KeyError(str(getattr(tree, "path", "")))
+        if tree.hexsha in self._unique:
+            return tree
+        seen: set[str] = set()
+        for item in tree:
+            if item.name in seen:
+                inside = PurePosixPath(str(item.path))
+                outside = str(self.prefix) == "." or not inside.is_relative_to(self.prefix)
+                shown = printable(str(inside if outside else inside.relative_to(self.prefix)))
+                raise CguError.at(
+                    SourceLocation(shown),
+                    f"the git tree of commit {commit[:10]} holds two entries named {shown!r} (what 'git fsck' reports "
+                    "as duplicateEntries), so which one is the file cannot be told and no release can be read from "
+                    "that commit; rewrite the commit without the duplicate (git itself refuses to make such a tree)",
+                )
+            seen.add(item.name)
+        self._unique.add(tree.hexsha)
+        return tree
 
     @_readable
     def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
@@ -141,10 +186,8 @@ class History:
 
     def _declared(self, commit: str, organism_file: str) -> frozenset[tuple[str, str]]:
         """(kind, version) of every release the organism file declares at `commit`; each file version parsed once."""
-        assert self.repo is not None
-        try:
-            blob = self.repo.commit(commit).tree / self._path(organism_file)
-        except KeyError:
+        blob = self._entry(commit, organism_file)
+        if blob is None:
             return frozenset()
         if blob.hexsha not in self._parsed:
             text = blob.data_stream.read().decode("utf-8", errors="replace")
@@ -154,15 +197,9 @@ class History:
     @_readable
     def changed_files(self, old: str, new: str, paths: set[str]) -> list[str]:
         """Which of these project-relative files differ between two commits (added or removed ones included)."""
-        assert self.repo is not None
         changed = []
         for relative in sorted(paths):
-            blobs: list[str | None] = []
-            for commit in (old, new):
-                try:
-                    blobs.append((self.repo.commit(commit).tree / self._path(relative)).hexsha)
-                except KeyError:
-                    blobs.append(None)
+            blobs = [getattr(self._entry(commit, relative), "hexsha", None) for commit in (old, new)]
             if blobs[0] != blobs[1]:
                 changed.append(relative)
         return changed
@@ -170,10 +207,8 @@ class History:
     @_readable
     def read(self, commit: str, relative: str) -> str | None:
         """A file's text at a commit, or None where it did not exist."""
-        assert self.repo is not None
-        try:
-            blob = self.repo.commit(commit).tree / self._path(relative)
-        except KeyError:
+        blob = self._entry(commit, relative)
+        if blob is None:
             return None
         if blob.size > MAX_FILE_BYTES:  # never read a huge blob whole: the working tree's bound, at any commit
             raise CguError.at(
@@ -182,6 +217,18 @@ class History:
                 f"{MAX_FILE_BYTES // 1024} KiB limit for a source file; a release cannot be read from it",
             )
         return blob.data_stream.read().decode("utf-8", errors="replace")
+
+    @_readable
+    def blob(self, blob_id: str) -> str | None:
+        """The text of a git blob by its id (what `git hash-object` prints), or None when the repository lacks it."""
+        assert self.repo is not None
+        try:
+            kind, size = self.repo.odb.info(bytes.fromhex(blob_id))[1:3]
+        except (ValueError, git.BadObject, git.BadName):
+            return None
+        if kind != b"blob" or size > MAX_FILE_BYTES:
+            return None
+        return self.repo.odb.stream(bytes.fromhex(blob_id)).read().decode("utf-8", errors="replace")
 
     def exists(self, commit: str) -> bool:
         assert self.repo is not None
@@ -194,38 +241,45 @@ class History:
     @_readable
     def export(self, commit: str) -> Path:
         """The project folder as it was at `commit`, written from git objects into a cache folder (by tree id)."""
-        assert self.repo is not None
-        tree = self.repo.commit(commit).tree
-        if str(self.prefix) != ".":
-            tree = tree / str(self.prefix)
+        tree = self._project_tree(commit)
         if tree.hexsha in _EXPORTS and _EXPORTS[tree.hexsha].is_dir():
             return _EXPORTS[tree.hexsha]
         target = _EXPORT_ROOT / tree.hexsha
         if not target.is_dir():
             staging = Path(tempfile.mkdtemp(prefix="export-", dir=_ensure(_EXPORT_ROOT)))
-            for item in tree.traverse():
-                if not isinstance(item, git.Blob):
-                    continue  # folders and submodules: only files are written
-                inside, top = str(item.path), str(tree.path)
-                relative = PurePosixPath(inside[len(top) + 1 :] if top else inside)
-                logo = relative.suffix.lower() in LOGO_SUFFIXES  # a logo may lie anywhere in the project
-                if not (relative.parts[0] in EXPORTED or logo) or ".." in relative.parts:
-                    continue  # only what a project is made of: an unrelated 1.5 GB blob is never written
-                path = staging / relative
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if item.size > MAX_EXPORTED_BYTES.get(relative.parts[0], MAX_LOGO_BYTES):
-                    # A file of the same size, with nothing in it: the loaders refuse it by its size, as in the
-                    # working tree, without the blob ever being read.
-                    with path.open("wb") as handle:
-                        handle.truncate(item.size)
-                else:
-                    path.write_bytes(item.data_stream.read())
+            try:
+                self._write_tree(tree, commit, staging)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)  # nothing half-exported is ever taken for a project
+                raise
             try:
                 staging.rename(target)
             except OSError:  # another process exported the same tree meanwhile
-                pass
+                shutil.rmtree(staging, ignore_errors=True)
         _EXPORTS[tree.hexsha] = target
         return target
+
+    def _write_tree(self, tree: git.Tree, commit: str, staging: Path) -> None:
+        """Write the files a project is made of from `tree` into `staging`."""
+        for item in tree.traverse():
+            if isinstance(item, git.Tree):
+                self._checked(item, commit)  # two files of one name: which one a release holds is unknown
+            if not isinstance(item, git.Blob):
+                continue  # folders and submodules: only files are written
+            inside, top = str(item.path), str(tree.path)
+            relative = PurePosixPath(inside[len(top) + 1 :] if top else inside)
+            logo = relative.suffix.lower() in LOGO_SUFFIXES  # a logo may lie anywhere in the project
+            if not (relative.parts[0] in EXPORTED or logo) or ".." in relative.parts:
+                continue  # only what a project is made of: an unrelated 1.5 GB blob is never written
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if item.size > MAX_EXPORTED_BYTES.get(relative.parts[0], MAX_LOGO_BYTES):
+                # A file of the same size, with nothing in it: the loaders refuse it by its size, as in the
+                # working tree, without the blob ever being read.
+                with path.open("wb") as handle:
+                    handle.truncate(item.size)
+            else:
+                path.write_bytes(item.data_stream.read())
 
 
 def _ensure(folder: Path) -> Path:
@@ -249,3 +303,41 @@ def _declared_releases(text: str, shown: str) -> frozenset[tuple[str, str]]:
             if isinstance(release, dict) and "version" in release:
                 found.add((str(kind), str(release.get("version"))))
     return frozenset(found)
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit `cgu release` made: its id and the day it was made."""
+
+    commit: str
+    date: dt.datetime
+
+
+def uncommitted(root: Path, relatives: list[str]) -> list[str]:
+    """Which of these project-relative files have changes not committed yet (staged, unstaged or untracked)."""
+    repo = git.Repo(root, search_parent_directories=True)
+    prefix = root.resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
+    paths = [relative if prefix == "." else f"{prefix}/{relative}" for relative in relatives]
+    status = repo.git.status("--porcelain", "-z", "--untracked-files=all", "--", *paths)
+    changed = {entry[3:] for entry in status.split("\0") if len(entry) > 3}
+    return [relative for relative, path in zip(relatives, paths, strict=True) if path in changed]
+
+
+def commit_release(root: Path, relative: str, message: str, also: tuple[str, ...] = ()) -> Commit:
+    """Commit one project-relative file (the organism file holding a release's declaration and seal), and only it
+    (with `also`: the prior file a prior release's text comes from)."""
+    repo = git.Repo(root, search_parent_directories=True)
+    prefix = root.resolve().relative_to(Path(repo.working_tree_dir or root).resolve()).as_posix()
+    paths = [item if prefix == "." else f"{prefix}/{item}" for item in (relative, *also)]
+    try:
+        repo.git.add("--", *paths)
+        repo.git.commit("-q", "-m", message, "--only", "--", *paths)
+    except git.exc.GitCommandError as exc:
+        detail = (exc.stderr or str(exc)).strip().splitlines()
+        raise CguError.at(
+            SourceLocation(relative),
+            f"git refused the release commit ({detail[-1] if detail else 'unknown error'}); the declaration is "
+            "written in the file but not committed: fix git, then commit the file yourself",
+        ) from None
+    head = repo.head.commit
+    return Commit(head.hexsha, head.committed_datetime)

@@ -2,13 +2,17 @@
 
 Pure: no git, no clock of its own. "Today" is chosen once per run (`--date`, else `SOURCE_DATE_EPOCH`, else the
 real date) so that a CI build, a test and a member's page all say the same thing about the same day.
+
+One truth for "published": the day members were told of a release is given by the caller (`told`), the same for
+every answer of a run. On the published site it is the ledger's first publication (cgu/site/ledger.py); without a
+ledger (`cgu check`, a writer's build) it is what a first publication would record (`told_by_history`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
@@ -55,15 +59,18 @@ def today(given: str | None = None, environ: Mapping[str, str] = os.environ) -> 
     return dt.date.today()
 
 
-def is_published(release: Declared, day: dt.date) -> bool:
-    """Published on `day`: its declaration is committed and its version date has come (it may be prepared ahead)."""
-    return release.commit is not None and release.spec.version <= day
-
-
-def publication_date(release: Declared) -> dt.date:
-    """The day members were told: the later of the version date and the day the declaration was committed."""
+def told_by_history(release: Declared) -> dt.date | None:
+    """The day members were told of a release when no ledger says it: the later of its version date (a release may be
+    prepared ahead) and the day its declaration was committed, as a first publication records it; None while its
+    declaration is not committed (a draft)."""
+    if release.commit is None:
+        return None
     committed = release.published.date() if release.published else release.spec.version
     return max(release.spec.version, committed)
+
+
+Told = Callable[[R], dt.date | None]
+"""The day members were first told of a release (None: never published), as one run decides it for every answer."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +98,9 @@ class Lifecycle(Generic[R]):
     upcoming: tuple[R, ...]
     """Published releases not yet effective, soonest first."""
     drafts: tuple[R, ...]
-    """Declared releases not published on `day` (uncommitted, or dated later)."""
+    """Declared releases not published on `day` (uncommitted, dated later, or not yet on the site)."""
+    told: tuple[dt.date, ...] = ()
+    """The day members were told of each of `published` (same order): where its notice period starts."""
 
     @property
     def state(self) -> str:
@@ -106,8 +115,13 @@ class Lifecycle(Generic[R]):
         return self.upcoming[0] if self.upcoming else None
 
     def notice(self, release: R) -> Notice:
-        """`release`'s notice period: from its publication to its effective date."""
-        return Notice(publication_date(release), release.spec.effective)
+        """`release`'s notice period: from the day members were told of it to its effective date."""
+        return Notice(self.told_of(release), release.spec.effective)
+
+    def told_of(self, release: R) -> dt.date:
+        """The day members were told of a published release (its first publication)."""
+        index = next(i for i, r in enumerate(self.published) if r is release)
+        return self.told[index]
 
     def binding_on(self, accepted: R) -> bool:
         """Whether the release a member accepted still binds them today: no material release took effect after it."""
@@ -124,13 +138,17 @@ class Lifecycle(Generic[R]):
         ]
 
 
-def lifecycle(releases: Sequence[R], day: dt.date) -> Lifecycle[R]:
-    """The state of a document's `releases` (oldest first, as declared) on `day`."""
-    published = tuple(r for r in releases if is_published(r, day))
+def lifecycle(releases: Sequence[R], day: dt.date, told: Told[R] | None = None) -> Lifecycle[R]:
+    """The state of a document's `releases` (oldest first, as declared) on `day`: published are those members were
+    told of by `day` (`told`, default `told_by_history`)."""
+    told = told or told_by_history
+    dates = [(r, told(r)) for r in releases]
+    shown = [(r, d) for r, d in dates if d is not None and d <= day]
+    published = tuple(r for r, _ in shown)
     effective = [r for r in published if r.spec.effective <= day]
     in_force = max(effective, key=lambda r: (r.spec.effective, r.spec.version)) if effective else None
     upcoming = tuple(
         sorted((r for r in published if r.spec.effective > day), key=lambda r: (r.spec.effective, r.spec.version))
     )
-    drafts = tuple(r for r in releases if not is_published(r, day))
-    return Lifecycle(day, published, in_force, upcoming, drafts)
+    drafts = tuple(r for r in releases if not any(r is p for p in published))
+    return Lifecycle(day, published, in_force, upcoming, drafts, tuple(d for _, d in shown))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
+from cgu.compose.language import Alternate, alternates, words
+from cgu.compose.markdown import linked_document
 from cgu.load.themes import ThemeFolder
-from cgu.model import Document
+from cgu.model import Article, Document
 
 GENERATOR = "cgu"
 
@@ -18,7 +25,8 @@ class PageLinks:
     """Where a published page leads a member: its PDF, the history, the version in force, what changes next."""
 
     status: str
-    """`in-force`, `upcoming` (published, not yet in force) or `superseded`."""
+    """`in-force`, `upcoming` (published, not yet in force), `superseded`, or `draft` (a writer's build only: the
+    working tree differs from every published release)."""
     pdf: str | None = None
     history: str | None = None
     in_force: str | None = None
@@ -27,23 +35,76 @@ class PageLinks:
     """Effective date of the next version and the redline from this one ("Ce qui change le ...")."""
     reaccept: str | None = None
     """For a member who accepted this version: what changed materially since, and from when it applies."""
+    changes: tuple[dt.date, str] | None = None
+    """On a draft: the version date of the newest published release and the redline from it to the draft."""
+
+
+@dataclass(frozen=True)
+class PreviewBar:
+    """What a page of `cgu preview` adds (the theme's preview-bar.html and a script): links to the draft and to its
+    changes since the last published version, and the script that reloads the page when a file is saved."""
+
+    draft: str
+    changes: str
+    script: Markup
+
+
+_LINK = re.compile(r'<a href="(#[a-z]+:[a-z0-9-]+)">(.*?)</a>', re.DOTALL)
+"""A link the Markdown renderer made for `ref_doc` (raw HTML is refused in clauses, so only it writes one)."""
+
+
+def built_document(document: Document, kind: str) -> str | None:
+    """Where a build puts the organism's document of `kind`, from one of its pages: `privacy-2024-03-01.html`."""
+    return f"{kind}-{document.organism.documents[kind].version.isoformat()}.html"
+
+
+def with_document_links(
+    document: Document, mode: str, address: Callable[[Document, str], str | None] = built_document
+) -> tuple[Article, ...]:
+    """The articles with each reference to another document's article (`ref_doc`) as the page shows it: in HTML, a
+    link to that document where `address` says this page reaches it; on paper (PDF), the reference in words."""
+
+    def resolved(found: re.Match[str]) -> str:
+        target = linked_document(found.group(1))
+        known = mode == "html" and target is not None and target[0] in document.organism.documents
+        page = address(document, target[0]) if known and target is not None else None
+        return (
+            found.group(2) if page is None or target is None else f'<a href="{page}#{target[1]}">{found.group(2)}</a>'
+        )
+
+    return tuple(
+        dataclasses.replace(article, html=_LINK.sub(resolved, article.html)) if ":" in article.html else article
+        for article in document.articles
+    )
 
 
 def page_context(
-    document: Document, mode: str, asset_base: str, logo: str | None, links: PageLinks | None = None
+    document: Document,
+    mode: str,
+    asset_base: str,
+    logo: str | None,
+    links: PageLinks | None = None,
+    preview: PreviewBar | None = None,
+    others: tuple[Alternate, ...] = (),
+    address: Callable[[Document, str], str | None] = built_document,
 ) -> dict[str, Any]:
     """What the theme's document.html receives; shared by the HTML and PDF builders (`links` only on published
-    pages, where the release history is known)."""
+    pages, where the release history is known; `preview` only in `cgu preview`; `others`, the same page in each
+    language, only where each language's page exists: a built document page; `address`: where this page reaches
+    the organism's other documents, a build's layout by default)."""
     return {
+        "words": words(document.language),
+        "alternates": others,
         "document": document,
         "organism": document.organism,
-        "articles": document.articles,
+        "articles": with_document_links(document, mode, address),
         "theme": document.organism.theme,
         "mode": mode,
         "asset_base": asset_base,
         "logo": logo,
         "generator": GENERATOR,
         "links": links,
+        **({"preview": preview} if preview else {}),  # a built page's values (and errors) name no preview
     }
 
 
@@ -54,11 +115,14 @@ def render_page(
     root: Path,
     site_root: str = "../",
     links: PageLinks | None = None,
+    others: tuple[Alternate, ...] = (),
+    address: Callable[[Document, str], str | None] = built_document,
 ) -> str:
     """The theme's document.html for a document, as the HTML builder (`mode` "html") or the PDF one ("pdf") renders it.
 
     `site_root` is the way from the page's folder to the site's root (`../` for `<organism>/<kind>-<date>.html`):
-    the page links the theme's assets and the organism's logo through it, so a page can live at any depth."""
+    the page links the theme's assets and the organism's logo through it, so a page can live at any depth.
+    `address`: where the page reaches the organism's other documents (`ref_doc`), a build's layout by default."""
     logo = document.organism.theme.logo
     if mode == "pdf":
         context = page_context(
@@ -77,6 +141,8 @@ def render_page(
             f"{site_root}assets/{theme.name}/",
             f"{where}logo{_suffix(logo)}" if logo else None,
             links,
+            others=others,
+            address=address,
         )
     return theme.render("document.html", **context)
 
@@ -88,7 +154,10 @@ class HtmlBuilder:
     suffix = ".html"
 
     def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
-        return render_page(document, theme, "html", root).encode("utf-8")
+        site_root = "../" if document.language == document.organism.source_language else "../../"
+        file_name = f"{document.kind}-{document.version.isoformat()}.html"
+        others = alternates(document.organism.languages, document.language, file_name)
+        return render_page(document, theme, "html", root, site_root, others=others).encode("utf-8")
 
 
 def _suffix(path: str) -> str:

@@ -47,3 +47,4 @@ class DeferredBuilder:
 
 register(DeferredBuilder("html", ".html", "cgu.render.html", "HtmlBuilder"))
 register(DeferredBuilder("pdf", ".pdf", "cgu.render.pdf", "PdfBuilder"))
+register(DeferredBuilder("docx", ".docx", "cgu.render.docx", "DocxBuilder"))

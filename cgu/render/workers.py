@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from cgu.model import Artifact, Document
@@ -13,6 +11,7 @@ from cgu.render.registry import BUILDERS
 
 if TYPE_CHECKING:
     from cgu.project import Project, Timings
+    from cgu.render.html import PageLinks
 
 _SHARED: dict[str, object] = {}
 """The project being built, set before the pool forks so that workers read it without pickling."""
@@ -20,6 +19,7 @@ _SHARED: dict[str, object] = {}
 
 def _render_one(index: int, formats: tuple[str, ...]) -> tuple[list[Artifact], dict[str, float]]:
     project: Project = _SHARED["project"]  # type: ignore[assignment]
+    links: Mapping[tuple[str, str], PageLinks] = _SHARED["links"]  # type: ignore[assignment]
     document: Document = project.documents[index]
     theme = project.themes[document.organism.theme.name]
     artifacts: list[Artifact] = []
@@ -27,7 +27,13 @@ def _render_one(index: int, formats: tuple[str, ...]) -> tuple[list[Artifact], d
     for name in formats:
         builder = BUILDERS[name]
         start = time.perf_counter()
-        content = builder.render(document, theme, project.root)
+        page_links = links.get((document.organism.id, document.kind)) if name == "html" else None
+        if page_links is not None:  # the HTML page of a document with releases: its history, what changes
+            from cgu.render.html import render_page
+
+            content = render_page(document, theme, "html", project.root, links=page_links).encode("utf-8")
+        else:
+            content = builder.render(document, theme, project.root)
         seconds[f"render {name}"] = time.perf_counter() - start
         version = document.organism.documents[document.kind].version.isoformat()
         artifacts.append(Artifact(f"{document.organism.id}/{document.kind}-{version}{builder.suffix}", content))
@@ -40,9 +46,12 @@ def render_parallel(
     jobs: int,
     timings: Timings,
     progress: Callable[[str], None] | None = None,
+    links: Mapping[tuple[str, str], PageLinks] | None = None,
 ) -> list[Artifact]:
-    """Render every composed document in every format, on `jobs` processes; results in document order."""
+    """Render every composed document in every format, on `jobs` processes; results in document order. A document
+    with `links` (by organism and kind) gets them on its HTML page."""
     _SHARED["project"] = project
+    _SHARED["links"] = links or {}
     total = len(project.documents)
     results: list[list[Artifact]] = [[] for _ in range(total)]
     done = [0]
@@ -61,6 +70,9 @@ def render_parallel(
         for index in range(total):
             record(index, *_render_one(index, formats))
     else:
+        import multiprocessing  # only for --jobs 2 and more (a no-change build renders nothing)
+        from concurrent.futures import ProcessPoolExecutor
+
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             futures = {pool.submit(_render_one, index, formats): index for index in range(total)}

@@ -62,6 +62,8 @@ def dpo_email(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
     if not expected:
         return
     declared = _declared_emails(organism) | {expected.lower()}
+    keys = _email_keys(organism)
+    by_key: dict[tuple[str, str], list[str]] = {}
     for document in documents:
         for article in document.articles:
             text = re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", article.markdown))
@@ -75,12 +77,37 @@ def dpo_email(organism: Organism, documents: Sequence[Document]) -> Iterable[Fin
                     ):
                         stated.add(found)
             for found in sorted(stated):
+                if found.lower() in keys:  # the organism states it: the fix is in the organism file, not the clause
+                    by_key.setdefault(keys[found.lower()], []).append(f"'{article.id}' ({document.kind})")
+                    continue
                 yield Finding(
                     "dpo.email",
                     article.source,
                     f"article {article.id!r} of the {document.kind} states the DPO e-mail {found}; "
                     f"the organism says {expected}",
                 )
+    for (key, value), articles in by_key.items():
+        yield Finding(
+            "dpo.email",
+            organism.where(key),
+            f"'{key}' is {value}, which {_articles(articles)} as the DPO's e-mail; 'dpo.email' "
+            f"({organism.where('dpo.email')}) says {expected}: write the same address in both",
+        )
+
+
+def _email_keys(organism: Organism) -> dict[str, tuple[str, str]]:
+    """Each e-mail address the organism declares besides the DPO's, with the first key that holds it, as written."""
+    keys: dict[str, tuple[str, str]] = {}
+    for path, value, _ in walk(dict(organism.data)):
+        if isinstance(value, str) and re.fullmatch(EMAIL, value.strip()) and path != "dpo.email":
+            keys.setdefault(value.strip().lower(), (path, value.strip()))
+    return keys
+
+
+def _articles(articles: list[str]) -> str:
+    if len(articles) == 1:
+        return f"article {articles[0]} gives"
+    return f"articles {', '.join(articles[:-1])} and {articles[-1]} give"
 
 
 @rule(

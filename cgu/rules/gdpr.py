@@ -19,6 +19,85 @@ BASES = {
 """Legal bases (RGPD art. 6.1) and the French words a policy uses to state them."""
 
 
+VOCABULARY: dict[str, dict[str, tuple[str, ...]]] = {
+    "nl": {
+        "consentement": ("toestemming",),
+        "contrat": ("overeenkomst", "contract"),
+        "contractuel": ("contractueel", "contractuele"),
+        "obligation légale": ("wettelijke verplichting",),
+        "obligations légales": ("wettelijke verplichtingen",),
+        "intérêts vitaux": ("vitale belangen",),
+        "intérêt vital": ("vitaal belang",),
+        "intérêt public": ("algemeen belang", "openbaar belang"),
+        "mission d'intérêt public": ("taak van algemeen belang",),
+        "intérêt légitime": ("gerechtvaardigd belang",),
+        "intérêts légitimes": ("gerechtvaardigde belangen",),
+        "conserv": ("bewaar", "bewaring"),
+        "destinataire": ("ontvanger",),
+        "hors de l'union": ("buiten de europese unie",),
+        "hors de l'espace économique européen": ("buiten de europese economische ruimte",),
+        "espace économique européen": ("europese economische ruimte",),
+        "accès": ("inzage", "toegang"),
+        "rectification": ("rectificatie", "verbetering"),
+        "effacement": ("wissing", "verwijdering", "gewist"),
+        "limitation": ("beperking",),
+        "opposition": ("bezwaar",),
+        "portabilité": ("overdraagbaarheid",),
+        "retirer": ("intrekken", "in te trekken"),
+        "retrait": ("intrekking",),
+        "réclamation": ("klacht",),
+        "plainte": ("klacht",),
+        "obligatoire": ("verplicht",),
+        "profilage": ("profilering",),
+        "article 22": ("artikel 22",),
+        "article 9": ("artikel 9",),
+    },
+    "de": {
+        "consentement": ("einwilligung",),
+        "contrat": ("vertrag",),
+        "contractuel": ("vertraglich",),
+        "obligation légale": ("rechtliche verpflichtung", "gesetzliche verpflichtung"),
+        "obligations légales": ("rechtlichen verpflichtungen", "gesetzlichen verpflichtungen"),
+        "intérêts vitaux": ("lebenswichtige interessen", "lebenswichtigen interessen"),
+        "intérêt vital": ("lebenswichtiges interesse",),
+        "intérêt public": ("öffentliches interesse", "öffentlichen interesse"),
+        "mission d'intérêt public": ("aufgabe im öffentlichen interesse",),
+        "intérêt légitime": ("berechtigtes interesse", "berechtigten interesse"),
+        "intérêts légitimes": ("berechtigten interessen",),
+        "conserv": ("aufbewahr", "gespeichert", "speicherdauer"),
+        "destinataire": ("empfänger",),
+        "hors de l'union": ("außerhalb der europäischen union",),
+        "hors de l'espace économique européen": ("außerhalb des europäischen wirtschaftsraums",),
+        "espace économique européen": ("europäischen wirtschaftsraum",),
+        "accès": ("auskunft", "zugang"),
+        "rectification": ("berichtigung",),
+        "effacement": ("löschung",),
+        "limitation": ("einschränkung",),
+        "opposition": ("widerspruch",),
+        "portabilité": ("übertragbarkeit",),
+        "retirer": ("widerrufen",),
+        "retrait": ("widerruf",),
+        "réclamation": ("beschwerde",),
+        "plainte": ("beschwerde",),
+        "obligatoire": ("verpflichtend", "pflicht"),
+        "profilage": ("profiling",),
+        "article 22": ("artikel 22",),
+        "article 9": ("artikel 9",),
+    },
+}
+"""The words a Dutch or German policy uses where a French one uses each French word the rules look for."""
+AUTHORITIES = {"fr": ("APD", "Autorité de protection des données"), "nl": ("GBA", "Gegevensbeschermingsautoriteit")}
+AUTHORITIES["de"] = ("DSB", "Datenschutzbehörde")
+"""The Belgian data protection authority, as each language names it."""
+
+
+def in_language(needles: Sequence[str], language: str) -> list[str]:
+    """The needles a text in `language` is searched for: each French word of the vocabulary in that language (a
+    fact's own value, already in the document's language, is kept)."""
+    words = VOCABULARY.get(language, {})
+    return [found for needle in needles for found in words.get(needle.lower(), (needle,))]
+
+
 def _privacy(documents: Sequence[Document]) -> Document | None:
     return next((d for d in documents if d.kind == "privacy"), None)
 
@@ -35,7 +114,7 @@ def _says(
     if document is None:
         return
     text = document_text(document).lower()
-    if not any(n.lower() in text for n in needles):
+    if not any(n.lower() in text for n in in_language(needles, document.language)):
         yield Finding(
             target, document.organism.documents["privacy"].location, f"the privacy policy does not state {what}"
         )
@@ -220,8 +299,10 @@ RIGHTS = {
     "The six rights: access, rectification, erasure, restriction, objection, portability.",
 )
 def rights(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
+    language = organism.language or organism.source_language
     for word, right in RIGHTS.items():
-        yield from _says(organism, documents, f"rights.{right}", [word], f"the right of {right} ('{word}')")
+        said = "' or '".join(in_language([word], language))
+        yield from _says(organism, documents, f"rights.{right}", [word], f"the right of {right} ('{said}')")
 
 
 @rule("gdpr-consent-withdrawal", "error", "RGPD art. 13.2.c et 7.3", "Withdrawing consent, where consent is a basis.")
@@ -238,7 +319,8 @@ def consent_withdrawal(organism: Organism, documents: Sequence[Document]) -> Ite
 )
 def complaint(organism: Organism, documents: Sequence[Document]) -> Iterable[Finding]:
     authority = organism.data.get("authority", {})
-    expected = ("CNIL",) if organism.country == "FR" else ("APD", "GBA", "Autorité de protection des données")
+    language = organism.language or organism.source_language
+    expected = ("CNIL",) if organism.country == "FR" else AUTHORITIES[language]
     if not authority.get("name"):
         yield Finding("authority", organism.where("authority"), f"no supervisory authority: name it ({expected[0]})")
         return

@@ -17,11 +17,12 @@ def _citing(documents: Sequence[Document], problem: Callable[[dt.date, LegalText
     """A finding for each citation whose text `problem` finds out of its time at the document's version date."""
     for document in documents:
         for article in document.articles:
+            places = dict(article.cited_at)
             for legal, words in citations(article):
                 if (wrong := problem(document.version, legal)) is not None:
                     yield Finding(
                         legal.id,
-                        article.source,
+                        places.get(legal.id, article.source),
                         f"the {document.kind} dated {document.version.isoformat()} cites, in clause {article.id!r}, "
                         f"« {words} » ({legal.title}): {wrong}",
                         (f"{document.kind}.{article.id}",),

@@ -82,10 +82,20 @@ def register(
     return RULES[rule_id]
 
 
+_TEXTS: dict[int, tuple[Document, str]] = {}
+"""Each document's text, computed once per run (a dozen rules read it), by identity: the document is held too, so
+its id is never reused for another while the entry lives."""
+
+
 def document_text(document: Document) -> str:
     """What the document says, Markdown escapes removed, whitespace folded: the text rules read."""
+    known = _TEXTS.get(id(document))
+    if known is not None and known[0] is document:
+        return known[1]
     text = "\n".join(f"{a.title}\n{a.markdown}" for a in document.articles)
-    return re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", text))
+    folded = re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", text))
+    _TEXTS[id(document)] = (document, folded)
+    return folded
 
 
 def _stage_rule(rule_id: str, severity: str, description: str) -> None:
@@ -102,6 +112,12 @@ _stage_rule(
 # Facts and fonts (cgu/commands/check.py, cgu/render/fonts.py).
 _stage_rule(
     "unused-variable", "warning", "Every top-level variable of an organism is read by a clause of its documents."
+)
+_stage_rule(
+    "unused-clause",
+    "warning",
+    "Every clause file is listed by some document (one no document lists is never checked nor published), but for "
+    "the starter library as cgu ships it; reported by `cgu check --strict`.",
 )
 _stage_rule(
     "font-missing-glyph",
@@ -133,11 +149,63 @@ _stage_rule(
     "error",
     "The newest release of a document holds no fact left to complete (an `à compléter` marker).",
 )
-_stage_rule("release-future", "error", "A release's version date is not later than the day it was committed.")
 _stage_rule("release-rebuild", "error", "A release can be composed again from the commit that declared it.")
+_stage_rule(
+    "release-prior",
+    "error",
+    "A prior release's file (a text published before cgu, `prior:`) is in the declaring commit and reads as a "
+    "document: a `# Title`, then one `## heading` per article.",
+)
 _stage_rule("release-immutable", "error", "The text of a sealed release (its sha256) never changes after publication.")
 _stage_rule(
     "release-notice",
     "error",
     "A release that needs re-acceptance takes effect after the notice period (`notice_days`, 30 by default).",
+)
+# Languages (cgu/compose/composer.py, cgu/project.py, cgu/rules/translations.py; docs/languages.md).
+_stage_rule(
+    "translation-missing",
+    "error",
+    "Every clause of a document has a translation into each language its organism declares (no fallback).",
+)
+_stage_rule(
+    "translation-stale",
+    "error",
+    "A document is not released while a translation lags behind a substantive change of its source.",
+)
+_stage_rule(
+    "translation-behind",
+    "warning",
+    "A translation lags behind a substantive change of a draft's source: that language cannot be released until "
+    "the translation is updated.",
+)
+_stage_rule(
+    "translation-stale-form",
+    "warning",
+    "A translation translates the current source; a change of form only (typography, spacing) is a warning.",
+)
+_stage_rule(
+    "translation-unknown-source",
+    "error",
+    "The source version a translation records (`translates:`) is a blob of the git repository.",
+)
+_stage_rule(
+    "translation-unverified",
+    "warning",
+    "Without git history, a translation whose source changed since `translates:` cannot be told stale or not.",
+)
+_stage_rule(
+    "translation-mismatch",
+    "error",
+    "A translation keeps its source's front matter, headings and cross-references; an overlay holds text facts only.",
+)
+_stage_rule(
+    "fact-translation-missing",
+    "error",
+    "Every text fact of an organism (a title, a purpose, a duration...) is translated in each declared language.",
+)
+_stage_rule(
+    "french-grammar-filter",
+    "error",
+    "A clause in another language than French uses no French grammar filter (`|de`, `|a`, `|elide`, `|capfirst`...).",
 )

@@ -11,11 +11,15 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cgu.model import Document, Organism, Problem
-from cgu.rules import consistency, cookies, facts, gdpr, identity, legal_texts
-from cgu.rules.registry import RULES, Finding
+from cgu.rules import consistency, cookies, facts, gdpr, identity, legal_notice, legal_texts, repetition
+from cgu.rules.registry import RULES, Finding, Rule
 
-LEGAL_CHECKS = (identity, consistency, cookies, gdpr, facts, legal_texts)
+LEGAL_CHECKS = (identity, consistency, cookies, gdpr, facts, legal_texts, legal_notice, repetition)
 """The modules of legal checks: importing one registers its rules (a new module of rules is added here)."""
+
+
+TEXT_RULES = ".gdpr"
+"""The module whose rules read what the documents say (in each language's words) rather than the facts."""
 
 
 def _covers(waiver: Mapping[str, Any], rule_id: str, finding: Finding) -> bool:
@@ -30,20 +34,25 @@ def _covers(waiver: Mapping[str, Any], rule_id: str, finding: Finding) -> bool:
     return any(name == str(target) or name.startswith(f"{target}.") for name in names)
 
 
-def check_organism(organism: Organism, documents: Sequence[Document]) -> tuple[list[Problem], list[Problem]]:
-    """(findings, waived findings) of every rule for one organism and its composed documents."""
+def check_organism(
+    organism: Organism, documents: Sequence[Document], text_only: bool = False
+) -> tuple[list[Problem], list[Problem]]:
+    """(findings, waived findings) of every rule for one organism and its composed documents; `text_only`: only the
+    rules that read the documents' text (GDPR art. 13-14), for a translation, whose facts the source's pass checks."""
     waivers = [w if isinstance(w, Mapping) else {} for w in organism.data.get("waivers") or []]
     findings: list[Problem] = []
     waived: list[Problem] = []
     used = [False] * len(waivers)
     for current in RULES.values():
+        if text_only and current.check is not None and not current.check.__module__.endswith(TEXT_RULES):
+            continue
         for found in current.check(organism, documents) if current.check else ():
             problem = current.problem(found.location, found.message, organism.id)
             covering = [i for i, w in enumerate(waivers) if _covers(w, current.id, found)]
             for index in covering:
                 used[index] = True
             (waived if covering else findings).append(problem)
-    for index, waiver in enumerate(waivers):
+    for index, waiver in enumerate(waivers if not text_only else ()):  # a translation's pass leaves waivers alone
         findings += _waiver_problems(organism, index, waiver, used[index])
     return findings, waived
 
@@ -78,13 +87,24 @@ def _waiver_problems(organism: Organism, index: int, waiver: Mapping[str, Any], 
     return problems
 
 
+_TABLE_ORDER = (identity, consistency, cookies, facts, gdpr, legal_notice, legal_texts, repetition)
+"""The legal-check modules in the order docs/rules.md lists them; within a module, its own registration order."""
+
+
 def rules_table() -> str:
     """The Markdown table of every rule (id, severity, waivable, what it checks, source), as in docs/rules.md.
 
     The legal checks come first, in the order their modules register them, then the rules other stages check."""
     rows = ["| rule id | severity | waivable | what it checks | source |", "|---|---|---|---|---|"]
+    modules = [module.__name__ for module in _TABLE_ORDER]
+
+    def place(rule: Rule) -> int:
+        # The registry's order depends on which rule module a run imported first: the table must not (sorted() is
+        # stable, so a module's rules keep their order).
+        return modules.index(rule.check.__module__) if rule.check is not None else len(modules)
+
     rows += [
         f"| `{r.id}` | {r.severity} | {'yes' if r.waivable else 'no'} | {r.description} | {r.source} |"
-        for r in sorted(RULES.values(), key=lambda r: r.check is None)
+        for r in sorted(RULES.values(), key=place)
     ]
     return "\n".join(rows) + "\n"

@@ -7,15 +7,19 @@ import io
 import json
 import re
 import stat
+import sys
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cgu.errors import CguError, printable
 from cgu.model import Artifact, SourceLocation
 from cgu.site.incremental import tool_version
 from cgu.site.paths import site_files, unsafe_site_path
+
+if TYPE_CHECKING:
+    from cgu.release.cache import ReleaseCache
 
 BUNDLES = "bundles"
 
@@ -41,8 +45,15 @@ def refuse_foreign_entries(folder: Path, others: list[str], what: str) -> None:
         )
 
 
-def make_bundles(out: Path, organisms: list[str], commit: str | None) -> list[Artifact]:
-    """One zip per organism (its files and the shared assets) and one with everything, each with manifest.json."""
+def make_bundles(
+    out: Path, organisms: list[str], commit: str | None, cache: ReleaseCache | None = None, kept_in: Path | None = None
+) -> list[Artifact]:
+    """One zip per organism (its files and the shared assets) and one with everything, each with manifest.json.
+
+    `cache`: where earlier runs noted the SHA-256 of each zip they made, by what it was made of; a bundle already in
+    `out` with exactly those bytes is kept as it is instead of compressed again (the costly part of a publish that
+    changed nothing; `kept_in`: the folder holding those earlier bundles, when not `out`, e.g. the live site while
+    `out` is its staged successor). Anything else (no entry, a bundle edited or gone) is zipped again."""
     files, others = site_files(out)
     everything = [f for f in files if not f.startswith((f"{BUNDLES}/", "."))]
     refuse_foreign_entries(out, [o for o in others if not o.startswith(f"{BUNDLES}/")], "a site")
@@ -50,11 +61,18 @@ def make_bundles(out: Path, organisms: list[str], commit: str | None) -> list[Ar
     for name, members in [
         (organism, [f for f in everything if f.startswith((f"{organism}/", "assets/"))]) for organism in organisms
     ] + [("all", everything)]:
-        bundles.append(Artifact(f"{BUNDLES}/{name}.zip", zip_bundle(out, members, commit)))
+        bundles.append(Artifact(f"{BUNDLES}/{name}.zip", zip_bundle(out, members, commit, cache, name, kept_in)))
     return bundles
 
 
-def zip_bundle(out: Path, members: list[str], commit: str | None) -> bytes:
+def zip_bundle(
+    out: Path,
+    members: list[str],
+    commit: str | None,
+    cache: ReleaseCache | None = None,
+    name: str = "",
+    kept_in: Path | None = None,
+) -> bytes:
     """A deterministic zip of `members` with a manifest listing each file's SHA-256 and size."""
     manifest = {
         "tool": tool_version(),
@@ -64,15 +82,24 @@ def zip_bundle(out: Path, members: list[str], commit: str | None) -> bytes:
             for m in members
         ],
     }
+    listing = (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode()
+    # The zip's bytes are a function of its manifest (every member's path, order and SHA-256) and of the zip writer.
+    made_of = hashlib.sha256(listing + f"\0{sys.version}\0{zlib.ZLIB_RUNTIME_VERSION}".encode()).hexdigest()
+    known = cache.bundle(made_of) if cache is not None else None
+    previous = (kept_in or out) / BUNDLES / f"{name}.zip"
+    if known is not None and previous.is_file() and not previous.is_symlink():
+        data = previous.read_bytes()
+        if hashlib.sha256(data).hexdigest() == known:
+            return data
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data in [("manifest.json", (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())] + [
-            (m, (out / m).read_bytes()) for m in members
-        ]:
+        for path, data in [("manifest.json", listing)] + [(m, (out / m).read_bytes()) for m in members]:
             info = zipfile.ZipInfo(path, ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
+    if cache is not None:
+        cache.keep_bundle(made_of, hashlib.sha256(buffer.getvalue()).hexdigest())
     return buffer.getvalue()
 
 

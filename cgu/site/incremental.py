@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
-from dataclasses import dataclass
+import os
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cgu.model import Document
@@ -15,11 +20,15 @@ if TYPE_CHECKING:
     from cgu.load.themes import ThemeFolder
 
 MANIFEST = ".cgu-build.json"
-"""Kept in the output folder: for each artifact, the digest of its inputs and the inputs' own hashes."""
+"""Kept in the output folder: for each artifact, the digest of its inputs and the inputs' own hashes; and the SHA-256
+of every file cgu wrote there (`outputs`), so that a file edited by hand since is rebuilt, never carried over."""
+OUTPUTS = "outputs"
 
 
+@functools.cache
 def tool_version() -> str:
-    """Versions of cgu and of WeasyPrint: a new release of either may change every artifact."""
+    """Versions of cgu and of WeasyPrint: a new release of either may change every artifact (read once per run: each
+    look-up scans every installed distribution)."""
     from importlib.metadata import version  # slow to import: only where a manifest is made
 
     return f"cgu {version('cgu')}; weasyprint {version('weasyprint')}"
@@ -72,17 +81,55 @@ def theme_digest(theme: ThemeFolder) -> str:
     return digest.hexdigest()
 
 
-def read_manifest(out: Path) -> dict[str, dict[str, Any]]:
-    """The previous build's manifest; empty when there is none or it cannot be read (then everything rebuilds)."""
+@dataclass(frozen=True)
+class PreviousOutput:
+    """What an earlier run left in the output folder, as far as it can be believed."""
+
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Manifest entry (inputs' digest and hashes) of each document rendered, by path."""
+    intact: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """SHA-256 of each file whose bytes are still those cgu recorded writing: a file edited since, replaced by a link,
+    or never recorded (a folder an older cgu wrote) is not among them, and is rebuilt instead of carried over."""
+
+
+def read_previous(out: Path) -> PreviousOutput:
+    """The previous output's manifest, checked against the files: empty when there is none or it cannot be read (then
+    everything rebuilds)."""
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError, RecursionError):
-        return {}
-    artifacts = data.get("artifacts") if isinstance(data, dict) else None
-    if not isinstance(artifacts, dict):
-        return {}
+        return PreviousOutput()
+    if not isinstance(data, dict):
+        return PreviousOutput()
+    artifacts = data.get("artifacts")
+    recorded = data.get(OUTPUTS)
     # A hand-edited entry is dropped (its file rebuilds); a path that could leave the output is never kept.
-    return {path: entry for path, entry in artifacts.items() if isinstance(entry, dict) and not unsafe_site_path(path)}
+    entries = (
+        {path: entry for path, entry in artifacts.items() if isinstance(entry, dict) and not unsafe_site_path(path)}
+        if isinstance(artifacts, dict)
+        else {}
+    )
+    intact = {}
+    real = os.path.realpath(out)
+    for path, digest in recorded.items() if isinstance(recorded, dict) else ():
+        if not isinstance(digest, str) or unsafe_site_path(path) or path == MANIFEST:
+            continue
+        if os.path.realpath(out / path) != os.path.join(real, path):
+            continue  # under a folder that is a link: never read (nor carried over) from outside the output
+        if file_sha256(out / path) == digest:
+            intact[path] = digest
+    return PreviousOutput(entries, MappingProxyType(intact))
+
+
+def file_sha256(path: Path) -> str | None:
+    """The SHA-256 of a regular file, read a megabyte at a time; None for a link, a folder, or no file."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def manifest_bytes(entries: dict[str, dict[str, Any]], shard: str | None = None) -> bytes:
@@ -90,6 +137,23 @@ def manifest_bytes(entries: dict[str, dict[str, Any]], shard: str | None = None)
     data: dict[str, Any] = {"tool": tool_version(), "artifacts": entries}
     if shard is not None:
         data["shard"] = shard
+    return _manifest_json(data)
+
+
+def with_outputs(manifest: bytes | None, outputs: Mapping[str, str]) -> bytes:
+    """`manifest` (an empty one when None or unreadable) recording `outputs`, the SHA-256 of every file of the folder
+    the writer is about to put in place."""
+    try:
+        data = json.loads(manifest) if manifest is not None else None
+    except (ValueError, RecursionError):
+        data = None
+    if not isinstance(data, dict):
+        data = {"tool": tool_version(), "artifacts": {}}
+    data[OUTPUTS] = dict(sorted(outputs.items()))
+    return _manifest_json(data)
+
+
+def _manifest_json(data: dict[str, Any]) -> bytes:
     return (json.dumps(data, sort_keys=True, indent=1) + "\n").encode()
 
 

@@ -43,6 +43,8 @@ def unsafe_site_path(path: str) -> str | None:
     return None
 
 
-def artifact_path(organism: Organism, kind: str, suffix: str) -> str:
-    """Where a document goes in the output: `<organism>/<kind>-<version date><suffix>`."""
-    return f"{organism.id}/{kind}-{organism.documents[kind].version.isoformat()}{suffix}"
+def artifact_path(organism: Organism, kind: str, suffix: str, language: str = "") -> str:
+    """Where a document goes in the output: `<organism>/<kind>-<version date><suffix>`, a translation under
+    `<organism>/<language>/` (docs/languages.md: the source language keeps the addresses it always had)."""
+    folder = f"{language}/" if language and language != organism.source_language else ""
+    return f"{organism.id}/{folder}{kind}-{organism.documents[kind].version.isoformat()}{suffix}"

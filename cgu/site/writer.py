@@ -6,6 +6,7 @@ import ctypes
 import datetime as dt
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cgu.errors import CguError
+from cgu.errors import DISK_FULL, CguError, room_to_write
 from cgu.model import Artifact, SourceLocation
-from cgu.site.incremental import MANIFEST, manifest_bytes
+from cgu.site.incremental import MANIFEST, manifest_bytes, read_previous, with_outputs
 
 if TYPE_CHECKING:
     from cgu.load.themes import ThemeFolder
@@ -88,37 +89,93 @@ def check_output_folder(out: Path, project_root: Path) -> Path:
 
 def write_output(out: Path, artifacts: list[Artifact], keep: Callable[[str], bool], project_root: Path) -> None:
     """Stage every file, add the index, then swap the staging folder in place of `out` (checked first)."""
+    with open_output(out, project_root) as output:
+        output.replace(artifacts, keep)
+
+
+@contextmanager
+def open_output(out: Path, project_root: Path, what: str = "build output") -> Iterator[OutputFolder]:
+    """`out`, checked (`check_output_folder`) and locked for the whole run, what a killed run left cleaned first: read
+    the previous output from it, then `replace` it. `what` names it in messages ("published site")."""
     out = check_output_folder(out, project_root)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CguError.at(SourceLocation(str(out)), f"cannot create the output folder: {exc.strerror or exc}") from None
     with output_lock(out):
-        _recover(out)
-        _stage_and_swap(out, staging, artifacts, keep)
+        try:
+            _recover(out)
+        except OSError as exc:
+            raise _unwritten(out, what, exc) from None
+        yield OutputFolder(out, what)
 
 
-def _stage_and_swap(out: Path, staging: Path, artifacts: list[Artifact], keep: Callable[[str], bool]) -> None:
-    try:
-        staging.mkdir(parents=True)
-        if out.is_dir():
-            # Hard links: the previous files are shared, never modified (every write replaces a file).
-            # A link is never carried over: hard-linking it would publish (and bundle) whatever it points at.
-            for path in sorted(p for p in out.rglob("*") if p.is_file() and not p.is_symlink()):
-                name = path.relative_to(out).as_posix()
-                if keep(name):
-                    (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                    os.link(path, staging / name)
-        for artifact in artifacts:
-            _write(staging / artifact.path, artifact.content)
-        _swap(staging, out)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise CguError.at(
-            SourceLocation(str(out)),
-            f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged",
-        ) from None
+@dataclass(frozen=True)
+class OutputFolder:
+    """An output folder this run holds the lock of (from `open_output`)."""
+
+    path: Path
+    what: str = "build output"
+
+    def replace(
+        self,
+        artifacts: list[Artifact],
+        keep: Callable[[str], bool],
+        then: Callable[[Path], list[Artifact]] | None = None,
+    ) -> None:
+        """Put a new output in place of this one in one atomic step. It holds the previous files `keep` names whose
+        bytes are still those cgu recorded writing (hard-linked: shared, never modified), `artifacts`, then what
+        `then` makes from the folder so far (the bundles of a site), and a manifest recording every file's SHA-256.
+        On any error nothing is left behind and the previous output is unchanged."""
+        out = self.path
+        staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+        try:
+            staging.mkdir(parents=True)
+            outputs = _link_kept(out, staging, keep)
+            _write_all(staging, artifacts, outputs)
+            if then is not None:
+                _write_all(staging, then(staging), outputs)
+            manifest = staging / MANIFEST
+            _write(manifest, with_outputs(manifest.read_bytes() if manifest.is_file() else None, outputs))
+            _swap(staging, out)
+        except OSError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise _unwritten(out, self.what, exc) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+
+def _unwritten(out: Path, what: str, exc: OSError) -> CguError:
+    previous = "site" if what == "published site" else "output"
+    return CguError.at(
+        SourceLocation(str(out)),
+        f"cannot write the {what}: {exc.strerror or exc}; the previous {previous} is unchanged"
+        + (f"; {room_to_write(exc)}" if exc.errno in DISK_FULL else ""),
+    )
+
+
+def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[str, str]:
+    """Hard-link into `staging` each previous file that `keep` names and that is still as cgu wrote it; their hashes.
+
+    A file edited since (or a folder an older cgu wrote, which recorded no hashes) is not carried over: its command
+    renders it again. A link is never carried over: hard-linking it would publish (and bundle) what it points at."""
+    if not out.is_dir():
+        return {}
+    kept = {}
+    for name, digest in sorted(read_previous(out).intact.items()):
+        if keep(name):
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            os.link(out / name, staging / name, follow_symlinks=False)
+            kept[name] = digest
+    return kept
+
+
+def _write_all(staging: Path, artifacts: list[Artifact], outputs: dict[str, str]) -> None:
+    for artifact in artifacts:
+        _write(staging / artifact.path, artifact.content)
+        if artifact.path != MANIFEST:
+            outputs[artifact.path] = hashlib.sha256(artifact.content).hexdigest()
 
 
 def write_files(folder: Path, artifacts: list[Artifact]) -> None:
@@ -138,12 +195,17 @@ def write_files(folder: Path, artifacts: list[Artifact]) -> None:
             target = real / artifact.path
             temporary = target.with_name(f".{target.name}.writing-{os.getpid()}")
             _write(temporary, artifact.content)
+            if os.path.isfile(target):  # a file written again keeps the mode its owner gave it
+                os.chmod(temporary, os.stat(target).st_mode & 0o7777)
             os.replace(temporary, target)
             temporary = None
     except OSError as exc:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-        raise CguError.at(SourceLocation(str(folder)), f"cannot write the output: {exc.strerror or exc}") from None
+        advice = f"; {room_to_write(exc)}" if exc.errno in DISK_FULL else ""
+        raise CguError.at(
+            SourceLocation(str(folder)), f"cannot write the output: {exc.strerror or exc}{advice}"
+        ) from None
 
 
 def _write(path: Path, content: bytes) -> None:
@@ -158,26 +220,33 @@ def _write(path: Path, content: bytes) -> None:
 
 @contextmanager
 def output_lock(out: Path) -> Iterator[None]:
-    """One build at a time per output folder; a second one is told so instead of corrupting the first."""
+    """One build at a time per output folder; a second one is told so instead of corrupting the first. The lock file
+    is removed when the run ends (while still held, so a run that opened it meanwhile sees it is stale and retries)."""
     lock_path = out.parent / f".{out.name}.lock"
-    try:
-        handle = open(lock_path, "a+")
-    except OSError as exc:
-        raise CguError.at(
-            SourceLocation(str(out)),
-            f"cannot write the build output: {exc.strerror or exc}; the previous output is unchanged",
-        ) from None
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.close()
-        raise CguError.at(
-            SourceLocation(str(out)),
-            "another cgu build is writing this output folder; wait for it to finish and run again",
-        ) from None
+    while True:
+        try:
+            handle = open(lock_path, "a+")
+        except OSError as exc:
+            raise _unwritten(out, "build output", exc) from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise CguError.at(
+                SourceLocation(str(out)),
+                "another cgu build is writing this output folder; wait for it to finish and run again",
+            ) from None
+        try:
+            current = os.stat(lock_path)
+        except FileNotFoundError:
+            current = None
+        if current is not None and os.path.samestat(current, os.fstat(handle.fileno())):
+            break
+        handle.close()  # locked a file the previous run had just removed: lock the new one
     try:
         yield
     finally:
+        lock_path.unlink(missing_ok=True)
         fcntl.flock(handle, fcntl.LOCK_UN)
         handle.close()
 

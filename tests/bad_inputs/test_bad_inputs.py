@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from helpers.project import run_cgu
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -44,13 +45,7 @@ def make_project(case: Path, target: Path) -> Path:
 
 
 def cgu(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *args, "--project", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=project.parent,
-    )
+    return run_cgu(project, *args, cwd=project.parent, timeout=120)
 
 
 def files_under(folder: Path) -> dict[str, int]:

@@ -213,11 +213,16 @@ def in_force(text_id: str, on: dt.date) -> bool:
 
 def citations(article: Article) -> Iterable[tuple[LegalText, str]]:
     """Each registered text an article cites, with the words that cite it (values' escapes removed)."""
-    return _citations_in(article.title, article.markdown)
+    return citations_in(article.title, article.markdown)
+
+
+def cites(legal: LegalText, line: str) -> bool:
+    """Whether a line of a clause's source cites `legal`, in words or through `law('id')`."""
+    return legal.cited_in(line) is not None or re.search(rf"law\(\s*['\"]{re.escape(legal.id)}['\"]", line) is not None
 
 
 @functools.lru_cache(maxsize=4096)
-def _citations_in(title: str, markdown: str) -> tuple[tuple[LegalText, str], ...]:
+def citations_in(title: str, markdown: str) -> tuple[tuple[LegalText, str], ...]:
     """Computed once per article text in a run: three rules read every article of every organism, and a library
     clause renders the same text for many organisms."""
     text = re.sub(r"\s+", " ", re.sub(r"\\(.)", r"\1", f"{title}\n{markdown}"))

@@ -1,0 +1,54 @@
+"""Running cgu on a project folder as a writer does (a real process), and editing its files in place."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_cgu(project: Path, *args: str, cwd: Path | None = None, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+    """`cgu ARGS --project PROJECT` from this checkout, in `cwd` (the project by default)."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), *args, "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or project,
+    )
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` of a file, which must be there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+FIXED_GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t",
+    "GIT_AUTHOR_DATE": "2026-12-02T10:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2026-12-02T10:00:00+00:00",
+}
+"""A committer and a fixed day (2026-12-02) for tests that make commits through cgu itself."""
+
+
+def committed_copy(fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`fixture` copied to `tmp_path/content` as a git repository with one commit, FIXED_GIT_ENV set for what cgu
+    commits and HOME in `tmp_path` (the user's git configuration never applies)."""
+    for name, value in FIXED_GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    target = tmp_path / "content"
+    shutil.copytree(fixture, target)
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "content"]):
+        subprocess.run(["git", *args], cwd=target, check=True, capture_output=True)
+    return target

@@ -1,0 +1,222 @@
+"""Word documents: real DOCX files read back with python-docx and as raw XML, byte-identical rebuilds, LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import ROOT, built_file
+from docx.oxml.ns import qn
+from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
+
+from cgu.commands.build import build
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini project with an article holding an external link, an internal one and emphasis; built to DOCX."""
+    from conftest import FIXTURES
+
+    project = tmp_path_factory.mktemp("docx") / "mini"
+    shutil.copytree(FIXTURES / "mini", project)
+    droit = project / "clauses" / "droit.md"
+    droit.write_text(
+        droit.read_text(encoding="utf-8")
+        + "\nVoir le site de la [CNIL](https://www.cnil.fr/) et la section [Cookies](#cookies), *en particulier* "
+        "la **durée**.\n\n- premier point\n- second point\n",
+        encoding="utf-8",
+    )
+    out = project / "build"
+    build(project, out, formats=("docx",))
+    return out
+
+
+def _document(rich: Path, organism: str = "beta") -> docx.document.Document:
+    return docx.Document(str(built_file(rich, organism, "cgu", ".docx")))
+
+
+def test_headings_use_word_heading_styles_with_article_numbers(rich: Path) -> None:
+    word = _document(rich)
+    styles = [(p.style.name, p.text) for p in word.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert styles[0][0] == "Title"
+    headings = [text for style, text in styles if style == "Heading 1"]
+    assert headings and all(text.startswith(f"Article {n} – ") for n, text in enumerate(headings, 1))
+    assert ("Heading 2", "1.1. Inventaire") in styles or any(
+        style == "Heading 2" and text.endswith("Inventaire") for style, text in styles
+    )
+    banner = next(p.text for p in word.paragraphs if p.style.name == "Subtitle")
+    assert banner.startswith("Version du ") and "en vigueur à compter du" in banner
+
+
+def test_articles_are_bookmarked_and_listed_in_a_toc_field(rich: Path) -> None:
+    word = _document(rich)
+    body = word.element.body
+    bookmarks = {b.get(qn("w:name")) for b in body.iter(f"{W}bookmarkStart")}
+    assert {"cgu_cookies", "cgu_droit"} <= bookmarks
+    instructions = "".join(t.text for t in body.iter(f"{W}instrText"))
+    assert "TOC" in instructions
+    anchors = {link.get(qn("w:anchor")) for link in body.iter(f"{W}hyperlink")}
+    assert "cgu_cookies" in anchors
+
+
+def test_cookie_table_is_a_real_table(rich: Path) -> None:
+    word = _document(rich)
+    assert word.tables, "the cookie inventory should be a Word table"
+    table = word.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["Nom", "Fournisseur", "Durée"]
+    assert all(run.bold for run in table.rows[0].cells[0].paragraphs[0].runs)
+    assert len(table.rows) >= 2 and table.rows[1].cells[0].text
+
+
+def test_links_are_hyperlinks_and_marks_are_runs(rich: Path) -> None:
+    word = _document(rich)
+    external = [r for r in word.part.rels.values() if r.is_external]
+    assert [r.target_ref for r in external] == ["https://www.cnil.fr/"]
+    paragraph = next(p for p in word.paragraphs if "CNIL" in p.text)
+    assert "Voir le site de la CNIL et la section Cookies, en particulier la durée." in paragraph.text
+    link = paragraph._p.find(qn("w:hyperlink"))
+    assert link is not None and link.get(qn("r:id")) == external[0].rId
+    assert [r.text for r in paragraph.runs if r.italic] == ["en particulier"]
+    assert [r.text for r in paragraph.runs if r.bold] == ["durée"]
+    bullets = [p.text for p in word.paragraphs if p.style.name == "List Bullet"]
+    assert bullets == ["premier point", "second point"]
+
+
+def test_properties_header_and_footer(rich: Path) -> None:
+    word = _document(rich)
+    core = word.core_properties
+    assert core.title and core.author == "Beta Mutualité"
+    assert core.language == "fr-FR"
+    assert core.identifier.startswith("cgu:beta/cgu@")
+    version = core.identifier.rsplit("@", 1)[1]
+    assert core.created.date().isoformat() == version == core.modified.date().isoformat() == core.version
+    assert core.author in word.sections[0].header.paragraphs[0].text
+    footer = word.sections[0].footer._element
+    assert {"PAGE", "NUMPAGES"} <= {t.text.strip() for t in footer.iter(f"{W}instrText")}
+    styles = word.styles.element
+    assert any(lang.get(qn("w:val")) == "fr-FR" for lang in styles.iter(f"{W}lang"))
+
+
+def test_zip_members_have_fixed_dates(rich: Path) -> None:
+    with zipfile.ZipFile(built_file(rich, "beta", "cgu", ".docx")) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        assert archive.namelist()[0] == "[Content_Types].xml"
+        assert "docProps/thumbnail.jpeg" not in archive.namelist()
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    from conftest import FIXTURES
+
+    env = {**os.environ, "PYTHONHASHSEED": "random"}
+    outputs = []
+    for run in range(2):
+        out = tmp_path / f"out{run}"
+        subprocess.run(
+            [sys.executable, str(ROOT / "cgu_cli.py"), "build", "--project", str(FIXTURES / "mini"), "--out", str(out)]
+            + ["--format", "docx"],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.docx"))})
+    assert len(outputs[0]) == 4
+    assert outputs[0] == outputs[1]
+
+
+def test_source_date_epoch_dates_the_properties(rich: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cgu.project import load_project
+    from cgu.render.docx import DocxBuilder
+
+    project = load_project(rich.parent, organism_ids=("beta",), kinds=("cgu",))
+    document = project.documents[0]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = DocxBuilder().render(document, project.themes[document.organism.theme.name], project.root)
+    (tmp_path / "d.docx").write_bytes(data)
+    assert docx.Document(str(tmp_path / "d.docx")).core_properties.created.isoformat()[:19] == "2023-11-14T22:13:20"
+
+
+def test_shipped_documents_render(tmp_path: Path) -> None:
+    """Every shipped document makes a DOCX with one Heading 1 per article and its tables."""
+    from cgu.project import load_project
+    from cgu.render.docx import docx_bytes, docx_document_from_articles
+
+    project = load_project(ROOT, organism_ids=("harmonie-mutuelle",))
+    for document in project.documents:
+        (tmp_path / "d.docx").write_bytes(docx_bytes(docx_document_from_articles(document), document))
+        word = docx.Document(str(tmp_path / "d.docx"))
+        headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+        assert headings == [a.heading for a in document.articles]
+        assert len(word.tables) == sum(a.html.count("<table") for a in document.articles)
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_opens_it(rich: Path, tmp_path: Path) -> None:
+    """LibreOffice (headless, private profile) converts the DOCX to PDF: its text, tables and TOC come through."""
+    from pypdf import PdfReader
+
+    source = built_file(rich, "beta", "cgu", ".docx")
+    profile = (tmp_path / "profile").as_uri()
+    result = subprocess.run(
+        [str(SOFFICE), f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / f"{source.stem}.pdf").pages)
+    assert text.count("Article 3 – Droit applicable") == 2  # the table of contents and the heading
+    assert "CNIL" in text and "Fournisseur" in text and "Beta Mutualité" in text
+
+
+@pytest.mark.slow
+def test_published_releases_have_their_docx_in_the_bundles(repo: Path, tmp_path: Path) -> None:
+    import json
+
+    from cgu.commands.publish import publish
+
+    out = tmp_path / "public"
+    publish(repo, out)
+    index = json.loads((out / "index.json").read_text(encoding="utf-8"))
+    beta = next(e for e in index["organisms"] if e["id"] == "beta" and e["document"] == "cgu")
+    assert beta["docx"] == "beta/cgu/releases/2024-06-01.docx" == beta["releases"][0]["docx"]
+    word = docx.Document(str(out / beta["docx"]))
+    assert word.core_properties.identifier == "cgu:beta/cgu@2024-06-01"
+    first = (out / beta["docx"]).read_bytes()
+    with zipfile.ZipFile(out / "bundles/beta.zip") as bundle:
+        assert bundle.read(beta["docx"]) == first
+    publish(repo, out)
+    assert (out / beta["docx"]).read_bytes() == first
+    assert "Word" in (out / "releases.html").read_text(encoding="utf-8")
+
+
+def test_the_theme_gives_the_font(tmp_path: Path) -> None:
+    from cgu.load.themes import find_theme
+    from cgu.project import load_project
+    from cgu.render.docx import DocxBuilder, theme_font
+
+    assert theme_font(find_theme(ROOT, "default")) == "Lato"
+    shutil.copytree(ROOT / "themes" / "default", tmp_path / "themes" / "default")
+    css = tmp_path / "themes" / "default" / "style.css"
+    css.write_text(
+        css.read_text(encoding="utf-8").replace('html { font-family: "Lato"', 'html { font-family: "Marianne"')
+    )
+    theme = find_theme(tmp_path, "default")
+    assert theme_font(theme) == "Marianne"
+    from conftest import FIXTURES
+
+    document = load_project(FIXTURES / "mini", organism_ids=("beta",), kinds=("cgu",)).documents[0]
+    (tmp_path / "d.docx").write_bytes(DocxBuilder().render(document, theme, FIXTURES / "mini"))
+    assert docx.Document(str(tmp_path / "d.docx")).styles["Normal"].font.name == "Marianne"

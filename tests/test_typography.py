@@ -1,0 +1,121 @@
+"""French typography: narrow no-break space before ; ! ?, no-break space before : and inside « », typographic
+apostrophe, on rendered HTML and on the PDF's text read back; addresses, code, link targets and numbers untouched."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, built_file
+from pypdf import PdfReader
+
+from cgu.compose.french import french_typography
+from cgu.compose.markdown import render_markdown
+from cgu.redline.classify import normalize
+
+NNBSP, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.mark.parametrize(
+    "written, printed",
+    [
+        ("Bonjour ; merci", f"Bonjour{NNBSP}; merci"),
+        ("Vraiment? Oui!", f"Vraiment{NNBSP}? Oui{NNBSP}!"),
+        ("Note: ceci", f"Note{NBSP}: ceci"),
+        ("Article 5 : texte", f"Article 5{NBSP}: texte"),
+        ("« texte »", f"«{NBSP}texte{NBSP}»"),
+        ("«texte»", f"«{NBSP}texte{NBSP}»"),
+        ("l'Organisme et aujourd'hui", "l’Organisme et aujourd’hui"),
+        (f"déjà fin{NBSP};", f"déjà fin{NNBSP};"),  # a no-break space of the wrong width is mended
+        ("voir https://exemple.fr/ : le site", f"voir https://exemple.fr/{NBSP}: le site"),
+    ],
+)
+def test_prose_gets_french_typography(written: str, printed: str) -> None:
+    assert french_typography(written) == printed
+    assert french_typography(printed) == printed  # applied twice (a value in a template string): the same
+
+
+@pytest.mark.parametrize(
+    "untouched",
+    [
+        "à 10:30 précises",
+        "un ratio de 3:1",
+        "https://exemple.fr/page?x=1&y=2!",
+        "https://exemple.fr/a:b;c",
+        "www.exemple.fr/l'accueil",
+        "o'brien@exemple.fr",
+        "mailto:dpo@exemple.fr",
+        "tel:+33123456789",
+        "a !important",
+        "Fin.",
+    ],
+)
+def test_addresses_and_numbers_stay_as_written(untouched: str) -> None:
+    assert french_typography(untouched) == untouched
+
+
+def test_rendered_html_has_typography_where_a_reader_reads() -> None:
+    body = (
+        "L'Organisme précise : « oui » ; vraiment ?\n\n"
+        "Voir <https://exemple.fr/?q=l'a;b> et [le site](https://exemple.fr/x:y?l'a=1 \"Titre : l'aide\").\n\n"
+        "Le code `l'option ; x: 1` reste tel quel, comme dpo@exemple.fr.\n\n"
+        "```\nl'exemple ; a: b ?\n```\n"
+    )
+    html = render_markdown(body, "a", 1).html
+    assert f"<p>L’Organisme précise{NBSP}: «{NBSP}oui{NBSP}»{NNBSP}; vraiment{NNBSP}?</p>" in html
+    assert "<a href=\"https://exemple.fr/?q=l'a;b\">https://exemple.fr/?q=l'a;b</a>" in html
+    assert 'href="https://exemple.fr/x:y?l\'a=1"' in html
+    assert 'title="Titre : l\'aide"' in html  # an attribute: as written
+    assert ">le site</a>" in html
+    assert "<code>l'option ; x: 1</code>" in html
+    assert "dpo@exemple.fr." in html
+    assert "<pre><code>l'exemple ; a: b ?\n</code></pre>" in html
+
+
+def test_a_line_starting_with_punctuation_joins_the_word_before() -> None:
+    html = render_markdown("le membre\n; l'Organisme", "a", 1).html
+    assert html == f"<p>le membre{NNBSP}; l’Organisme</p>\n"
+
+
+def test_redline_treats_typography_as_form() -> None:
+    written = "L'Organisme précise: « oui » ; vraiment?"
+    assert normalize(written) == normalize(french_typography(written))
+    assert normalize("à 10:30") != normalize("à 10:31")
+
+
+@pytest.fixture(scope="module")
+def typo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from cgu.commands.build import build
+
+    root = tmp_path_factory.mktemp("typo") / "mini"
+    shutil.copytree(FIXTURES / "mini", root)
+    clause = root / "clauses" / "editeur.md"
+    clause.write_text(
+        clause.read_text(encoding="utf-8")
+        + "\nL'Organisme répond : « bien sûr » ; écrivez à dpo@exemple.fr ou voyez https://exemple.fr/aide?x=1 "
+        "avant 10:30 ! Le code `l'option ; a: b` ne change pas.\n",
+        encoding="utf-8",
+    )
+    out = root.parent / "build"
+    build(root, out)
+    return out
+
+
+@pytest.mark.slow
+def test_built_html_and_pdf_carry_the_typography(typo_build: Path) -> None:
+    expected = f"L’Organisme répond{NBSP}: «{NBSP}bien sûr{NBSP}»{NNBSP}; écrivez à dpo@exemple.fr"
+    html = built_file(typo_build, "beta", "cgu").read_text(encoding="utf-8")
+    assert expected in html
+    assert f"https://exemple.fr/aide?x=1 avant 10:30{NNBSP}!" in html
+    assert "<code>l'option ; a: b</code>" in html
+    assert "Conditions générales d’utilisation" in html  # the |french filter on the document's title
+    pdf = " ".join(page.extract_text() for page in PdfReader(built_file(typo_build, "beta", "cgu", ".pdf")).pages)
+    flat = re.sub(r"[ \n]+", " ", pdf)  # line breaks of the page set aside (str.split would take U+202F too)
+    assert "L’Organisme" in flat and "https://exemple.fr/aide?x=1" in flat and "10:30" in flat
+    assert f"»{NNBSP}; écrivez" in flat and f"10:30{NNBSP}!" in flat  # U+202F read back from the text layer
+    # the PDF's text layer writes U+00A0 as the space it is drawn with: what shows is that the colon and the
+    # quotes stay on the line of their word
+    assert "L’Organisme répond : « bien sûr »" in pdf
+    assert "l'option ; a: b" in flat

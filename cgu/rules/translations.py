@@ -267,7 +267,7 @@ def _stale(
         return RULES["translation-stale"].problem(
             where,
             f"{changed}, and the {kinds} is released in this state: its {language} version would say something "
-            f"else; withdraw the release or update the translation {then}",
+            f"else; take that release out of the organism file, or update the translation {then}",
             organism,
         )
     return RULES["translation-behind"].problem(

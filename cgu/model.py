@@ -85,25 +85,36 @@ class ClauseTranslation:
     """Source front-matter keys the translation repeats (id, category...), with their value and line."""
 
 
+def nearest_location(locations: Mapping[str, SourceLocation], dotted: str, fallback: SourceLocation) -> SourceLocation:
+    """Where the dotted key (`dpo.email`) was written, or its nearest parent that was, or else `fallback`."""
+    parts = dotted.split(".")
+    while parts and ".".join(parts) not in locations:
+        parts.pop()
+    return locations[".".join(parts)] if parts else fallback
+
+
 @dataclass(frozen=True)
-class FactOverlay:
+class YamlFile:
+    """One YAML file as written: its keys, the line of each dotted key, and the file itself (line 1)."""
+
+    data: Mapping[str, Any]
+    locations: Mapping[str, SourceLocation]
+    location: SourceLocation
+
+    def where(self, dotted: str) -> SourceLocation:
+        """The line of a key of the file, or of its nearest parent, or the file."""
+        return nearest_location(self.locations, dotted, self.location)
+
+
+@dataclass(frozen=True)
+class FactOverlay(YamlFile):
     """`organism.<lang>.yaml`: the organism's text facts in one language, laid over the source facts."""
 
     language: str
-    data: Mapping[str, Any]
     translates: str
     """`git hash-object` of the organism file, as it was when translated."""
-    location: SourceLocation
     source: str
     """Project-relative path of the organism file it translates."""
-    locations: Mapping[str, SourceLocation] = field(default_factory=lambda: MappingProxyType({}))
-
-    def where(self, dotted: str) -> SourceLocation:
-        """The line of a key of the overlay, or of its nearest parent, or the overlay file."""
-        parts = dotted.split(".")
-        while parts and ".".join(parts) not in self.locations:
-            parts.pop()
-        return self.locations[".".join(parts)] if parts else self.location
 
 
 @dataclass(frozen=True)
@@ -176,13 +187,7 @@ class Organism:
 
     def where(self, dotted: str) -> SourceLocation:
         """The location of a variable, or of its nearest defined parent, or of the organism file."""
-        parts = dotted.split(".")
-        while parts:
-            key = ".".join(parts)
-            if key in self.locations:
-                return self.locations[key]
-            parts.pop()
-        return self.location
+        return nearest_location(self.locations, dotted, self.location)
 
 
 @dataclass(frozen=True)

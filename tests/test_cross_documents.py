@@ -175,9 +175,8 @@ def test_no_shipped_article_is_repeated_and_the_cgus_point_to_the_privacy_cookie
         assert "| Naam |" not in pointer and "de la " not in pointer
 
 
-AFTER_COMMITS = dt.date(2030, 1, 1)
-"""A publication day after the fixture's commits, which are made now: a release committed after the day is not yet
-published on it."""
+RELEASED = dt.date(2024, 6, 1)
+"""The day the fixture's releases are committed: their version date."""
 
 
 def test_a_published_page_links_to_the_other_documents_version_in_force_or_says_it_in_words(tmp_path: Path) -> None:
@@ -189,12 +188,12 @@ def test_a_published_page_links_to_the_other_documents_version_in_force_or_says_
     shutil.copytree(FIXTURES / "mini", content)
     write_droit(content, POINTER)
     git(content, "init", "-q", "-b", "main")
-    commit_all(content, "content")
+    commit_all(content, "content", when=RELEASED)
     release = '    releases:\n      - {version: 2024-06-01, effective: 2024-06-15, material: false, summary: "Première."}\n'  # editorial: no notice to count from the publication below
     replace_in(content / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", release)
-    commit_all(content, "release of the cgu only")
+    commit_all(content, "release of the cgu only", when=RELEASED)
     out = tmp_path / "site"
-    publish(content, out, day=AFTER_COMMITS)
+    publish(content, out, day=dt.date(2024, 7, 1))
     page = (out / "beta/cgu/index.html").read_text(encoding="utf-8")
     assert WORDS in page and "privacy" not in page, "no version of the privacy policy in force: words only"
     replace_in(
@@ -202,8 +201,8 @@ def test_a_published_page_links_to_the_other_documents_version_in_force_or_says_
         "    version: 2024-06-01\n    effective: 2024-06-01\n",
         release.replace("2024-06-15", "2024-06-01"),
     )
-    commit_all(content, "release of the privacy policy")
-    publish(content, out, day=AFTER_COMMITS)
+    commit_all(content, "release of the privacy policy", when=RELEASED)
+    publish(content, out, day=dt.date(2024, 7, 1))
     page = (out / "beta/cgu/index.html").read_text(encoding="utf-8")
     assert f'<a href="../privacy/index.html#cookies">{WORDS}</a>' in page
     kept = (out / "beta/cgu/releases/2024-06-01.html").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import FIXTURES
-from test_releases import RELEASE_1, commit_all, declare, edit, git, releases, repo  # noqa: F401 - repo is a fixture
+from test_releases import RELEASE_1, RELEASED_1, commit_all, declare, edit, git, releases, repo  # noqa: F401 - repo is a fixture
 
 from cgu.cli import main
 from cgu.release.book import text_hash
@@ -20,7 +20,7 @@ def test_release_is_pinned_to_its_declaring_commit(repo: Path) -> None:
     found, problems = releases(repo)
     assert not problems and len(found) == 1
     assert found[0].commit == git(repo, "rev-list", "-n1", "HEAD")
-    assert found[0].published is not None and found[0].published.date() == dt.date.today()
+    assert found[0].published is not None and found[0].published.date() == RELEASED_1, "the declaring commit's day"
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     commit_all(repo, "reword the law clause")
     again, _ = releases(repo)

@@ -264,9 +264,9 @@ def test_the_published_site_carries_each_redline_as_word_tracked_changes(repo: P
 
     edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     declare(repo, "2024-09-01", "2024-09-15", False, "Droit applicable reformulé.")  # editorial: no notice to wait
-    commit_all(repo, "release 2024-09-01 of the cgu")
+    commit_all(repo, "release 2024-09-01 of the cgu", when=dt_date(2024, 9, 1))
     out = tmp_path / "public"
-    publish(repo, out, day=dt_date(2030, 1, 1))  # after the fixture's commits, made now
+    publish(repo, out, day=dt_date(2024, 10, 1))  # both releases in force
     redlines = sorted(p.relative_to(out).as_posix() for p in out.glob("*/cgu/redline-*[0-9].html"))
     assert redlines == [f"{o}/cgu/redline-2024-06-01-to-2024-09-01.html" for o in ("acme", "beta")]
     for page in redlines:
@@ -292,5 +292,5 @@ def test_the_published_site_carries_each_redline_as_word_tracked_changes(repo: P
     with zipfile.ZipFile(out / "bundles/beta.zip") as bundle:
         assert "beta/cgu/redline-2024-06-01-to-2024-09-01.docx" in bundle.namelist()
     before = snapshot(out)
-    publish(repo, out, day=dt_date(2030, 1, 1))  # after the fixture's commits, made now
+    publish(repo, out, day=dt_date(2024, 10, 1))
     assert snapshot(out) == before, "reproducible: the same site, bundles included"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, document_text
+from helpers.git import commit_all, git
 
 from cgu.cli import main
 from cgu.commands.build import build
@@ -18,48 +18,30 @@ from cgu.release.acceptance import reaccept_needed
 from cgu.release.book import read_book
 from cgu.release.history import History
 
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@t",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@t",
-            "HOME": str(repo),
-            "PATH": "/usr/bin:/bin",
-        },
-    ).stdout.strip()
-
-
-def commit_all(repo: Path, message: str) -> str:
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", message)
-    return git(repo, "rev-parse", "HEAD")
-
-
 RELEASE_1 = """    releases:
       - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}
 """
 
 
+RELEASED_1 = dt.date(2024, 6, 1)
+"""The day the fixture's commits are made: its first release's version date (their dates never depend on the day the
+tests run)."""
+
+
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
+    """The mini project in git: its content, then its CGU's first release (2024-06-01, effective 2024-06-15), both
+    committed on RELEASED_1."""
     target = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", target)
     git(target, "init", "-q", "-b", "main")
-    commit_all(target, "content")
+    commit_all(target, "content", when=RELEASED_1)
     base = target / "organisms/base.yaml"
     base.write_text(
         base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1, 1),
         encoding="utf-8",
     )
-    commit_all(target, "release 2024-06-01 of the cgu")
+    commit_all(target, "release 2024-06-01 of the cgu", when=RELEASED_1)
     return target
 
 

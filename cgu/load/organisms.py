@@ -12,21 +12,19 @@ from cgu.errors import CguError, Problems
 from cgu.load import schema
 from cgu.load.files import Locations, load_yaml, read_text, relative
 from cgu.load.images import logo_problem
-from cgu.model import LANGUAGES, DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme
+from cgu.model import LANGUAGES, DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme, YamlFile
 
 DEFAULT_THEME = "default"
 DEFAULT_COLOR = "#1f4e79"
 
 
 @dataclass(frozen=True)
-class _RawOrganism:
+class _RawOrganism(YamlFile):
     """One organism file as written, before `extends` is applied."""
 
     id: str
-    data: dict[str, Any]
-    locations: Locations
-    location: SourceLocation
     clause_dir: str | None
+    """The organism's own clause folder (`organisms/<id>/clauses`), for an organism that is a folder."""
 
 
 def discover_organisms(root: Path) -> dict[str, Path]:
@@ -89,7 +87,11 @@ def load_organisms(root: Path, problems: Problems) -> dict[str, Organism]:
             )
         clause_dir = path.parent / "clauses" if path.name == "organism.yaml" else None
         raws[organism_id] = _RawOrganism(
-            organism_id, data, locations, SourceLocation(shown, 1), relative(clause_dir, root) if clause_dir else None
+            data=data,
+            locations=locations,
+            location=SourceLocation(shown, 1),
+            id=organism_id,
+            clause_dir=relative(clause_dir, root) if clause_dir else None,
         )
         broken.discard(organism_id)
     organisms: dict[str, Organism] = {}
@@ -107,7 +109,7 @@ def _resolve(
     raw = raws[organism_id]
     while (base := raws[chain[-1]].data.get("extends")) is not None:
         here = raws[chain[-1]]
-        extends_at = here.locations.get("extends", here.location)
+        extends_at = here.where("extends")
         if isinstance(base, str) and base in broken:
             return None  # its own error is reported; this one would only repeat it
         if not isinstance(base, str):
@@ -127,7 +129,7 @@ def _resolve(
                 members = cycle[start:] + cycle[:start]
                 first = raws[members[0]]
                 problems.add(
-                    first.locations.get("extends", first.location),
+                    first.where("extends"),
                     f"extends cycle: {' -> '.join([*members, members[0]])}; remove one 'extends'",
                     organism_id,
                 )

@@ -215,12 +215,12 @@ def read_overlay(root: Path, organism_file: str, language: str) -> FactOverlay |
             f"'git hash-object {organism_file}' prints",
         )
     return FactOverlay(
-        language,
-        MappingProxyType(data),
-        translates,
-        SourceLocation(shown, 1),
-        organism_file,
-        MappingProxyType(locations),
+        data=MappingProxyType(data),
+        locations=MappingProxyType(locations),
+        location=SourceLocation(shown, 1),
+        language=language,
+        translates=translates,
+        source=organism_file,
     )
 
 

@@ -199,24 +199,17 @@ def _clause_problem(
                 f"('cgu translations {organism.id}' shows what changed); {update}",
             )
         ]
-    if status.status == UNKNOWN and not available:
-        return [
-            RULES["translation-unverified"].problem(
-                where,
-                f"{status.source} is not the version this translation records, and without git history cgu cannot "
-                "tell what changed: check the translation against the source, then set 'translates' to the output of "
-                f"'git hash-object {status.source}'",
-                organism.id,
-            )
-        ]
     if status.status == UNKNOWN:
         return [
-            RULES["translation-unknown-source"].problem(
+            _unknown_source(
                 where,
-                f"'translates' names no version of {status.source} this git repository holds: commit the source, "
-                f"then set 'translates' to the output of 'git hash-object {status.source}' for the version you "
-                "translated",
+                status.source,
                 organism.id,
+                available,
+                changed="what changed",
+                check="the translation against the source",
+                commit="the source",
+                translated=" for the version you translated",
             )
         ]
     return []
@@ -232,19 +225,9 @@ def _fact_problem(
     available: bool = True,
     released: Sequence[str] = (),
 ) -> Problem:
-    if status == UNKNOWN and not available:
-        return RULES["translation-unverified"].problem(
-            where,
-            f"{source} is not the version this translation records, and without git history cgu cannot tell which "
-            f"text facts changed: check the overlay, then set 'translates' to the output of 'git hash-object {source}'",
-            organism.id,
-        )
     if status == UNKNOWN:
-        return RULES["translation-unknown-source"].problem(
-            where,
-            f"'translates' names no version of {source} this git repository holds: commit it, then set 'translates' "
-            f"to the output of 'git hash-object {source}'",
-            organism.id,
+        return _unknown_source(
+            where, source, organism.id, available, changed="which text facts changed", check="the overlay", commit="it"
         )
     update = f"update it, then set 'translates' to the output of 'git hash-object {source}'"
     changed = f"'{path}' changed in substance in {source} since this {language} translation"
@@ -256,6 +239,35 @@ def _fact_problem(
             organism.id,
         )
     return _stale(where, changed, language, organism.id, released, f"({overlay_path(source, language)}); {update}")
+
+
+def _unknown_source(
+    where: SourceLocation,
+    source: str,
+    organism: str,
+    available: bool,
+    *,
+    changed: str,
+    check: str,
+    commit: str,
+    translated: str = "",
+) -> Problem:
+    """`translates` names no version of `source` that git holds: without git history a warning that cgu cannot tell
+    `changed`, with it an error (the version translated was never committed)."""
+    hash_it = f"set 'translates' to the output of 'git hash-object {source}'"
+    if not available:
+        return RULES["translation-unverified"].problem(
+            where,
+            f"{source} is not the version this translation records, and without git history cgu cannot tell "
+            f"{changed}: check {check}, then {hash_it}",
+            organism,
+        )
+    return RULES["translation-unknown-source"].problem(
+        where,
+        f"'translates' names no version of {source} this git repository holds: commit {commit}, then {hash_it}"
+        f"{translated}",
+        organism,
+    )
 
 
 def _stale(

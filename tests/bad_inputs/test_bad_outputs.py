@@ -17,9 +17,8 @@ import pytest
 from test_bad_inputs import MINI, cgu
 from test_releases import repo
 
-AFTER_COMMITS = "2030-01-01"
-"""The publication day: after the fixture's commits, which are made now (a release committed after the day is not
-yet published on it)."""
+PUBLICATION_DAY = "2024-07-01"
+"""The publication day: after the fixture's release (committed on 2024-06-01, in force from 2024-06-15)."""
 
 __all__ = ["repo"]
 
@@ -136,7 +135,7 @@ def test_an_output_an_older_cgu_wrote_rebuilds_once(built: tuple[Path, Path]) ->
 def published(repo: Path, tmp_path: Path) -> tuple[Path, Path]:
     """The mini project in git with its CGU released (test_releases' `repo`), published once into `public`."""
     out = tmp_path / "public"
-    result = cgu(repo, "publish", "--out", str(out), "--quiet", "--date", AFTER_COMMITS)
+    result = cgu(repo, "publish", "--out", str(out), "--quiet", "--date", PUBLICATION_DAY)
     assert result.returncode == 0, result.stderr
     return repo, out
 
@@ -148,7 +147,7 @@ def test_a_hand_edited_release_pdf_and_docx_are_rendered_again(published: tuple[
     pdf.write_bytes(pdf.read_bytes().replace(b"%%EOF", b"% retouche\n%%EOF"))
     docx.write_bytes(b"PK not the document cgu wrote")
     project_before = files(project)
-    result = cgu(project, "publish", "--out", str(out), "--quiet", "--date", AFTER_COMMITS)
+    result = cgu(project, "publish", "--out", str(out), "--quiet", "--date", PUBLICATION_DAY)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert files(out) == before, "the site is again exactly what cgu wrote, its bundles included"
     assert files(project) == project_before
@@ -166,6 +165,6 @@ def test_a_hand_edited_seal_marker_does_not_keep_an_edited_pdf(published: tuple[
     manifest["outputs"]["beta/cgu/releases/2024-06-01.pdf"] = hashlib.sha256(pdf.read_bytes()).hexdigest()
     manifest["outputs"]["beta/cgu/releases/2024-06-01.sha256"] = "f" * 64
     (out / ".cgu-build.json").write_text(json.dumps(manifest), encoding="utf-8")
-    result = cgu(project, "publish", "--out", str(out), "--quiet", "--date", AFTER_COMMITS)
+    result = cgu(project, "publish", "--out", str(out), "--quiet", "--date", PUBLICATION_DAY)
     assert result.returncode == 0, result.stderr
     assert files(out) == before

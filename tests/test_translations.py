@@ -420,3 +420,21 @@ def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, 
     for page in [*site.rglob("*.html"), *(tmp_path / "out").rglob("*.html")]:
         for href in _alternates(page.read_text(encoding="utf-8")).values():
             assert (page.parent / href).is_file(), (page, href)
+
+
+def test_a_translation_is_rendered_again_only_when_its_inputs_or_its_draft_mark_change(
+    project: Path, tmp_path: Path
+) -> None:
+    from cgu.commands.build import build
+
+    assert _release(project, "cgu").returncode == 0
+    out, page = tmp_path / "out", "ebm/nl/cgu-2025-06-01.html"
+    assert page in build(project, out, formats=("html",)).rendered
+    released = (out / page).read_bytes()
+    again = build(project, out, formats=("html",))
+    assert again.rendered == [] and page in again.kept and (out / page).read_bytes() == released
+    # Only the French source changes: the document is a draft again, and so is its translation ("Projet").
+    replace_in(project / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
+    assert page in build(project, out, formats=("html",)).rendered
+    build(project, tmp_path / "fresh", formats=("html",))
+    assert (out / page).read_bytes() == (tmp_path / "fresh" / page).read_bytes() != released

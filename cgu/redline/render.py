@@ -283,15 +283,19 @@ PAGE_TEMPLATE = "redline.html"
 
 
 def render_html_page(
-    redline: Redline, title: str, theme: ThemeFolder | None = None, preview: PreviewBar | None = None
+    redline: Redline,
+    title: str,
+    theme: ThemeFolder | None = None,
+    preview: PreviewBar | None = None,
+    fragment: str | None = None,
 ) -> str:
     """A standalone page: the fragment with its style and keyboard navigation, through the theme's `redline.html`
     (the organism's theme for its releases, else the built-in one), in the themes' sandbox; `preview` in `cgu
-    preview` only."""
+    preview` only; `fragment`: the redline's `render_html_fragment`, when the caller made it already."""
     context = {
         "title": title,
         "style": Markup(STYLE),
-        "fragment": Markup(render_html_fragment(redline)),
+        "fragment": Markup(render_html_fragment(redline) if fragment is None else fragment),
         "script": Markup(SCRIPT),
         **({"preview": preview} if preview else {}),
     }

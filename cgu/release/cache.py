@@ -199,6 +199,16 @@ class ReleaseCache:
     def keep_findings(self, made_of: str, parts: dict[str, tuple[Problem, ...]]) -> None:
         self._write(json.dumps([FORMAT, "findings", tool_fingerprint(), made_of]), _encode(parts))
 
+    def pages(self, made_of: str, names: tuple[str, ...]) -> dict[str, str] | None:
+        """The texts (`names`: pages or files) an earlier run rendered from inputs hashing to `made_of`, if kept."""
+        data = self._read(json.dumps([FORMAT, "pages", tool_fingerprint(), made_of]))
+        if not isinstance(data, dict) or set(data) != set(names) or not all(isinstance(v, str) for v in data.values()):
+            return None
+        return data
+
+    def keep_pages(self, made_of: str, pages: dict[str, str]) -> None:
+        self._write(json.dumps([FORMAT, "pages", tool_fingerprint(), made_of]), pages)
+
     def bundle(self, made_of: str) -> str | None:
         """The SHA-256 of the zip an earlier publish made of a bundle whose manifest hashes to `made_of`, if kept."""
         data = self._read(json.dumps([FORMAT, "bundle", made_of]))

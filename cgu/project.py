@@ -16,6 +16,7 @@ from cgu.load.translations import organism_in_language
 from cgu.model import (
     DOCUMENT_KINDS,
     Clause,
+    ClauseTranslation,
     Document,
     Organism,
     Problem,
@@ -112,7 +113,7 @@ def load_project(
         for language in organism.languages[1:] if compose and translate else ():
             translated = organism_in_language(root, organism, language, problems)
             for kind in chosen if compose else ():
-                document = composer.compose(translated, kind)
+                document = _compose(composer, translated, kind, cache)
                 if document is not None:
                     translations.append(document)
     problems.raise_if_any()
@@ -122,17 +123,23 @@ def load_project(
 
 
 def _compose(composer: Composer, organism: Organism, kind: str, cache: ReleaseCache | None) -> Document | None:
-    """One document, from the cache when its organism and clauses are exactly those of a composition kept earlier."""
+    """One document, from the cache when its organism and clauses (and, in another language than the source, their
+    translations) are exactly those of a composition kept earlier."""
     if cache is None:
         return composer.compose(organism, kind)
     spec = organism.documents[kind]
+    language = organism.language or organism.source_language
+    clauses = [composer.clause_for(organism, c) for c in spec.clauses]
+    made: list[Clause | ClauseTranslation | None] = list(clauses)
+    if language != organism.source_language:  # a translation is also made of each clause's translation
+        made += [composer.translation_for(c, language) if c else None for c in clauses]
     try:
-        made_of = inputs_digest(organism, kind, [composer.clause_for(organism, c) for c in spec.clauses])
+        made_of = inputs_digest(organism, kind, made)
     except TypeError:  # facts JSON cannot hold exactly: composed every time
         return composer.compose(organism, kind)
     articles = cache.articles(made_of)
     if articles is not None:
-        return Document(organism, kind, spec.title, spec.version, spec.effective, articles)
+        return Document(organism, kind, spec.title, spec.version, spec.effective, articles, language=language)
     document = composer.compose(organism, kind)
     if document is not None:
         cache.keep_articles(made_of, document.articles)

@@ -88,6 +88,8 @@ def forged(payload: str) -> str:
     """What a released text (or the commit said to declare it) would become if the entry were believed."""
     if '"markdown": "' in payload:
         return payload.replace('"markdown": "', '"markdown": "Texte qui ne fut jamais publié. ', 1)
+    if '".html": "' in payload:  # a redline's pages
+        return payload.replace('".html": "', '".html": "Modification qui ne fut jamais faite. ', 1)
     return json.dumps({"commit": None})  # a declaration entry: "this release was never declared"
 
 
@@ -100,7 +102,9 @@ def test_a_damaged_cache_entry_is_ignored_and_rebuilt(
     build(released, tmp_path / "clean", formats=("html",))
     clean = snapshot(tmp_path / "clean")
     someone_else = ReleaseCache(tmp_path, b"another user's key, not ours....")
-    assert len(entries(released)) == 7, "two past documents, one declaration, four working-tree documents"
+    assert len(entries(released)) == 8, (
+        "two past documents, one declaration, four working-tree documents, the pages of the draft's redline"
+    )
     for entry in entries(released):
         raw = entry.read_text(encoding="utf-8")
         data = json.loads(raw)
@@ -263,3 +267,32 @@ def test_a_publish_that_changed_nothing_keeps_its_bundles_without_zipping_them_a
     publish(released, site, 1, today(None))
     assert zipped.count("manifest.json") == 1, "the edited bundle, and only it, is zipped again"
     assert (site / "bundles/beta.zip").read_bytes() == bundles["beta.zip"]
+
+
+def test_a_rebuild_reads_the_redline_pages_from_the_cache_and_never_a_stale_one(
+    released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cgu.release import changelog
+
+    rendered: list[int] = []
+    real = changelog.render_html_fragment
+
+    def counted(result):  # type: ignore[no-untyped-def]
+        rendered.append(1)
+        return real(result)
+
+    monkeypatch.setattr(changelog, "render_html_fragment", counted)
+    build(released, tmp_path / "first", formats=("html",))
+    assert rendered, "the draft's changes since the release are a redline"
+    rendered.clear()
+    build(released, tmp_path / "second", formats=("html",))
+    assert rendered == [] and snapshot(tmp_path / "first") == snapshot(tmp_path / "second")
+    clause = released / "clauses/droit.md"
+    clause.write_text(clause.read_text(encoding="utf-8").replace("sont soumises", "restent soumises"))
+    build(released, tmp_path / "edited", formats=("html",))
+    assert rendered, "a draft edited again is compared again"
+    monkeypatch.setattr(ReleaseCache, "in_git_folder", classmethod(lambda cls, folder: None))
+    build(released, tmp_path / "uncached", formats=("html",))
+    assert snapshot(tmp_path / "edited") == snapshot(tmp_path / "uncached")
+    pages = [p for p in snapshot(tmp_path / "edited") if p.endswith("-to-draft.html")]
+    assert pages and "restent" in (tmp_path / "edited" / pages[0]).read_text(encoding="utf-8")

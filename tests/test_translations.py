@@ -420,3 +420,49 @@ def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, 
     for page in [*site.rglob("*.html"), *(tmp_path / "out").rglob("*.html")]:
         for href in _alternates(page.read_text(encoding="utf-8")).values():
             assert (page.parent / href).is_file(), (page, href)
+
+
+def test_a_translation_is_rendered_again_only_when_its_inputs_or_its_draft_mark_change(
+    project: Path, tmp_path: Path
+) -> None:
+    from cgu.commands.build import build
+
+    assert _release(project, "cgu").returncode == 0
+    out, page = tmp_path / "out", "ebm/nl/cgu-2025-06-01.html"
+    assert page in build(project, out, formats=("html",)).rendered
+    released = (out / page).read_bytes()
+    again = build(project, out, formats=("html",))
+    assert again.rendered == [] and page in again.kept and (out / page).read_bytes() == released
+    # Only the French source changes: the document is a draft again, and so is its translation ("Projet").
+    replace_in(project / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
+    assert page in build(project, out, formats=("html",)).rendered
+    build(project, tmp_path / "fresh", formats=("html",))
+    assert (out / page).read_bytes() == (tmp_path / "fresh" / page).read_bytes() != released
+
+
+def test_a_translation_comes_back_from_the_cache_exactly_and_never_stale(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cgu.compose.composer import Composer
+    from cgu.release.cache import ReleaseCache
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # this test's own signing key
+    cache = ReleaseCache.in_git_folder(project / ".git")
+    assert cache is not None
+    composed = load_project(project).translations
+    assert [d.language for d in composed] == ["nl", "nl"]
+    assert load_project(project, cache=cache).translations == composed  # composed, then kept
+    made: list[str] = []
+    real = Composer.compose
+
+    def counted(composer: Composer, organism, kind, draft=False):  # type: ignore[no-untyped-def]
+        made.append(f"{organism.id}/{organism.language}/{kind}")
+        return real(composer, organism, kind, draft)
+
+    monkeypatch.setattr(Composer, "compose", counted)
+    assert load_project(project, cache=cache).translations == composed and made == []
+    replace_in(project / "clauses/objet.nl.md", "Deze versie dateert", "Deze tekst dateert")  # the translation only
+    changed = load_project(project, cache=cache).translations
+    assert made == ["ebm/nl/cgu", "ebm/nl/privacy"] and changed != composed
+    monkeypatch.setattr(Composer, "compose", real)
+    assert changed == load_project(project).translations

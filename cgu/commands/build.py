@@ -61,8 +61,9 @@ class Plan:
     entries: dict[str, dict[str, Any]]
     """Manifest entry (inputs' digest and hashes) of every artifact of the documents this build is about."""
     decisions: tuple[Decision, ...]
-    stale: frozenset[tuple[str, str]]
-    """(organism, kind) of the documents to render (in every format: one stale format renders the document)."""
+    stale: frozenset[tuple[str, str, str]]
+    """(organism, kind, language) of the documents and translations to render (in every format: one stale format
+    renders the document)."""
     replaced: frozenset[tuple[str, str]]
     """(path prefix, suffix) of the artifacts this build owns: older versions of them are not kept."""
 
@@ -158,26 +159,29 @@ def plan_build(
     out: Path,
     links: Mapping[tuple[str, str], PageLinks] | None = None,
 ) -> Plan:
-    """Which of `documents` to render: those whose inputs changed since the previous manifest, or whose file is gone
-    or was edited since cgu wrote it."""
+    """Which of `documents` (and translations) to render: those whose inputs changed since the previous manifest, or
+    whose file is gone or was edited since cgu wrote it."""
     entries: dict[str, dict[str, Any]] = {}
     decisions: list[Decision] = []
-    stale: set[tuple[str, str]] = set()
+    stale: set[tuple[str, str, str]] = set()
     replaced: set[tuple[str, str]] = set()
     digests = {name: theme_digest(theme) for name, theme in project.themes.items()}
     for document in documents:
-        organism, kind = document.organism, document.kind
+        organism, kind, language = document.organism, document.kind, document.language
         for fmt in formats:
             suffix = BUILDERS[fmt].suffix
-            replaced.add((f"{organism.id}/{kind}-", suffix))
-            path = artifact_path(organism, kind, suffix)
+            path = artifact_path(organism, kind, suffix, language)
+            replaced.add((path[: path.rindex(f"/{kind}-") + len(kind) + 2], suffix))
             theme = project.themes[organism.theme.name]
             inputs = document_inputs(project.root, document, theme, digests[theme.name], fmt)
+            if language != organism.source_language:
+                # Its "Projet" mark follows the source document's (a translation of a draft is a draft).
+                inputs = Inputs({**inputs.hashes, "language": language, "draft": str(document.draft)})
             if organism.documents[kind].releases:
                 # The "Projet" mark depends on which releases are committed, not only on the files; the page's links
                 # (in force, coming, history) on the day.
                 inputs = Inputs({**inputs.hashes, "releases": book.of(organism.id, kind).state})
-                if fmt == "html" and links and (organism.id, kind) in links:
+                if fmt == "html" and links and (organism.id, kind) in links and language == organism.source_language:
                     inputs = Inputs({**inputs.hashes, "links": repr(links[(organism.id, kind)])})
             before = previous.entries.get(path)
             if before is None:
@@ -192,7 +196,7 @@ def plan_build(
             entries[path] = {"digest": inputs.digest, "inputs": inputs.hashes}
             decisions.append(Decision(path, bool(reason), reason or "up to date"))
             if reason:
-                stale.add((organism.id, kind))
+                stale.add((organism.id, kind, language))
     return Plan(entries, tuple(decisions), frozenset(stale), frozenset(replaced))
 
 
@@ -258,16 +262,31 @@ def prepare_build(
     timings.add("releases", start)
     selected = [d for d in project.documents if about(d.organism, d.kind)]
     links = {} if for_members else page_links(book, selected, on, told, formats)
-    plan = plan_build(project, book, selected, formats, previous, out, links)
-    stale = replace(project, documents=tuple(d for d in selected if (d.organism.id, d.kind) in plan.stale))
+    translations = [d for d in project.translations if about(d.organism, d.kind)]
+    plan = plan_build(project, book, selected + translations, formats, previous, out, links)
+
+    def to_render(documents: list[Document]) -> tuple[Document, ...]:
+        return tuple(d for d in documents if (d.organism.id, d.kind, d.language) in plan.stale)
+
     from cgu.render.workers import render_parallel
 
-    artifacts = render_parallel(stale, formats, jobs, timings, progress, links)
-    artifacts += render_translations(project, [d for d in project.translations if about(d.organism, d.kind)], formats)
+    artifacts = render_parallel(
+        replace(project, documents=to_render(selected)), formats, jobs, timings, progress, links
+    )
+    start = time.perf_counter()
+    artifacts += render_translations(project, list(to_render(translations)), formats)
+    timings.add("render translations", start)
     start = time.perf_counter()
     documents_with_releases = [d for d in project.documents if d.organism.documents[d.kind].releases]
     artifacts += release_files(
-        book, documents_with_releases, on, project.themes, told, draft_changes=not for_members, word=word_redlines
+        book,
+        documents_with_releases,
+        on,
+        project.themes,
+        told,
+        draft_changes=not for_members,
+        word=word_redlines,
+        cache=project.cache,
     )
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()

@@ -120,7 +120,6 @@ def write_redline(
     tracked: TrackedChanges | None = None,
 ) -> None:
     """Write a redline in the requested formats into `out` (each file atomically; nothing else in `out` is touched)."""
-    from cgu.load.themes import ThemeFolder
     from cgu.model import Artifact
     from cgu.redline.compare import Redline
     from cgu.redline.render import (
@@ -132,7 +131,10 @@ def write_redline(
     from cgu.site.writer import write_files
 
     assert isinstance(result, Redline)
-    assert theme is None or isinstance(theme, ThemeFolder)
+    if theme is not None:
+        from cgu.load.themes import ThemeFolder  # Jinja: only for an organism's theme, not for two files
+
+        assert isinstance(theme, ThemeFolder)
     if tracked and any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 or ord(c) in (0xFFFE, 0xFFFF) for c in tracked.author):
         from cgu.errors import CguError
         from cgu.model import SourceLocation

@@ -20,13 +20,11 @@ from cgu.compose.french import french_typography, named, one_line_address, with_
 from cgu.compose.language import long_date
 from cgu.compose.sandbox import BoundedSandbox, OverBound, bounded_text
 from cgu.errors import CguError
+from cgu.load.plain_template import MAX_PAGE
 from cgu.load.schema import ID_PATTERN
 from cgu.model import SourceLocation
 
 ASSET_SUFFIXES = (".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png", ".jpg", ".txt")
-MAX_PAGE = 16 * 1024 * 1024
-"""Largest page a theme template may render to (documents make pages of well under 1 MB; loops over loops could fill
-the memory)."""
 
 
 @dataclass(frozen=True)

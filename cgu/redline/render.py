@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from cgu.builtin import BUILTIN_THEMES
-from cgu.load.themes import ThemeFolder, builtin_theme
+from cgu.load.plain_template import render_plain
 from cgu.model import Article, ArticleChange, Redline
 from cgu.redline.compare import carried_over, pieces
 from cgu.redline.markup import article_markup, visible
-from cgu.render.html import PreviewBar
+
+if TYPE_CHECKING:  # Jinja's themes only when a page goes through them: a redline of two files needs neither
+    from cgu.load.themes import ThemeFolder
+    from cgu.render.html import PreviewBar
 
 KIND_LABELS = {
     "modified": "modifié",
@@ -279,23 +283,27 @@ PAGE_TEMPLATE = "redline.html"
 
 
 def render_html_page(
-    redline: Redline, title: str, theme: ThemeFolder | None = None, preview: PreviewBar | None = None
+    redline: Redline,
+    title: str,
+    theme: ThemeFolder | None = None,
+    preview: PreviewBar | None = None,
+    fragment: str | None = None,
 ) -> str:
     """A standalone page: the fragment with its style and keyboard navigation, through the theme's `redline.html`
     (the organism's theme for its releases, else the built-in one), in the themes' sandbox; `preview` in `cgu
-    preview` only."""
-    page = (
-        (theme or builtin_theme())
-        .having(PAGE_TEMPLATE)
-        .render(
-            PAGE_TEMPLATE,
-            title=title,
-            style=Markup(STYLE),
-            fragment=Markup(render_html_fragment(redline)),
-            script=Markup(SCRIPT),
-            **({"preview": preview} if preview else {}),
-        )
-    )
+    preview` only; `fragment`: the redline's `render_html_fragment`, when the caller made it already."""
+    context = {
+        "title": title,
+        "style": Markup(STYLE),
+        "fragment": Markup(render_html_fragment(redline) if fragment is None else fragment),
+        "script": Markup(SCRIPT),
+        **({"preview": preview} if preview else {}),
+    }
+    page = None if theme or preview else render_plain(BUILTIN_THEMES / "default" / PAGE_TEMPLATE, context)
+    if page is None:
+        from cgu.load.themes import builtin_theme
+
+        page = (theme or builtin_theme()).having(PAGE_TEMPLATE).render(PAGE_TEMPLATE, **context)
     return page if page.endswith("\n") else page + "\n"
 
 

@@ -27,13 +27,14 @@ import os
 import secrets
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from cgu.model import Article, Clause, Document, Organism, Problem
+from cgu.model import Article, Clause, ClauseTranslation, Document, Organism, Problem
 
 FINDINGS_PARTS = ("organisms", "pages", "waived")
 """A kept check: the organisms' findings, the documents' pages' (fonts, themes), the findings waived."""
@@ -198,6 +199,16 @@ class ReleaseCache:
     def keep_findings(self, made_of: str, parts: dict[str, tuple[Problem, ...]]) -> None:
         self._write(json.dumps([FORMAT, "findings", tool_fingerprint(), made_of]), _encode(parts))
 
+    def pages(self, made_of: str, names: tuple[str, ...]) -> dict[str, str] | None:
+        """The texts (`names`: pages or files) an earlier run rendered from inputs hashing to `made_of`, if kept."""
+        data = self._read(json.dumps([FORMAT, "pages", tool_fingerprint(), made_of]))
+        if not isinstance(data, dict) or set(data) != set(names) or not all(isinstance(v, str) for v in data.values()):
+            return None
+        return data
+
+    def keep_pages(self, made_of: str, pages: dict[str, str]) -> None:
+        self._write(json.dumps([FORMAT, "pages", tool_fingerprint(), made_of]), pages)
+
     def bundle(self, made_of: str) -> str | None:
         """The SHA-256 of the zip an earlier publish made of a bundle whose manifest hashes to `made_of`, if kept."""
         data = self._read(json.dumps([FORMAT, "bundle", made_of]))
@@ -241,9 +252,10 @@ def content_digest(parts: list[Any]) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def inputs_digest(organism: Organism, kind: str, clauses: list[Clause | None]) -> str:
-    """What a composed document is a function of: the organism (facts, documents, locations), the kind and each clause
-    it lists (front matter, body, where it comes from), in order. Raises TypeError for what JSON cannot hold."""
+def inputs_digest(organism: Organism, kind: str, clauses: Sequence[Clause | ClauseTranslation | None]) -> str:
+    """What a composed document is a function of: the organism (facts, documents, locations, language), the kind and
+    each clause it lists (front matter, body, where it comes from), in order, then in a translation each clause's
+    translation. Raises TypeError for what JSON cannot hold."""
     made_of = [kind, _encode(organism), [_encode(c) if c is not None else None for c in clauses]]
     return hashlib.sha256(json.dumps(made_of, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 

@@ -6,10 +6,11 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from markupsafe import Markup
 
+from cgu.builtin import BUILTIN_THEMES
 from cgu.compose.composer import escape_markdown
 from cgu.compose.french import french_date
 from cgu.load.themes import ThemeFolder, builtin_theme
@@ -23,6 +24,7 @@ from cgu.redline.render import (
 )
 from cgu.release.acceptance import draft_pending, redline_name, versions_json
 from cgu.release.book import ReleaseBook
+from cgu.release.cache import ReleaseCache, content_digest, files_digest
 from cgu.release.lifecycle import Told
 from cgu.render.html import GENERATOR, PreviewBar, page_context
 
@@ -177,6 +179,9 @@ def changelog_html(organism: Organism, kind: str, entries: list[Entry], theme: T
     return page if page.endswith("\n") else page + "\n"
 
 
+REDLINE_FILES = (".html", ".fragment.html", ".json")
+"""What each redline of a document's history is written as (and, on the published site, `.docx`)."""
+
 DRAFT_VERSION = "draft"
 """The `<to>` of the redline from the newest release to a writer's draft (`redline-2024-06-01-to-draft.html`)."""
 
@@ -189,14 +194,27 @@ def release_files(
     told: Told[Release] | None = None,
     draft_changes: bool = False,
     word: bool = False,
+    cache: ReleaseCache | None = None,
 ) -> list[Artifact]:
     """versions.json, changelogs and redlines (consecutive releases, each release to the newest, the release in force
     to each coming one) of the releases published on `day` (default: the run's today; `told`: since when, as for
     `lifecycle`), for each of the (draft-marked) documents that has any in the book; pages in the organism's theme
     from `themes` (else the built-in one). With `draft_changes` (a writer's build, never the published site), a
     draft's changes since the newest release too (`redline-<version>-to-draft.html`). With `word` (the published
-    site), each redline also as a DOCX of tracked changes, by the organism, dated the newer release's version date."""
+    site), each redline also as a DOCX of tracked changes, by the organism, dated the newer release's version date.
+    Given the run's `cache`, a redline's pages made from the same two texts, title and theme in an earlier run are
+    read from it instead of compared and rendered again."""
     from cgu.release.lifecycle import lifecycle, today
+
+    digests: dict[Path, str] = {}
+
+    def theme_digests(theme: ThemeFolder | None) -> tuple[str, ...]:
+        """The files a redline page is rendered from: its theme's, and the built-in one's it may fall back on."""
+        folders = (theme.path, BUILTIN_THEMES / "default") if theme else (BUILTIN_THEMES / "default",)
+        for place in folders:
+            if place not in digests:
+                digests[place] = files_digest([place])
+        return tuple(digests[place] for place in folders)
 
     day = day or today()
     artifacts: list[Artifact] = []
@@ -229,7 +247,6 @@ def release_files(
         ):  # the writer's draft: what it changes since the newest release
             pairs[redline_name(releases[-1], DRAFT_VERSION)] = (releases[-1], document, None)
         for name, (old, new_text, new_version) in sorted(pairs.items()):
-            result = computed.get(name) or redline(old.document.articles, new_text.articles)
             title = (
                 f"{organism.documents[kind].title} – modifications entre les versions du "
                 f"{french_date(old.spec.version)} et du {french_date(new_version)}"
@@ -237,14 +254,25 @@ def release_files(
                 else f"{organism.documents[kind].title} – modifications entre la version du "
                 f"{french_date(old.spec.version)} et le projet"
             )
-            artifacts += [
-                Artifact(f"{base}/{name}.html", render_html_page(result, title, theme).encode()),
-                Artifact(f"{base}/{name}.fragment.html", render_html_fragment(result).encode()),
-                Artifact(f"{base}/{name}.json", render_json(result).encode()),
-            ]
+            pair = (old.document.articles, new_text.articles)
+            made_of = content_digest([*pair, title, theme_digests(theme)]) if cache is not None else ""
+            pages = cache.pages(made_of, REDLINE_FILES) if cache is not None else None
+            result = computed.get(name)
+            if pages is None:
+                result = result or redline(*pair)
+                fragment = render_html_fragment(result)
+                pages = {
+                    ".html": render_html_page(result, title, theme, fragment=fragment),
+                    ".fragment.html": fragment,
+                    ".json": render_json(result),
+                }
+                if cache is not None:
+                    cache.keep_pages(made_of, pages)
+            artifacts += [Artifact(f"{base}/{name}{suffix}", pages[suffix].encode()) for suffix in REDLINE_FILES]
             if word and new_version is not None:  # the published site's redlines, between releases (never a draft)
                 from cgu.redline.docx import render_docx  # python-docx and lxml: only where Word files are made
 
+                result = result or redline(*pair)
                 when = dt.datetime.combine(new_version, dt.time(), dt.UTC)
                 artifacts.append(Artifact(f"{base}/{name}.docx", render_docx(result, title, organism.name, when)))
         artifacts += [

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SHARED
+from conftest import ROOT, SHARED
 from helpers.libreoffice import SOFFICE, resolve_all
 from lxml import etree
 from test_redline_corpus import pairs as corpus_pairs
@@ -24,6 +24,7 @@ from cgu.model import DELETE, INSERT, Redline
 from cgu.redline.compare import redline
 from cgu.redline.docx import W, accepted_and_rejected, render_docx
 from cgu.redline.sections import split_markdown
+from cgu.release.history import History
 
 CORPUS = SHARED / "corpus"
 DATE = datetime(2024, 3, 1, tzinfo=UTC)
@@ -250,6 +251,46 @@ def test_libreoffice_on_corpus_pairs(index: int, tmp_path: Path) -> None:
     assert (b"<w:moveFrom " in _document_xml(docx.read_bytes())) == (index == MOVE_PAIR)
     assert resolve_all(docx, "reject", tmp_path / "profile") == old_text.replace("\r\n", "\n") + "\n"
     assert resolve_all(docx, "accept", tmp_path / "profile") == new_text.replace("\r\n", "\n") + "\n"
+
+
+SHIPPED_REDLINES = (
+    ("harmonie-mutuelle", "cgu"),
+    ("klesia", "privacy"),
+    ("mutuelle-mieux-etre", "privacy"),
+    ("partenamut", "cgu"),
+    ("partenamut", "privacy"),
+)
+"""Every shipped document with a release before its draft: its last release to the draft."""
+
+
+def _shipped_redline(organism: str, kind: str, out: Path) -> tuple[Path, str, str]:
+    """The DOCX redline of a shipped document (last release to the draft) and the new and old texts its JSON gives."""
+    args = ["redline", organism, kind, "--project", str(ROOT), "--out", str(out), "--format", "docx,json"]
+    result = CliRunner().invoke(main, args, env={"SOURCE_DATE_EPOCH": "1709251200"})
+    assert result.exit_code == 0, result.output
+    (docx,) = out.glob(f"{organism}-{kind}-redline-*-to-draft.docx")
+    changes = json.loads(docx.with_suffix(".json").read_text(encoding="utf-8"))["changes"]
+    olds = sorted((c for c in changes if c["old"]), key=lambda c: c["old"]["number"])
+    new = "".join(t for c in changes if c["new"] for op, t in c["ops"] if op >= 0)
+    return docx, new, "".join(t for c in olds for op, t in c["ops"] if op <= 0)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not History(ROOT).available, reason="the shipped releases are read from the git repository")
+def test_shipped_release_redlines_accept_to_the_draft_and_reject_to_the_release(tmp_path: Path) -> None:
+    for organism, kind in SHIPPED_REDLINES:
+        docx, new, old = _shipped_redline(organism, kind, tmp_path / f"{organism}-{kind}")
+        assert accepted_and_rejected(_document_xml(docx.read_bytes())) == (new, old), docx.name
+
+
+@needs_soffice
+@pytest.mark.slow
+@pytest.mark.skipif(not History(ROOT).available, reason="the shipped releases are read from the git repository")
+@pytest.mark.parametrize(("organism", "kind"), SHIPPED_REDLINES)
+def test_libreoffice_on_shipped_release_redlines(organism: str, kind: str, tmp_path: Path) -> None:
+    docx, new, old = _shipped_redline(organism, kind, tmp_path / "out")
+    assert resolve_all(docx, "reject", tmp_path / "profile") == old + "\n"
+    assert resolve_all(docx, "accept", tmp_path / "profile") == new + "\n"
 
 
 def test_release_redline_is_tracked_by_the_organism_on_the_source_date(repo: Path, tmp_path: Path) -> None:

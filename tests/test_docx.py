@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
 from conftest import ROOT, built_file
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
 
 from cgu.commands.build import build
@@ -34,9 +37,30 @@ def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "la **durée**.\n\n- premier point\n- second point\n",
         encoding="utf-8",
     )
+    _logos(project)
     out = project / "build"
     build(project, out, formats=("docx",))
     return out
+
+
+SVG_LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="30" height="30" fill="#336699"/>'
+    '<text x="36" y="22" font-size="18">acme</text></svg>\n'
+)
+
+
+def _logos(project: Path) -> None:
+    """Beta gets a PNG logo (200 × 100 pixels, taller than the 36 pt a logo may be), acme an SVG one (120 × 30)."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (200, 100), (200, 30, 30))
+    ImageDraw.Draw(image).ellipse((10, 10, 90, 90), fill=(255, 255, 255))
+    image.save(project / "organisms" / "beta-logo.png")
+    beta = project / "organisms" / "beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "theme:\n  logo: organisms/beta-logo.png\n", encoding="utf-8")
+    (project / "organisms" / "acme" / "logo.svg").write_text(SVG_LOGO, encoding="utf-8")
+    acme = project / "organisms" / "acme" / "organism.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8") + "  logo: organisms/acme/logo.svg\n", encoding="utf-8")
 
 
 def _document(rich: Path, organism: str = "beta") -> docx.document.Document:
@@ -103,6 +127,44 @@ def test_properties_header_and_footer(rich: Path) -> None:
     assert {"PAGE", "NUMPAGES"} <= {t.text.strip() for t in footer.iter(f"{W}instrText")}
     styles = word.styles.element
     assert any(lang.get(qn("w:val")) == "fr-FR" for lang in styles.iter(f"{W}lang"))
+
+
+def _header_picture(word: docx.document.Document) -> tuple[Any, Any]:
+    """The header's one inline picture (`wp:inline`) and its `a:blip`."""
+    header = word.sections[0].header
+    (inline,) = header._element.iter(qn("wp:inline"))
+    (blip,) = inline.iter(qn("a:blip"))
+    return inline, blip
+
+
+def test_a_png_logo_heads_every_page_no_taller_than_in_html(rich: Path) -> None:
+    word = _document(rich, "beta")
+    inline, blip = _header_picture(word)
+    header = word.sections[0].header
+    assert (
+        header.part.related_parts[blip.get(qn("r:embed"))].blob
+        == (rich.parent / "organisms/beta-logo.png").read_bytes()
+    )
+    extent = inline.find(qn("wp:extent"))
+    assert (int(extent.get("cx")), int(extent.get("cy"))) == (Pt(72), Pt(36)), "3rem tall as in HTML, its proportions"
+    text = header.paragraphs[0].text
+    assert text.strip() == "Beta Mutualité – Conditions générales d'utilisation", "the name still follows the logo"
+
+
+def test_an_svg_logo_is_embedded_as_svg_beside_a_blank_png_of_its_size(rich: Path) -> None:
+    """Word 2016 and later draw the SVG (`asvg:svgBlip`); the PNG every DOCX must also carry is blank, not a drawing."""
+    from PIL import Image
+
+    word = _document(rich, "acme")
+    inline, blip = _header_picture(word)
+    related = word.sections[0].header.part.related_parts
+    (svg_blip,) = blip.iter("{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip")
+    svg = related[svg_blip.get(qn("r:embed"))]
+    assert svg.content_type == "image/svg+xml" and svg.blob == SVG_LOGO.encode()
+    fallback = Image.open(io.BytesIO(related[blip.get(qn("r:embed"))].blob))
+    assert fallback.size == (120, 30) and fallback.mode == "RGBA" and fallback.getextrema()[3] == (0, 0)
+    extent = inline.find(qn("wp:extent"))
+    assert (int(extent.get("cx")), int(extent.get("cy"))) == (Pt(90), Pt(22.5)), "30 CSS pixels: under the 3rem cap"
 
 
 def test_zip_members_have_fixed_dates(rich: Path) -> None:
@@ -179,6 +241,7 @@ def test_libreoffice_opens_it(rich: Path, tmp_path: Path) -> None:
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / f"{source.stem}.pdf").pages)
     assert text.count("Article 3 – Droit applicable") == 2  # the table of contents and the heading
     assert "CNIL" in text and "Fournisseur" in text and "Beta Mutualité" in text
+    assert len(PdfReader(tmp_path / f"{source.stem}.pdf").pages[0].images) == 1, "the logo, drawn in the header"
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ tracked as such. A moved article whose text is unchanged is a `w:moveFrom` at it
 new one, each inside its range markers; a moved article that also changed is deleted there and inserted here.
 Accepting every change gives the new version's text, rejecting every change the old one's, one line per paragraph.
 Editorial changes are tracked like the others (rejecting must give the old text back), as the HTML marks them too.
+No untracked paragraph mark stands between two insertions: LibreOffice would take it into them (see `_apart`).
 """
 
 from __future__ import annotations
@@ -145,10 +146,14 @@ def _run(parent: etree._Element, text: str, deleted: bool) -> None:
             node.set(_XML_SPACE, "preserve")
 
 
-def _paragraphs(stream: list[Segment]) -> list[tuple[list[Segment], Segment | None]]:
+Paragraph = tuple[list[Segment], Segment | None]
+"""A paragraph's runs and the segment its mark belongs to (None: the last paragraph's mark)."""
+
+
+def _paragraphs(stream: list[Segment]) -> list[Paragraph]:
     """The stream cut at its newlines: each paragraph's runs and the segment its mark belongs to (None: the last
     paragraph's mark, which no change touches)."""
-    result: list[tuple[list[Segment], Segment | None]] = []
+    result: list[Paragraph] = []
     runs: list[Segment] = []
     for segment in stream:
         lines = segment.text.split("\n")
@@ -163,10 +168,41 @@ def _paragraphs(stream: list[Segment]) -> list[tuple[list[Segment], Segment | No
     return result
 
 
+def _apart(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """The same revisions with no untracked paragraph mark between two insertions.
+
+    LibreOffice joins an insertion ending a paragraph and one starting the next into one revision, the paragraph
+    mark between them included (as it does when one types Enter), so its reject-all drops a mark the file keeps
+    untracked. Where that would happen, an equivalent XML: when the next paragraph is wholly inserted (its text
+    and its mark), the two marks swap status (this mark inserted, that one kept); otherwise this mark is inserted
+    and the next paragraph's leading inserted text becomes a paragraph of its own whose mark is deleted. Accepting
+    or rejecting everything gives the same texts as before, in Word's semantics and in LibreOffice.
+    """
+    out = list(paragraphs)
+    index = 0
+    while index < len(out) - 1:
+        (runs, mark), (following, next_mark) = out[index], out[index + 1]
+        last = runs[-1] if runs else out[index - 1][1] if index else None  # an empty one's: the mark before it
+        first = following[0] if following else next_mark  # an empty paragraph's first revision is its mark
+        kept = mark is not None and mark.status == SAME
+        if not (kept and last is not None and last.status == INS and first is not None and first.status == INS):
+            index += 1
+            continue
+        if next_mark is not None and next_mark.status == INS and all(s.status == INS for s in following):
+            out[index] = (runs, Segment(INS, "\n"))
+            out[index + 1] = (following, Segment(SAME, "\n"))
+        else:
+            lead = next((i for i, s in enumerate(following) if s.status != INS), len(following))
+            out[index] = (runs, Segment(INS, "\n"))
+            out[index + 1 : index + 2] = [(following[:lead], Segment(DEL, "\n")), (following[lead:], next_mark)]
+        index += 1
+    return out
+
+
 def body_xml(redline: Redline, author: str, date: datetime) -> list[etree._Element]:
     """The document's paragraphs with their tracked changes, as `w:p` elements."""
     revisions = _Revisions(author, date)
-    paragraphs = _paragraphs(segments(redline))
+    paragraphs = _apart(_paragraphs(segments(redline)))
     open_moves: dict[tuple[str, int], int] = {}  # (moveFrom|moveTo, move) -> id of its range start
     last_of: dict[tuple[str, int], int] = {}
     for number, (runs, mark) in enumerate(paragraphs):

@@ -6,12 +6,18 @@ Public API (the tracked-changes redline in `cgu/redline/docx.py` builds on it):
   properties, header and footer, title, version banner, table of contents field and, for each article, a
   bookmarked Word "Heading 1" followed by its body. `articles` defaults to the document's own.
 - `theme_font(theme)`: the family a theme's style.css gives the page text, to pass as `font=`.
-- `start_docx(document)`: the same without any article, for a caller that writes the articles itself;
+- `start_docx(document, font, root)`: the same without any article, for a caller that writes the articles itself;
   `add_article(word, article)` and `add_html(word, html)` then append to it.
 - `docx_bytes(word, document)`: the file's bytes, with fixed zip member dates and order and core-property dates
   pinned to the version date (or `SOURCE_DATE_EPOCH`).
 - `article_bookmark(article_id)`: the bookmark name an article's heading carries (`cgu review` reads it back).
 - `DOCX_IDENTIFIER_PREFIX`: core property `identifier` is `cgu:<organism>/<kind>@<version>`.
+
+The organism's logo (given the project `root`) heads every page, before the organism's name, at most as tall as
+in HTML. A PNG or JPEG is embedded as is. An SVG is embedded as SVG (`asvg:svgBlip`, the way Word 2016 and later
+store one and draw it), with the picture every DOCX must also carry as a transparent PNG of its size: cgu has no
+SVG rasteriser (no cairosvg or librsvg among its dependencies), so a reader that ignores the SVG extension, such as
+LibreOffice 7.4 or Word 2013, leaves the logo's place blank and shows the organism's name beside it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import hashlib
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -29,13 +37,18 @@ from typing import Any
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_COLOR_INDEX
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.oxml.parser import parse_xml
+from docx.shared import Emu, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 from lxml import html as lxml_html
 
 from cgu.compose.language import long_date, words
@@ -51,6 +64,10 @@ FONT = "Lato"
 sans-serif where it is not installed."""
 
 LINK_COLOR = RGBColor(0x05, 0x63, 0xC1)
+LOGO_HEIGHT = Pt(36)
+"""The theme's `.logo { max-height: 3rem; }`: 48 CSS pixels, 36 points."""
+SVG_BLIP = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+"""The `a:ext` URI under which Word keeps an SVG picture beside its PNG ([MS-ODRAWXML] 2.26.1.1)."""
 _BOOKMARK_ID = "_cgu_bookmark_id"
 _STYLE_IDS = "_cgu_style_ids"
 
@@ -77,8 +94,9 @@ def theme_font(theme: ThemeFolder | None) -> str:
     return FONT
 
 
-def start_docx(document: Document, font: str = FONT) -> WordDocument:
-    """A Word document with styles, properties, header/footer, title, banner and table of contents, no article."""
+def start_docx(document: Document, font: str = FONT, root: Path | None = None) -> WordDocument:
+    """A Word document with styles, properties, header/footer, title, banner and table of contents, no article;
+    with the organism's logo in the header when `root`, the project the logo's path is relative to, is given."""
     word = docx.Document()
     rels = word.part.package.rels
     for rid in [rid for rid, rel in rels.items() if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL]:
@@ -86,7 +104,7 @@ def start_docx(document: Document, font: str = FONT) -> WordDocument:
     said = words(document.language)
     _styles(word, document.organism.theme.color, font, said.word_language)
     _properties(word, document)
-    _header_footer(word, document)
+    _header_footer(word, document, root)
     title = f"{said.draft} – {document.title}" if document.draft else document.title
     _paragraph(word, word, "Title", title)
     banner = _paragraph(word, word, "Subtitle")
@@ -102,10 +120,11 @@ def start_docx(document: Document, font: str = FONT) -> WordDocument:
 
 
 def docx_document_from_articles(
-    document: Document, articles: Iterable[Article] | None = None, font: str = FONT
+    document: Document, articles: Iterable[Article] | None = None, font: str = FONT, root: Path | None = None
 ) -> WordDocument:
-    """The whole Word document of `document`, its articles (or `articles`) in order, in the font `font`."""
-    word = start_docx(document, font)
+    """The whole Word document of `document`, its articles (or `articles`) in order, in the font `font`, with the
+    organism's logo found under the project `root` (when given)."""
+    word = start_docx(document, font, root)
     for article in document.articles if articles is None else articles:
         add_article(word, article)
     return word
@@ -165,7 +184,7 @@ class DocxBuilder:
     suffix = ".docx"
 
     def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
-        return docx_bytes(docx_document_from_articles(document, font=theme_font(theme)), document)
+        return docx_bytes(docx_document_from_articles(document, font=theme_font(theme), root=root), document)
 
 
 # --- styles, properties, header and footer ---
@@ -215,10 +234,14 @@ def _properties(word: WordDocument, document: Document) -> None:
     core.revision = 1
 
 
-def _header_footer(word: WordDocument, document: Document) -> None:
+def _header_footer(word: WordDocument, document: Document, root: Path | None = None) -> None:
     section = word.sections[0]
     header = section.header.paragraphs[0]
-    header.text = f"{document.organism.name} – {document.title}"
+    logo = document.organism.theme.logo
+    if logo is not None and root is not None:
+        _logo(header, root / logo)
+        header.add_run(" ")
+    header.add_run(f"{document.organism.name} – {document.title}")
     footer = section.footer.paragraphs[0]
     said = words(document.language)
     draft = f"{said.draft} – " if document.draft else ""
@@ -226,6 +249,63 @@ def _header_footer(word: WordDocument, document: Document) -> None:
     _field(footer, "PAGE", "1")
     footer.add_run(f" {said.page_of} ")
     _field(footer, "NUMPAGES", "1")
+
+
+def _logo(paragraph: Paragraph, path: Path) -> None:
+    """The logo as an inline picture at the paragraph's end, as tall as a browser shows it (a pixel is 0.75 pt, the
+    image's own resolution ignored) up to the theme's cap: PNG or JPEG as is, SVG with a blank PNG stand-in."""
+    data = path.read_bytes()
+    svg = path.suffix.lower() == ".svg"
+    if svg:
+        width, height = _svg_size(data)
+    else:
+        image = DocxImage.from_blob(data)
+        width, height = float(image.px_width), float(image.px_height)
+    shown = min(Emu(round(Pt(height * 0.75))), LOGO_HEIGHT)
+    size = {"width": Emu(round(shown * width / height)), "height": Emu(shown)}
+    run = paragraph.add_run()
+    if not svg:
+        run.add_picture(io.BytesIO(data), **size)
+        return
+    scale = min(1.0, 48 / height, 2000 / width)  # the stand-in needs no more pixels than the page shows
+    run.add_picture(io.BytesIO(_blank_png(max(1, round(width * scale)), max(1, round(height * scale)))), **size)
+    part = paragraph.part
+    name = PackURI(f"/word/media/logo-{hashlib.sha256(data).hexdigest()[:12]}.svg")
+    rid = part.relate_to(Part(name, "image/svg+xml", data, part.package), RELATIONSHIP_TYPE.IMAGE)
+    blip = next(run._r.iter(qn("a:blip")))
+    blip.append(
+        parse_xml(
+            f'<a:extLst xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><a:ext uri="{SVG_BLIP}">'
+            '<asvg:svgBlip xmlns:asvg="http://schemas.microsoft.com/office/drawing/2016/SVG/main" '
+            f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:embed="{rid}"/>'
+            "</a:ext></a:extLst>"
+        )
+    )
+
+
+def _svg_size(data: bytes) -> tuple[float, float]:
+    """An SVG's width and height in CSS pixels: its `width`/`height` when plain numbers or px, else its viewBox's,
+    else the 300 × 150 a browser gives a picture without either."""
+    root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    number = re.compile(r"\s*([0-9]*\.?[0-9]+)\s*(px)?\s*$")
+    sizes = [number.match(root.get(name) or "") for name in ("width", "height")]
+    if sizes[0] and sizes[1] and float(sizes[0].group(1)) > 0 and float(sizes[1].group(1)) > 0:
+        return float(sizes[0].group(1)), float(sizes[1].group(1))
+    box = [float(n) for n in re.findall(r"-?[0-9]*\.?[0-9]+", root.get("viewBox") or "")]
+    if len(box) == 4 and box[2] > 0 and box[3] > 0:
+        return box[2], box[3]
+    return 300.0, 150.0
+
+
+def _blank_png(width: int, height: int) -> bytes:
+    """A fully transparent PNG, written by hand so that its bytes never depend on an image library's version."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = (b"\x00" + b"\x00\x00\x00\x00" * width) * height
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
 
 
 def _field_char(paragraph: Paragraph, kind: str) -> None:

@@ -99,7 +99,7 @@ def typo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     out = root.parent / "build"
-    build(root, out)
+    build(root, out, formats=("html", "pdf", "docx"))
     return out
 
 
@@ -160,3 +160,16 @@ def test_built_pages_write_the_first_of_a_month_superior_and_the_pdf_reads_it(ty
     flat = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
     assert "ne change pas. Version du 1er juin 2024." in flat, "the superior letters are read back in their place"
     assert f"Version du 1er juin 2024 page 1 / {len(reader.pages)}" in flat, "the running footer: 1er, as text"
+
+
+@pytest.mark.slow
+def test_built_docx_carries_the_typography(typo_build: Path) -> None:
+    """The Word document is made from the same composed text: the same spaces and apostrophes, and the same things
+    left as written (addresses, numbers, code)."""
+    import docx
+
+    word = docx.Document(str(built_file(typo_build, "beta", "cgu", ".docx")))
+    (paragraph,) = [p.text for p in word.paragraphs if "répond" in p.text]
+    assert paragraph.startswith(f"L’Organisme répond{NBSP}: «{NBSP}bien sûr{NBSP}»{NNBSP}; écrivez à dpo@exemple.fr")
+    assert f"https://exemple.fr/aide?x=1 avant 10:30{NNBSP}!" in paragraph
+    assert "l'option ; a: b" in paragraph

@@ -72,7 +72,7 @@ def test_changelog_lists_releases_newest_first_with_their_changes(three: Path) -
     assert "Première version publiée." in markdown
     page = changelog_html(found[0].document.organism, "cgu", entries)
     assert '<a href="redline-2024-06-01-to-2024-09-01.html#cookies">Article 2 – Cookies</a>' in page
-    assert page.index("1er janvier 2025") < page.index("1er juin 2024")
+    assert page.index("1<sup>er</sup> janvier 2025") < page.index("1<sup>er</sup> juin 2024")
 
 
 def test_build_writes_the_history_folder_and_every_link_resolves(three: Path, tmp_path: Path) -> None:

@@ -88,6 +88,41 @@ def test_new_organism_comments_are_french_and_point_at_the_writers_readme(tmp_pa
     assert "« Les faits d'un organisme » du" in header and "## Les faits d'un organisme" in readme
 
 
+def test_new_organism_comments_point_at_the_documentation_the_project_has(tmp_path: Path) -> None:
+    """In a checkout of cgu (the shipped example), the organism's keys are in docs/formats.md and languages in
+    docs/languages.md; in a project with neither, no comment names a file that is not there."""
+    import shutil
+
+    from conftest import FIXTURES, ROOT
+
+    checkout = tmp_path / "cgu"
+    for folder in ("clauses", "organisms", "docs"):
+        shutil.copytree(ROOT / folder, checkout / folder)
+    shutil.copy2(ROOT / "README.md", checkout / "README.md")
+    assert invoke("new", "organism", "mutuelle-du-lac", "--project", str(checkout))[0] == 0
+    header = (checkout / "organisms/mutuelle-du-lac/organism.yaml").read_text(encoding="utf-8").split("\nid:")[0]
+    assert "# Ces clés sont décrites dans docs/formats.md, partie « Organisms » (en anglais)." in header
+    assert "## Organisms: " in (checkout / "docs/formats.md").read_text(encoding="utf-8")
+    assert "README" not in header, "this README has no part on an organism's facts"
+
+    bare = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", bare)
+    assert invoke("new", "organism", "mutuelle-du-lac", "--project", str(bare))[0] == 0
+    text = (bare / "organisms/mutuelle-du-lac/organism.yaml").read_text(encoding="utf-8")
+    assert not re.search(r"README|docs/|\.md\b", text), "no pointer to documentation the project does not have"
+    assert "# `cgu vars mutuelle-du-lac`, d'où vient chaque valeur et quelles clauses la citent." in text
+
+
+def test_init_with_languages_points_at_the_command_not_at_docs_it_does_not_copy(tmp_path: Path) -> None:
+    repo = tmp_path / "nos-cgu"
+    code, output = invoke("init", str(repo), "--cgu-from", "cgu", "--languages", "fr,nl")
+    assert code == 0, output
+    organism = (repo / "organisms/mutuelle-exemple/organism.yaml").read_text(encoding="utf-8")
+    assert "la première est la source ; `cgu translations mutuelle-exemple` liste les traductions à écrire" in organism
+    assert "« Les faits d'un organisme » du README.md de ce dépôt" in organism
+    assert not (repo / "docs").exists() and "docs/" not in organism and "docs/" not in output
+
+
 def test_impact_on_a_missing_file_names_it(mini: Path) -> None:
     code, output = invoke("impact", "clauses/cookie.md", "--project", str(mini))
     assert code == 1

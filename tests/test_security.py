@@ -296,7 +296,7 @@ def test_the_shipped_theme_renders_in_the_sandbox(mini: Path) -> None:
 
     project = load_project(mini, organism_ids=("acme",), kinds=("cgu",))
     page = render_page(project.documents[0], project.themes["default"], "html", mini)
-    assert "Mutuelle Acme *test*" in page and '<time datetime="2024-06-01">1er juin 2024</time>' in page
+    assert "Mutuelle Acme *test*" in page and '<time datetime="2024-06-01">1<sup>er</sup> juin 2024</time>' in page
     assert project.themes["default"].env.globals == {}
     assert '<th scope="row">Mutuelle Acme *test*</th>' in index_page(project, {"acme/cgu-2024-06-01.html"})
 

@@ -75,3 +75,39 @@ def test_the_starter_library_as_shipped_is_in_reserve(mini: Path) -> None:
     replace_in(mini / "clauses/force-majeure.md", "\n\n", "\n\nNotre propre rédaction.\n\n")
     strict = cgu(mini, "check", "--strict")
     assert strict.returncode == 1 and "clauses/force-majeure.md:1: warning: unused-clause: " in strict.stderr
+
+
+def test_an_organisms_own_translations_are_their_clauses_not_unlisted_clauses(tmp_path: Path) -> None:
+    """`organisms/<id>/clauses/x.nl.md` translates `x.md` beside it: listed with it, never an unused clause of its own
+    (as the shipped Partenamut's Dutch clauses are); an unlisted clause and its translation are one warning."""
+    from test_translations import FIXTURE
+
+    from cgu.rules.translations import blob_id
+    from tests.helpers.git import commit_all, git
+
+    project = tmp_path / "content"
+    shutil.copytree(FIXTURE, project)
+    own = project / "organisms/ebm/clauses"
+    own.mkdir()
+    for name in ("objet.md", "objet.nl.md"):  # the organism's own clause, with its Dutch translation beside it
+        (project / "clauses" / name).rename(own / name)
+    for source, translation in (
+        (own / "objet.md", own / "objet.nl.md"),
+        (project / "clauses/droits.md", project / "clauses/droits.nl.md"),
+        (project / "organisms/ebm/organism.yaml", project / "organisms/ebm/organism.nl.yaml"),
+    ):
+        replace_in(translation, "SOURCE", blob_id(source.read_bytes()))
+    git(project, "init", "-q")
+    commit_all(project, "French and Dutch, the object clause the organism's own")
+    listed = cgu(project, "check", "--strict")
+    assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+
+    for name in ("objet.md", "objet.nl.md"):  # the same pair, as a variant no document lists
+        (own / name.replace("objet", "objet-court")).write_text((own / name).read_text(encoding="utf-8"), "utf-8")
+    replace_in(own / "objet-court.md", "id: objet", "id: objet-court")
+    unlisted = cgu(project, "check", "--strict")
+    assert unlisted.returncode == 1
+    assert [line for line in unlisted.stderr.splitlines() if "unused-clause" in line] == [
+        "organisms/ebm/clauses/objet-court.md:1: warning: unused-clause: no document lists the clause 'objet-court': "
+        "add it to a document's 'clauses' or delete the file"
+    ], unlisted.stderr

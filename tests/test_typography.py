@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, built_file
 from pypdf import PdfReader
 
-from cgu.compose.french import french_typography
+from cgu.compose.french import french_typography, superior_ordinals
 from cgu.compose.markdown import render_markdown
 from cgu.redline.classify import normalize
 
@@ -95,11 +95,11 @@ def typo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     clause.write_text(
         clause.read_text(encoding="utf-8")
         + "\nL'Organisme répond : « bien sûr » ; écrivez à dpo@exemple.fr ou voyez https://exemple.fr/aide?x=1 "
-        "avant 10:30 ! Le code `l'option ; a: b` ne change pas.\n",
+        "avant 10:30 ! Le code `l'option ; a: b` ne change pas. Version du {{ document.version|date }}.\n",
         encoding="utf-8",
     )
     out = root.parent / "build"
-    build(root, out)
+    build(root, out, formats=("html", "pdf", "docx"))
     return out
 
 
@@ -119,3 +119,57 @@ def test_built_html_and_pdf_carry_the_typography(typo_build: Path) -> None:
     # quotes stay on the line of their word
     assert "L’Organisme répond : « bien sûr »" in pdf
     assert "l'option ; a: b" in flat
+
+
+@pytest.mark.parametrize(
+    "written, printed",
+    [
+        ("<p>Version du 1er juin 2024</p>", "<p>Version du 1<sup>er</sup> juin 2024</p>"),
+        (
+            '<time datetime="2027-01-01">1er janvier 2027</time>',
+            '<time datetime="2027-01-01">1<sup>er</sup> janvier 2027</time>',
+        ),
+        (
+            f"<li>le 1er{NBSP}août, le 1er&nbsp;mai</li>",
+            f"<li>le 1<sup>er</sup>{NBSP}août, le 1<sup>er</sup>&nbsp;mai</li>",
+        ),
+        # untouched: not a date, already superior, an attribute, the title bar, code, a script
+        ("<p>le 1er article, 11er juin, 1erjuin</p>", None),
+        ("<p>1<sup>er</sup> juin</p>", None),
+        ('<meta name="description" content="Version du 1er juin 2024">', None),
+        ("<title>CGU – Version du 1er juin 2024</title>", None),
+        ("<code>1er juin</code> <pre>le 1er mai</pre>", None),
+        ("<script>let d = '1er juin';</script><style>/* 1er juin */</style><!-- 1er juin -->", None),
+    ],
+)
+def test_the_first_of_a_month_has_a_superior_er_in_html_text(written: str, printed: str | None) -> None:
+    assert superior_ordinals(written) == (printed or written)
+    assert superior_ordinals(printed or written) == (printed or written), "applied twice: the same"
+
+
+@pytest.mark.slow
+def test_built_pages_write_the_first_of_a_month_superior_and_the_pdf_reads_it(typo_build: Path) -> None:
+    """Beta's CGU is of 1 June 2024: its banner and footer (the theme) and a date in a clause (Markdown) print a
+    superior "er"; the page's description keeps "1er" as text, and the PDF's running footer reads it as text."""
+    html = built_file(typo_build, "beta", "cgu").read_text(encoding="utf-8")
+    assert 'Version du <time datetime="2024-06-01">1<sup>er</sup> juin 2024</time>' in html
+    assert "ne change pas. Version du 1<sup>er</sup> juin 2024.</p>" in html
+    assert "version du 1<sup>er</sup> juin 2024</p>" in html  # the page's footer
+    assert re.search(r'<meta name="description" content="[^"]*, version du 1er juin 2024">', html)
+    reader = PdfReader(built_file(typo_build, "beta", "cgu", ".pdf"))
+    flat = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages))
+    assert "ne change pas. Version du 1er juin 2024." in flat, "the superior letters are read back in their place"
+    assert f"Version du 1er juin 2024 page 1 / {len(reader.pages)}" in flat, "the running footer: 1er, as text"
+
+
+@pytest.mark.slow
+def test_built_docx_carries_the_typography(typo_build: Path) -> None:
+    """The Word document is made from the same composed text: the same spaces and apostrophes, and the same things
+    left as written (addresses, numbers, code)."""
+    import docx
+
+    word = docx.Document(str(built_file(typo_build, "beta", "cgu", ".docx")))
+    (paragraph,) = [p.text for p in word.paragraphs if "répond" in p.text]
+    assert paragraph.startswith(f"L’Organisme répond{NBSP}: «{NBSP}bien sûr{NBSP}»{NNBSP}; écrivez à dpo@exemple.fr")
+    assert f"https://exemple.fr/aide?x=1 avant 10:30{NNBSP}!" in paragraph
+    assert "l'option ; a: b" in paragraph

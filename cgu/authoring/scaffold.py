@@ -19,9 +19,9 @@ from cgu.model import LANGUAGES, SourceLocation
 """The tool's own checkout: its clause library and default theme seed a new repository."""
 
 ORGANISM_TEMPLATE = """\
-# Organisme {id} : chaque fait que ses documents énoncent. La partie « Les faits d'un organisme » du
-# README.md de ce dépôt décrit ces clés ; `cgu check` dit quel fichier et quelle ligne corriger,
-# `cgu vars {id}` d'où vient chaque valeur et quelles clauses la citent.
+# Organisme {id} : chaque fait que ses documents énoncent.{guide}
+# `cgu check` dit quel fichier et quelle ligne corriger ;
+# `cgu vars {id}`, d'où vient chaque valeur et quelles clauses la citent.
 # Un fait encore inconnu reste « à compléter : la question à poser » : les documents le surlignent,
 # `cgu check` les liste un à un, et une version ne peut être publiée tant qu'il en reste. Ne devinez jamais un fait.
 id: {id}                           # le même que le nom du dossier
@@ -132,13 +132,14 @@ def new_organism(
     if folder.exists() or (root / "organisms" / f"{organism_id}.yaml").exists():
         raise CguError.at(SourceLocation(f"organisms/{organism_id}"), "this organism already exists; choose another id")
     fields = {
+        "guide": _facts_guide(root),
         "id": organism_id,
         "name": organism_id.replace("-", " ").capitalize(),
         "today": today,
         "extends_line": f"extends: {base}    # toute clé absente d'ici vient de {base}\n" if base else "",
         "country_line": ("" if base else "country: FR                        # FR ou BE\n")
         + (
-            f"languages: [{', '.join(languages)}]    # la première est la source (docs/languages.md)\n"
+            f"languages: [{', '.join(languages)}]    # la première est la source{_languages_guide(root, organism_id)}\n"
             if languages != ("fr",)
             else ""
         ),
@@ -148,6 +149,29 @@ def new_organism(
     (folder / "clauses").mkdir()
     (folder / "organism.yaml").write_text(text, encoding="utf-8")
     return folder / "organism.yaml"
+
+
+WRITERS_FACTS = "## Les faits d'un organisme"
+"""The part of the README `cgu init` writes that describes an organism's keys."""
+
+
+def _facts_guide(root: Path) -> str:
+    """Where the project's own documentation describes an organism's keys, as a comment line (none if it has none):
+    the README `cgu init` wrote, else the file formats of a checkout of cgu itself."""
+    readme = root / "README.md"
+    if readme.is_file() and f"\n{WRITERS_FACTS}\n" in readme.read_text(encoding="utf-8", errors="replace"):
+        return "\n# Ces clés sont décrites dans la partie « Les faits d'un organisme » du README.md de ce dépôt."
+    if (root / "docs/formats.md").is_file():
+        return "\n# Ces clés sont décrites dans docs/formats.md, partie « Organisms » (en anglais)."
+    return ""
+
+
+def _languages_guide(root: Path, organism_id: str) -> str:
+    """How to find the translations to write: the languages' documentation where the project has it, else the
+    command that lists them."""
+    if (root / "docs/languages.md").is_file():
+        return " (docs/languages.md)"
+    return f" ; `cgu translations {organism_id}` liste les traductions à écrire"
 
 
 def _align_comments(text: str, column: int = 35) -> str:
@@ -207,11 +231,11 @@ def init_repository(
     shutil.copytree(library, target / "clauses")
     shutil.copytree(BUILTIN_THEMES / "default", target / "themes" / "default")
     (target / "organisms").mkdir()
+    (target / "README.md").write_text(WRITERS_README, encoding="utf-8")  # first: the organism's comments point to it
     created = [new_organism(target, "mutuelle-exemple", None, today, languages)]
     workflow = target / ".github" / "workflows" / "cgu.yml"
     workflow.parent.mkdir(parents=True)
     workflow.write_text(ci_workflow(cgu_from), encoding="utf-8")
-    (target / "README.md").write_text(WRITERS_README, encoding="utf-8")
     (target / ".gitignore").write_text("build/\n.*.lock\n", encoding="utf-8")  # output, and the build's lock file
     return [target / "clauses", target / "themes", *created, workflow, target / "README.md"]
 

@@ -31,8 +31,8 @@ def run_init(directory: Path, cgu_from: str | None, languages: tuple[str, ...] =
     if len(languages) > 1:
         click.echo(
             f"next: cd {directory}, write the translations (clauses/<id>.{languages[1]}.md and "
-            f"organisms/mutuelle-exemple/organism.{languages[1]}.yaml, see docs/languages.md) that "
-            "'cgu translations mutuelle-exemple' lists, then cgu build"
+            f"organisms/mutuelle-exemple/organism.{languages[1]}.yaml) that 'cgu translations mutuelle-exemple' "
+            "lists, then cgu build"
         )
         return
     click.echo(f"next: cd {directory} && cgu build")

@@ -227,6 +227,7 @@ def unused_clauses(loaded: Project) -> list[Problem]:
     published. A clause of the starter library exactly as cgu ships it (what `cgu init` copies) is a clause in reserve,
     not forgotten work."""
     from cgu.builtin import STARTER_CLAUSES
+    from cgu.load.translations import is_translation_file
     from cgu.model import SourceLocation
 
     used = {article.source.path for document in loaded.documents for article in document.articles}
@@ -234,7 +235,11 @@ def unused_clauses(loaded: Project) -> list[Problem]:
     for organism in loaded.organisms.values():
         own = f"organisms/{organism.id}/clauses"  # an organism's own variants (a base's are listed by the base)
         if own in organism.clause_dirs:
-            files += [p.relative_to(loaded.root).as_posix() for p in sorted((loaded.root / own).glob("*.md"))]
+            files += [
+                p.relative_to(loaded.root).as_posix()
+                for p in sorted((loaded.root / own).glob("*.md"))
+                if not is_translation_file(p)  # `<stem>.nl.md` is its clause's, listed with it (cgu translations)
+            ]
 
     def in_reserve(path: str) -> bool:
         shipped = STARTER_CLAUSES / Path(path).name

@@ -214,3 +214,28 @@ def _prose(text: str) -> str:
     text = _BEFORE_COLON.sub(NBSP + ":", text)
     text = _OPENING.sub("«" + NBSP, text)
     return _CLOSING.sub(NBSP + "»", text)
+
+
+FRENCH_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
+_FIRST_OF_MONTH = re.compile(rf"\b1er(?=(?:[ \u00a0\u202f]|&nbsp;|&#160;)+(?:{FRENCH_MONTHS})\b)")
+""""1er" in a date (le 1er juin 2024): French typography writes its "er" as a superior letter."""
+_NOT_TEXT = re.compile(
+    r"<!--.*?-->|<(script|style|title|textarea|pre|code|sup)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE
+)
+"""What of an HTML page is not running text: tags (their attributes), comments, and the elements whose text is code,
+a title bar's or already superior."""
+
+
+def superior_ordinals(html: str) -> str:
+    """An HTML page with "1er" of each date written `1<sup>er</sup>` in its text, as French typography prints it
+    (Imprimerie nationale: "1er" with a superior "er"). Attributes (a `<meta>` description), the `<title>`, code and
+    the text of scripts and styles keep "1er" as written; a page's plain text (a PDF footer's `string-set`) reads
+    "1er" still."""
+    parts: list[str] = []
+    start = 0
+    for found in _NOT_TEXT.finditer(html):
+        parts.append(_FIRST_OF_MONTH.sub("1<sup>er</sup>", html[start : found.start()]))
+        parts.append(found.group(0))
+        start = found.end()
+    parts.append(_FIRST_OF_MONTH.sub("1<sup>er</sup>", html[start:]))
+    return "".join(parts)

@@ -16,7 +16,7 @@ import jinja2
 import markupsafe
 
 from cgu.builtin import BUILTIN_THEMES
-from cgu.compose.french import french_typography, named, one_line_address, with_de
+from cgu.compose.french import french_typography, named, one_line_address, superior_ordinals, with_de
 from cgu.compose.language import long_date
 from cgu.compose.sandbox import BoundedSandbox, OverBound, bounded_text
 from cgu.errors import CguError
@@ -36,10 +36,11 @@ class ThemeFolder:
     env: jinja2.Environment
 
     def render(self, template: str, **context: Any) -> str:
-        """Render one page template of the theme (values are HTML-escaped); any error is the theme's, with its file
-        and line."""
+        """Render one page template of the theme (values are HTML-escaped), the "1er" of its dates written with a
+        superior "er" (`superior_ordinals`); any error is the theme's, with its file and line."""
         try:
-            return bounded_text(self.env.get_template(template).generate(**context), MAX_PAGE, "the page")
+            page = bounded_text(self.env.get_template(template).generate(**context), MAX_PAGE, "the page")
+            return superior_ordinals(page) if "1er" in page else page
         except jinja2.TemplateSyntaxError as exc:
             where, message = self._file(exc.filename, exc.lineno, template), f"syntax error: {exc.message}"
         except jinja2.TemplateNotFound as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cgu.project import load_project
+from cgu.rules.translations import blob_id
 from cgu.rules.values.legal_texts import LEGAL_TEXTS, TITLES, legal_titles_table
 from tests.helpers.git import commit_all
 from tests.helpers.project import ROOT, replace_in, run_cgu
@@ -13,17 +14,55 @@ from tests.test_translations import TRANSLATIONS, project  # noqa: F401 - the bi
 
 OBJET_NL = "clauses/objet.nl.md"
 VERSION_LINE = "Deze versie dateert van {{ document.version|date }}."
+GERMAN_VERSION_LINE = "Diese Fassung stammt vom {{ document.version|date }}."
+
+
+GERMAN = {
+    "clauses/objet.de.md": """---
+translates: clauses/objet.md
+title: Gegenstand
+---
+Dieses Dokument gilt für die Dienste von {{ identity|named }}: {{ services|map(attribute="description")|joined }}.
+
+## Fassung
+
+Diese Fassung stammt vom {{ document.version|date }}.{% if has('droits') %} Ihre Rechte beschreibt {{ ref('droits') }}.{% endif %}
+""",
+    "clauses/droits.de.md": """---
+translates: clauses/droits.md
+title: Ihre Rechte
+---
+Sie haben ein Recht auf Auskunft, Berichtigung, Löschung, Einschränkung, Widerspruch und Übertragbarkeit.
+
+Sie können bei der {{ authority.name }} ({{ authority.website }}) Beschwerde einlegen.
+""",
+    "organisms/ebm/organism.de.yaml": """translates: organisms/ebm/organism.yaml
+identity:
+  address: {city: Brüssel}
+authority:
+  name: "Datenschutzbehörde (DSB)"
+services:
+  - {description: "Einsicht in die Akte"}
+  - {description: "elektronischer Briefkasten"}
+documents:
+  cgu: {title: Nutzungsbedingungen}
+  privacy: {title: Datenschutzerklärung}
+""",
+}
+"""The bilingual fixture's texts in German (our own words); `translates:` names the source, whose blob id it gets."""
 
 
 def _in_german(project: Path) -> None:
-    """The bilingual fixture declared in French and German (its Dutch files renamed, the German authority named)."""
+    """The bilingual fixture declared in French and German, its Dutch files replaced by German ones, committed."""
     replace_in(project / "organisms/ebm/organism.yaml", "languages: [fr, nl]", "languages: [fr, de]")
     for stem in TRANSLATIONS:
-        (project / f"{stem}.nl.md").rename(project / f"{stem}.de.md")
-    (project / "organisms/ebm/organism.nl.yaml").rename(project / "organisms/ebm/organism.de.yaml")
-    replace_in(
-        project / "organisms/ebm/organism.de.yaml", "Gegevensbeschermingsautoriteit (GBA)", "Datenschutzbehörde (DSB)"
-    )
+        (project / f"{stem}.nl.md").unlink()
+    (project / "organisms/ebm/organism.nl.yaml").unlink()
+    for path, text in GERMAN.items():
+        source = text.split("translates: ", 1)[1].split("\n", 1)[0]
+        text = text.replace(f"translates: {source}", f"translates: {blob_id((project / source).read_bytes())}")
+        (project / path).write_text(text, encoding="utf-8")
+    commit_all(project, "French and German")
 
 
 def _translated_text(project: Path, kind: str = "privacy") -> str:
@@ -52,10 +91,11 @@ def test_law_prints_the_official_german_title_in_a_german_clause(project: Path) 
     _in_german(project)
     replace_in(
         project / "clauses/objet.de.md",
-        VERSION_LINE,
-        f"{VERSION_LINE} {{{{ law('rgpd') }}}}, {{{{ law('dsa') }}}}, {{{{ law('apd') }}}}.",
+        GERMAN_VERSION_LINE,
+        f"{GERMAN_VERSION_LINE} {{{{ law('rgpd') }}}}, {{{{ law('dsa') }}}}, {{{{ law('apd') }}}}.",
     )
     text = _translated_text(project)
+    assert run_cgu(project, "check").returncode == 0
     assert "Verordnung (EU) 2016/679 vom 27. April 2016 (Datenschutz-Grundverordnung)" in text
     assert "Verordnung (EU) 2022/2065 vom 19. Oktober 2022 über einen Binnenmarkt für digitale Dienste" in text
     assert "Datenschutzbehörde (Gesetz vom 3. Dezember 2017)" in text
@@ -77,7 +117,9 @@ def test_a_law_with_no_official_title_in_the_clause_language_is_refused_at_its_l
 
 def test_a_belgian_law_with_no_sourced_german_title_is_refused_in_german(project: Path) -> None:
     _in_german(project)
-    replace_in(project / "clauses/objet.de.md", VERSION_LINE, f"{VERSION_LINE} {{{{ law('loi-be-2018') }}}}.")
+    replace_in(
+        project / "clauses/objet.de.md", GERMAN_VERSION_LINE, f"{GERMAN_VERSION_LINE} {{{{ law('loi-be-2018') }}}}."
+    )
     checked = run_cgu(project, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert "clauses/objet.de.md:9: law('loi-be-2018') has no official de title in the registry (it has: fr, nl)" in (

@@ -1,9 +1,11 @@
 """The words a translated PDF prints from the theme's style sheet (the draft mark before the title, the page
-counter), in the document's language: never "PROJET" nor "page" in a Dutch or German document."""
+counter), and a Word document's draft keyword, in the document's language: never "PROJET" nor "page" in a Dutch or
+German document."""
 
 from __future__ import annotations
 
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,10 +34,13 @@ def test_a_draft_pdf_says_draft_and_page_in_its_language(
     assert _release(project, "privacy").returncode == 0
     _commit_change(project, "Vous disposez d'un droit", "Vous  disposez d’un droit")  # form only: a draft, built
     out = tmp_path / "out"
-    built = run_cgu(project, "build", "--format", "pdf", "--document", "privacy", "--out", str(out))
+    built = run_cgu(project, "build", "--format", "pdf,docx", "--document", "privacy", "--out", str(out))
     assert built.returncode == 0, built.stderr
     translated = _pdf_text(out / f"ebm/{language}/privacy-2025-06-01.pdf")
     assert draft in translated and page in translated, translated
     assert "PROJET" not in translated and "page " not in translated
     french = _pdf_text(out / "ebm/privacy-2025-06-01.pdf")
     assert "PROJET – Politique de confidentialité" in french and "page 1 / 1" in french, "French keeps its words"
+    with zipfile.ZipFile(out / f"ebm/{language}/privacy-2025-06-01.docx") as word:
+        core = word.read("docProps/core.xml").decode()
+    assert f"<cp:keywords>{draft.split()[0].lower()}</cp:keywords>" in core, core

@@ -39,7 +39,7 @@ from cgu.load.clauses import load_clauses
 from cgu.load.translations import load_translations, mismatched_keys, structure_problems, translation_path
 from cgu.model import Article, Clause, ClauseTranslation, Document, Organism, SourceLocation
 from cgu.rules.registry import RULES
-from cgu.rules.values.legal_texts import LegalText, citations_in, cite, cites, in_force
+from cgu.rules.values.legal_texts import LegalText, LegalTextUnavailable, citations_in, cite, cites, in_force
 
 
 class MarkdownText(str):
@@ -482,7 +482,7 @@ class Composer:
                 and other in organism.documents
                 and (target is None or target in organism.documents[other].clauses)
             ),
-            "law": lambda text_id: MarkdownText(escape_markdown(cite(text_id))),
+            "law": lambda text_id: MarkdownText(escape_markdown(cite(text_id, language))),  # in the clause's words
             "in_force": lambda text_id: in_force(text_id, organism.documents[kind].version),
         }
         try:
@@ -492,6 +492,8 @@ class Composer:
             self.problems.add(
                 clause.location.at((exc.lineno or 1) - 1), f"template syntax error: {exc.message}", organism.id
             )
+        except LegalTextUnavailable as exc:  # an unknown id, or no official title in this language
+            self.problems.add(_template_line(exc, clause), str(exc), organism.id)
         except FrenchGrammar as exc:  # French_filters_in finds them first; a filter reached another way is caught here
             self.problems.add(_template_line(exc, clause), f"'|{exc}' is French grammar: not in a {language} clause")
         except UnknownName as exc:

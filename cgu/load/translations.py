@@ -15,6 +15,7 @@ from cgu.load.files import Locations, load_yaml, read_text, relative
 from cgu.load.organisms import discover_organisms
 from cgu.model import LANGUAGES, Clause, ClauseTranslation, FactOverlay, Organism, SourceLocation
 from cgu.rules.registry import RULES, Rule
+from cgu.rules.values.durations import format_duration, parse_duration
 
 MISMATCH = RULES["translation-mismatch"]
 BLOB_ID = re.compile(r"\A[0-9a-f]{40}\Z")
@@ -287,6 +288,42 @@ def overlay_problems(
         if required_text(path) and value.strip() and question_of(value) is None and value_at(translated, path) is None:
             message = f"'{path}' is text and has no {language} translation: add it (the source says {value!r}){write}"
             found.append((RULES["fact-translation-missing"], wanted, message))
+    return found + _duration_problems(source, overlays, language)
+
+
+DURATIONS = ("cookies.*.duration", "cookie_settings.consent_retention", "cookie_settings.audience_max")
+"""The translated facts that are durations the cookie rules read: a translation writes them in its own words
+("13 maanden", "1 Jahr"), which must say the same length as the source's."""
+
+
+def _duration_problems(
+    source: Any, overlays: list[FactOverlay], language: str
+) -> list[tuple[Rule, SourceLocation, str]]:
+    """A translated duration that cannot be read in its language, or says another length than the source's
+    (`translation-mismatch`). A question to the writer, or a source the cookie rules already refuse, is left alone."""
+    found: list[tuple[Rule, SourceLocation, str]] = []
+    seen: set[str] = set()
+    for overlay in reversed(overlays):  # the nearest overlay's value is the one the documents print
+        for path in text_keys(dict(overlay.data)):
+            said, meant = value_at(dict(overlay.data), path), value_at(source, path)
+            if path in seen or not any(_matches(path, p) for p in DURATIONS) or question_of(said) or question_of(meant):
+                continue
+            seen.add(path)
+            try:
+                length = parse_duration(said, language)
+            except ValueError as exc:
+                found.append((MISMATCH, overlay.where(path), f"'{path}': {exc}"))
+                continue
+            try:
+                wanted = parse_duration(meant)
+            except ValueError:
+                continue  # the source's duration is refused by the cookie rules, in French
+            if length != wanted:
+                message = (
+                    f"'{path}' says {said!r} ({format_duration(length, language)}) and the source says {meant!r} "
+                    f"({format_duration(wanted, language)}) in {overlay.source}: a translation gives the same duration"
+                )
+                found.append((MISMATCH, overlay.where(path), message))
     return found
 
 

@@ -229,7 +229,7 @@ def _properties(word: WordDocument, document: Document) -> None:
     core.language = said.word_language
     core.identifier = docx_identifier(document)
     core.version = document.version.isoformat()
-    core.keywords = "projet" if document.draft else ""
+    core.keywords = said.draft.lower() if document.draft else ""  # "projet", "ontwerp", "entwurf"
     core.comments = f"{said.version_of} {long_date(document.version, document.language)}"
     core.revision = 1
 

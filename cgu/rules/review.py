@@ -18,8 +18,10 @@ LEGAL_CHECKS = (identity, consistency, cookies, gdpr, facts, legal_texts, legal_
 """The modules of legal checks: importing one registers its rules (a new module of rules is added here)."""
 
 
-TEXT_RULES = ".gdpr"
-"""The module whose rules read what the documents say (in each language's words) rather than the facts."""
+TEXT_RULES = (".gdpr", ".legal_texts")
+"""The modules whose rules read what the documents say (in each language's words) rather than the facts: the GDPR
+mentions, and the legal texts a document cites (a translation cites them in its own words, found by the registry's
+Dutch and German patterns)."""
 
 
 def _covers(waiver: Mapping[str, Any], rule_id: str, finding: Finding) -> bool:

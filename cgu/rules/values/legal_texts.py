@@ -2,6 +2,12 @@
 
 Pure data and lookups (no rule is registered here, so the composer may import it): the rules that read it are in
 cgu/rules/legal_texts.py.
+
+A text is cited in the document's language by its official title in that language, each with where it was read
+(`TITLES`): EU acts by their title in the Official Journal (EUR-Lex, by CELEX number), Belgian laws by their Dutch
+title in the Belgisch Staatsblad and, where one is published, their German title. A text with no title sourced in a
+language (a French law in a Dutch document, most Belgian laws in German) is refused by `law()` in that language,
+never printed in French: the writer cites it in the clause's own words, or adds the sourced title here.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ class LegalText:
 
     id: str
     title: str
-    """How a clause cites it (what `law('id')` prints)."""
+    """How a French clause cites it (what `law('id')` prints in French)."""
     adopted: dt.date
     applicable: dt.date
     country: str
@@ -31,6 +37,18 @@ class LegalText:
     superseded_by: str | None = None
     superseded_on: dt.date | None = None
     """From that day, a new document cites `superseded_by` instead."""
+    titles: tuple[tuple[str, str, str], ...] = ()
+    """(language, official title as cited, where the title was read) in the languages other than French."""
+
+    def title_in(self, language: str) -> str | None:
+        """How a clause in `language` cites it, or None when no official title in that language is registered."""
+        if language == "fr":
+            return self.title
+        return next((title for lang, title, _ in self.titles if lang == language), None)
+
+    def languages(self) -> tuple[str, ...]:
+        """The languages it can be cited in by `law()`."""
+        return ("fr", *(lang for lang, _, _ in self.titles))
 
     def cited_in(self, text: str) -> str | None:
         """The first words of `text` that cite this text, or None."""
@@ -58,7 +76,8 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "2016-04-27",
         "2018-05-25",
         "EU",
-        r"\b2016/679\b | \bRGPD\b | règlement général sur la protection des données",
+        r"\b2016/679\b | \bRGPD\b | règlement général sur la protection des données | \bAVG\b"
+        r" | algemene verordening gegevensbescherming | \bDSGVO\b | Datenschutz-Grundverordnung",
     ),
     ("eprivacy", "directive 2002/58/CE du 12 juillet 2002", "2002-07-12", "2002-07-31", "EU", r"\b2002/58(?:/CE)?\b"),
     (
@@ -67,7 +86,8 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "2022-10-19",
         "2024-02-17",
         "EU",
-        r"\b2022/2065\b | règlement sur les services numériques | Digital Services Act",
+        r"\b2022/2065\b | règlement sur les services numériques | Digital Services Act | digitaledienstenverordening"
+        r" | Gesetz über digitale Dienste",
     ),
     (
         "loi-78-17",
@@ -127,7 +147,7 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "1992-12-08",
         "1993-03-18",
         "BE",
-        r"\b8 décembre 1992\b",
+        r"\b8 décembre 1992\b | \b8 december 1992\b | \b8\. Dezember 1992\b",
         "loi-be-2018",
         "2018-09-05",
     ),
@@ -137,7 +157,8 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "1992-12-08",
         "1993-03-18",
         "BE",
-        r"Commission (?:de )?(?:la )?protection de la vie privée",
+        r"Commission (?:de )?(?:la )?protection de la vie privée | Commissie voor de bescherming van de persoonlijke"
+        r" levenssfeer | \bPrivacycommissie\b",
         "apd",
         "2018-05-25",
     ),
@@ -147,7 +168,8 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "2017-12-03",
         "2018-05-25",
         "BE",
-        r"Autorité de protection des données | \b3 décembre 2017\b",
+        r"Autorité de protection des données | \b3 décembre 2017\b | Gegevensbeschermingsautoriteit"
+        r" | \b3 december 2017\b | Datenschutzbehörde | \b3\. Dezember 2017\b",
     ),
     (
         "loi-be-2018",
@@ -156,7 +178,7 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "2018-07-30",
         "2018-09-05",
         "BE",
-        r"\b30 juillet 2018\b",
+        r"\b30 juillet 2018\b | \b30 juli 2018\b | \b30\. Juli 2018\b",
     ),
     (
         "code-civil-be-livre-8",
@@ -164,7 +186,8 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "2019-04-13",
         "2020-11-01",
         "BE",
-        r"livre 8\b[^.;]{0,40}Code civil | \b13 avril 2019\b",
+        r"livre 8\b[^.;]{0,40}Code civil | \b13 avril 2019\b | boek 8\b[^.;]{0,40}Burgerlijk Wetboek"
+        r" | \b13 april 2019\b",
     ),
     (
         "loi-be-communications",
@@ -172,9 +195,102 @@ _TABLE: tuple[tuple[str, ...], ...] = (
         "2005-06-13",
         "2005-06-30",
         "BE",
-        r"\b13 juin 2005\b",
+        r"\b13 juin 2005\b | \b13 juni 2005\b | \b13\. Juni 2005\b",
     ),
 )
+
+
+_EUR_LEX = "EUR-Lex, title in the Official Journal, CELEX {}"
+_STAATSBLAD = "Belgisch Staatsblad: {}"
+
+TITLES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    # id: (language, the official title as a clause cites it, where it was read); EU acts shortened as the French
+    # entries are (act, number, date, the official short title in brackets when the act has one)
+    "directive-95-46": (
+        ("nl", "Richtlijn 95/46/EG van 24 oktober 1995", _EUR_LEX.format("31995L0046")),
+        ("de", "Richtlinie 95/46/EG vom 24. Oktober 1995", _EUR_LEX.format("31995L0046")),
+    ),
+    "rgpd": (
+        (
+            "nl",
+            "Verordening (EU) 2016/679 van 27 april 2016 (algemene verordening gegevensbescherming)",
+            _EUR_LEX.format("32016R0679"),
+        ),
+        (
+            "de",
+            "Verordnung (EU) 2016/679 vom 27. April 2016 (Datenschutz-Grundverordnung)",
+            _EUR_LEX.format("32016R0679"),
+        ),
+    ),
+    "eprivacy": (
+        ("nl", "Richtlijn 2002/58/EG van 12 juli 2002", _EUR_LEX.format("32002L0058")),
+        ("de", "Richtlinie 2002/58/EG vom 12. Juli 2002", _EUR_LEX.format("32002L0058")),
+    ),
+    "dsa": (
+        (
+            "nl",
+            "Verordening (EU) 2022/2065 van 19 oktober 2022 betreffende een eengemaakte markt voor digitale diensten "
+            "(digitaledienstenverordening)",
+            _EUR_LEX.format("32022R2065"),
+        ),
+        (
+            "de",
+            "Verordnung (EU) 2022/2065 vom 19. Oktober 2022 über einen Binnenmarkt für digitale Dienste (Gesetz über "
+            "digitale Dienste)",
+            _EUR_LEX.format("32022R2065"),
+        ),
+    ),
+    "loi-be-1992": (
+        (
+            "nl",
+            "wet van 8 december 1992 tot bescherming van de persoonlijke levenssfeer ten opzichte van de verwerking "
+            "van persoonsgegevens",
+            _STAATSBLAD.format("the royal decree of 16 August 2000 citing it, 14 September 2000, numac 2000000597"),
+        ),
+    ),
+    "apd": (
+        (
+            "nl",
+            "Gegevensbeschermingsautoriteit (wet van 3 december 2017)",
+            _STAATSBLAD.format(
+                "wet van 3 december 2017 tot oprichting van de Gegevensbeschermingsautoriteit, 10 January 2018"
+            ),
+        ),
+        (
+            "de",
+            "Datenschutzbehörde (Gesetz vom 3. Dezember 2017)",
+            "Belgisches Staatsblatt, 25 September 2018, numac 2018013819: Gesetz zur Schaffung der Datenschutzbehörde "
+            "(German text by the Zentrale Dienststelle für Deutsche Übersetzungen, Malmedy)",
+        ),
+    ),
+    "loi-be-2018": (
+        (
+            "nl",
+            "wet van 30 juli 2018 betreffende de bescherming van natuurlijke personen met betrekking tot de verwerking "
+            "van persoonsgegevens",
+            _STAATSBLAD.format("5 September 2018"),
+        ),
+    ),
+    "code-civil-be-livre-8": (
+        (
+            "nl",
+            "boek 8 “Bewijs” van het Burgerlijk Wetboek (wet van 13 april 2019)",
+            _STAATSBLAD.format(
+                "wet van 13 april 2019 tot invoering van een Burgerlijk Wetboek en tot invoeging van boek 8 “Bewijs” "
+                "in dat Wetboek, 14 May 2019, numac 2019012168"
+            ),
+        ),
+    ),
+    "loi-be-communications": (
+        (
+            "nl",
+            "wet van 13 juni 2005 betreffende de elektronische communicatie",
+            _STAATSBLAD.format("the wet van 18 mei 2009 citing it, 4 June 2009, numac 2009011237"),
+        ),
+    ),
+}
+"""The official titles in Dutch and German, each with its source. A language missing for a text is a title not
+found in an official source here: `law()` refuses it in that language rather than print a guess or the French."""
 
 
 def _text(row: tuple[str, ...]) -> LegalText:
@@ -188,6 +304,7 @@ def _text(row: tuple[str, ...]) -> LegalText:
         tuple(row[5].split(" | ")),
         replaced[0],
         dt.date.fromisoformat(replaced[1]) if replaced[1] else None,
+        TITLES.get(row[0], ()),
     )
 
 
@@ -197,16 +314,32 @@ LEGAL_TEXTS: tuple[LegalText, ...] = tuple(_text(row) for row in _TABLE)
 BY_ID = {text.id: text for text in LEGAL_TEXTS}
 
 
-def cite(text_id: str) -> str:
-    """How a clause cites a text of the registry (`{{ law('rgpd') }}`); an unknown id is an error naming the known."""
+class LegalTextUnavailable(ValueError):
+    """`law('id')` cannot cite: the id is not in the registry, or the text has no official title in the clause's
+    language. The message says what to do."""
+
+
+def cite(text_id: str, language: str = "fr") -> str:
+    """How a clause in `language` cites a text of the registry (`{{ law('rgpd') }}`); an unknown id, or a text with
+    no official title registered in that language, is an error saying what to do."""
     if text_id not in BY_ID:
-        raise ValueError(f"unknown legal text {text_id!r}; known: {', '.join(BY_ID)} (cgu/rules/values/legal_texts.py)")
-    return BY_ID[text_id].title
+        raise LegalTextUnavailable(
+            f"unknown legal text {text_id!r}; known: {', '.join(BY_ID)} (cgu/rules/values/legal_texts.py)"
+        )
+    legal = BY_ID[text_id]
+    title = legal.title_in(language)
+    if title is None:
+        raise LegalTextUnavailable(
+            f"law({text_id!r}) has no official {language} title in the registry (it has: "
+            f"{', '.join(legal.languages())}); cite the text in the clause's own words, by its official title if it "
+            f"has one in {language}, or add that title with its source to TITLES in cgu/rules/values/legal_texts.py"
+        )
+    return title
 
 
 def in_force(text_id: str, on: dt.date) -> bool:
     """Whether a text of the registry applies on a date (applicable, not yet replaced): `{% if in_force('dsa') %}`."""
-    cite(text_id)
+    cite(text_id)  # an unknown id is an error
     text = BY_ID[text_id]
     return text.applicable <= on and (text.superseded_on is None or on < text.superseded_on)
 
@@ -235,4 +368,14 @@ def legal_texts_table() -> str:
     for t in LEGAL_TEXTS:
         replaced = f"`{t.superseded_by}` ({t.superseded_on.isoformat()})" if t.superseded_by and t.superseded_on else ""
         rows.append(f"| `{t.id}` | {t.title} | {t.adopted} | {t.applicable} | {t.country} | {replaced} |")
+    return "\n".join(rows) + "\n"
+
+
+def legal_titles_table() -> str:
+    """The Markdown table of the registry's titles in Dutch and German, with their sources, as in
+    docs/languages.md; a dash where no official title is registered (`law()` refuses the text in that language)."""
+    rows = ["| id | nl | de | sources |", "|---|---|---|---|"]
+    for t in LEGAL_TEXTS:
+        sources = "; ".join(dict.fromkeys(source for _, _, source in t.titles))
+        rows.append(f"| `{t.id}` | {t.title_in('nl') or '—'} | {t.title_in('de') or '—'} | {sources or '—'} |")
     return "\n".join(rows) + "\n"

@@ -167,6 +167,50 @@ def test_an_svg_logo_is_embedded_as_svg_beside_a_blank_png_of_its_size(rich: Pat
     assert (int(extent.get("cx")), int(extent.get("cy"))) == (Pt(90), Pt(22.5)), "30 CSS pixels: under the 3rem cap"
 
 
+def _beta_with_logo(tmp_path: Path, data: bytes) -> Path:
+    """A copy of the mini project whose beta has `data` as its JPEG logo."""
+    from conftest import FIXTURES
+
+    project = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", project)
+    (project / "organisms" / "beta-logo.jpg").write_bytes(data)
+    beta = project / "organisms" / "beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "theme:\n  logo: organisms/beta-logo.jpg\n", encoding="utf-8")
+    return project
+
+
+def test_a_jpeg_without_a_jfif_header_is_embedded_in_png(tmp_path: Path) -> None:
+    """python-docx reads only JFIF and Exif JPEGs; a browser, WeasyPrint and Word read the others: Pillow re-encodes."""
+    from PIL import Image
+
+    jpeg = io.BytesIO()
+    Image.new("RGB", (80, 40), (10, 120, 200)).save(jpeg, "JPEG")
+    data = jpeg.getvalue()
+    assert data[6:10] == b"JFIF"
+    bare = data[:2] + data[4 + int.from_bytes(data[4:6], "big") :]  # the APP0 (JFIF) segment taken out
+    project = _beta_with_logo(tmp_path, bare)
+    build(project, tmp_path / "out", formats=("docx",), organism_ids=("beta",))
+    word = docx.Document(str(built_file(tmp_path / "out", "beta", "cgu", ".docx")))
+    inline, blip = _header_picture(word)
+    picture = Image.open(io.BytesIO(word.sections[0].header.part.related_parts[blip.get(qn("r:embed"))].blob))
+    assert (picture.format, picture.size) == ("PNG", (80, 40))
+    extent = inline.find(qn("wp:extent"))
+    assert (int(extent.get("cx")), int(extent.get("cy"))) == (Pt(60), Pt(30))
+
+
+def test_a_logo_no_library_can_read_is_one_message_at_its_line(tmp_path: Path) -> None:
+    project = _beta_with_logo(tmp_path, b"\xff\xd8\xff" + b"pas une image" * 10)
+    args = ["build", "--project", str(project), "--out", str(tmp_path / "out"), "--format", "docx"]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "cgu_cli.py"), *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert (
+        "organisms/beta.yaml:" in result.stderr and "logo 'beta-logo.jpg' cannot be read as an image" in result.stderr
+    )
+    assert "export it again as PNG" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_zip_members_have_fixed_dates(rich: Path) -> None:
     with zipfile.ZipFile(built_file(rich, "beta", "cgu", ".docx")) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}

@@ -37,6 +37,7 @@ from typing import Any
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.text import WD_COLOR_INDEX
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
@@ -53,8 +54,9 @@ from lxml import html as lxml_html
 
 from cgu.compose.language import long_date, words
 from cgu.compose.markdown import linked_document
+from cgu.errors import CguError
 from cgu.load.themes import ThemeFolder
-from cgu.model import Article, Document
+from cgu.model import Article, Document, SourceLocation
 
 DOCX_IDENTIFIER_PREFIX = "cgu:"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -239,7 +241,7 @@ def _header_footer(word: WordDocument, document: Document, root: Path | None = N
     header = section.header.paragraphs[0]
     logo = document.organism.theme.logo
     if logo is not None and root is not None:
-        _logo(header, root / logo)
+        _logo(header, root / logo, document.organism.where("theme.logo"))
         header.add_run(" ")
     header.add_run(f"{document.organism.name} – {document.title}")
     footer = section.footer.paragraphs[0]
@@ -251,15 +253,20 @@ def _header_footer(word: WordDocument, document: Document, root: Path | None = N
     _field(footer, "NUMPAGES", "1")
 
 
-def _logo(paragraph: Paragraph, path: Path) -> None:
+def _logo(paragraph: Paragraph, path: Path, where: SourceLocation) -> None:
     """The logo as an inline picture at the paragraph's end, as tall as a browser shows it (a pixel is 0.75 pt, the
-    image's own resolution ignored) up to the theme's cap: PNG or JPEG as is, SVG with a blank PNG stand-in."""
+    image's own resolution ignored) up to the theme's cap: PNG or JPEG as is (one python-docx cannot read, such as
+    a JPEG without a JFIF or Exif header, as Pillow re-encodes it in PNG), SVG with a blank PNG stand-in."""
     data = path.read_bytes()
     svg = path.suffix.lower() == ".svg"
     if svg:
         width, height = _svg_size(data)
     else:
-        image = DocxImage.from_blob(data)
+        try:
+            image = DocxImage.from_blob(data)
+        except (UnrecognizedImageError, InvalidImageStreamError, UnexpectedEndOfFileError, struct.error, ValueError):
+            data = _as_png(data, path, where)
+            image = DocxImage.from_blob(data)
         width, height = float(image.px_width), float(image.px_height)
     shown = min(Emu(round(Pt(height * 0.75))), LOGO_HEIGHT)
     size = {"width": Emu(round(shown * width / height)), "height": Emu(shown)}
@@ -281,6 +288,21 @@ def _logo(paragraph: Paragraph, path: Path) -> None:
             "</a:ext></a:extLst>"
         )
     )
+
+
+def _as_png(data: bytes, path: Path, where: SourceLocation) -> bytes:
+    """The image in PNG, by Pillow (WeasyPrint's own image library); a file it cannot read is the logo's error."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            out = io.BytesIO()
+            image.save(out, "PNG")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise CguError.at(
+            where, f"logo {path.name!r} cannot be read as an image ({error}); export it again as PNG"
+        ) from None
+    return out.getvalue()
 
 
 def _svg_size(data: bytes) -> tuple[float, float]:

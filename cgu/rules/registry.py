@@ -197,7 +197,8 @@ _stage_rule(
 _stage_rule(
     "translation-mismatch",
     "error",
-    "A translation keeps its source's front matter, headings and cross-references; an overlay holds text facts only.",
+    "A translation keeps its source's front matter, headings and cross-references; an overlay holds text facts only, "
+    "its durations in its language and of the source's length.",
 )
 _stage_rule(
     "fact-translation-missing",

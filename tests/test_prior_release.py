@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -292,3 +293,26 @@ def test_without_git_the_prior_text_is_read_from_its_file_and_its_seal_still_che
     problems = entry(archive).problems
     assert [p.location.path for p in problems] == [PRIOR_FILE]
     assert "changed after it was sealed" in problems[0].message
+
+
+def test_a_prior_file_read_once_comes_back_from_the_cache_exactly(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers.cache import own_cache
+
+    from cgu.release import prior
+
+    cache = own_cache(repo, tmp_path, monkeypatch)
+    organism = load_project(repo, ("acme",), ("cgu",)).organisms["acme"]
+    spec = ReleaseSpec(dt.date(2015, 6, 11), dt.date(2015, 6, 11), False, "", SourceLocation(PRIOR_FILE))
+    parsed = prior_document(PRIOR_TEXT, PRIOR_FILE, organism, "cgu", spec)
+    assert prior_document(PRIOR_TEXT, PRIOR_FILE, organism, "cgu", spec, cache) == parsed
+    read: list[str] = []
+    real = prior._title_and_articles
+    monkeypatch.setattr(prior, "_title_and_articles", lambda text, shown: read.append(shown) or real(text, shown))
+    assert prior_document(PRIOR_TEXT, PRIOR_FILE, organism, "cgu", spec, cache) == parsed and read == []
+    edited = PRIOR_TEXT.replace("de Paris.", "de Lyon.")
+    again = prior_document(edited, PRIOR_FILE, organism, "cgu", spec, cache)
+    assert read == [PRIOR_FILE] and again == prior_document(edited, PRIOR_FILE, organism, "cgu", spec) != parsed
+    untitled = prior_document(PRIOR_TEXT.split("\n", 2)[2], PRIOR_FILE, organism, "cgu", spec, cache)
+    assert untitled.title == organism.documents["cgu"].title and parsed.title == "Conditions d'utilisation de 2015"

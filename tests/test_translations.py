@@ -444,11 +444,9 @@ def test_a_translation_comes_back_from_the_cache_exactly_and_never_stale(
     project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cgu.compose.composer import Composer
-    from cgu.release.cache import ReleaseCache
+    from tests.helpers.cache import own_cache
 
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # this test's own signing key
-    cache = ReleaseCache.in_git_folder(project / ".git")
-    assert cache is not None
+    cache = own_cache(project, tmp_path, monkeypatch)
     composed = load_project(project).translations
     assert [d.language for d in composed] == ["nl", "nl"]
     assert load_project(project, cache=cache).translations == composed  # composed, then kept

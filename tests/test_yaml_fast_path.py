@@ -93,3 +93,18 @@ def test_fast_and_round_trip_agree_on_generated_mappings(mapping: dict[str, str]
 def test_a_non_specific_tag_on_a_value_reads_the_same_both_ways(text: str) -> None:
     fast, slow = _both(text, "x.yml", 1)
     assert fast is not None and fast == slow
+
+
+def test_git_object_ids_take_the_fast_path_and_read_as_the_round_trip_reads_them() -> None:
+    import random
+
+    generator = random.Random(10)
+    ids = ["".join(generator.choice("0123456789abcdef") for _ in range(40)) for _ in range(300)]
+    ids += ["1" + "0" * 38 + "e", "12e4" + "5" * 36, "0b" + "01" * 19, "0b" + "1" * 37 + "f", "7" * 40]
+    fast_count = 0
+    for value in ids:
+        fast, slow = _both(f"translates: {value}\n", "x.yml", 1)
+        if fast is not None:
+            fast_count += 1
+            assert fast == slow, value
+    assert fast_count > 250, "an object id starting with a digit is no reason to leave the fast path"

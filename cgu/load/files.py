@@ -261,6 +261,10 @@ _TIMESTAMP = re.compile(
 )
 _NUMBER_LIKE = re.compile(r"[-+]?(?:[0-9.]|\.(?:inf|Inf|INF|nan|NaN|NAN)\Z)")
 """A plain scalar starting like a number that is not a plain decimal integer: a float, hex, octal... (round trip)."""
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}\Z")
+"""A git object id (a translation's `translates:`): text to YAML when it has a hex letter other than `e` (so that it
+is not a float like `12e3...`) and no `0b` prefix (binary, in YAML 1.1): read on the fast path, not left to the round
+trip for starting with a digit."""
 _MAX_FAST_BRACKETS = 200
 """libyaml nests in C: input with more flow brackets than this goes to the round-trip parser's bounded recursion."""
 
@@ -357,6 +361,8 @@ def _fast_plain(
         return int(value)
     if _TIMESTAMP.match(value):
         return value
-    if _NUMBER_LIKE.match(value):
+    if _NUMBER_LIKE.match(value) and not (
+        _OBJECT_ID.match(value) and not value.startswith("0b") and any(c in value for c in "abcdf")
+    ):
         raise _Unusual
     return value

@@ -239,7 +239,7 @@ def _document_releases(
         if spec.prior is not None:
             from cgu.release.prior import prior_release
 
-            prior, found = prior_release(organism, kind, spec, declaration, history)
+            prior, found = prior_release(organism, kind, spec, declaration, history, past.cache)
             problems += found
             if prior is not None:
                 problems += _facts_to_complete(label, spec, prior.document, organism.documents[kind].releases)

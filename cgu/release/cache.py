@@ -166,13 +166,28 @@ class ReleaseCache:
 
     def keep_articles(self, made_of: str, articles: tuple[Article, ...]) -> None:
         """Keep a working-tree document's articles, unless their JSON form would not give them back exactly."""
+        if (data := _exact_articles(articles)) is not None:
+            self._write(json.dumps([FORMAT, "articles", tool_fingerprint(), made_of]), data)
+
+    def prior(self, made_of: str) -> tuple[str | None, tuple[Article, ...]] | None:
+        """The title (None: the file has none) and articles of a prior release's file whose text and name hash to
+        `made_of`, as an earlier run read them."""
+        data = self._read(json.dumps([FORMAT, "prior", tool_fingerprint(), made_of]))
         try:
-            data = _encode(articles)
-            if _decode(tuple[Article, ...], json.loads(json.dumps(data))) != articles:
-                return
-        except (ValueError, TypeError, RecursionError):
+            if not isinstance(data, dict) or set(data) != {"title", "articles"}:
+                return None
+            title = data["title"]
+            if title is not None and not isinstance(title, str):
+                return None
+            return title, _decode(tuple[Article, ...], data["articles"])
+        except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
+            return None
+
+    def keep_prior(self, made_of: str, title: str | None, articles: tuple[Article, ...]) -> None:
+        """Keep what a prior release's file holds, unless its JSON form would not give it back exactly."""
+        if (data := _exact_articles(articles)) is None:
             return
-        self._write(json.dumps([FORMAT, "articles", tool_fingerprint(), made_of]), data)
+        self._write(json.dumps([FORMAT, "prior", tool_fingerprint(), made_of]), {"title": title, "articles": data})
 
     def names_read(self, body: str) -> frozenset[str] | None:
         """The dotted names a clause template reads (see `cgu.authoring.impact`), if an earlier run found them."""
@@ -232,6 +247,15 @@ class ReleaseCache:
         self, head: str, where: str, organism_file: str, kind: str, version: str, commit: str | None
     ) -> None:
         self._write(json.dumps([FORMAT, "declaration", head, where, organism_file, kind, version]), {"commit": commit})
+
+
+def _exact_articles(articles: tuple[Article, ...]) -> Any:
+    """The JSON form of articles, or None when it would not give them back exactly (then they are not cached)."""
+    try:
+        data = _encode(articles)
+        return data if _decode(tuple[Article, ...], json.loads(json.dumps(data))) == articles else None
+    except (ValueError, TypeError, RecursionError):
+        return None
 
 
 def files_digest(places: list[Path]) -> str:

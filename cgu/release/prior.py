@@ -15,6 +15,7 @@ from cgu.compose.markdown import MARKDOWN, render_markdown, slugify
 from cgu.compose.markers import questions_in
 from cgu.errors import CguError
 from cgu.model import Article, Document, Organism, Problem, Release, ReleaseSpec, SourceLocation
+from cgu.release.cache import ReleaseCache, content_digest
 from cgu.release.history import Declaration, History
 from cgu.release.seal import text_hash
 from cgu.rules.registry import RULES
@@ -25,11 +26,26 @@ _ANCHOR = re.compile(r"\s*\{#([a-z0-9][a-z0-9-]*)\}\s*$")
 _NUMBER = re.compile(r"^(?:article\s+)?\d+(?:\.\d+)*\s*(?:[.:)–—-]\s*)?", re.IGNORECASE)
 
 
-def prior_document(text: str, shown: str, organism: Organism, kind: str, spec: ReleaseSpec) -> Document:
-    """The document a prior file holds, dated by its release; a file that is not one: a CguError at its line."""
+def prior_document(
+    text: str, shown: str, organism: Organism, kind: str, spec: ReleaseSpec, cache: ReleaseCache | None = None
+) -> Document:
+    """The document a prior file holds, dated by its release; a file that is not one: a CguError at its line. Given
+    the run's `cache`, a file read whole by an earlier run (same name, same text) is not parsed again."""
+    made_of = content_digest(["prior", shown, text]) if cache is not None else ""
+    kept = cache.prior(made_of) if cache is not None else None
+    if kept is None:
+        kept = _title_and_articles(text, shown)
+        if cache is not None:
+            cache.keep_prior(made_of, *kept)
+    title, articles = kept
+    return Document(organism, kind, title or organism.documents[kind].title, spec.version, spec.effective, articles)
+
+
+def _title_and_articles(text: str, shown: str) -> tuple[str | None, tuple[Article, ...]]:
+    """The file's `# Title` (None when it has none, or an empty one) and its articles."""
     lines = text.split("\n")
     tokens = MARKDOWN.parse(text)
-    title = organism.documents[kind].title
+    title = None
     titled = False
     headings: list[tuple[int, int, str]] = []  # (first line, first body line, heading text) of each article
     for index, token in enumerate(tokens):
@@ -42,7 +58,7 @@ def prior_document(text: str, shown: str, organism: Organism, kind: str, spec: R
                     SourceLocation(shown, token.map[0] + 1),
                     "a prior document has one '# Title', on top; write each article under a '## Title' heading",
                 )
-            title, titled = content or title, True
+            title, titled = content or None, True
         elif token.tag == "h2":
             headings.append((token.map[0], token.map[1], content))
     first_body = next((t.map[0] for t in tokens if t.map is not None and t.level == 0), None)
@@ -90,7 +106,7 @@ def prior_document(text: str, shown: str, organism: Organism, kind: str, spec: R
         articles.append(
             Article(number, article_id, name, body, rendered.html, True, where, rendered.sections, to_complete)
         )
-    return Document(organism, kind, title, spec.version, spec.effective, tuple(articles))
+    return title, tuple(articles)
 
 
 def _sub_headings_up(body: str) -> str:
@@ -103,7 +119,12 @@ def _sub_headings_up(body: str) -> str:
 
 
 def prior_release(
-    organism: Organism, kind: str, spec: ReleaseSpec, declaration: Declaration | None, history: History
+    organism: Organism,
+    kind: str,
+    spec: ReleaseSpec,
+    declaration: Declaration | None,
+    history: History,
+    cache: ReleaseCache | None = None,
 ) -> tuple[Release | None, list[Problem]]:
     """A prior release read from its file: at the commit that declared it when committed (the working tree's copy
     must still hold that text), else from the working tree; with the problems found (rules release-prior,
@@ -123,7 +144,7 @@ def prior_release(
             )
             return None
         try:
-            return prior_document(text, spec.prior or "", organism, kind, spec)
+            return prior_document(text, spec.prior or "", organism, kind, spec, cache)
         except CguError as error:
             problem = error.problems[0]
             problems.append(

@@ -6,12 +6,10 @@ import datetime as dt
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, visible_text
+from conftest import visible_text
 from helpers.notice import (
     AFTER,
     BEFORE,
@@ -46,6 +44,16 @@ def test_build_and_publish_refuse_a_notice_violation_as_check_does(released: Pat
         assert "Traceback" not in result.stderr and not out.exists(), f"{command} wrote {out}"
 
 
+def first_release_receipt(project: Path, folder: Path) -> Path:
+    """`folder/receipt.json`: a member accepted beta's CGU release 2024-06-01 (its sha256 as `cgu releases` prints
+    it) on 2024-07-01."""
+    sha = cgu("releases", "beta", "cgu", "--project", str(project)).stdout.split("sha256 ")[1].split()[0]
+    fields = {"organism": "beta", "document": "cgu", "release": "2024-06-01", "sha256": sha}
+    receipt = folder / "receipt.json"
+    receipt.write_text(json.dumps({**fields, "timestamp": "2024-07-01T10:00:00Z"}), encoding="utf-8")
+    return receipt
+
+
 def built(repo: Path, out: Path, day: dt.date) -> tuple[dict, str]:
     from cgu.commands.build import build
 
@@ -66,29 +74,7 @@ def test_before_during_and_after_the_notice_period_every_output_says_the_same(re
     from cgu.site.writer import index_page
 
     declare_second(released, SECOND_EFFECTIVE)
-    first_sha = (
-        subprocess.run(
-            [sys.executable, str(ROOT / "cgu_cli.py"), "releases", "beta", "cgu", "--project", str(released)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.split("sha256 ")[1]
-        .split()[0]
-    )
-    receipt = tmp_path / "receipt.json"
-    receipt.write_text(
-        json.dumps(
-            {
-                "organism": "beta",
-                "document": "cgu",
-                "release": "2024-06-01",
-                "sha256": first_sha,
-                "timestamp": "2024-07-01T10:00:00Z",
-            }
-        ),
-        encoding="utf-8",
-    )
+    receipt = first_release_receipt(released, tmp_path)
 
     versions, index = built(released, tmp_path / "before", BEFORE)
     assert (versions["state"], versions["in_force"]["version"], versions["upcoming"]) == ("in-force", "2024-06-01", [])
@@ -237,20 +223,7 @@ def test_when_ci_publishes_late_every_answer_counts_from_the_sites_first_publica
     from cgu.site.ledger import ledger_file, told_by
 
     declare_second(released, SECOND_EFFECTIVE)
-    first_sha = cgu("releases", "beta", "cgu", "--project", str(released)).stdout.split("sha256 ")[1].split()[0]
-    receipt = tmp_path / "receipt.json"
-    receipt.write_text(
-        json.dumps(
-            {
-                "organism": "beta",
-                "document": "cgu",
-                "release": "2024-06-01",
-                "sha256": first_sha,
-                "timestamp": "2024-07-01T10:00:00Z",
-            }
-        ),
-        encoding="utf-8",
-    )
+    receipt = first_release_receipt(released, tmp_path)
     site = tmp_path / "public"
 
     def site_says(day: dt.date) -> tuple[dict, str, str, dict, str]:

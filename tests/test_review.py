@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from conftest import FIXTURES, ROOT, built_file
 from lxml import etree
 
@@ -20,6 +20,11 @@ from cgu.commands.build import build
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 DATE = "2026-11-30T10:00:00Z"
+
+
+def review(project: Path, docx: Path, *options: str) -> Result:
+    """`cgu review DOCX OPTIONS --project PROJECT`, in this process."""
+    return CliRunner().invoke(main, ["review", "--project", str(project), str(docx), *options])
 
 
 def _run(element: etree._Element, tag: str, text: str) -> etree._Element:
@@ -111,8 +116,7 @@ def test_round_trip_change_and_comment_reach_the_clause_and_the_new_html(
 ) -> None:
     project, docx = reviewed
     track(docx, "relèvent du", "sont soumises au", comment="Formule plus claire.")
-    runner = CliRunner()
-    result = runner.invoke(main, ["review", "--project", str(project), str(docx), "--patch"])
+    result = review(project, docx, "--patch")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert any(
@@ -138,7 +142,7 @@ def test_round_trip_change_and_comment_reach_the_clause_and_the_new_html(
 def test_apply_writes_the_clause(reviewed: tuple[Path, Path]) -> None:
     project, docx = reviewed
     track(docx, "Les présentes", "Ces")
-    result = CliRunner().invoke(main, ["review", "--project", str(project), str(docx), "--apply"])
+    result = review(project, docx, "--apply")
     assert result.exit_code == 0, result.output
     assert "updated clauses/droit.md" in result.stdout
     assert "Ces conditions relèvent du droit" in (project / "clauses" / "droit.md").read_text(encoding="utf-8")
@@ -148,7 +152,7 @@ def test_a_variable_is_named_not_patched(reviewed: tuple[Path, Path]) -> None:
     project, docx = reviewed
     track(docx, "belge", "luxembourgeois")
     before = (project / "clauses" / "droit.md").read_text(encoding="utf-8")
-    result = CliRunner().invoke(main, ["review", "--project", str(project), str(docx), "--apply"])
+    result = review(project, docx, "--apply")
     assert result.exit_code == 1
     assert "not mapped, in Article 3 – Droit applicable" in result.stderr
     assert "jurisdiction.law (organisms/beta.yaml:8)" in result.stderr
@@ -157,7 +161,7 @@ def test_a_variable_is_named_not_patched(reviewed: tuple[Path, Path]) -> None:
 
 def test_an_untouched_docx_has_nothing_to_review(reviewed: tuple[Path, Path]) -> None:
     project, docx = reviewed
-    result = CliRunner().invoke(main, ["review", "--project", str(project), str(docx), "--patch"])
+    result = review(project, docx, "--patch")
     assert result.exit_code == 0
     assert result.stdout.strip().endswith("no tracked change and no comment")
 
@@ -165,7 +169,7 @@ def test_an_untouched_docx_has_nothing_to_review(reviewed: tuple[Path, Path]) ->
 def test_a_file_that_is_not_a_cgu_docx_is_refused(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.docx"
     bogus.write_text("pas un document Word", encoding="utf-8")
-    result = CliRunner().invoke(main, ["review", "--project", str(FIXTURES / "mini"), str(bogus)])
+    result = review(FIXTURES / "mini", bogus)
     assert result.exit_code == 1
     assert "notes.docx: is not a Word document (.docx) cgu can read" in result.output
     assert "Traceback" not in result.output
@@ -213,7 +217,7 @@ def test_hostile_docx_gets_one_line(tmp_path: Path, members: dict[str, str], exp
 def test_a_change_under_a_sub_heading_stays_in_its_article(reviewed: tuple[Path, Path]) -> None:
     project, docx = reviewed
     track(docx, "Votre choix est", "Votre choix reste")
-    result = CliRunner().invoke(main, ["review", "--project", str(project), str(docx), "--apply"])
+    result = review(project, docx, "--apply")
     assert result.exit_code == 0, result.output
     assert "in Article 2 – Cookies (clauses/cookies.md:" in result.stdout
     assert "Votre choix reste conservé" in (project / "clauses" / "cookies.md").read_text(encoding="utf-8")
@@ -233,7 +237,7 @@ def test_a_docx_saved_again_by_libreoffice_still_maps(reviewed: tuple[Path, Path
         capture_output=True,
         timeout=180,
     )
-    result = CliRunner().invoke(main, ["review", "--project", str(project), str(saved / docx.name), "--patch"])
+    result = review(project, saved / docx.name, "--patch")
     assert result.exit_code == 0, result.output
     assert "comment by Maître Dupont" in result.stdout and "Formule plus claire." in result.stdout
     assert "+Les présentes conditions sont soumises au droit {{ jurisdiction.law }}." in result.stdout

@@ -223,6 +223,41 @@ def test_host_binds_another_address_and_answers_its_ip(tmp_path: Path) -> None:
     assert lines and lines[0].startswith("built: ") and lines[0].endswith(" s")
 
 
+@pytest.mark.parametrize(
+    ("path", "saved_by_the_writer"),
+    [
+        ("clauses/droit.md", True),
+        ("organisms/acme/organism.yaml", True),
+        ("organisms/acme/logo.svg", True),
+        ("themes/maison/style.css", True),
+        ("clauses/sedXk3b9Q", False),  # sed -i
+        ("clauses/.droit.md.swp", False),  # vim
+        ("clauses/4913", False),
+        ("clauses/droit.md~", False),
+        ("organisms/.#base.yaml", False),  # emacs
+        ("clauses/droit.md___jb_tmp___", False),  # JetBrains
+        ("clauses/.goutputstream-ABC123", False),  # gedit
+    ],
+)
+def test_the_watcher_tells_a_writers_file_from_an_editors_scratch_file(path: str, saved_by_the_writer: bool) -> None:
+    from cgu.authoring.preview import writers_file
+
+    assert writers_file(path) is saved_by_the_writer
+
+
+def test_an_editors_lock_files_beside_the_files_it_edits_are_not_read(mini: Path) -> None:
+    """Emacs marks a file being edited with a dangling link `.#name` beside it: neither the preview's composition nor
+    `cgu check --strict` reads a hidden file as a clause or an organism."""
+    from helpers.project import run_cgu
+
+    (mini / "organisms/acme/clauses").mkdir(exist_ok=True)
+    for lock in ("clauses/.#droit.md", "organisms/.#base.yaml", "organisms/acme/clauses/.#droit.md"):
+        (mini / lock).symlink_to("writer@poste.4242")
+    (mini / "clauses/.droit.md.swp").write_bytes(b"b0VIM 9.0\x00")
+    checked = run_cgu(mini, "check", "--strict")
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+
+
 def test_one_log_line_per_rebuild_and_the_draft_bar_on_top(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(FIXTURES / "mini", project)
@@ -242,6 +277,21 @@ def test_one_log_line_per_rebuild_and_the_draft_bar_on_top(tmp_path: Path) -> No
             urllib.request.urlopen(f"{url}/doc/beta/cgu").read()
             time.sleep(0.2)
         assert len(lines) == 2 and re.fullmatch(r"rebuilt after clauses/droit\.md changed: \d+\.\d\d s", lines[1])
+        # As `sed -i` and many editors save: a scratch file beside the clause, renamed over it. The line names the
+        # clause only; editors' swap and backup files alone rebuild nothing.
+        for scratch in ("clauses/.droit.md.swp", "clauses/droit.md~", "organisms/.#base.yaml", "clauses/4913"):
+            (project / scratch).write_text("brouillon", encoding="utf-8")
+        scratch = project / "clauses" / "sedXk3b9Q"
+        scratch.write_text(clause.read_text(encoding="utf-8") + "Encore une.\n", encoding="utf-8")
+        os.replace(scratch, clause)
+        deadline = time.monotonic() + 30
+        while len(lines) < 3 and time.monotonic() < deadline:
+            urllib.request.urlopen(f"{url}/doc/beta/cgu").read()
+            time.sleep(0.2)
+        time.sleep(1)  # a late event for a scratch file would show as a fourth line
+        urllib.request.urlopen(f"{url}/doc/beta/cgu").read()
+        assert len(lines) == 3, lines
+        assert re.fullmatch(r"rebuilt after clauses/droit\.md changed: \d+\.\d\d s", lines[2]), lines
     finally:
         stop.set()
         server.shutdown()

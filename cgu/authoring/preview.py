@@ -336,13 +336,32 @@ def serve(
             debounce=100,
             step=50,
         ):
-            state.saved({Path(path).relative_to(state.root).as_posix() for _, path in changes})
+            saved = {Path(path).relative_to(state.root).as_posix() for _, path in changes}
+            if written := {path for path in saved if writers_file(path)}:  # an editor's scratch file: no rebuild
+                state.saved(written)
 
     threading.Thread(target=watch, daemon=True).start()
     threading.Thread(target=server.serve_forever, daemon=True).start()
     if ready:
         ready.set()
     return server
+
+
+SCRATCH_SUFFIXES = (".swp", ".swx", ".swo", ".tmp", ".bak", ".part", ".crdownload", "~", "___")
+"""How editors and tools name the files they write beside the one being saved (vim, JetBrains, sed -i's
+`sedXXXXXX`...): never a clause, an organism or a theme file."""
+
+
+def writers_file(path: str) -> bool:
+    """Whether a file the watcher saw is one the writer saves (a clause, an organism, a theme file or a logo: a name
+    with a suffix), not an editor's scratch file (hidden, backup, swap, or with no suffix, as sed -i's)."""
+    name = Path(path).name
+    return (
+        not name.startswith((".", "#"))
+        and not name.endswith(SCRATCH_SUFFIXES)
+        and Path(name).suffix not in ("", ".")
+        and name != "4913"  # vim's test of whether it may write in the folder
+    )
 
 
 def _bind_refused(error: OSError, host: str, port: int) -> str:

@@ -238,7 +238,7 @@ def unused_clauses(loaded: Project) -> list[Problem]:
             files += [
                 p.relative_to(loaded.root).as_posix()
                 for p in sorted((loaded.root / own).glob("*.md"))
-                if not is_translation_file(p)  # `<stem>.nl.md` is its clause's, listed with it (cgu translations)
+                if not is_translation_file(p) and not p.name.startswith(".")  # a translation is its clause's
             ]
 
     def in_reserve(path: str) -> bool:

@@ -104,6 +104,8 @@ def load_clauses(folder: Path, root: Path, problems: Problems) -> dict[str, Clau
         )
         return clauses
     for path in sorted(folder.glob("*.md")):
+        if path.name.startswith("."):
+            continue  # hidden: an editor's lock or scratch file beside the clause it edits (emacs's `.#droit.md`)
         if is_translation_file(path):
             continue  # a translation of a clause (cgu/load/translations.py), not a clause of its own
         try:

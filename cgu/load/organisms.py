@@ -34,6 +34,8 @@ def discover_organisms(root: Path) -> dict[str, Path]:
     if not folder.is_dir():
         return found
     for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue  # hidden: an editor's lock or scratch file (emacs's `.#base.yaml`), not an organism
         if path.suffix in (".yaml", ".yml") and _is_overlay(path.stem):
             continue  # `<id>.<lang>.yaml`: an organism's facts in another language (cgu/load/translations.py)
         if path.suffix in (".yaml", ".yml") and (path.is_file() or path.is_dir() or path.is_symlink()):

@@ -267,7 +267,14 @@ def prepare_build(
     start = time.perf_counter()
     documents_with_releases = [d for d in project.documents if d.organism.documents[d.kind].releases]
     artifacts += release_files(
-        book, documents_with_releases, on, project.themes, told, draft_changes=not for_members, word=word_redlines
+        book,
+        documents_with_releases,
+        on,
+        project.themes,
+        told,
+        draft_changes=not for_members,
+        word=word_redlines,
+        translations=project.translations,
     )
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()

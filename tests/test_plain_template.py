@@ -8,6 +8,7 @@ import pytest
 from markupsafe import Markup
 
 from cgu.builtin import BUILTIN_THEMES
+from cgu.compose.page_words import page_words
 from cgu.load.plain_template import render_plain
 from cgu.load.themes import builtin_theme, theme_environment
 
@@ -16,6 +17,8 @@ VALUES = {
     "style": Markup("p > q { color: red; }"),
     "fragment": Markup('<div class="redline"><ins>é</ins> &amp; <del>x</del></div>'),
     "script": Markup("if (a < b && c) { go(); }"),
+    "says": page_words("nl"),
+    "alternates": (),
 }
 
 
@@ -28,6 +31,7 @@ def test_the_built_in_redline_page_renders_as_jinja_renders_it() -> None:
     assert page is not None, "the built-in redline.html left the plain subset: the two-file redline pays for Jinja"
     assert page == builtin_theme().render("redline.html", **VALUES)
     assert "Comparaison de &lt;a&gt; &amp; &#34;b&#34;" in page and "go(); }" in page
+    assert '<html lang="nl">' in page and "hreflang" not in page
 
 
 @pytest.mark.parametrize(
@@ -38,6 +42,9 @@ def test_the_built_in_redline_page_renders_as_jinja_renders_it() -> None:
         "a {% if preview is defined %}{{ preview.x }}{% if y is defined %}z{% endif %}{% endif %} b",
         "\t{% if preview is defined %}\nno\n\t{% endif %}\n{{ style }}{{ script }}",
         "a\r\n{% if preview is defined %}\r\nno{% endif %}\r\nb\r\n",
+        '<html lang="{{ says.lang }}">',
+        "{% if alternates %}\n{% for x in alternates %}{{ x.y }}{% endfor %}\n{% include 'x.html' %}\n{% endif %}\nb",
+        "{% if alternates %}{% if x.y == 2 %}z{% else %}w{% endif %}{% endif %}c",
     ],
 )
 def test_each_construct_of_the_subset_renders_as_jinja(tmp_path: Path, template: str) -> None:
@@ -58,6 +65,14 @@ def test_each_construct_of_the_subset_renders_as_jinja(tmp_path: Path, template:
         "{% if preview is defined %}a{% else %}b{% endif %}",  # else would be taken
         "{% if preview is defined %}a",  # unclosed
         "{% endif %}",
+        "{{ says.items }}",  # an attribute of the mapping, not its key
+        "{{ says.nowhere }}",
+        "{{ title.lang }}",  # not a mapping
+        "{% if title %}x{% endif %}",  # a true name: the branch is taken
+        "{% if nothing %}x{% endif %}",  # a name not given
+        "{% for x in alternates %}{% endfor %}",
+        "{% if alternates %}a{% else %}b{% endif %}",  # else would be taken
+        "{% if alternates %}{% raw %}{% endif %}{% endraw %}{% endif %}",
     ],
 )
 def test_anything_else_is_left_to_jinja(tmp_path: Path, template: str) -> None:

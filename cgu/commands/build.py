@@ -287,6 +287,7 @@ def prepare_build(
         draft_changes=not for_members,
         word=word_redlines,
         cache=project.cache,
+        translations=project.translations,
     )
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()

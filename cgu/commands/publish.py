@@ -8,17 +8,21 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import click
 
 from cgu.commands.build import prepare_build
+from cgu.compose.language import Alternate, language_folder, words
+from cgu.compose.page_words import page_words
 from cgu.load.themes import ThemeFolder, find_theme
-from cgu.model import Artifact, Document, Release
+from cgu.model import LANGUAGES, Artifact, Document, Release
 from cgu.project import selected_organisms
 from cgu.release.acceptance import redline_name
+from cgu.release.changelog import untranslated_summaries
 from cgu.release.lifecycle import Lifecycle, lifecycle, today
-from cgu.render.html import PageLinks, render_page
+from cgu.render.html import PageLinks, render_page, site_alternates
 from cgu.render.registry import BUILDERS
 from cgu.site.bundles import BUNDLES, make_bundles
 from cgu.site.incremental import MANIFEST, manifest_bytes, tool_version
@@ -71,100 +75,135 @@ def _publish_into(
     project, book = result.project, result.book
     intact = result.previous.intact  # the previous site's files still as cgu wrote them
     extras: list[Artifact] = []
-    listed: list[dict[str, object]] = []
+    listed: list[Mapping[str, object]] = []
     release_count = 0
-    rows: list[IndexEntry] = []
     published_now: list[Release] = []
     states = {
-        (d.organism.id, d.kind): lifecycle(
-            book.of(d.organism.id, d.kind).releases if not book.unavailable else (), on, told
+        (d.organism.id, d.kind, language): lifecycle(
+            book.of(d.organism.id, d.kind).in_language(language) if not book.unavailable else (), on, told
         )
         for d in project.documents
+        for language in d.organism.languages
     }
     serving = {key for key, state in states.items() if state.in_force is not None}
+    translated = {(t.organism.id, t.kind, t.language): t for t in project.translations}
+    rows: dict[str, list[IndexEntry]] = {}
     for document in project.documents:
         organism, kind = document.organism, document.kind
-        state = states[(organism.id, kind)]
-        if not state.published:
-            continue  # never released: a draft, which never reaches the published site
-        published_now += state.published
-        progress(f"{organism.id}/{kind}: {len(state.published)} release(s)")
-        theme = project.themes[organism.theme.name]
-        folder = f"{organism.id}/{kind}"
-        redlines = _redlines_to_current(state.published)
-        entries = []
-        for release in state.published:
-            stem = f"{folder}/releases/{release.spec.version.isoformat()}"
-            links = release_links(state, release, stem_in_folder="releases/")
-            # The HTML says whether it is in force on the day, so it is rendered on every publication (no PDF needed).
-            html = render_page(
-                release.document, theme, "html", root, "../../../", links, address=_in_force_from("../../", serving)
+        source = organism.source_language
+        # The languages this document is published in: those with a release published on the day.
+        published_in = tuple(lang for lang in organism.languages if states[(organism.id, kind, lang)].published)
+        for language in published_in:
+            state = states[(organism.id, kind, language)]
+            current = document if language == source else translated[(organism.id, kind, language)]
+            if language == source:
+                published_now += state.published
+            progress(
+                f"{organism.id}/{kind}: {len(state.published)} release(s)"
+                + ("" if language == source else f" in {language}")
             )
-            extras.append(Artifact(f"{stem}.html", html.encode("utf-8")))
-            extras += _release_pdf(out, intact, stem, release, theme, root)
-            extras += _release_docx(out, intact, stem, release, theme, root)
-            entries.append(
-                {
-                    "version": release.spec.version.isoformat(),
-                    "effective": release.spec.effective.isoformat(),
-                    "material": release.spec.material,
-                    "sha256": release.sha256,
-                    "html": f"{stem}.html",
-                    "pdf": f"{stem}.pdf",
-                    "docx": f"{stem}.docx",
-                    "first_published": state.told_of(release).isoformat(),
-                }
+            theme = project.themes[organism.theme.name]
+            folder = f"{organism.id}/{language_folder(language, source)}{kind}"
+            down = "" if language == source else "../"  # a translation's pages are one folder deeper
+            says = page_words(language)
+            others = Counterparts(
+                source, language, kind, {lang: states[(organism.id, kind, lang)] for lang in published_in}
             )
-            redline = redlines.get(release.spec.version.isoformat())
-            if redline:  # what changed from this release to the newest, as a page and as Word tracked changes
-                entries[-1] |= {"redline": redline, "redline_docx": redline.removesuffix(".html") + ".docx"}
-            release_count += 1
-            files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"), ("Word", f"{stem}.docx"))
-            changes = (
-                (
-                    ("Modifications jusqu'à la dernière version", redline),
-                    ("Modifications (Word, suivi des modifications)", redline.removesuffix(".html") + ".docx"),
+
+            redlines = _redlines_to_current(state.published, folder)
+            entries = []
+            for release in state.published:
+                version = release.spec.version.isoformat()
+                stem = f"{folder}/releases/{version}"
+                links = release_links(state, release, stem_in_folder="releases/")
+                pairs = others(f"releases/{version}.html", partial(_publishes, version=version))
+                # The HTML says whether it is in force on the day, so it is rendered on every publication (no PDF
+                # needed).
+                html = render_page(
+                    release.document,
+                    theme,
+                    "html",
+                    root,
+                    f"{down}../../../",
+                    links,
+                    others=pairs,
+                    address=_in_force_from("../../", serving, language),
                 )
-                if redline
-                else ()
+                extras.append(Artifact(f"{stem}.html", html.encode("utf-8")))
+                extras += _release_pdf(out, intact, stem, release, theme, root)
+                extras += _release_docx(out, intact, stem, release, theme, root)
+                entries.append(
+                    {
+                        "version": version,
+                        "effective": release.spec.effective.isoformat(),
+                        "material": release.spec.material,
+                        "sha256": release.sha256,
+                        "html": f"{stem}.html",
+                        "pdf": f"{stem}.pdf",
+                        "docx": f"{stem}.docx",
+                        "first_published": state.told_of(release).isoformat(),
+                    }
+                )
+                redline = redlines.get(version)
+                if redline:  # what changed from this release to the newest, as a page and as Word tracked changes
+                    entries[-1] |= {"redline": redline, "redline_docx": redline.removesuffix(".html") + ".docx"}
+                if language == source:
+                    release_count += 1
+                files = (("HTML", f"{stem}.html"), ("PDF", f"{stem}.pdf"), ("Word", f"{stem}.docx"))
+                changes = (
+                    (
+                        (says["changes_to_latest"], redline),
+                        (says["changes_word"], redline.removesuffix(".html") + ".docx"),
+                    )
+                    if redline
+                    else ()
+                )
+                rows.setdefault(language, []).append(
+                    IndexEntry(
+                        release.document.organism.name,
+                        release.document.title,
+                        release.spec.version,
+                        release.spec.effective,
+                        files + changes,
+                    )
+                )
+            extras += reacceptance_pages(state, folder, theme, language, others)
+            shown = state.in_force or state.upcoming[0]
+            if state.in_force is not None:
+                stable = render_page(
+                    state.in_force.document,
+                    theme,
+                    "html",
+                    root,
+                    f"{down}../../",
+                    release_links(state, None),
+                    others=others(IN_FORCE_PAGE, _serves),
+                    address=_in_force_from("../", serving, language),
+                )
+                extras.append(Artifact(f"{folder}/{IN_FORCE_PAGE}", stable.encode("utf-8")))
+            shown_version = shown.spec.version.isoformat()
+            listed.append(
+                {
+                    "id": organism.id,
+                    "name": current.organism.name,
+                    "document": kind,
+                    "title": current.title,
+                    "version": shown_version,
+                    "effective": shown.spec.effective.isoformat(),
+                    "in_force": state.in_force.spec.version.isoformat() if state.in_force else None,
+                    "upcoming": [r.spec.version.isoformat() for r in state.upcoming],
+                    "draft": current.draft,
+                    "html": f"{folder}/{IN_FORCE_PAGE}"
+                    if state.in_force
+                    else f"{folder}/releases/{shown_version}.html",
+                    "pdf": f"{folder}/releases/{shown_version}.pdf",
+                    "docx": f"{folder}/releases/{shown_version}.docx",
+                    "versions": f"{folder}/versions.json",
+                    "changelog": f"{folder}/changelog.html",
+                    "releases": entries,
+                }
+                | ({"language": language} if len(organism.languages) > 1 else {})
             )
-            rows.append(
-                IndexEntry(organism.name, document.title, release.spec.version, release.spec.effective, files + changes)
-            )
-        extras += reacceptance_pages(state, folder, theme)
-        shown = state.in_force or state.upcoming[0]
-        if state.in_force is not None:
-            stable = render_page(
-                state.in_force.document,
-                theme,
-                "html",
-                root,
-                "../../",
-                release_links(state, None),
-                address=_in_force_from("../", serving),
-            )
-            extras.append(Artifact(f"{folder}/{IN_FORCE_PAGE}", stable.encode("utf-8")))
-        listed.append(
-            {
-                "id": organism.id,
-                "name": organism.name,
-                "document": kind,
-                "title": document.title,
-                "version": shown.spec.version.isoformat(),
-                "effective": shown.spec.effective.isoformat(),
-                "in_force": state.in_force.spec.version.isoformat() if state.in_force else None,
-                "upcoming": [r.spec.version.isoformat() for r in state.upcoming],
-                "draft": document.draft,
-                "html": f"{folder}/{IN_FORCE_PAGE}"
-                if state.in_force
-                else f"{folder}/releases/{shown.spec.version.isoformat()}.html",
-                "pdf": f"{folder}/releases/{shown.spec.version.isoformat()}.pdf",
-                "docx": f"{folder}/releases/{shown.spec.version.isoformat()}.docx",
-                "versions": f"{folder}/versions.json",
-                "changelog": f"{folder}/changelog.html",
-                "releases": entries,
-            }
-        )
     progress("ledger and index")
     extras.append(Artifact(LEDGER, ledger_bytes(updated(previous, published_now, on))))
     index = {"tool": tool_version(), "organisms": listed}
@@ -183,9 +222,16 @@ def _publish_into(
     theme = project.themes.get("default") or find_theme(project.root, "default")
     present = {a.path for a in artifacts + extras} | {path for path in intact if keep(path)}
     versions = {a.path: a.content for a in artifacts if a.path.endswith("/versions.json")}
-    extras.append(Artifact("index.html", index_page(project, present, versions, members=True).encode("utf-8")))
-    if rows:
-        extras.append(releases_page(theme, rows))
+    languages = [lang for lang in LANGUAGES if lang in rows or lang == "fr"]  # the site's: those it publishes in
+    for language in languages:
+        pairs = _site_alternates(languages, language, "index")
+        page = index_page(project, present, versions, members=True, language=language, alternates=pairs)
+        extras.append(Artifact(_site_page("index", language), page.encode("utf-8")))
+        if language in rows:
+            listed_in = [lang for lang in languages if lang in rows]
+            extras.append(
+                releases_page(theme, rows[language], language, _site_alternates(listed_in, language, "releases"))
+            )
     organisms = [o.id for o in selected_organisms(project.organisms, ())]
 
     def bundles(staged: Path) -> list[Artifact]:
@@ -204,15 +250,58 @@ IN_FORCE_PAGE = "index.html"
 """`<organism>/<kind>/index.html`: the stable address that always serves the version in force."""
 
 
-def _in_force_from(up: str, serving: set[tuple[str, str]]) -> Callable[[Document, str], str | None]:
-    """Where a published page reaches the organism's other documents (`ref_doc`): their page of the version in force,
-    `up` leading from the page's folder to the organism's; None (the reference in words) for one with no version in
-    force (`serving`: the organisms and kinds that have one), whose page the site does not carry."""
-    return lambda document, kind: f"{up}{kind}/{IN_FORCE_PAGE}" if (document.organism.id, kind) in serving else None
+def _in_force_from(up: str, serving: set[tuple[str, str, str]], language: str) -> Callable[[Document, str], str | None]:
+    """Where a published page reaches the organism's other documents (`ref_doc`): their page of the version in force
+    in the same language, `up` leading from the page's folder to the organism's (in that language); None (the
+    reference in words) for one with no version in force in it (`serving`: the organisms, kinds and languages that
+    have one), whose page the site does not carry."""
+    return lambda document, kind: (
+        f"{up}{kind}/{IN_FORCE_PAGE}" if (document.organism.id, kind, language) in serving else None
+    )
+
+
+@dataclass(frozen=True)
+class Counterparts:
+    """A document's site pages in the languages it is published in: the hreflang pairs of one page."""
+
+    source: str
+    language: str
+    """The language of the page that links to its counterparts."""
+    kind: str
+    states: Mapping[str, Lifecycle[Release]]
+    """The document's lifecycle in each language it is published in."""
+
+    def __call__(self, page: str, wanted: Callable[[Lifecycle[Release]], bool]) -> tuple[Alternate, ...]:
+        """`page` (under `<kind>/`) in each language whose lifecycle has it (`wanted`)."""
+        having = tuple(lang for lang, state in self.states.items() if wanted(state))
+        return site_alternates(self.source, having, self.language, f"{self.kind}/{page}")
+
+
+def _serves(state: Lifecycle[Release]) -> bool:
+    """Whether a document has a version in force (so a stable page) in one language."""
+    return state.in_force is not None
+
+
+def _publishes(state: Lifecycle[Release], version: str) -> bool:
+    """Whether a document's lifecycle in one language publishes the release of `version`."""
+    return any(r.spec.version.isoformat() == version for r in state.published)
+
+
+def _site_page(name: str, language: str) -> str:
+    """A page at the site's root in a language: `index.html` in the source, `index.nl.html` in Dutch."""
+    return f"{name}.html" if language == "fr" else f"{name}.{language}.html"
+
+
+def _site_alternates(languages: list[str], language: str, name: str) -> tuple[Alternate, ...]:
+    """The root page `name` in each of the site's `languages` (its hreflang pairs), none for a site in one."""
+    if len(languages) < 2:
+        return ()
+    return tuple(Alternate(other, words(other).name, _site_page(name, other)) for other in languages)
 
 
 WORKING_TREE_PAGE = re.compile(
-    r"^[^/]+/(?:[a-z]{2}/)?[a-z]+-\d{4}-\d{2}-\d{2}\.(?:html|pdf|docx)$|^[^/]+/[a-z]+/redline-[\d-]+-to-draft\."
+    r"^[^/]+/(?:[a-z]{2}/)?[a-z]+-\d{4}-\d{2}-\d{2}\.(?:html|pdf|docx)$"
+    r"|^[^/]+/(?:[a-z]{2}/)?[a-z]+/redline-[\d-]+-to-draft\."
 )
 """A build's page of the working tree (`<organism>/<kind>-<date>.html`, `.pdf`, `.docx`, and a translation's under
 `<organism>/<lang>/`) or of a draft's changes (`<organism>/<kind>/redline-<version>-to-draft.*`), which the published
@@ -247,9 +336,17 @@ def release_links(state: Lifecycle[Release], release: Release | None, stem_in_fo
     )
 
 
-def reacceptance_pages(state: Lifecycle[Release], folder: str, theme: ThemeFolder) -> list[Artifact]:
+def reacceptance_pages(
+    state: Lifecycle[Release],
+    folder: str,
+    theme: ThemeFolder,
+    language: str = "fr",
+    others: Counterparts | None = None,
+) -> list[Artifact]:
     """`<folder>/reaccept/<version>.html` (and `.fragment.html`, for portals) for each earlier release that a material
-    release came after: those releases, their redlines, and the date from which the new terms apply. No script."""
+    release came after: those releases, their redlines, and the date from which the new terms apply. No script.
+    In `language` (a translation's `folder` is `<organism>/<lang>/<kind>`); `others` gives a page's counterparts in
+    the other languages that publish it."""
     pages: list[Artifact] = []
     published = list(state.published)
     newest = published[-1].spec.version.isoformat()
@@ -261,7 +358,8 @@ def reacceptance_pages(state: Lifecycle[Release], folder: str, theme: ThemeFolde
             (r, f"../{redline_name(published[published.index(r) - 1], r.spec.version.isoformat())}.html")
             for r in material
         ]
-        title = f"{accepted.document.title} – {accepted.document.organism.name} : nouvelle acceptation"
+        says = page_words(language)
+        title = f"{accepted.document.title} – {accepted.document.organism.name}{says['colon']} {says['new_acceptance']}"
         reaccept = {
             "accepted": accepted,
             "changes": changes,
@@ -270,10 +368,23 @@ def reacceptance_pages(state: Lifecycle[Release], folder: str, theme: ThemeFolde
             "day": state.day,
             "base": "../",
             "all_changes": f"../{redline_name(accepted, newest)}.html",
+            "untranslated": untranslated_summaries(others.states, published) if others is not None else frozenset(),
+            "source": accepted.document.organism.source_language,
         }
-        stem = f"{folder}/reaccept/{accepted.spec.version.isoformat()}"
+        version = accepted.spec.version.isoformat()
+        stem = f"{folder}/reaccept/{version}"
+        pairs = others(f"reaccept/{version}.html", partial(_reaccepts, version=version)) if others is not None else ()
+        up = "../../../" if folder.count("/") == 1 else "../../../../"
         for suffix, fragment in ((".html", False), (".fragment.html", True)):
-            page = listing_page(theme, title, f"../../../assets/{theme.name}/", reaccept=reaccept, fragment=fragment)
+            page = listing_page(
+                theme,
+                title,
+                f"{up}assets/{theme.name}/",
+                language,
+                reaccept=reaccept,
+                fragment=fragment,
+                alternates=() if fragment else pairs,
+            )
             pages.append(Artifact(f"{stem}{suffix}", page.encode("utf-8")))
     return pages
 
@@ -313,25 +424,36 @@ def published_extra(path: str) -> bool:
     return (
         "/releases/" in path
         or path in ("index.json", RELEASES_PAGE, "published.json")
+        or bool(re.fullmatch(r"(?:index|releases)\.[a-z]{2}\.html", path))
         or path.startswith(f"{BUNDLES}/")
     )
 
 
-def releases_page(theme: ThemeFolder, rows: list[IndexEntry]) -> Artifact:
-    """releases.html: every published release, oldest first per document, each at its permanent address."""
+def releases_page(
+    theme: ThemeFolder, rows: list[IndexEntry], language: str = "fr", alternates: tuple[Alternate, ...] = ()
+) -> Artifact:
+    """releases.html (`releases.<lang>.html` in a translation): every published release, oldest first per document,
+    each at its permanent address."""
     rows = sorted(rows, key=lambda row: (row.organism.lower(), row.title, row.version))
-    page = listing_page(theme, "Versions publiées", f"assets/{theme.name}/", releases=rows)
-    return Artifact(RELEASES_PAGE, page.encode("utf-8"))
+    title = page_words(language)["releases_title"]
+    page = listing_page(theme, title, f"assets/{theme.name}/", language, releases=rows, alternates=alternates)
+    return Artifact(_site_page("releases", language), page.encode("utf-8"))
 
 
-def _redlines_to_current(published: tuple[Release, ...]) -> dict[str, str]:
-    """Each published release's redline to the current one (relative to the site's root, as versions.json names it),
-    by version."""
+def _reaccepts(state: Lifecycle[Release], version: str) -> bool:
+    """Whether a document's lifecycle in one language has a re-acceptance page for the release of `version`."""
+    published = list(state.published)
+    return any(r.spec.version.isoformat() == version and state.material_since(r) for r in published[:-1])
+
+
+def _redlines_to_current(published: tuple[Release, ...], folder: str) -> dict[str, str]:
+    """Each published release's redline to the current one (relative to the site's root, as versions.json names it;
+    `folder` the document's, in its language), by version."""
     if not published:
         return {}
     latest = published[-1]
     return {
-        r.spec.version.isoformat(): f"{r.organism}/{r.kind}/{redline_name(r, latest.spec.version.isoformat())}.html"
+        r.spec.version.isoformat(): f"{folder}/{redline_name(r, latest.spec.version.isoformat())}.html"
         for r in published[:-1]
     }
 

@@ -14,7 +14,8 @@ from html import unescape
 
 from markupsafe import Markup
 
-from cgu.compose.markdown import MARKDOWN
+from cgu.compose.markdown import MARKDOWN, PLAIN_MARKDOWN
+from cgu.compose.page_words import page_words
 from cgu.model import ArticleChange
 from cgu.redline.compare import pieces
 
@@ -51,17 +52,21 @@ _BLOCK = {
 _LABELS = {"ins": ("[début d’ajout] ", " [fin d’ajout]"), "del": ("[début de suppression] ", " [fin de suppression]")}
 
 
-def article_markup(change: ArticleChange) -> Markup:
+def article_markup(change: ArticleChange, language: str = "fr") -> Markup:
     """The article's text rendered from Markdown with its changes marked; its heading line left out (the redline
-    shows it) unless the heading itself changed."""
+    shows it) unless the heading itself changed. In another `language` than French: no French spacing, and the
+    marks' words for screen readers in that language."""
     merged = _merge(change)
-    tokens = MARKDOWN.parse(merged)
+    markdown = MARKDOWN if language == "fr" else PLAIN_MARKDOWN
+    tokens = markdown.parse(merged)
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):  # below the redline's own h2 and h3
             token.tag = f"h{max(4, min(6, int(token.tag[1]) + 2))}"
-    html = MARKDOWN.renderer.render(tokens, MARKDOWN.options, {})
+    html = markdown.renderer.render(tokens, markdown.options, {})
     html = _IMAGE.sub(lambda m: f"[image : {m.group(1)}]", html)
     balanced = _balance(html)
+    if language != "fr":
+        balanced = _relabelled(balanced, language)
     article = change.new or change.old
     composed = article is not None and bool(article.html)  # its text opens with the heading line, as a paragraph
     first = re.match(r"<(h[4-6]|p)>(.*?)</\1>\n", balanced, re.S)
@@ -70,6 +75,19 @@ def article_markup(change: ArticleChange) -> Markup:
         if unmarked or change.kind in ("added", "removed"):
             balanced = balanced[first.end() :]
     return Markup(_fold(balanced) if change.kind in ("modified", "editorial") else balanced)
+
+
+def _relabelled(html: str, language: str) -> str:
+    """The screen-reader words of the marks (`[début d’ajout]`...) in `language`."""
+    says = page_words(language)
+    for kind, (start, end) in _LABELS.items():
+        html = html.replace(
+            f'<span class="sr-only">{start}</span>', f'<span class="sr-only">{says[kind + "_start"]} </span>'
+        )
+        html = html.replace(
+            f'<span class="sr-only">{end}</span>', f'<span class="sr-only"> {says[kind + "_end"]}</span>'
+        )
+    return html
 
 
 CONTEXT = 1

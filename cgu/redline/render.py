@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup
 
 from cgu.builtin import BUILTIN_THEMES
+from cgu.compose.page_words import page_words
 from cgu.load.plain_template import render_plain
 from cgu.model import Article, ArticleChange, Redline
 from cgu.redline.compare import carried_over, pieces
 from cgu.redline.markup import article_markup, visible
 
 if TYPE_CHECKING:  # Jinja's themes only when a page goes through them: a redline of two files needs neither
+    from cgu.compose.language import Alternate
     from cgu.load.themes import ThemeFolder
     from cgu.render.html import PreviewBar
 
@@ -105,33 +107,48 @@ def _title(change: ArticleChange, old: bool = False) -> str:
     return visible(article.heading if article.html else article.title)
 
 
-def _label(change: ArticleChange, origin: dict[int, str] | None = None) -> str:
+def kind_label(change: ArticleChange, language: str = "fr") -> str:
+    """What happened to an article, in the page's language ("modifié, déplacé")."""
+    says = page_words(language)
+    return says[change.kind] + (f", {says['moved']}" if change.moved else "")
+
+
+def _label(change: ArticleChange, origin: dict[int, str] | None = None, language: str = "fr") -> str:
+    says = page_words(language)
     where = (origin or {}).get(id(change))
     moved = ""
     if change.moved:
-        moved = ", déplacé" + (f" ; se trouvait {where}" if where else "")
+        moved = f", {says['moved']}" + (f" ; {says['stood']} {where}" if where else "")
     elif where:  # a split or a merge
         moved = f" ; {where}"
-    return KIND_LABELS[change.kind] + moved
+    return says[change.kind] + moved
 
 
-def _origins(redline: Redline) -> dict[int, str]:
+def _quoted(text: str, language: str) -> str:
+    says = page_words(language)
+    return f"{says['open_quote']}{text}{says['close_quote']}"
+
+
+def _origins(redline: Redline, language: str = "fr") -> dict[int, str]:
     """Where each moved article stood in the old version (after which article, or at the top); where the text of a
     split or merged article comes from or went."""
     olds = sorted((c for c in redline.changes if c.old is not None), key=lambda c: c.old.number if c.old else 0)
+    says = page_words(language)
     origin = {}
     for key, neighbour in carried_over(redline).items():
-        title = _title(neighbour)
+        title = _quoted(_title(neighbour), language)
         added = any(c.kind == "added" for c in redline.changes if id(c) == key)
         origin[key] = (
-            f"texte repris de «\u00a0{title}\u00a0» (article scindé)"
+            f"{says['taken_from']} {title} ({says['split']})"
             if added
-            else f"texte repris dans «\u00a0{title}\u00a0» (articles fusionnés)"
+            else f"{says['taken_into']} {title} ({says['merged']})"
         )
     for index, change in enumerate(olds):
         if change.moved:
             origin[id(change)] = (
-                "au début" if index == 0 else f"après «\u00a0{_title(olds[index - 1], old=True)}\u00a0»"
+                says["at_the_top"]
+                if index == 0
+                else f"{says['after']} {_quoted(_title(olds[index - 1], old=True), language)}"
             )
     return origin
 
@@ -141,7 +158,7 @@ EXCERPTS = 3
 EXCERPT_LENGTH = 60
 
 
-def _excerpts(change: ArticleChange) -> list[str]:
+def _excerpts(change: ArticleChange, language: str = "fr") -> list[str]:
     """The first substantive changes of an article as short before → after quotes ("9.99 € → 19.99 €"), each
     widened to whole words."""
     runs = pieces(change)
@@ -152,12 +169,13 @@ def _excerpts(change: ArticleChange) -> list[str]:
         if piece.status == "changed" and len(quotes) < EXCERPTS:
             before = _words_around(old_text, old_at, old_at + len(piece.old)) if piece.old else ""
             after = _words_around(new_text, new_at, new_at + len(piece.new)) if piece.new else ""
+            says = page_words(language)
             if before and after:
-                quotes.append(f"«\u00a0{before}\u00a0» → «\u00a0{after}\u00a0»")
+                quotes.append(f"{_quoted(before, language)} → {_quoted(after, language)}")
             elif after:
-                quotes.append(f"ajouté\u00a0: «\u00a0{after}\u00a0»")
+                quotes.append(f"{says['added_quote']}{says['quote_colon']} {_quoted(after, language)}")
             elif before:
-                quotes.append(f"supprimé\u00a0: «\u00a0{before}\u00a0»")
+                quotes.append(f"{says['removed_quote']}{says['quote_colon']} {_quoted(before, language)}")
         old_at, new_at = old_at + len(piece.old), new_at + len(piece.new)
     return quotes
 
@@ -190,59 +208,58 @@ def _word_end(text: str, at: int) -> int:
 _MARKERS = re.compile(r"[*_`]+|^#+|\\(?=.)|(?<=\s)#+(?=\s)")
 
 
-def render_html_fragment(redline: Redline) -> str:
-    """The redline without page chrome, for a member portal: summary with links, then each changed article."""
+def render_html_fragment(redline: Redline, language: str = "fr") -> str:
+    """The redline without page chrome, for a member portal: summary with links, then each changed article, in
+    `language` (the words around the texts; the texts are the two versions' own)."""
+    says = page_words(language)
     shown = [c for c in redline.changes if c.kind != "unchanged" or c.moved]
     substantive_ids = {id(c) for c in redline.substantive}
     substantive = [c for c in shown if id(c) in substantive_ids]
     editorial = [c for c in shown if id(c) not in substantive_ids]
     position_of = {id(c): i for i, c in enumerate(shown)}
-    origin = _origins(redline)
+    origin = _origins(redline, language)
     out = [
-        Markup('<div class="redline" lang="fr">'),
-        Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">Ce qui change</h2>'),
+        Markup('<div class="redline" lang="{}">').format(says["lang"]),
+        Markup('<nav class="summary" aria-labelledby="redline-summary"><h2 id="redline-summary">{}</h2>').format(
+            says["what_changes"]
+        ),
     ]
     if not shown:
-        out.append(Markup("<p>Aucune modification.</p>"))
+        out.append(Markup("<p>{}</p>").format(says["no_change"]))
     elif not substantive:
-        out.append(
-            Markup(
-                "<p>Aucune modification de fond : seulement des modifications de forme (typographie, "
-                "espaces, mise en forme, numérotation).</p>"
-            )
-        )
+        out.append(Markup("<p>{}</p>").format(says["form_changes_only"]))
     if substantive:
         out.append(Markup("<ol>"))
         for change in substantive:
-            quotes = _excerpts(change) if change.kind == "modified" else []
+            quotes = _excerpts(change, language) if change.kind == "modified" else []
             details = Markup("").join(Markup('<br><span class="excerpt">{}</span>').format(q) for q in quotes)
             out.append(
-                Markup('<li><a href="#{}">{}</a> : {}{}</li>').format(
-                    change.anchor, _title(change), _label(change, origin), details
+                Markup('<li><a href="#{}">{}</a>{} {}{}</li>').format(
+                    change.anchor, _title(change), says["colon"], _label(change, origin, language), details
                 )
             )
         out.append(Markup("</ol>"))
     if editorial:
         links = Markup(" ; ").join(Markup('<a href="#{}">{}</a>').format(c.anchor, _title(c)) for c in editorial)
-        out.append(Markup("<p>Modifications de forme seulement : {}.</p>").format(links))
+        out.append(Markup("<p>{} {}.</p>").format(says["form_only_in"], links))
     if redline.notes:
         titles = {c.anchor: _title(c) for c in redline.changes}
         out.append(Markup('<ul class="reference-notes">'))
         for note in redline.notes:
             out.append(
-                Markup(
-                    "<li>«\u00a0{}\u00a0» : l’article {} auquel ce passage renvoie a changé "
-                    '(<a href="#{}">{}</a>).</li>'
-                ).format(titles[note.source], note.number, note.target, titles[note.target])
+                Markup('<li>{}{} {} {} {} (<a href="#{}">{}</a>).</li>').format(
+                    _quoted(titles[note.source], language),
+                    says["colon"],
+                    says["reference_changed_before"],
+                    note.number,
+                    says["reference_changed_after"],
+                    note.target,
+                    titles[note.target],
+                )
             )
         out.append(Markup("</ul>"))
     if shown:
-        out.append(
-            Markup(
-                '<p class="keys">Touches <kbd>n</kbd> (ou <kbd>j</kbd>) et <kbd>p</kbd> (ou <kbd>k</kbd>) : '
-                "modification suivante ou précédente.</p>"
-            )
-        )
+        out.append(Markup('<p class="keys">{}</p>').format(Markup(says["keys"])))
     out.append(Markup("</nav>"))
     unchanged: list[str] = []
     for position, change in enumerate(redline.changes):
@@ -250,8 +267,10 @@ def render_html_fragment(redline: Redline) -> str:
             unchanged.append(_title(change))
             following = redline.changes[position + 1] if position + 1 < len(redline.changes) else None
             if following is None or following.kind != "unchanged" or following.moved:
-                label = "Inchangé" if len(unchanged) == 1 else f"Inchangés ({len(unchanged)})"
-                out.append(Markup('<p class="unchanged">{} : {}.</p>').format(label, " ; ".join(unchanged)))
+                label = says["unchanged_one"] if len(unchanged) == 1 else f"{says['unchanged_many']} ({len(unchanged)})"
+                out.append(
+                    Markup('<p class="unchanged">{}{} {}.</p>').format(label, says["colon"], " ; ".join(unchanged))
+                )
                 unchanged = []
             continue
         index = position_of[id(change)]
@@ -262,15 +281,15 @@ def render_html_fragment(redline: Redline) -> str:
         )
         out.append(
             Markup('<h3 id="{}--titre">{} <small>({})</small></h3>').format(
-                change.anchor, _title(change), _label(change, origin)
+                change.anchor, _title(change), _label(change, origin, language)
             )
         )
-        out.append(Markup('<div class="text">{}</div>').format(article_markup(change)))
+        out.append(Markup('<div class="text">{}</div>').format(article_markup(change, language)))
         neighbours: list[Markup] = []
         if index > 0:
-            neighbours.append(Markup('<a href="#{}">← Modification précédente</a>').format(shown[index - 1].anchor))
+            neighbours.append(Markup('<a href="#{}">{}</a>').format(shown[index - 1].anchor, says["previous_change"]))
         if index + 1 < len(shown):
-            neighbours.append(Markup('<a href="#{}">Modification suivante →</a>').format(shown[index + 1].anchor))
+            neighbours.append(Markup('<a href="#{}">{}</a>').format(shown[index + 1].anchor, says["next_change"]))
         if neighbours:
             out.append(Markup('<p class="nav-links">{}</p>').format(Markup(" · ").join(neighbours)))
         out.append(Markup("</section>"))
@@ -288,14 +307,19 @@ def render_html_page(
     theme: ThemeFolder | None = None,
     preview: PreviewBar | None = None,
     fragment: str | None = None,
+    language: str = "fr",
+    alternates: tuple[Alternate, ...] = (),
 ) -> str:
     """A standalone page: the fragment with its style and keyboard navigation, through the theme's `redline.html`
-    (the organism's theme for its releases, else the built-in one), in the themes' sandbox; `preview` in `cgu
-    preview` only; `fragment`: the redline's `render_html_fragment`, when the caller made it already."""
+    (the organism's theme for its releases, else the built-in one), in the themes' sandbox, with the words of
+    `language` and the page's counterparts in other languages (`alternates`, hreflang); `preview` in `cgu preview`
+    only; `fragment`: the redline's `render_html_fragment`, when the caller made it already."""
     context = {
         "title": title,
+        "says": page_words(language),
+        "alternates": alternates,
         "style": Markup(STYLE),
-        "fragment": Markup(render_html_fragment(redline) if fragment is None else fragment),
+        "fragment": Markup(render_html_fragment(redline, language) if fragment is None else fragment),
         "script": Markup(SCRIPT),
         **({"preview": preview} if preview else {}),
     }

@@ -31,6 +31,8 @@ def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
 def draft_pending(document: Document, newest: Release) -> bool:
     """Whether the working tree's page is not the newest release published on the day (changed since, or released
     but not yet published): a draft, marked in the writer's build, never on the published site."""
+    if newest.document.language != document.organism.source_language:  # a translation: its own text, not the seal
+        return document.draft or text_hash(document) != text_hash(newest.document)
     return document.draft or text_hash(document) != newest.sha256
 
 
@@ -41,12 +43,15 @@ def versions_json(
     current: Document,
     day: dt.date | None = None,
     told: Told[Release] | None = None,
+    language: str = "",
 ) -> str:
     """What a member portal reads: the newest release (`current`), the one in force on `day` and those coming, and for
     each earlier one whether to re-accept and the redline.
 
     Only releases published on `day` (`told`: the site's ledger on the published site) are listed: a portal must
-    never ask a member to accept a draft. Notice periods and `published` count from the same days.
+    never ask a member to accept a draft. Notice periods and `published` count from the same days. `language`, for
+    an organism in several languages: the language of the texts it lists (their `sha256` is the source text's seal,
+    which ties each translation to its release).
     """
     from cgu.release.lifecycle import lifecycle, today
 
@@ -56,6 +61,7 @@ def versions_json(
         raise ValueError(f"{organism.id} {kind} has no published release")
     latest = releases[-1]
     data = {
+        **({"language": language} if language else {}),
         "organism": organism.id,
         "document": kind,
         "current": {

@@ -45,10 +45,23 @@ class DocumentReleases:
     """Which declared releases are committed, and by which commit (`2024-03-01@<sha> 2024-06-01@uncommitted`), or why
     history is unavailable: what, besides the files, decides the "Projet" mark (an incremental build hashes it)."""
 
+    translations: Mapping[str, tuple[Release, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    """Each language the organism declares after its source -> the releases published in it, oldest first: the same
+    declarations (dates, commit, seal: the source text's `sha256`), each one's `document` its translation composed
+    from the commit that declared it. Only the newest run of committed releases whose translation was there and
+    fresh (in substance) at its commit: a release without one is never shown in that language, and no older one is
+    shown in its place as if it were the latest (docs/languages.md)."""
+
     @property
     def published(self) -> tuple[Release, ...]:
         """The releases members may be shown: those whose declaration is committed."""
         return tuple(published(self.releases))
+
+    def in_language(self, language: str) -> tuple[Release, ...]:
+        """The releases in `language`: the source's, or a translation's (none when it has none)."""
+        if language == "" or not self.releases or language == self.releases[0].document.language:
+            return self.releases
+        return self.translations.get(language, ())
 
 
 @dataclass(frozen=True)
@@ -100,6 +113,7 @@ class PastProjects:
         self.history = history
         self.cache = cache
         self._composed: dict[tuple[str, str, str], tuple[Document, frozenset[str]] | CguError] = {}
+        self._translated: dict[tuple[str, str, str, str], Document | None] = {}
         self.compositions = 0
         """How many documents were composed from past commits (for tests and `--timings`)."""
 
@@ -114,6 +128,50 @@ class PastProjects:
         if isinstance(composed, CguError):
             raise composed
         return composed
+
+    def translation(self, commit: str, source: Document, language: str) -> Document | None:
+        """`source` (a document as composed at `commit`) in `language`, composed from the same commit, if that commit
+        declared the language and each translation it uses was there and translates the source as it stood there
+        (a form-only lag is allowed, as `cgu check` allows it); None otherwise."""
+        organism_id, kind = source.organism.id, source.kind
+        if language not in source.organism.languages[1:]:
+            return None  # the organism did not declare this language yet
+        key = (self.history.tree_id(commit), organism_id, kind, language)
+        if key not in self._translated:
+            cached = self.cache.get(*key) if self.cache is not None else None
+            self._translated[key] = cached[0] if cached else self._compose_translation(commit, *key)
+        return self._translated[key]
+
+    def _compose_translation(
+        self, commit: str, tree: str, organism_id: str, kind: str, language: str
+    ) -> Document | None:
+        from cgu.rules.translations import FORM, FRESH, clause_statuses, fact_statuses, used_clauses
+
+        self.compositions += 1
+        root = self.history.export(commit)
+        try:
+            project = load_project(root, (organism_id,), (kind,), translate=(language,))
+        except CguError:
+            return None  # a translation missing or broken at that commit: the release has none in this language
+        translated = [d for d in project.translations if d.language == language]
+        if not translated:
+            return None
+        document = translated[0]
+        organism = project.organisms[organism_id]
+        from cgu.compose.composer import Composer
+        from cgu.errors import Problems
+
+        composer = Composer(project.root, project.library, Problems())
+        spec = organism.documents[kind]
+        clauses = [c for c in used_clauses(composer, organism) if c.id in spec.clauses]
+        statuses = [s.status for s in clause_statuses(root, organism, clauses, self.history) if s.language == language]
+        facts = [status for _, lang, _, status, _ in fact_statuses(root, organism, self.history) if lang == language]
+        if any(status not in (FRESH, FORM) for status in statuses + facts):
+            return None  # behind its source in substance at that commit: that release never said this in Dutch
+        inputs = {a.source.path for a in document.articles}
+        if self.cache is not None:
+            self.cache.put(tree, organism_id, kind, document, frozenset(inputs), language)
+        return document
 
     def declaration(self, organism_file: str, kind: str, version: dt.date) -> Declaration | None:
         """The commit that declared a release, from the cache when an earlier run on the same HEAD found it."""
@@ -334,7 +392,37 @@ def _document_releases(
                 organism.id,
             )
         )
-    return DocumentReleases(organism.id, kind, tuple(releases), tuple(problems), draft, state)
+    translations = MappingProxyType(
+        {language: _translated(releases, language, past) for language in organism.languages[1:]}
+    )
+    return DocumentReleases(organism.id, kind, tuple(releases), tuple(problems), draft, state, translations)
+
+
+def _translated(releases: list[Release], language: str, past: PastProjects) -> tuple[Release, ...]:
+    """The newest run of committed releases that each have a fresh translation into `language` at their commit, each
+    with that translation as its document (a prior release, published before cgu, has none)."""
+    run: list[Release] = []
+    for release in reversed(published(releases)):
+        translated = (
+            past.translation(release.commit, release.document, language)
+            if release.commit is not None and release.spec.prior is None
+            else None
+        )
+        if translated is None:
+            break
+        summary = _summary_in(translated.organism, release)
+        run.append(replace(release, document=translated, spec=replace(release.spec, summary=summary)))
+    return tuple(run[::-1])
+
+
+def _summary_in(organism: Organism, release: Release) -> str:
+    """The release's summary as the organism's overlay translates it (`documents.<kind>.releases.<i>.summary`, a fact
+    a language may provide), else the source's."""
+    spec = organism.data.get("documents", {}).get(release.kind, {})
+    for item in spec.get("releases") or () if isinstance(spec, dict) else ():
+        if isinstance(item, dict) and str(item.get("version")) == release.spec.version.isoformat():
+            return str(item.get("summary") or release.spec.summary)
+    return release.spec.summary
 
 
 def _facts_to_complete(

@@ -131,22 +131,25 @@ class ReleaseCache:
         except (OSError, ValueError, TypeError, RecursionError):
             temporary.unlink(missing_ok=True)
 
-    def get(self, tree: str, organism_id: str, kind: str) -> tuple[Document, frozenset[str]] | None:
-        """The document composed from `tree`, and its input files, if a valid entry holds them."""
-        data = self._read(json.dumps([FORMAT, "document", tool_fingerprint(), tree, organism_id, kind]))
+    def get(self, tree: str, organism_id: str, kind: str, language: str = "") -> tuple[Document, frozenset[str]] | None:
+        """The document composed from `tree` (in `language`, a translation; "" the source), and its input files, if a
+        valid entry holds them."""
+        data = self._read(json.dumps([FORMAT, "document", tool_fingerprint(), tree, organism_id, kind, *_in(language)]))
         try:
             document = _decode(Document, data["document"])
             inputs = frozenset(_decode(tuple[str, ...], data["inputs"]))
         except (ValueError, KeyError, TypeError, RecursionError, AttributeError):
             self.misses += 1
             return None
-        if document.organism.id != organism_id or document.kind != kind:
+        if document.organism.id != organism_id or document.kind != kind or document.organism.language != language:
             self.misses += 1
             return None
         self.hits += 1
         return document, inputs
 
-    def put(self, tree: str, organism_id: str, kind: str, document: Document, inputs: frozenset[str]) -> None:
+    def put(
+        self, tree: str, organism_id: str, kind: str, document: Document, inputs: frozenset[str], language: str = ""
+    ) -> None:
         """Keep a composed document, unless its JSON form would not give it back exactly."""
         try:
             data = {"document": _encode(document), "inputs": sorted(inputs)}
@@ -154,7 +157,7 @@ class ReleaseCache:
                 return  # something the JSON form cannot hold exactly: never cached
         except (ValueError, TypeError, RecursionError):
             return
-        self._write(json.dumps([FORMAT, "document", tool_fingerprint(), tree, organism_id, kind]), data)
+        self._write(json.dumps([FORMAT, "document", tool_fingerprint(), tree, organism_id, kind, *_in(language)]), data)
 
     def articles(self, made_of: str) -> tuple[Article, ...] | None:
         """The articles of a working-tree document whose inputs hash to `made_of` (see `inputs_digest`), if cached."""
@@ -256,6 +259,11 @@ def _exact_articles(articles: tuple[Article, ...]) -> Any:
         return data if _decode(tuple[Article, ...], json.loads(json.dumps(data))) == articles else None
     except (ValueError, TypeError, RecursionError):
         return None
+
+
+def _in(language: str) -> list[str]:
+    """A translation's entry names its language; a source document's name is what it always was."""
+    return [language] if language else []
 
 
 def files_digest(places: list[Path]) -> str:

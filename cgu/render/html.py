@@ -12,8 +12,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from cgu.compose.language import Alternate, alternates, words
+from cgu.compose.language import Alternate, alternates, language_folder, words
 from cgu.compose.markdown import linked_document
+from cgu.compose.page_words import page_words
 from cgu.load.themes import ThemeFolder
 from cgu.model import Article, Document
 
@@ -78,6 +79,22 @@ def with_document_links(
     )
 
 
+def site_alternates(source: str, languages: tuple[str, ...], language: str, page: str) -> tuple[Alternate, ...]:
+    """The site page `page` in each of `languages` (those it exists in, `language` among them), `page` its path under
+    the organism's folder in a language (`cgu/releases/2025-06-01.html`: the source's folder is `<organism>/`, a
+    translation's `<organism>/<lang>/`), as relative links from the page in `language`; none in one language only."""
+    if len(languages) < 2:
+        return ()
+    up = "../" * page.count("/") + ("" if language == source else "../")
+    name = page.rsplit("/", 1)[-1]
+    return tuple(
+        Alternate(
+            other, words(other).name, name if other == language else f"{up}{language_folder(other, source)}{page}"
+        )
+        for other in languages
+    )
+
+
 def page_context(
     document: Document,
     mode: str,
@@ -94,6 +111,7 @@ def page_context(
     the organism's other documents, a build's layout by default)."""
     return {
         "words": words(document.language),
+        "says": page_words(document.language),
         "alternates": others,
         "document": document,
         "organism": document.organism,

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cgu.compose.page_words import page_words
 from cgu.errors import DISK_FULL, CguError, room_to_write
 from cgu.model import Artifact, SourceLocation
 from cgu.site.incremental import MANIFEST, manifest_bytes, read_previous, with_outputs
 
 if TYPE_CHECKING:
+    from cgu.compose.language import Alternate
     from cgu.load.themes import ThemeFolder
     from cgu.project import Project
 
-INDEX_TITLE = "Conditions générales et politiques de confidentialité"
+INDEX_TITLE = page_words("fr")["index_title"]
 
 
 @dataclass(frozen=True)
@@ -319,54 +321,98 @@ def versions_in(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
 
 
 def index_page(
-    project: Project, present: set[str], versions: Mapping[str, bytes] | None = None, members: bool = False
+    project: Project,
+    present: set[str],
+    versions: Mapping[str, bytes] | None = None,
+    members: bool = False,
+    language: str = "",
+    alternates: tuple[Alternate, ...] = (),
 ) -> str:
     """index.html: every document of every organism whose files are in the output, with the version in force today
     and the one coming (from each versions.json among `versions`).
 
     A writer's build lists drafts too, marked "Projet"; the members' site (`members`) lists only released documents.
+    With `language` (a translation's: `index.<lang>.html` of the published site), the documents in that language,
+    under `<organism>/<lang>/`, in its words; `alternates`, the index in the other languages.
     """
     from cgu.load.themes import find_theme
 
+    says = page_words(language)
     known = versions_in(versions or {})
+    rows = []
+    if language and language != "fr":
+        for document in project.translations:
+            if document.language == language:
+                organism = document.organism
+                stem = f"{organism.id}/{language}/{document.kind}"
+                rows.append((organism, document.kind, document.title, document.version, document.effective, stem))
+    else:
+        for organism in project.organisms.values():
+            for kind, spec in organism.documents.items():
+                rows.append((organism, kind, spec.title, spec.version, spec.effective, f"{organism.id}/{kind}"))
+    rows.sort(key=lambda row: (row[0].name.lower(), row[0].id))
     entries = []
-    for organism in sorted(project.organisms.values(), key=lambda o: (o.name.lower(), o.id)):
-        for kind, spec in organism.documents.items():
-            stem = f"{organism.id}/{kind}-{spec.version.isoformat()}"
-            files = tuple(
-                (label, f"{stem}{suffix}")
-                for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
-                if f"{stem}{suffix}" in present
-            )
-            if files and f"{organism.id}/{kind}/changelog.html" in present:
-                files += (("Historique des versions", f"{organism.id}/{kind}/changelog.html"),)
-            folder = f"{organism.id}/{kind}"
-            in_force, upcoming = _released(folder, known.get(folder), present)
-            if organism.abstract or not (files or members):
-                continue
-            # Never released (no versions.json: no published release) or changed since: a draft, marked "Projet".
-            draft = folder not in known or known[folder]["current"].get("draft_pending") is True
-            if members and in_force is None and upcoming is None:
-                continue  # never released: members never see it
-            entries.append(
-                IndexEntry(organism.name, spec.title, spec.version, spec.effective, files, draft, in_force, upcoming)
-            )
+    for organism, _kind, title, version, effective, folder in rows:
+        stem = f"{folder}-{version.isoformat()}"
+        files = tuple(
+            (label, f"{stem}{suffix}")
+            for label, suffix in (("HTML", ".html"), ("PDF", ".pdf"))
+            if f"{stem}{suffix}" in present
+        )
+        if files and f"{folder}/changelog.html" in present:
+            files += ((says["changelog"], f"{folder}/changelog.html"),)
+        in_force, upcoming = _released(folder, known.get(folder), present, says)
+        if organism.abstract or not (files or members):
+            continue
+        # Never released (no versions.json: no published release) or changed since: a draft, marked "Projet".
+        draft = folder not in known or known[folder]["current"].get("draft_pending") is True
+        if members and in_force is None and upcoming is None:
+            continue  # never released: members never see it
+        entries.append(IndexEntry(organism.name, title, version, effective, files, draft, in_force, upcoming))
     theme = project.themes.get("default") or find_theme(project.root, "default")
-    return listing_page(theme, INDEX_TITLE, f"assets/{theme.name}/", entries=entries, members=members)
-
-
-def listing_page(theme: ThemeFolder, title: str, asset_base: str, **values: Any) -> str:
-    """The theme's index.html, which draws the site's listing pages: the index (`entries`), releases.html
-    (`releases`) and a re-acceptance page (`reaccept`, whole or as a `fragment` for portals)."""
-    from cgu.render.html import GENERATOR  # the themes' Jinja: not for a command that only writes files
-
-    page = {"entries": [], "releases": None, "reaccept": None, "members": True, "fragment": False, **values}
-    return theme.render(
-        "index.html", title=title, theme_name=theme.name, asset_base=asset_base, generator=GENERATOR, **page
+    return listing_page(
+        theme,
+        says["index_title"],
+        f"assets/{theme.name}/",
+        entries=entries,
+        members=members,
+        language=language,
+        alternates=alternates,
     )
 
 
-def _released(folder: str, versions: dict[str, Any] | None, present: set[str]) -> tuple[Version | None, Version | None]:
+def listing_page(theme: ThemeFolder, title: str, asset_base: str, language: str = "", **values: Any) -> str:
+    """The theme's index.html, which draws the site's listing pages: the index (`entries`), releases.html
+    (`releases`) and a re-acceptance page (`reaccept`, whole or as a `fragment` for portals), in `language`'s words
+    (`alternates`: the same page in the other languages)."""
+    from cgu.render.html import GENERATOR  # the themes' Jinja: not for a command that only writes files
+
+    suffix = "" if not language or language == "fr" else f".{language}"
+    page = {
+        "entries": [],
+        "releases": None,
+        "reaccept": None,
+        "members": True,
+        "fragment": False,
+        "alternates": (),
+        "in_force_page": f"index{suffix}.html",
+        "releases_page": f"releases{suffix}.html",
+        **values,
+    }
+    return theme.render(
+        "index.html",
+        title=title,
+        theme_name=theme.name,
+        asset_base=asset_base,
+        generator=GENERATOR,
+        says=page_words(language),
+        **page,
+    )
+
+
+def _released(
+    folder: str, versions: dict[str, Any] | None, present: set[str], says: Mapping[str, str]
+) -> tuple[Version | None, Version | None]:
     """The release in force and the next one, as versions.json states them, linked to the pages the output holds."""
     if not versions:
         return None, None
@@ -385,9 +431,9 @@ def _released(folder: str, versions: dict[str, Any] | None, present: set[str]) -
         release_files = (
             ("HTML", f"{folder}/index.html"),
             ("PDF", f"{stem}.pdf"),
-            ("Historique des versions", f"{folder}/changelog.html"),
+            (says["changelog"], f"{folder}/changelog.html"),
         )
     changes: tuple[tuple[str, str], ...] = ()
     if isinstance(upcoming, dict) and upcoming.get("redline_from_in_force"):
-        changes = (("Ce qui change", f"{folder}/{upcoming['redline_from_in_force']}"),)
+        changes = ((says["what_changes"], f"{folder}/{upcoming['redline_from_in_force']}"),)
     return linked(in_force, release_files), linked(upcoming, changes)

@@ -197,9 +197,9 @@ def test_organism_values_that_look_like_markup_print_as_written(mini: Path) -> N
     )
 
 
-PAGE_VALUES = "themes may only use the page's values (alternates, articles, asset_base, document, generator, links, logo, mode, organism, theme, words)"
+PAGE_VALUES = "themes may only use the page's values (alternates, articles, asset_base, document, generator, links, logo, mode, organism, says, theme, words)"
 NOT_THEME_FILE = "is not a file of the theme; a theme may include, import or extend only its own files"
-INDEX_VALUES = "themes may only use the page's values (asset_base, entries, fragment, generator, members, reaccept, releases, theme_name, title)"
+INDEX_VALUES = "themes may only use the page's values (alternates, asset_base, entries, fragment, generator, in_force_page, members, reaccept, releases, releases_page, says, theme_name, title)"
 
 
 def _theme_with(project: Path, name: str, page: str, line: str) -> None:

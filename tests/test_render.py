@@ -164,6 +164,41 @@ def test_partial_build_keeps_other_organisms(mini: Path, tmp_path: Path) -> None
     assert 'href="beta/cgu-2024-06-01.html"' in (out / "index.html").read_text(encoding="utf-8")
 
 
+def test_organism_build_touches_no_other_organisms_file(repo: Path, tmp_path: Path) -> None:
+    """`--organism acme` writes and removes acme's files only: beta's pages, release files (changelog, versions,
+    redline) and logo keep their bytes and their modification times, none is removed, and the index still lists them
+    as before."""
+    (repo / "organisms/beta-logo.svg").write_text(LOGO, encoding="utf-8")
+    beta = repo / "organisms/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "theme:\n  logo: organisms/beta-logo.svg\n", encoding="utf-8")
+    (repo / "clauses/droit.md").write_text(
+        (repo / "clauses/droit.md").read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"),
+        encoding="utf-8",
+    )  # beta's CGU is now a draft: it has changes since its release, a redline to the draft
+    out = tmp_path / "out"
+    build(repo, out, formats=("html",))
+    old = 1_000_000_000  # a date no write of this run can give
+    for path in out.rglob("*"):
+        os.utime(path, (old, old), follow_symlinks=False)
+    others = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "beta").rglob("*") if p.is_file()}
+    assert {"beta/cgu/changelog.html", "beta/cgu/versions.json", "beta/logo.svg"} <= set(others), sorted(others)
+    assert any(p.startswith("beta/cgu/redline-") for p in others), sorted(others)
+    index = [line for line in (out / "index.html").read_text(encoding="utf-8").splitlines() if "beta" in line]
+    assert any('href="beta/cgu/changelog.html"' in line for line in index) and len(index) > 2
+
+    acme = repo / "organisms/acme/organism.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("Mutuelle Acme", "Mutuelle Acmé"), encoding="utf-8")
+    build(repo, out, organism_ids=("acme",), formats=("html",))
+
+    after = {p.relative_to(out).as_posix(): p for p in (out / "beta").rglob("*") if p.is_file()}
+    assert sorted(after) == sorted(others), "no file of beta is added or removed"
+    for name, path in after.items():
+        assert path.read_bytes() == others[name], f"{name} rewritten with other bytes"
+        assert path.stat().st_mtime == old, f"{name} written again"
+    assert "Mutuelle Acmé" in built_file(out, "acme", "cgu").read_text(encoding="utf-8")
+    assert [line for line in (out / "index.html").read_text(encoding="utf-8").splitlines() if "beta" in line] == index
+
+
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="30"><rect width="30" height="30" fill="#336699"/>'
     '<text x="36" y="22" font-family="Helvetica, Arial, sans-serif" font-weight="700" font-size="18">acme</text></svg>\n'

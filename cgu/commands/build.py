@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from cgu.errors import counted
 from cgu.model import (
     DOCUMENT_KINDS,
     Artifact,
@@ -478,7 +479,7 @@ def run_build(
     if explain:
         for decision in report.decisions:
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")
-    click.echo(f"built {len(report.rendered)} files, kept {len(report.kept)} up to date, into {target}")
+    click.echo(f"built {counted(len(report.rendered), 'file')}, kept {len(report.kept)} up to date, into {target}")
     if show_timings:
         total = sum(v for k, v in timings.stages.items() if "(wall)" not in k)
         for stage, seconds in timings.stages.items():

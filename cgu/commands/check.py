@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cgu.compose.composer import Composer
-from cgu.errors import Problems, diagnostic_line
+from cgu.errors import Problems, counted, diagnostic_line
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 from cgu.rules.registry import RULES
@@ -76,13 +76,13 @@ def run_check(
         raise CguError([])  # every finding is printed above
     if strict and findings:
         if output_format != "json":
-            counted = f"{len(findings)} warnings fail" if len(findings) > 1 else "1 warning fails"
-            click.echo(f"{counted} the check under --strict: fix each one above", err=True)
+            fail = counted(len(findings), "warning fails", "warnings fail")
+            click.echo(f"{fail} the check under --strict: fix each one above", err=True)
         raise CguError([])
     if output_format != "json":
         click.echo(
-            f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
-            f"{len(findings)} warnings, {len(waived)} findings waived with a justification"
+            f"ok: {counted(len(built), 'organism')}, {counted(len(loaded.documents), 'document')}, "
+            f"{counted(len(findings), 'warning')}, {counted(len(waived), 'finding')} waived with a justification"
         )
 
 

@@ -129,6 +129,22 @@ def test_properties_header_and_footer(rich: Path) -> None:
     assert any(lang.get(qn("w:val")) == "fr-FR" for lang in styles.iter(f"{W}lang"))
 
 
+def test_the_er_of_a_dates_1er_is_a_superscript_run(rich: Path) -> None:
+    """As the HTML writes 1<sup>er</sup> juin 2024: the banner, the footer and the text of an article."""
+    word = _document(rich)
+    banner = next(p for p in word.paragraphs if p.style.name == "Subtitle")
+    body = next(p for p in word.paragraphs if "relèvent du droit" in p.text)
+    footer = word.sections[0].footer.paragraphs[0]
+    for paragraph in (banner, body, footer):
+        assert "1er juin 2024" in paragraph.text, paragraph.text
+        runs = paragraph.runs
+        superior = [i for i, run in enumerate(runs) if run.font.superscript]
+        assert superior and all(runs[i].text == "er" and runs[i - 1].text.endswith(" 1") for i in superior)
+        assert runs[superior[0] + 1].text.startswith(" juin 2024")
+    assert "en vigueur à compter du 15 juin 2024" in banner.runs[-1].text and not banner.runs[-1].font.superscript
+    assert word.core_properties.comments == "Version du 1er juin 2024", "a property is plain text"
+
+
 def _header_picture(word: docx.document.Document) -> tuple[Any, Any]:
     """The header's one inline picture (`wp:inline`) and its `a:blip`."""
     header = word.sections[0].header

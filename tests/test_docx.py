@@ -16,7 +16,6 @@ import pytest
 from conftest import ROOT, built_file
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
 
 from cgu.commands.build import build
 

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from conftest import ROOT, built_file, document_text
 from pypdf import PdfReader
-from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
 
 from cgu.commands.build import build
 
@@ -371,7 +370,7 @@ def test_project_theme_wins_over_the_builtin_one(mini: Path, tmp_path: Path) -> 
 @pytest.mark.slow
 def test_rebuilds_with_history_are_byte_identical_and_dated_by_source_date_epoch(repo: Path, tmp_path: Path) -> None:
     """Documents, versions.json, changelogs and redlines: the same bytes twice; file times from SOURCE_DATE_EPOCH."""
-    from test_releases import edit
+    from helpers.releases import edit
 
     project = repo
     edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")  # a draft on top

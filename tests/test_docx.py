@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, built_file
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from helpers.project import mini_with
 
 from cgu.commands.build import build
 
@@ -25,16 +26,11 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini project with an article holding an external link, an internal one and emphasis; built to DOCX."""
-    from conftest import FIXTURES
-
-    project = tmp_path_factory.mktemp("docx") / "mini"
-    shutil.copytree(FIXTURES / "mini", project)
-    droit = project / "clauses" / "droit.md"
-    droit.write_text(
-        droit.read_text(encoding="utf-8")
-        + "\nVoir le site de la [CNIL](https://www.cnil.fr/) et la section [Cookies](#cookies), *en particulier* "
+    project = mini_with(
+        tmp_path_factory.mktemp("docx"),
+        "droit",
+        "\nVoir le site de la [CNIL](https://www.cnil.fr/) et la section [Cookies](#cookies), *en particulier* "
         "la **durée**.\n\n- premier point\n- second point\n",
-        encoding="utf-8",
     )
     _logos(project)
     out = project / "build"

@@ -212,8 +212,9 @@ def merge(project: Path, out: Path, shards: tuple[Path, ...]) -> None:
       cgu merge build shard-1 shard-2
     """
     from cgu.commands.merge import merge_shards
+    from cgu.errors import counted
 
-    click.echo(f"merged {merge_shards(project, out, list(shards))} files into {out}")
+    click.echo(f"merged {counted(merge_shards(project, out, list(shards)), 'file')} into {out}")
 
 
 @main.command()

@@ -24,6 +24,12 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """`count` and its noun as a message says them: "1 file", "2 files", "0 files"; `plural` when it is not `noun`
+    + "s" ("1 fact to complete", "2 facts to complete")."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
 def diagnostic_line(text: str) -> str:
     """One line of a diagnostic as printed: escaped as `printable`, one physical line, never a CI workflow command."""
     line = printable(text)

@@ -122,3 +122,28 @@ def mini(tmp_path: Path) -> Path:
     target = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", target)
     return target
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """The mini project in git, with its CGU's first release (helpers.releases.mini_in_git)."""
+    from helpers.releases import mini_in_git
+
+    return mini_in_git(tmp_path / "content")
+
+
+@pytest.fixture
+def three(repo: Path) -> Path:
+    """The mini project in git with three releases of its CGU (helpers.releases.with_three_releases)."""
+    from helpers.releases import with_three_releases
+
+    return with_three_releases(repo)
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    """Real headless Chromium (Debian's chromium and chromium-driver), one per test module."""
+    from helpers.chromium import headless_chromium
+
+    with headless_chromium() as driver:
+        yield driver

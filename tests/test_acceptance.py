@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
-from test_changelog import THIRD, three  # noqa: F401 - three is a fixture
-from test_releases import RELEASE_1, commit_all, declare, edit, releases, repo  # noqa: F401 - repo is a fixture
+from helpers.git import commit_all
+from helpers.releases import RELEASE_1, THIRD, declare, edit, releases
 
 from cgu.cli import main
 from cgu.commands.build import build

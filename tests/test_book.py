@@ -133,3 +133,61 @@ def test_each_clause_template_is_compiled_once_per_run(monkeypatch: pytest.Monke
     loader.sources["clauses/a.md"] = "Au revoir {{ name }}."
     assert env.get_template("clauses/a.md").render(name="Marie") == "Au revoir Marie."
     assert compiled == ["clauses/a.md", "clauses/a.md"]
+
+
+def test_the_translation_rule_asks_the_book_what_is_released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Dutch translation behind its source: an error when the book says the French text is being released, a
+    warning when it says nothing is (a draft); the rule hashes no text itself (issue 10: each thing computed once)."""
+    from cgu.commands.check import project_findings
+    from cgu.release.book import ReleaseBook
+    from cgu.release.seal import text_hash
+    from cgu.rules.translations import blob_id, translation_problems
+
+    project = tmp_path / "content"
+    shutil.copytree(FIXTURES / "bilingual", project)
+    for source, translation in (
+        ("clauses/objet.md", "clauses/objet.nl.md"),
+        ("clauses/droits.md", "clauses/droits.nl.md"),
+        ("organisms/ebm/organism.yaml", "organisms/ebm/organism.nl.yaml"),
+    ):
+        text = (project / translation).read_text(encoding="utf-8")
+        (project / translation).write_text(text.replace("SOURCE", blob_id((project / source).read_bytes())), "utf-8")
+    git(project, "init", "-q", "-b", "main")
+    commit_all(project, "French and Dutch")
+    droits = project / "clauses/droits.md"
+    droits.write_text(droits.read_text(encoding="utf-8").replace("de portabilité.", "de portabilité des données."))
+    commit_all(project, "the French moves on")
+    privacy = next(d for d in load_project(project).documents if d.kind == "privacy")
+    organism = project / "organisms/ebm/organism.yaml"
+    organism.write_text(
+        organism.read_text(encoding="utf-8").replace(
+            "    clauses: [objet, droits]\n",
+            "    clauses: [objet, droits]\n    releases:\n      - {version: 2025-06-01, effective: 2025-06-01, "
+            f'material: false, summary: "Première version.", sha256: {text_hash(privacy)}}}\n',
+        ),
+        encoding="utf-8",
+    )
+    commit_all(project, "the privacy policy released, its Dutch behind")
+    loaded, history = load_project(project), History(project)
+    book = read_book(loaded, history)
+    assert not book.of("ebm", "privacy").draft
+
+    hashed: list[str] = []
+
+    def counted(document):  # type: ignore[no-untyped-def]
+        hashed.append(f"{document.organism.id}/{document.kind}")
+        return text_hash(document)
+
+    for module in list(sys.modules.values()):  # wherever it was imported by name
+        if getattr(module, "text_hash", None) is text_hash and module.__name__.startswith("cgu"):
+            monkeypatch.setattr(module, "text_hash", counted)
+    stale = [(p.rule, p.severity) for p in translation_problems(loaded, history, book)]
+    assert stale == [("translation-stale", "error")], stale
+    assert hashed == [], "the rule hashed a text the book had hashed"
+    behind = [(p.rule, p.severity) for p in translation_problems(loaded, history, ReleaseBook())]
+    assert behind == [("translation-behind", "warning")], behind
+    read_book(loaded, history)
+    by_the_book, hashed[:] = list(hashed), []
+    findings = project_findings(loaded)[0]  # what `cgu check` reports: it reads the book once, the rule hashes nothing
+    assert [p.rule for p in findings if p.rule.startswith("translation")] == ["translation-stale"]
+    assert by_the_book and hashed == by_the_book, "a text hashed outside the release book"

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
-from test_releases import commit_all, declare, edit, releases, repo  # noqa: F401 - repo is a fixture
+from helpers.releases import THIRD, edit, releases
 
 from cgu.cli import main
 from cgu.commands.build import build
@@ -21,27 +19,6 @@ from cgu.release.changelog import (
     changelog_json,
     changelog_markdown,
 )
-
-THIRD = dt.date(2025, 1, 1)
-
-
-@pytest.fixture
-def three(repo: Path) -> Path:
-    """Three releases of the cgu: 2024-06-01 (material), 2024-09-01 (a rewording), 2025-01-01 (material: moved and rewritten)."""
-    edit(repo / "clauses/cookies.md", "Nous utilisons", "Le site utilise")
-    declare(repo, "2024-09-01", "2024-09-01", False, "Reformulation de l'article sur les traceurs.")
-    commit_all(repo, "second release")
-    edit(repo / "organisms/base.yaml", "clauses: [editeur, cookies, droit]", "clauses: [editeur, droit, cookies]")
-    edit(repo / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
-    declare(
-        repo,
-        THIRD,
-        dt.date.today() + dt.timedelta(days=30),
-        True,
-        "Droit applicable reformulé et placé avant les traceurs.",
-    )
-    commit_all(repo, "third release")
-    return repo
 
 
 def test_changelog_lists_releases_newest_first_with_their_changes(three: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT, built_file
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
+from helpers.project import mini_with
 
 from cgu.commands.build import build
 
@@ -26,16 +26,11 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 @pytest.fixture(scope="module")
 def rich(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The mini project with an article holding an external link, an internal one and emphasis; built to DOCX."""
-    from conftest import FIXTURES
-
-    project = tmp_path_factory.mktemp("docx") / "mini"
-    shutil.copytree(FIXTURES / "mini", project)
-    droit = project / "clauses" / "droit.md"
-    droit.write_text(
-        droit.read_text(encoding="utf-8")
-        + "\nVoir le site de la [CNIL](https://www.cnil.fr/) et la section [Cookies](#cookies), *en particulier* "
+    project = mini_with(
+        tmp_path_factory.mktemp("docx"),
+        "droit",
+        "\nVoir le site de la [CNIL](https://www.cnil.fr/) et la section [Cookies](#cookies), *en particulier* "
         "la **durée**.\n\n- premier point\n- second point\n",
-        encoding="utf-8",
     )
     _logos(project)
     out = project / "build"
@@ -127,6 +122,22 @@ def test_properties_header_and_footer(rich: Path) -> None:
     assert {"PAGE", "NUMPAGES"} <= {t.text.strip() for t in footer.iter(f"{W}instrText")}
     styles = word.styles.element
     assert any(lang.get(qn("w:val")) == "fr-FR" for lang in styles.iter(f"{W}lang"))
+
+
+def test_the_er_of_a_dates_1er_is_a_superscript_run(rich: Path) -> None:
+    """As the HTML writes 1<sup>er</sup> juin 2024: the banner, the footer and the text of an article."""
+    word = _document(rich)
+    banner = next(p for p in word.paragraphs if p.style.name == "Subtitle")
+    body = next(p for p in word.paragraphs if "relèvent du droit" in p.text)
+    footer = word.sections[0].footer.paragraphs[0]
+    for paragraph in (banner, body, footer):
+        assert "1er juin 2024" in paragraph.text, paragraph.text
+        runs = paragraph.runs
+        superior = [i for i, run in enumerate(runs) if run.font.superscript]
+        assert superior and all(runs[i].text == "er" and runs[i - 1].text.endswith(" 1") for i in superior)
+        assert runs[superior[0] + 1].text.startswith(" juin 2024")
+    assert "en vigueur à compter du 15 juin 2024" in banner.runs[-1].text and not banner.runs[-1].font.superscript
+    assert word.core_properties.comments == "Version du 1er juin 2024", "a property is plain text"
 
 
 def _header_picture(word: docx.document.Document) -> tuple[Any, Any]:

@@ -111,7 +111,7 @@ def test_a_release_that_still_has_a_marker_is_refused(mini: Path) -> None:
     assert code == 1, output
     refused = [line for line in output.splitlines() if "release-fact-to-complete" in line]
     assert len(refused) == 1 and refused[0].startswith("organisms/beta.yaml:12: release-fact-to-complete: "), output
-    assert "release 2024-06-01 of the cgu still has 2 fact(s) to complete" in refused[0]
+    assert "release 2024-06-01 of the cgu still has 2 facts to complete" in refused[0]
     assert "« Qui dirige la publication ? »" in refused[0] and "« Quelle est l'adresse du siège ? »" in refused[0]
     git(mini, "commit", "-q", "-am", "release")
     code, output = invoke("check", "--no-legal", "--project", str(mini))

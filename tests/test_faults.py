@@ -125,7 +125,8 @@ def test_second_concurrent_build_is_refused(mini: Path, tmp_path: Path) -> None:
 def released_mini(tmp_path: Path) -> Path:
     """The mini project in git, its CGU released once."""
     from conftest import FIXTURES
-    from test_releases import RELEASE_1, commit_all, edit, git
+    from helpers.git import commit_all, git
+    from helpers.releases import RELEASE_1, edit
 
     project = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", project)
@@ -137,7 +138,7 @@ def released_mini(tmp_path: Path) -> Path:
 
 @pytest.mark.slow
 def test_killed_publish_never_leaves_a_partial_site(tmp_path: Path) -> None:
-    from test_releases import edit
+    from helpers.releases import edit
 
     project = released_mini(tmp_path)
 
@@ -275,7 +276,7 @@ def test_build_killed_at_each_fault_point(mini: Path, tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_publish_killed_at_each_fault_point(tmp_path: Path) -> None:
-    from test_releases import edit
+    from helpers.releases import edit
 
     project = released_mini(tmp_path)
     out = tmp_path / "public"

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import FIXTURES
-from test_releases import RELEASE_1, RELEASED_1, commit_all, declare, edit, git, releases, repo  # noqa: F401 - repo is a fixture
+from helpers.git import commit_all, git
+from helpers.releases import RELEASE_1, RELEASED_1, declare, edit, releases
 
 from cgu.cli import main
 from cgu.release.book import text_hash

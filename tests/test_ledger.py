@@ -153,8 +153,8 @@ def test_publish_prints_one_line_per_stage_and_document_unless_quiet(repo: Path,
     assert loud.exit_code == 0, loud.output
     assert loud.stderr.splitlines() == [
         "publish: checking and building",
-        "publish: acme/cgu: 1 release(s)",
-        "publish: beta/cgu: 1 release(s)",
+        "publish: acme/cgu: 1 release",
+        "publish: beta/cgu: 1 release",
         "publish: ledger and index",
         "publish: bundles",
     ]

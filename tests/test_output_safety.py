@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from test_releases import git, repo
-
-__all__ = ["repo"]
+from helpers.git import git
 
 WHOLE = "cgu replaces its output folder whole"
 LINK = f"the output folder is a link (to {{target}}); {WHOLE}: point --out at a real folder of its own"

@@ -16,12 +16,9 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT
-from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
 
 from cgu.authoring.preview import serve
 from cgu.errors import CguError
-
-__all__ = ["browser"]
 
 
 @pytest.fixture
@@ -78,7 +75,7 @@ def test_a_theme_error_shows_in_the_page_and_runs_nothing(preview, tmp_path: Pat
     assert not marker.exists()
 
 
-def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # type: ignore[no-untyped-def]
     project, url = preview
     browser.get(f"{url}/doc/beta/cgu")
     assert "relèvent du droit" in browser.find_element("tag name", "body").text
@@ -105,7 +102,8 @@ def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # typ
 
 def released_project(tmp_path: Path) -> Path:
     """The mini project in git with one release of its CGU, and a draft edit of a clause since."""
-    from test_releases import RELEASE_1, commit_all, edit, git
+    from helpers.git import commit_all, git
+    from helpers.releases import RELEASE_1, edit
 
     project = tmp_path / "content"
     shutil.copytree(FIXTURES / "mini", project)
@@ -130,9 +128,9 @@ def test_redline_toggle_against_the_last_release(tmp_path: Path) -> None:
         server.shutdown()
 
 
-def test_preview_pages_in_the_browser_are_accessible(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_preview_pages_in_the_browser_are_accessible(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
     """A writer's path through the preview, clicked in Chromium: list, draft, redline toggle, error page; axe on each."""
-    from test_quality_gate import AXE, axe_violations
+    from helpers.chromium import AXE, axe_violations
 
     if not AXE.is_file():
         pytest.skip("axe-core not installed: run bash .ci/setup --quality-gate (npm install axe-core)")

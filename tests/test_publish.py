@@ -18,15 +18,14 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
+from helpers.git import commit_all, git
+from helpers.releases import RELEASE_1, declare, edit
 from ruamel.yaml import YAML
 from test_faults import snapshot
-from test_releases import RELEASE_1, commit_all, declare, edit, git, repo
 
 from cgu.cli import main
 from cgu.commands.build import build
 from cgu.commands.publish import publish
-
-__all__ = ["repo"]
 
 
 def test_publish_site_and_bundles(repo: Path, tmp_path: Path) -> None:

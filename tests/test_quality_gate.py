@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers.chromium import AXE, axe_violations, headless_chromium
+from helpers.chromium import AXE, axe_violations
 
 ARTIFACTS = Path(os.environ.get("CGU_ARTIFACTS", ROOT / "build" / "quality"))
 """Screenshots for a reviewer: kept as CI artifacts, never committed (build/ is ignored)."""
@@ -72,12 +72,6 @@ def published_site(shipped_build: Path, tmp_path_factory: pytest.TempPathFactory
     kinds = {page_kind(site, page) for page in pages(site)}
     assert kinds == expected_kinds(site), f"page kinds: {sorted(kinds)}"
     return site
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with headless_chromium() as driver:
-        yield driver
 
 
 def test_every_page_is_valid_html5(published_site: Path) -> None:

@@ -98,7 +98,7 @@ def test_every_step_of_the_readme_tour(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in documents}
     rebuilt = cgu(project, *command.split()[1:], "--explain")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert re.search(r"^built [1-9]\d* files", rebuilt.stdout, re.MULTILINE), rebuilt.stdout
+    assert re.search(r"^built [1-9]\d* files?,", rebuilt.stdout, re.MULTILINE), rebuilt.stdout
     changed = {p.relative_to(project / "build").as_posix() for p, text in before.items() if p.read_bytes() != text}
     assert len(changed) == 1 and re.fullmatch(r"harmonie-mutuelle/cgu-[0-9-]+\.html", changed.pop()), changed
     cgu_page = next((project / "build/harmonie-mutuelle").glob("cgu-*.html")).read_text(encoding="utf-8")

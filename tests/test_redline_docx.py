@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SHARED
+from helpers.git import commit_all
 from helpers.libreoffice import SOFFICE, resolve_all
+from helpers.releases import declare, edit
 from lxml import etree
 from test_redline_corpus import pairs as corpus_pairs
-from test_releases import commit_all, declare, edit, repo  # noqa: F401 (the fixture)
 
 from cgu.cli import main
 from cgu.model import DELETE, INSERT, Redline

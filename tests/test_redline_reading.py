@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_quality_gate import browser  # noqa: F401 - the real-browser fixture
 from test_redline_markup import well_nested
 
 from cgu.redline.compare import redline

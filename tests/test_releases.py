@@ -6,10 +6,10 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, document_text
 from helpers.git import commit_all, git
+from helpers.releases import RELEASE_1, declare, edit, releases
 
 from cgu.cli import main
 from cgu.commands.build import build
@@ -17,56 +17,6 @@ from cgu.project import load_project
 from cgu.release.acceptance import reaccept_needed
 from cgu.release.book import read_book
 from cgu.release.history import History
-
-RELEASE_1 = """    releases:
-      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}
-"""
-
-
-RELEASED_1 = dt.date(2024, 6, 1)
-"""The day the fixture's commits are made: its first release's version date (their dates never depend on the day the
-tests run)."""
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """The mini project in git: its content, then its CGU's first release (2024-06-01, effective 2024-06-15), both
-    committed on RELEASED_1."""
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURES / "mini", target)
-    git(target, "init", "-q", "-b", "main")
-    commit_all(target, "content", when=RELEASED_1)
-    base = target / "organisms/base.yaml"
-    base.write_text(
-        base.read_text(encoding="utf-8").replace("    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1, 1),
-        encoding="utf-8",
-    )
-    commit_all(target, "release 2024-06-01 of the cgu", when=RELEASED_1)
-    return target
-
-
-def declare(
-    repo: Path, version: dt.date | str, effective: dt.date | str, material: bool, summary: str, sha256: str = ""
-) -> None:
-    """Add a release of the cgu to organisms/base.yaml, after the last one (not committed)."""
-    base = repo / "organisms/base.yaml"
-    lines = base.read_text(encoding="utf-8").splitlines(keepends=True)
-    last = max(i for i, line in enumerate(lines) if line.startswith("      - {version:"))
-    seal = f", sha256: {sha256}" if sha256 else ""
-    lines.insert(
-        last + 1,
-        f'      - {{version: {version}, effective: {effective}, material: {str(material).lower()}, summary: "{summary}"{seal}}}\n',
-    )
-    base.write_text("".join(lines), encoding="utf-8")
-
-
-def releases(repo: Path, organism: str = "beta") -> tuple[list, list]:
-    entry = read_book(load_project(repo, (organism,), ("cgu",)), History(repo)).of(organism, "cgu")
-    return list(entry.releases), list(entry.problems)
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
 def test_unreleased_changes_build_as_a_draft(repo: Path, tmp_path: Path) -> None:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from conftest import ROOT, built_file, document_text
 from pypdf import PdfReader
-from test_releases import repo  # noqa: F401 - a fixture: the mini project in git, with a release
 
 from cgu.commands.build import build
 
@@ -162,6 +161,41 @@ def test_partial_build_keeps_other_organisms(mini: Path, tmp_path: Path) -> None
     assert (out / "beta/cgu-2024-06-01.html").read_bytes() == beta
     assert "Mutuelle Acmé" in (out / "acme/cgu-2024-06-01.html").read_text(encoding="utf-8")
     assert 'href="beta/cgu-2024-06-01.html"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_organism_build_touches_no_other_organisms_file(repo: Path, tmp_path: Path) -> None:
+    """`--organism acme` writes and removes acme's files only: beta's pages, release files (changelog, versions,
+    redline) and logo keep their bytes and their modification times, none is removed, and the index still lists them
+    as before."""
+    (repo / "organisms/beta-logo.svg").write_text(LOGO, encoding="utf-8")
+    beta = repo / "organisms/beta.yaml"
+    beta.write_text(beta.read_text(encoding="utf-8") + "theme:\n  logo: organisms/beta-logo.svg\n", encoding="utf-8")
+    (repo / "clauses/droit.md").write_text(
+        (repo / "clauses/droit.md").read_text(encoding="utf-8").replace("relèvent du droit", "sont soumises au droit"),
+        encoding="utf-8",
+    )  # beta's CGU is now a draft: it has changes since its release, a redline to the draft
+    out = tmp_path / "out"
+    build(repo, out, formats=("html",))
+    old = 1_000_000_000  # a date no write of this run can give
+    for path in out.rglob("*"):
+        os.utime(path, (old, old), follow_symlinks=False)
+    others = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "beta").rglob("*") if p.is_file()}
+    assert {"beta/cgu/changelog.html", "beta/cgu/versions.json", "beta/logo.svg"} <= set(others), sorted(others)
+    assert any(p.startswith("beta/cgu/redline-") for p in others), sorted(others)
+    index = [line for line in (out / "index.html").read_text(encoding="utf-8").splitlines() if "beta" in line]
+    assert any('href="beta/cgu/changelog.html"' in line for line in index) and len(index) > 2
+
+    acme = repo / "organisms/acme/organism.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace("Mutuelle Acme", "Mutuelle Acmé"), encoding="utf-8")
+    build(repo, out, organism_ids=("acme",), formats=("html",))
+
+    after = {p.relative_to(out).as_posix(): p for p in (out / "beta").rglob("*") if p.is_file()}
+    assert sorted(after) == sorted(others), "no file of beta is added or removed"
+    for name, path in after.items():
+        assert path.read_bytes() == others[name], f"{name} rewritten with other bytes"
+        assert path.stat().st_mtime == old, f"{name} written again"
+    assert "Mutuelle Acmé" in built_file(out, "acme", "cgu").read_text(encoding="utf-8")
+    assert [line for line in (out / "index.html").read_text(encoding="utf-8").splitlines() if "beta" in line] == index
 
 
 LOGO = (
@@ -336,7 +370,7 @@ def test_project_theme_wins_over_the_builtin_one(mini: Path, tmp_path: Path) -> 
 @pytest.mark.slow
 def test_rebuilds_with_history_are_byte_identical_and_dated_by_source_date_epoch(repo: Path, tmp_path: Path) -> None:
     """Documents, versions.json, changelogs and redlines: the same bytes twice; file times from SOURCE_DATE_EPOCH."""
-    from test_releases import edit
+    from helpers.releases import edit
 
     project = repo
     edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")  # a draft on top

@@ -11,6 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from cgu.cli import main
+from cgu.errors import counted
 from cgu.load.schema import REQUIRED
 
 
@@ -193,7 +194,7 @@ def test_init_gives_a_repository_that_checks_builds_and_releases(tmp_path: Path)
     code, output = invoke("check", "--project", str(repo))  # the legal checks included: CI's first run passes
     assert code == 0, output
     warnings = only_facts_to_complete(output)
-    assert f"ok: 1 organisms, 2 documents, {len(warnings)} warnings" in output
+    assert f"ok: 1 organism, 2 documents, {counted(len(warnings), 'warning')}" in output
     assert any("identity.publication_director: « Qui est le directeur de la publication" in w for w in warnings)
     code, output = invoke("build", "--project", str(repo))
     assert code == 0, output

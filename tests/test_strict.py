@@ -47,7 +47,7 @@ def test_warnings_fail_the_strict_check(mini: Path) -> None:
     replace_in(mini / "organisms/beta.yaml", "law: belge", 'law: "à compléter : Quel droit s\'applique ?"')
     day_to_day = cgu(mini, "check")
     assert day_to_day.returncode == 0 and ": warning: fact-to-complete: " in day_to_day.stderr
-    assert "1 warnings" in day_to_day.stdout
+    assert "1 warning," in day_to_day.stdout
     strict = cgu(mini, "check", "--strict")
     assert strict.returncode == 1 and strict.stdout == ""
     assert strict.stderr.splitlines()[:-1] == day_to_day.stderr.splitlines(), "the same findings, then why it failed"

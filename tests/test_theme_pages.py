@@ -11,12 +11,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import ROOT
-from test_releases import (
-    commit_all,
-    declare,
-    edit,
-    repo,  # noqa: F401 - the fixture: the mini project in git with one release of its CGU
-)
+from helpers.git import commit_all
+from helpers.releases import declare, edit
 
 from cgu.authoring.preview import serve
 from cgu.cli import main
@@ -41,7 +37,7 @@ def test_the_scan_finds_a_page_frame_in_python() -> None:
     assert not PAGE_MARKUP.search("<!DOCTYPE fontconfig SYSTEM>") and not PAGE_MARKUP.search("<header>")
 
 
-def in_own_theme(repo: Path) -> Path:  # noqa: F811 - the fixture's value
+def in_own_theme(repo: Path) -> Path:
     """The mini project in git with two releases of the CGU, acme in its own theme `maison` (a copy of the default,
     given its own preview bar) with a logo and a colour."""
     shutil.copytree(ROOT / "themes/default", repo / "themes/maison")
@@ -61,7 +57,7 @@ def in_own_theme(repo: Path) -> Path:  # noqa: F811 - the fixture's value
     return repo
 
 
-def test_the_changelog_page_is_in_the_organisms_theme(repo: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_the_changelog_page_is_in_the_organisms_theme(repo: Path, tmp_path: Path) -> None:
     project = in_own_theme(repo)
     out = tmp_path / "site"
     build(project, out, formats=("html",))
@@ -84,7 +80,7 @@ def test_the_changelog_page_is_in_the_organisms_theme(repo: Path, tmp_path: Path
     assert "<main class=maison>" not in (out / "beta/cgu/redline-2024-06-01-to-2024-09-01.html").read_text("utf-8")
 
 
-def test_a_theme_without_a_changelog_page_uses_the_built_in_one(repo: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_a_theme_without_a_changelog_page_uses_the_built_in_one(repo: Path, tmp_path: Path) -> None:
     project = in_own_theme(repo)
     (project / "themes/maison/changelog.html").unlink()
     result = CliRunner().invoke(main, ["changelog", "acme", "cgu", "--project", str(project), "--format", "html"])
@@ -92,7 +88,7 @@ def test_a_theme_without_a_changelog_page_uses_the_built_in_one(repo: Path, tmp_
     assert "../../assets/maison/style.css" in result.output and "Reformulation de l&#39;article" in result.output
 
 
-def test_check_refuses_a_faulty_changelog_or_redline_page_before_any_release(repo: Path) -> None:  # noqa: F811
+def test_check_refuses_a_faulty_changelog_or_redline_page_before_any_release(repo: Path) -> None:
     project = in_own_theme(repo)
     for name, line in (("changelog.html", 22), ("redline.html", 12), ("redline.html", 14), ("document.html", 71)):
         page = project / "themes/maison" / name
@@ -107,7 +103,7 @@ def test_check_refuses_a_faulty_changelog_or_redline_page_before_any_release(rep
     assert CliRunner().invoke(main, ["check", "--project", str(project)]).exit_code == 0
 
 
-def test_the_preview_toggle_and_reload_come_from_the_theme(repo: Path) -> None:  # noqa: F811
+def test_the_preview_toggle_and_reload_come_from_the_theme(repo: Path) -> None:
     project = in_own_theme(repo)
     edit(project / "clauses/cookies.md", "Le site utilise", "Notre site utilise")
     stop = threading.Event()

@@ -4,11 +4,11 @@ apostrophe, on rendered HTML and on the PDF's text read back; addresses, code, l
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, built_file
+from conftest import built_file
+from helpers.project import mini_with
 from pypdf import PdfReader
 
 from cgu.compose.french import french_typography, superior_ordinals
@@ -89,14 +89,11 @@ def test_redline_treats_typography_as_form() -> None:
 def typo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from cgu.commands.build import build
 
-    root = tmp_path_factory.mktemp("typo") / "mini"
-    shutil.copytree(FIXTURES / "mini", root)
-    clause = root / "clauses" / "editeur.md"
-    clause.write_text(
-        clause.read_text(encoding="utf-8")
-        + "\nL'Organisme répond : « bien sûr » ; écrivez à dpo@exemple.fr ou voyez https://exemple.fr/aide?x=1 "
+    root = mini_with(
+        tmp_path_factory.mktemp("typo"),
+        "editeur",
+        "\nL'Organisme répond : « bien sûr » ; écrivez à dpo@exemple.fr ou voyez https://exemple.fr/aide?x=1 "
         "avant 10:30 ! Le code `l'option ; a: b` ne change pas. Version du {{ document.version|date }}.\n",
-        encoding="utf-8",
     )
     out = root.parent / "build"
     build(root, out, formats=("html", "pdf", "docx"))

@@ -8,11 +8,13 @@ import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from hashlib import sha256
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from cgu.errors import counted
 from cgu.model import (
     DOCUMENT_KINDS,
     Artifact,
@@ -135,15 +137,15 @@ def render_translations(project: Project, documents: list[Document], formats: tu
     ]
 
 
-def support_files(project: Project) -> list[Artifact]:
-    """Theme assets and organism logos the HTML pages link to."""
+def support_files(project: Project, organism_ids: tuple[str, ...] = ()) -> list[Artifact]:
+    """Theme assets and organism logos (of `organism_ids`' when given) the HTML pages link to."""
     artifacts: list[Artifact] = []
     for theme in project.themes.values():
         for path in theme.assets():
             artifacts.append(
                 Artifact(f"assets/{theme.name}/{path.relative_to(theme.path).as_posix()}", path.read_bytes())
             )
-    for organism in selected_organisms(project.organisms, ()):
+    for organism in selected_organisms(project.organisms, organism_ids):
         if organism.theme.logo and organism.theme.name in project.themes:
             logo = project.root / organism.theme.logo
             artifacts.append(Artifact(f"{organism.id}/logo{logo.suffix}", logo.read_bytes()))
@@ -233,13 +235,18 @@ def prepare_build(
     def owned(organism: Organism) -> bool:
         return shard is None or shard.owns(organism.id)
 
+    def in_scope(organism: Organism) -> bool:
+        """The organisms whose files this build writes: with `organism_ids`, those alone (the others' are kept)."""
+        return owned(organism) and (not organism_ids or organism.id in organism_ids)
+
     def about(organism: Organism, kind: str) -> bool:
         """The documents this build renders."""
-        return owned(organism) and kind in kinds and (not organism_ids or organism.id in organism_ids)
+        return in_scope(organism) and kind in kinds
 
     def wanted(organism: Organism, kind: str) -> bool:
-        """Also composed: every owned document with releases, whose release files and "Projet" mark a build writes."""
-        return about(organism, kind) or (owned(organism) and bool(organism.documents[kind].releases))
+        """Also composed: every document in scope with releases, whose release files and "Projet" mark a build
+        writes."""
+        return about(organism, kind) or (in_scope(organism) and bool(organism.documents[kind].releases))
 
     history = History(root)
     cache = ReleaseCache.in_git_folder(history.git_folder)
@@ -291,7 +298,7 @@ def prepare_build(
     )
     timings.add("releases, changelogs, redlines", start)
     start = time.perf_counter()
-    artifacts += support_files(project)
+    artifacts += support_files(project, organism_ids)
     partial = bool(organism_ids) or tuple(kinds) != DOCUMENT_KINDS or tuple(formats) != ("html", "pdf")
 
     # A writer's build writes each document's release files whole: none of the previous ones is kept (a draft's
@@ -313,12 +320,35 @@ def prepare_build(
 
     manifest = {**{k: v for k, v in previous.entries.items() if keep(k) and k in previous.intact}, **plan.entries}
     artifacts.append(Artifact(MANIFEST, manifest_bytes(manifest, f"{shard.index}/{shard.count}" if shard else None)))
+    # A build of some organisms keeps the others' files as they are (pages, release files, logos): the index still
+    # lists them, with what their versions.json says.
+    others = [p for p in previous.intact if organism_ids and keep(p) and p.partition("/")[0] not in organism_ids]
     if shard is None:
-        present = set(manifest) | {a.path for a in artifacts}
+        present = set(manifest) | {a.path for a in artifacts} | set(others)
         versions = {a.path: a.content for a in artifacts if a.path.endswith("/versions.json")}
+        versions |= {p: (out / p).read_bytes() for p in others if p.endswith("/versions.json")}
         artifacts.append(Artifact("index.html", index_page(project, present, versions).encode("utf-8")))
     timings.add("write", start)
+    if organism_ids:
+        return _unchanged_kept(BuildResult(project, book, plan, tuple(artifacts), keep, previous, timings))
     return BuildResult(project, book, plan, tuple(artifacts), keep, previous, timings)
+
+
+def _unchanged_kept(result: BuildResult) -> BuildResult:
+    """`result` with the files it would write again with the bytes they already have (shared theme assets, the index,
+    release files; not the documents it rendered, which it reports) kept instead: a build of some organisms
+    re-stamps none of the files it leaves as they were."""
+    intact, rendered = result.previous.intact, {MANIFEST, *result.plan.entries}
+    unchanged = {
+        a.path
+        for a in result.artifacts
+        if a.path not in rendered and intact.get(a.path) == sha256(a.content).hexdigest()
+    }
+
+    def keep(path: str) -> bool:
+        return path in unchanged or result.keep(path)
+
+    return replace(result, artifacts=tuple(a for a in result.artifacts if a.path not in unchanged), keep=keep)
 
 
 def page_links(
@@ -449,7 +479,7 @@ def run_build(
     if explain:
         for decision in report.decisions:
             click.echo(f"{'rebuilt' if decision.rebuilt else 'kept   '} {decision.path}: {decision.reason}")
-    click.echo(f"built {len(report.rendered)} files, kept {len(report.kept)} up to date, into {target}")
+    click.echo(f"built {counted(len(report.rendered), 'file')}, kept {len(report.kept)} up to date, into {target}")
     if show_timings:
         total = sum(v for k, v in timings.stages.items() if "(wall)" not in k)
         for stage, seconds in timings.stages.items():

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from cgu.compose.composer import Composer
-from cgu.errors import Problems, diagnostic_line
+from cgu.errors import Problems, counted, diagnostic_line
 from cgu.model import Organism, Problem
 from cgu.project import Project, load_project
 from cgu.rules.registry import RULES
@@ -76,13 +76,13 @@ def run_check(
         raise CguError([])  # every finding is printed above
     if strict and findings:
         if output_format != "json":
-            counted = f"{len(findings)} warnings fail" if len(findings) > 1 else "1 warning fails"
-            click.echo(f"{counted} the check under --strict: fix each one above", err=True)
+            fail = counted(len(findings), "warning fails", "warnings fail")
+            click.echo(f"{fail} the check under --strict: fix each one above", err=True)
         raise CguError([])
     if output_format != "json":
         click.echo(
-            f"ok: {len(built)} organisms, {len(loaded.documents)} documents, "
-            f"{len(findings)} warnings, {len(waived)} findings waived with a justification"
+            f"ok: {counted(len(built), 'organism')}, {counted(len(loaded.documents), 'document')}, "
+            f"{counted(len(findings), 'warning')}, {counted(len(waived), 'finding')} waived with a justification"
         )
 
 
@@ -104,12 +104,14 @@ def project_findings(
         kept = _content_findings(loaded, legal)
         if loaded.cache is not None and made_of is not None:
             loaded.cache.keep_findings(made_of, kept)
-    findings = [*kept["organisms"], *release_problems(loaded, book), *kept["pages"]]
+    problems, book = release_problems(loaded, book)
+    findings = [*kept["organisms"], *problems, *kept["pages"]]
     if any(len(o.languages) > 1 for o in loaded.organisms.values()):  # git is read only when there are translations
         from cgu.release.history import History
         from cgu.rules.translations import translation_problems
 
-        findings += translation_problems(loaded, History(loaded.root))  # from git, every run (like the releases')
+        # from git, every run (like the releases'), against the releases just read
+        findings += translation_problems(loaded, History(loaded.root), book)
     return sorted(merge_organisms(findings), key=_order), list(kept["waived"])
 
 
@@ -297,16 +299,17 @@ def theme_problems(loaded: Project) -> list[Problem]:
     return problems
 
 
-def release_problems(loaded: Project, book: ReleaseBook | None = None) -> list[Problem]:
-    """Problems of every declared release (immutability, notice period), or a note that history is unavailable.
+def release_problems(loaded: Project, book: ReleaseBook | None = None) -> tuple[list[Problem], ReleaseBook | None]:
+    """Problems of every declared release (immutability, notice period), or a note that history is unavailable; and
+    the release book they come from (None when no document declares a release, or history cannot be read).
 
-    `book`: the releases a build already read (a check reads them itself)."""
+    `book`: the releases a build already read (a check reads them itself, once)."""
     from cgu.release.book import read_book
     from cgu.release.history import History
 
     with_releases = [d for d in loaded.documents if d.organism.documents[d.kind].releases]
     if not with_releases:
-        return []
+        return [], book
     history = History(loaded.root) if book is None else None
     unavailable = history.unavailable if history is not None else book.unavailable if book is not None else None
     if unavailable == "the git repository has no commits yet":
@@ -319,9 +322,9 @@ def release_problems(loaded: Project, book: ReleaseBook | None = None) -> list[P
             )
             for d in with_releases
             for spec in d.organism.documents[d.kind].releases
-        ]
+        ], None
     if book is not None:
-        return list(book.problems)  # the build says itself that history is unavailable or shallow
+        return list(book.problems), book  # the build says itself that history is unavailable or shallow
     assert history is not None
     if not history.available:
         click.echo(
@@ -329,11 +332,12 @@ def release_problems(loaded: Project, book: ReleaseBook | None = None) -> list[P
             "release checks (immutability, notice period) skipped",
             err=True,
         )
-        return []
+        return [], None
     if history.shallow:
         click.echo(
             "warning: shallow git clone; releases declared in commits that were not fetched cannot be checked "
             "(fetch the full history: git fetch --unshallow)",
             err=True,
         )
-    return list(read_book(loaded, history, with_releases).problems)
+    book = read_book(loaded, history, with_releases)
+    return list(book.problems), book

@@ -16,6 +16,7 @@ import click
 from cgu.commands.build import prepare_build
 from cgu.compose.language import Alternate, language_folder, words
 from cgu.compose.page_words import page_words
+from cgu.errors import counted
 from cgu.load.themes import ThemeFolder, find_theme
 from cgu.model import LANGUAGES, Artifact, Document, Release
 from cgu.project import selected_organisms
@@ -99,7 +100,7 @@ def _publish_into(
             if language == source:
                 published_now += state.published
             progress(
-                f"{organism.id}/{kind}: {len(state.published)} release(s)"
+                f"{organism.id}/{kind}: {counted(len(state.published), 'release')}"
                 + ("" if language == source else f" in {language}")
             )
             theme = project.themes[organism.theme.name]
@@ -466,7 +467,10 @@ def run_publish(project: Path, out: Path, jobs: int, day: str | None = None, qui
         click.echo(f"publish: {line}", err=True)
 
     report = publish(project, out, jobs, today(day), None if quiet else progress)
-    click.echo(f"published {report.files} files ({report.releases} releases, {report.bundles} bundles) into {out}")
+    click.echo(
+        f"published {counted(report.files, 'file')} ({counted(report.releases, 'release')}, "
+        f"{counted(report.bundles, 'bundle')}) into {out}"
+    )
 
 
 def run_verify_bundle(bundle: Path) -> None:

@@ -149,7 +149,11 @@ def write_redline(
     }
     suffix = {"html": ".html", "fragment": ".fragment.html", "json": ".json", "pdf": ".pdf", "docx": ".docx"}
     write_files(out, [Artifact(stem + suffix[f], render[f]()) for f in formats])
-    summary = "only editorial changes" if result.editorial_only else f"{len(result.substantive)} articles changed"
+    from cgu.errors import counted
+
+    summary = (
+        "only editorial changes" if result.editorial_only else f"{counted(len(result.substantive), 'article')} changed"
+    )
     click.echo(f"{summary}; wrote {', '.join(stem + suffix[f] for f in formats)} into {out}")
 
 

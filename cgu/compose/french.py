@@ -226,6 +226,19 @@ _NOT_TEXT = re.compile(
 a title bar's or already superior."""
 
 
+def ordinal_pieces(text: str) -> list[tuple[str, bool]]:
+    """Plain `text` cut around the "er" of each date's "1er" (le 1er juin 2024): (piece, superior) pairs, the "er"
+    pieces superior, for a format that writes them as runs (a Word document), as `superior_ordinals` does in HTML."""
+    pieces: list[tuple[str, bool]] = []
+    start = 0
+    for found in _FIRST_OF_MONTH.finditer(text):
+        pieces += [(text[start : found.start() + 1], False), ("er", True)]
+        start = found.end()
+    if start < len(text) or not pieces:
+        pieces.append((text[start:], False))
+    return pieces
+
+
 def superior_ordinals(html: str) -> str:
     """An HTML page with "1er" of each date written `1<sup>er</sup>` in its text, as French typography prints it
     (Imprimerie nationale: "1er" with a superior "er"). Attributes (a `<meta>` description), the `<title>`, code and

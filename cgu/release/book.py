@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from cgu.compose.markers import questions_in
-from cgu.errors import CguError
+from cgu.errors import CguError, counted
 from cgu.load.files import load_yaml
 from cgu.model import Document, Organism, Problem, Release, ReleaseSpec
 from cgu.project import Project, load_project
@@ -441,8 +441,8 @@ def _facts_to_complete(
     return [
         RULES["release-fact-to-complete"].problem(
             spec.location,
-            f"{label} still has {len(questions)} fact(s) to complete ({asked}): write each fact in place of its "
-            "marker (cgu check lists where), then declare the release (a new one if this one is already merged)",
+            f"{label} still has {counted(len(questions), 'fact')} to complete ({asked}): write each fact in place "
+            "of its marker (cgu check lists where), then declare the release (a new one if this one is already merged)",
             document.organism.id,
         )
     ]

@@ -30,7 +30,7 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ from docx.text.run import Run
 from lxml import etree
 from lxml import html as lxml_html
 
+from cgu.compose.french import ordinal_pieces
 from cgu.compose.language import long_date, words
 from cgu.compose.markdown import linked_document
 from cgu.errors import CguError
@@ -113,9 +114,11 @@ def start_docx(document: Document, font: str = FONT, root: Path | None = None) -
     if document.draft:
         banner.add_run(said.draft).bold = True
         banner.add_run(" – ")
-    banner.add_run(
+    _dated(
+        banner,
         f"{said.version_of} {long_date(document.version, document.language)}, {said.in_force_from} "
-        f"{long_date(document.effective, document.language)}"
+        f"{long_date(document.effective, document.language)}",
+        banner.add_run,
     )
     _table_of_contents(word, document.articles, said.toc)
     return word
@@ -247,7 +250,11 @@ def _header_footer(word: WordDocument, document: Document, root: Path | None = N
     footer = section.footer.paragraphs[0]
     said = words(document.language)
     draft = f"{said.draft} – " if document.draft else ""
-    footer.add_run(f"{draft}{said.version_of} {long_date(document.version, document.language)} – {said.page} ")
+    _dated(
+        footer,
+        f"{draft}{said.version_of} {long_date(document.version, document.language)} – {said.page} ",
+        footer.add_run,
+    )
     _field(footer, "PAGE", "1")
     footer.add_run(f" {said.page_of} ")
     _field(footer, "NUMPAGES", "1")
@@ -499,7 +506,19 @@ def _text(paragraph: Paragraph, text: str, marks: dict[str, Any]) -> None:
     text = re.sub(r"\s*\n\s*", " ", text)
     if not text:
         return
-    _marks(_run(paragraph, text), marks)
+    for run in _dated(paragraph, text, lambda piece: _run(paragraph, piece)):
+        _marks(run, marks)
+
+
+def _dated(paragraph: Paragraph, text: str, add: Callable[[str], Run]) -> list[Run]:
+    """`text` as runs made by `add`, the "er" of each date's "1er" (le 1er juin 2024) in a superscript run of its own,
+    as the HTML writes 1<sup>er</sup>."""
+    runs = []
+    for piece, superior in ordinal_pieces(text):
+        runs.append(add(piece))
+        if superior:
+            runs[-1].font.superscript = True
+    return runs
 
 
 def _run(paragraph: Paragraph, text: str) -> Run:

@@ -23,6 +23,7 @@ from cgu.rules.registry import RULES
 
 if TYPE_CHECKING:
     from cgu.project import Project
+    from cgu.release.book import ReleaseBook
     from cgu.release.history import History
 
 FRESH, FORM, STALE, UNKNOWN, MISSING = "fresh", "stale (form only)", "stale", "unknown source", "missing"
@@ -127,9 +128,10 @@ def fact_statuses(
                 yield organism_file, language, path, FORM if same else STALE, overlay.where(path)
 
 
-def translation_problems(loaded: Project, history: History) -> list[Problem]:
+def translation_problems(loaded: Project, history: History, book: ReleaseBook | None = None) -> list[Problem]:
     """Stale translations and overlays of every organism that declares more than one language, as `cgu check` reports
-    them (missing ones are reported when the project loads: a language is never composed without them)."""
+    them (missing ones are reported when the project loads: a language is never composed without them); `book`, the
+    run's releases of `loaded`'s documents (None when none declares any, or without history: nothing is released)."""
     from cgu.compose.composer import Composer
     from cgu.errors import Problems
 
@@ -138,7 +140,7 @@ def translation_problems(loaded: Project, history: History) -> list[Problem]:
     for organism in loaded.organisms.values():
         if organism.abstract or len(organism.languages) < 2:
             continue
-        released = _released(loaded, organism)
+        released = _released(book, organism) if book is not None else {}
         for clause_status in clause_statuses(loaded.root, organism, used_clauses(composer, organism), history):
             at = [kind for kind, clauses in released.items() if clause_status.clause in clauses]
             problems += _clause_problem(clause_status, organism, history.available, at)
@@ -149,20 +151,22 @@ def translation_problems(loaded: Project, history: History) -> list[Problem]:
     return problems
 
 
-def _released(loaded: Project, organism: Organism) -> dict[str, tuple[str, ...]]:
-    """The organism's documents whose working-tree text is their newest release (not a draft), with their clauses.
+def _released(book: ReleaseBook, organism: Organism) -> dict[str, tuple[str, ...]]:
+    """The organism's documents whose working-tree text is their newest release, sealed (not a draft), with their
+    clauses: as the release book read them, nothing composed or hashed again.
 
     A translation that lags behind a draft is the translator's next task (a warning: that language cannot be released
     yet); one that lags behind a text being released would release two versions that say different things (an error:
     `cgu release` declares, then refuses and restores the file, and a release declared by hand fails the check)."""
-    from cgu.release.seal import text_hash
-
     released: dict[str, tuple[str, ...]] = {}
-    for document in loaded.documents:
-        spec = organism.documents.get(document.kind) if document.organism.id == organism.id else None
-        newest = spec.releases[-1] if spec is not None and spec.releases else None
-        if spec is not None and newest is not None and newest.sha256 == text_hash(document):
-            released[document.kind] = tuple(spec.clauses)
+    for kind, spec in organism.documents.items():
+        entry = book.of(organism.id, kind)
+        newest = entry.releases[-1] if entry.releases else None
+        if newest is None or not spec.releases or newest.spec != spec.releases[-1]:
+            continue  # no release, or the newest declared one could not be read (its own problem says why)
+        # Not yet committed, its text is the working tree's; committed, the working tree is no draft of it.
+        if newest.spec.sha256 == newest.sha256 and (newest.commit is None or not entry.draft):
+            released[kind] = tuple(spec.clauses)
     return released
 
 

@@ -13,7 +13,7 @@ import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cgu.errors import CguError, printable
+from cgu.errors import CguError, counted, printable
 from cgu.model import Artifact, SourceLocation
 from cgu.site.incremental import tool_version
 from cgu.site.paths import site_files, unsafe_site_path
@@ -192,4 +192,4 @@ def verify_bundle(bundle: Path) -> str:
             for path, message in sorted(set(problems))
         )
     tool, commit = printable(str(manifest.get("tool"))), printable(str(manifest.get("source_commit") or "unknown"))
-    return f"valid: {len(listed)} files match the manifest (tool {tool}, commit {commit})"
+    return f"valid: {counted(len(listed), 'file matches', 'files match')} the manifest (tool {tool}, commit {commit})"

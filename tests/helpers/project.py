@@ -52,3 +52,13 @@ def committed_copy(fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "content"]):
         subprocess.run(["git", *args], cwd=target, check=True, capture_output=True)
     return target
+
+
+def mini_with(folder: Path, clause: str, paragraphs: str) -> Path:
+    """A copy of the mini fixture project at `folder`/mini, with `paragraphs` (Markdown) added at the end of its clause
+    `clause` (e.g. "droit")."""
+    project = folder / "mini"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "mini", project)
+    path = project / "clauses" / f"{clause}.md"
+    path.write_text(path.read_text(encoding="utf-8") + paragraphs, encoding="utf-8")
+    return project

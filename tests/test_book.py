@@ -138,7 +138,7 @@ def test_each_clause_template_is_compiled_once_per_run(monkeypatch: pytest.Monke
 def test_the_translation_rule_asks_the_book_what_is_released(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A Dutch translation behind its source: an error when the book says the French text is being released, a
     warning when it says nothing is (a draft); the rule hashes no text itself (issue 10: each thing computed once)."""
-    from cgu.commands.check import project_findings
+    from cgu.commands.check import being_released, project_findings
     from cgu.release.book import ReleaseBook
     from cgu.release.seal import text_hash
     from cgu.rules.translations import blob_id, translation_problems
@@ -181,10 +181,12 @@ def test_the_translation_rule_asks_the_book_what_is_released(tmp_path: Path, mon
     for module in list(sys.modules.values()):  # wherever it was imported by name
         if getattr(module, "text_hash", None) is text_hash and module.__name__.startswith("cgu"):
             monkeypatch.setattr(module, "text_hash", counted)
-    stale = [(p.rule, p.severity) for p in translation_problems(loaded, history, book)]
+    stale = [(p.rule, p.severity) for p in translation_problems(loaded, history, being_released(loaded, book))]
     assert stale == [("translation-stale", "error")], stale
     assert hashed == [], "the rule hashed a text the book had hashed"
-    behind = [(p.rule, p.severity) for p in translation_problems(loaded, history, ReleaseBook())]
+    behind = [
+        (p.rule, p.severity) for p in translation_problems(loaded, history, being_released(loaded, ReleaseBook()))
+    ]
     assert behind == [("translation-behind", "warning")], behind
     read_book(loaded, history)
     by_the_book, hashed[:] = list(hashed), []

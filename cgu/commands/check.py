@@ -111,7 +111,7 @@ def project_findings(
         from cgu.rules.translations import translation_problems
 
         # from git, every run (like the releases'), against the releases just read
-        findings += translation_problems(loaded, History(loaded.root), book)
+        findings += translation_problems(loaded, History(loaded.root), being_released(loaded, book))
     return sorted(merge_organisms(findings), key=_order), list(kept["waived"])
 
 
@@ -297,6 +297,27 @@ def theme_problems(loaded: Project) -> list[Problem]:
             # one message per template line (a page rendered twice, with and without the preview's values)
             problems += [p for p in failure.problems if p.location not in {q.location for q in problems}]
     return problems
+
+
+def being_released(loaded: Project, book: ReleaseBook | None) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Organism id -> kind -> clauses of each multilingual organism's documents whose working-tree text is their
+    newest release, sealed (not a draft): as the run's release book read them, nothing composed or hashed again
+    (nothing without a book: no release declared, or no history)."""
+    released: dict[str, dict[str, tuple[str, ...]]] = {}
+    if book is None:
+        return released
+    for organism in loaded.organisms.values():
+        if organism.abstract or len(organism.languages) < 2:
+            continue
+        for kind, spec in organism.documents.items():
+            entry = book.of(organism.id, kind)
+            newest = entry.releases[-1] if entry.releases else None
+            if newest is None or not spec.releases or newest.spec != spec.releases[-1]:
+                continue  # no release, or the newest declared one could not be read (its own problem says why)
+            # Not yet committed, its text is the working tree's; committed, the working tree is no draft of it.
+            if newest.spec.sha256 == newest.sha256 and (newest.commit is None or not entry.draft):
+                released.setdefault(organism.id, {})[kind] = tuple(spec.clauses)
+    return released
 
 
 def release_problems(loaded: Project, book: ReleaseBook | None = None) -> tuple[list[Problem], ReleaseBook | None]:

@@ -7,7 +7,7 @@ translation usable, with a warning; a change of substance blocks the language.""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,6 @@ from cgu.rules.registry import RULES
 
 if TYPE_CHECKING:
     from cgu.project import Project
-    from cgu.release.book import ReleaseBook
     from cgu.release.history import History
 
 FRESH, FORM, STALE, UNKNOWN, MISSING = "fresh", "stale (form only)", "stale", "unknown source", "missing"
@@ -128,10 +127,18 @@ def fact_statuses(
                 yield organism_file, language, path, FORM if same else STALE, overlay.where(path)
 
 
-def translation_problems(loaded: Project, history: History, book: ReleaseBook | None = None) -> list[Problem]:
+def translation_problems(
+    loaded: Project, history: History, released: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None
+) -> list[Problem]:
     """Stale translations and overlays of every organism that declares more than one language, as `cgu check` reports
-    them (missing ones are reported when the project loads: a language is never composed without them); `book`, the
-    run's releases of `loaded`'s documents (None when none declares any, or without history: nothing is released)."""
+    them (missing ones are reported when the project loads: a language is never composed without them).
+
+    `released`: organism id -> kind -> clauses, for each document whose working-tree text is being released (not a
+    draft), as the run's release book knows it (`cgu.commands.check.being_released`); none when omitted.
+
+    A translation that lags behind a draft is the translator's next task (a warning: that language cannot be released
+    yet); one that lags behind a text being released would release two versions that say different things (an error:
+    `cgu release` declares, then refuses and restores the file, and a release declared by hand fails the check)."""
     from cgu.compose.composer import Composer
     from cgu.errors import Problems
 
@@ -140,34 +147,15 @@ def translation_problems(loaded: Project, history: History, book: ReleaseBook | 
     for organism in loaded.organisms.values():
         if organism.abstract or len(organism.languages) < 2:
             continue
-        released = _released(book, organism) if book is not None else {}
+        being = (released or {}).get(organism.id, {})
         for clause_status in clause_statuses(loaded.root, organism, used_clauses(composer, organism), history):
-            at = [kind for kind, clauses in released.items() if clause_status.clause in clauses]
+            at = [kind for kind, clauses in being.items() if clause_status.clause in clauses]
             problems += _clause_problem(clause_status, organism, history.available, at)
         for source, language, path, status, where in fact_statuses(loaded.root, organism, history):
             problems.append(
-                _fact_problem(organism, source, language, path, status, where, history.available, sorted(released))
+                _fact_problem(organism, source, language, path, status, where, history.available, sorted(being))
             )
     return problems
-
-
-def _released(book: ReleaseBook, organism: Organism) -> dict[str, tuple[str, ...]]:
-    """The organism's documents whose working-tree text is their newest release, sealed (not a draft), with their
-    clauses: as the release book read them, nothing composed or hashed again.
-
-    A translation that lags behind a draft is the translator's next task (a warning: that language cannot be released
-    yet); one that lags behind a text being released would release two versions that say different things (an error:
-    `cgu release` declares, then refuses and restores the file, and a release declared by hand fails the check)."""
-    released: dict[str, tuple[str, ...]] = {}
-    for kind, spec in organism.documents.items():
-        entry = book.of(organism.id, kind)
-        newest = entry.releases[-1] if entry.releases else None
-        if newest is None or not spec.releases or newest.spec != spec.releases[-1]:
-            continue  # no release, or the newest declared one could not be read (its own problem says why)
-        # Not yet committed, its text is the working tree's; committed, the working tree is no draft of it.
-        if newest.spec.sha256 == newest.sha256 and (newest.commit is None or not entry.draft):
-            released[kind] = tuple(spec.clauses)
-    return released
 
 
 def used_clauses(composer: Any, organism: Organism) -> list[Clause]:

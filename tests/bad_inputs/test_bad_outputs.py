@@ -15,12 +15,9 @@ from pathlib import Path
 
 import pytest
 from test_bad_inputs import MINI, cgu
-from test_releases import repo
 
 PUBLICATION_DAY = "2024-07-01"
 """The publication day: after the fixture's release (committed on 2024-06-01, in force from 2024-06-15)."""
-
-__all__ = ["repo"]
 
 DOCUMENTS = sorted(f"{o}/{k}-2024-06-01.html" for o in ("acme", "beta") for k in ("cgu", "privacy"))
 

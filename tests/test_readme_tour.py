@@ -68,6 +68,9 @@ def test_every_step_of_the_readme_tour(tmp_path: Path) -> None:
         "partenamut' shows what changed); update it, then set 'translates' to the output of 'git hash-object "
         "clauses/responsabilite.md' (organism partenamut)"
     ], checked.stderr
+    questions = re.search(r"example keeps (\d+) such questions", README)
+    assert questions, "the README says how many facts the shipped example leaves to complete"
+    assert checked.stderr.count(": warning: fact-to-complete: ") == int(questions[1]), "the README's count"
     assert "`translation-behind` for `clauses/responsabilite.nl.md`" in step(3)
     assert "`cgu translations partenamut` shows what changed" in step(3)
     behind = cgu(project, "translations", "partenamut")

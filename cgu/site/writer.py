@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 from cgu.compose.page_words import page_words
 from cgu.errors import DISK_FULL, CguError, room_to_write
 from cgu.model import Artifact, SourceLocation
-from cgu.site.incremental import MANIFEST, manifest_bytes, read_previous, with_outputs
+from cgu.site.files import write_file
+from cgu.site.incremental import MANIFEST, read_previous, with_outputs
 
 if TYPE_CHECKING:
     from cgu.compose.language import Alternate
@@ -137,7 +138,7 @@ class OutputFolder:
             if then is not None:
                 _write_all(staging, then(staging), outputs)
             manifest = staging / MANIFEST
-            _write(manifest, with_outputs(manifest.read_bytes() if manifest.is_file() else None, outputs))
+            write_file(manifest, with_outputs(manifest.read_bytes() if manifest.is_file() else None, outputs))
             _swap(staging, out)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -174,49 +175,9 @@ def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[st
 
 def _write_all(staging: Path, artifacts: list[Artifact], outputs: dict[str, str]) -> None:
     for artifact in artifacts:
-        _write(staging / artifact.path, artifact.content)
+        write_file(staging / artifact.path, artifact.content)
         if artifact.path != MANIFEST:
             outputs[artifact.path] = hashlib.sha256(artifact.content).hexdigest()
-
-
-def write_files(folder: Path, artifacts: list[Artifact]) -> None:
-    """Write each file into `folder`, each in one rename; nothing else in it is touched (the folder is not replaced).
-
-    A parent folder this creates gets an empty manifest: cgu made it, so a build may later replace it (build/ of the
-    default build/redlines).
-    """
-    real = Path(os.path.realpath(folder))
-    made = [p for p in real.parents if not os.path.lexists(p)]
-    temporary = None
-    try:
-        real.mkdir(parents=True, exist_ok=True)
-        for new in made:
-            (new / MANIFEST).write_bytes(manifest_bytes({}))
-        for artifact in artifacts:
-            target = real / artifact.path
-            temporary = target.with_name(f".{target.name}.writing-{os.getpid()}")
-            _write(temporary, artifact.content)
-            if os.path.isfile(target):  # a file written again keeps the mode its owner gave it
-                os.chmod(temporary, os.stat(target).st_mode & 0o7777)
-            os.replace(temporary, target)
-            temporary = None
-    except OSError as exc:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        advice = f"; {room_to_write(exc)}" if exc.errno in DISK_FULL else ""
-        raise CguError.at(
-            SourceLocation(str(folder)), f"cannot write the output: {exc.strerror or exc}{advice}"
-        ) from None
-
-
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()  # never write through a hard link shared with the previous build
-    path.write_bytes(content)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        os.utime(path, (int(epoch), int(epoch)))
 
 
 @contextmanager

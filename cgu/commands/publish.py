@@ -234,9 +234,9 @@ def _publish_into(
             )
     organisms = [o.id for o in selected_organisms(project.organisms, ())]
 
-    def bundles(staged: Path) -> list[Artifact]:
+    def bundles(staged: Path, digests: Mapping[str, str]) -> list[Artifact]:
         progress("bundles")
-        made = make_bundles(staged, organisms, book.head, project.cache, kept_in=site.path)
+        made = make_bundles(staged, organisms, book.head, project.cache, kept_in=site.path, digests=digests)
         counts.append(len(made))
         return made
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cgu.compose.page_words import page_words
@@ -123,12 +124,12 @@ class OutputFolder:
         self,
         artifacts: list[Artifact],
         keep: Callable[[str], bool],
-        then: Callable[[Path], list[Artifact]] | None = None,
+        then: Callable[[Path, Mapping[str, str]], list[Artifact]] | None = None,
     ) -> None:
         """Put a new output in place of this one in one atomic step. It holds the previous files `keep` names whose
         bytes are still those cgu recorded writing (hard-linked: shared, never modified), `artifacts`, then what
-        `then` makes from the folder so far (the bundles of a site), and a manifest recording every file's SHA-256.
-        On any error nothing is left behind and the previous output is unchanged."""
+        `then` makes from the folder so far and its files' SHA-256 (the bundles of a site), and a manifest recording
+        every file's SHA-256. On any error nothing is left behind and the previous output is unchanged."""
         out = self.path
         staging = out.parent / f".{out.name}.staging-{os.getpid()}"
         try:
@@ -136,7 +137,7 @@ class OutputFolder:
             outputs = _link_kept(out, staging, keep)
             _write_all(staging, artifacts, outputs)
             if then is not None:
-                _write_all(staging, then(staging), outputs)
+                _write_all(staging, then(staging, MappingProxyType(dict(outputs))), outputs)
             manifest = staging / MANIFEST
             write_file(manifest, with_outputs(manifest.read_bytes() if manifest.is_file() else None, outputs))
             _swap(staging, out)

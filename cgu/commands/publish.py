@@ -241,7 +241,7 @@ def _publish_into(
         return made
 
     counts: list[int] = []
-    site.replace(artifacts + extras, keep, then=bundles)
+    site.replace(artifacts + extras, keep, then=bundles, intact=intact)  # checked once, by prepare_build
     count = sum(1 for path in out.rglob("*") if path.is_file())
     return PublishReport(count, release_count, counts[0])
 

@@ -125,16 +125,18 @@ class OutputFolder:
         artifacts: list[Artifact],
         keep: Callable[[str], bool],
         then: Callable[[Path, Mapping[str, str]], list[Artifact]] | None = None,
+        intact: Mapping[str, str] | None = None,
     ) -> None:
         """Put a new output in place of this one in one atomic step. It holds the previous files `keep` names whose
         bytes are still those cgu recorded writing (hard-linked: shared, never modified), `artifacts`, then what
         `then` makes from the folder so far and its files' SHA-256 (the bundles of a site), and a manifest recording
-        every file's SHA-256. On any error nothing is left behind and the previous output is unchanged."""
+        every file's SHA-256. On any error nothing is left behind and the previous output is unchanged. `intact`: the
+        previous files found as cgu wrote them (`read_previous`) by this run, which holds the folder's lock since."""
         out = self.path
         staging = out.parent / f".{out.name}.staging-{os.getpid()}"
         try:
             staging.mkdir(parents=True)
-            outputs = _link_kept(out, staging, keep)
+            outputs = _link_kept(out, staging, keep, intact)
             _write_all(staging, artifacts, outputs)
             if then is not None:
                 _write_all(staging, then(staging, MappingProxyType(dict(outputs))), outputs)
@@ -158,7 +160,9 @@ def _unwritten(out: Path, what: str, exc: OSError) -> CguError:
     )
 
 
-def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[str, str]:
+def _link_kept(
+    out: Path, staging: Path, keep: Callable[[str], bool], intact: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Hard-link into `staging` each previous file that `keep` names and that is still as cgu wrote it; their hashes.
 
     A file edited since (or a folder an older cgu wrote, which recorded no hashes) is not carried over: its command
@@ -166,7 +170,7 @@ def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[st
     if not out.is_dir():
         return {}
     kept = {}
-    for name, digest in sorted(read_previous(out).intact.items()):
+    for name, digest in sorted((read_previous(out).intact if intact is None else intact).items()):
         if keep(name):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             os.link(out / name, staging / name, follow_symlinks=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -155,6 +156,9 @@ def _findings_inputs(loaded: Project, legal: bool) -> str | None:
     logos = sorted({o.theme.logo for o in loaded.organisms.values() if o.theme.logo})  # a logo may be anywhere
     folders = [loaded.root / "clauses", loaded.root / "organisms", BUILTIN_THEMES]
     folders += [theme.path for _, theme in sorted(loaded.themes.items())]
+    real = [Path(os.path.realpath(f)) for f in folders]  # a checkout's themes/ is also the built-in one: read once
+    folders = [f for f, r in zip(folders, real, strict=True) if not any(r != o and r.is_relative_to(o) for o in real)]
+    folders = list(dict.fromkeys(folders))
     try:
         return content_digest(
             [

@@ -235,14 +235,14 @@ def _publish_into(
             )
     organisms = [o.id for o in selected_organisms(project.organisms, ())]
 
-    def bundles(staged: Path) -> list[Artifact]:
+    def bundles(staged: Path, digests: Mapping[str, str]) -> list[Artifact]:
         progress("bundles")
-        made = make_bundles(staged, organisms, book.head, project.cache, kept_in=site.path)
+        made = make_bundles(staged, organisms, book.head, project.cache, kept_in=site.path, digests=digests)
         counts.append(len(made))
         return made
 
     counts: list[int] = []
-    site.replace(artifacts + extras, keep, then=bundles)
+    site.replace(artifacts + extras, keep, then=bundles, intact=intact)  # checked once, by prepare_build
     count = sum(1 for path in out.rglob("*") if path.is_file())
     return PublishReport(count, release_count, counts[0])
 

@@ -128,7 +128,7 @@ def write_redline(
         render_json,
         render_pdf,
     )
-    from cgu.site.writer import write_files
+    from cgu.site.files import write_files
 
     assert isinstance(result, Redline)
     if theme is not None:

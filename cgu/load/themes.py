@@ -6,6 +6,7 @@ clauses' sandbox and bounds, see only the page's values and the theme's own file
 
 from __future__ import annotations
 
+import functools
 import os
 import traceback
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from cgu.compose.sandbox import BoundedSandbox, OverBound, bounded_text
 from cgu.errors import CguError
 from cgu.load.plain_template import MAX_PAGE
 from cgu.load.schema import ID_PATTERN
+from cgu.load.template_cache import SignedBytecodeCache
 from cgu.model import SourceLocation
 
 ASSET_SUFFIXES = (".css", ".ttf", ".otf", ".woff", ".woff2", ".svg", ".png", ".jpg", ".txt")
@@ -123,13 +125,23 @@ def theme_environment(folder: Path) -> jinja2.Environment:
     preposition before the organism's name, contracted or elided: "du CETIP", "d'Harmonie Mutuelle"), and no global at
     all (no `range`, `lipsum`, `cycler`, `namespace`...): a page sees only the values it is given."""
     env = BoundedSandbox(
-        loader=jinja2.FileSystemLoader(str(folder)), autoescape=True, trim_blocks=True, lstrip_blocks=True
+        loader=jinja2.FileSystemLoader(str(folder)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=_compiled_pages(),
     )
     env.globals.clear()
     env.filters.update(
         {"date": long_date, "address": one_line_address, "french": prose_typography, "de": organism_with_de}
     )
     return env
+
+
+@functools.cache
+def _compiled_pages() -> SignedBytecodeCache | None:
+    """The user's cache of compiled pages, looked up once a run (none: every page is compiled)."""
+    return SignedBytecodeCache.for_user()
 
 
 def organism_with_de(organism: Any) -> str:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -243,10 +244,12 @@ def _matches(path: str, pattern: str) -> bool:
     return len(parts) == len(wanted) and all(w == "*" or w == p for w, p in zip(wanted, parts, strict=True))
 
 
+@functools.cache  # a pure function of the path, asked for every text fact of every organism and language
 def required_text(path: str) -> bool:
     return any(_matches(path, pattern) for pattern in REQUIRED_TEXT)
 
 
+@functools.cache
 def translatable(path: str) -> bool:
     return required_text(path) or any(_matches(path, pattern) for pattern in OPTIONAL_TEXT)
 
@@ -390,7 +393,8 @@ def in_language(organism: Organism, overlays: list[FactOverlay], language: str) 
     locations: Locations = dict(organism.locations)
     for overlay in overlays:
         data = overlaid(data, dict(overlay.data))
-        locations.update({k: v for k, v in overlay.locations.items() if k in text_keys(dict(overlay.data))})
+        texts = set(text_keys(dict(overlay.data)))  # once an overlay, not once a location
+        locations.update({k: v for k, v in overlay.locations.items() if k in texts})
     documents = {
         kind: replace(spec, title=str(value_at(data, f"documents.{kind}.title") or spec.title))
         for kind, spec in organism.documents.items()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -354,6 +353,8 @@ def render_json(redline: Redline) -> str:
             for c in redline.changes
         ],
     }
+    import json  # only for this format
+
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 

@@ -295,8 +295,10 @@ def inputs_digest(organism: Organism, kind: str, clauses: Sequence[Clause | Clau
 def _encode(value: Any) -> Any:
     """The model's frozen dataclasses as plain JSON values (dates as ISO text; tuples and mappings as lists and
     objects); the types come back from the dataclass fields when decoding."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+    if value is None or isinstance(value, (str, bool, int, float)):
+        return value
+    if (names := _field_names(type(value))) is not None:
+        return {name: _encode(getattr(value, name)) for name in names}
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, tuple)):
@@ -305,9 +307,24 @@ def _encode(value: Any) -> Any:
         if not all(isinstance(key, str) for key in value):
             raise TypeError("a mapping key that is not text")
         return {key: _encode(item) for key, item in value.items()}
-    if value is None or isinstance(value, (str, bool, int, float)):
-        return value
     raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass, in order, looked up once per run; None for any other type."""
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind)) if is_dataclass(kind) else None
+    return _FIELD_NAMES[kind]
+
+
+@functools.cache
+def _shape(kind: Any) -> tuple[Any, tuple[Any, ...], frozenset[str] | None]:
+    """A type's origin, arguments and (a dataclass) field names, worked out once per run."""
+    names = frozenset(f.name for f in fields(kind)) if isinstance(kind, type) and is_dataclass(kind) else None
+    return typing.get_origin(kind), typing.get_args(kind), names
 
 
 @functools.cache
@@ -318,15 +335,18 @@ def _hints(kind: type) -> dict[str, Any]:
 
 def _decode(kind: Any, data: Any) -> Any:
     """`data` as a value of type `kind`, checked at every level; ValueError or TypeError at the first mismatch."""
-    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if kind is str:  # most values: the checks below, in short
+        if not isinstance(data, str):
+            raise TypeError("not a str")
+        return data
+    origin, args, names = _shape(kind)
     if kind is Any:
         return _plain(data)
-    if isinstance(kind, type) and is_dataclass(kind):
+    if names is not None:
         if not isinstance(data, dict):
             raise TypeError(f"{kind.__name__}: not an object")
         hints = _hints(kind)
-        names = {f.name for f in fields(kind)}
-        if set(data) != names:
+        if data.keys() != names:
             raise ValueError(f"{kind.__name__}: fields {sorted(set(data) ^ names)}")
         return kind(**{name: _decode(hints[name], data[name]) for name in names})
     if origin in (types.UnionType, typing.Union):

@@ -10,6 +10,7 @@ import stat
 import sys
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,14 +47,20 @@ def refuse_foreign_entries(folder: Path, others: list[str], what: str) -> None:
 
 
 def make_bundles(
-    out: Path, organisms: list[str], commit: str | None, cache: ReleaseCache | None = None, kept_in: Path | None = None
+    out: Path,
+    organisms: list[str],
+    commit: str | None,
+    cache: ReleaseCache | None = None,
+    kept_in: Path | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> list[Artifact]:
     """One zip per organism (its files and the shared assets) and one with everything, each with manifest.json.
 
     `cache`: where earlier runs noted the SHA-256 of each zip they made, by what it was made of; a bundle already in
     `out` with exactly those bytes is kept as it is instead of compressed again (the costly part of a publish that
     changed nothing; `kept_in`: the folder holding those earlier bundles, when not `out`, e.g. the live site while
-    `out` is its staged successor). Anything else (no entry, a bundle edited or gone) is zipped again."""
+    `out` is its staged successor). Anything else (no entry, a bundle edited or gone) is zipped again. `digests`: the
+    SHA-256 of files of `out` the writer already knows (it hashed them writing or checking them), not read again."""
     files, others = site_files(out)
     everything = [f for f in files if not f.startswith((f"{BUNDLES}/", "."))]
     refuse_foreign_entries(out, [o for o in others if not o.startswith(f"{BUNDLES}/")], "a site")
@@ -61,7 +68,9 @@ def make_bundles(
     for name, members in [
         (organism, [f for f in everything if f.startswith((f"{organism}/", "assets/"))]) for organism in organisms
     ] + [("all", everything)]:
-        bundles.append(Artifact(f"{BUNDLES}/{name}.zip", zip_bundle(out, members, commit, cache, name, kept_in)))
+        bundles.append(
+            Artifact(f"{BUNDLES}/{name}.zip", zip_bundle(out, members, commit, cache, name, kept_in, digests))
+        )
     return bundles
 
 
@@ -72,13 +81,19 @@ def zip_bundle(
     cache: ReleaseCache | None = None,
     name: str = "",
     kept_in: Path | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> bytes:
     """A deterministic zip of `members` with a manifest listing each file's SHA-256 and size."""
+    known_digests = digests or {}
     manifest = {
         "tool": tool_version(),
         "source_commit": commit,
         "files": [
-            {"path": m, "sha256": hashlib.sha256((out / m).read_bytes()).hexdigest(), "size": (out / m).stat().st_size}
+            {
+                "path": m,
+                "sha256": known_digests.get(m) or hashlib.sha256((out / m).read_bytes()).hexdigest(),
+                "size": (out / m).stat().st_size,
+            }
             for m in members
         ],
     }

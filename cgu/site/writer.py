@@ -13,12 +13,14 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from cgu.compose.page_words import page_words
 from cgu.errors import DISK_FULL, CguError, room_to_write
 from cgu.model import Artifact, SourceLocation
-from cgu.site.incremental import MANIFEST, manifest_bytes, read_previous, with_outputs
+from cgu.site.files import write_file
+from cgu.site.incremental import MANIFEST, read_previous, with_outputs
 
 if TYPE_CHECKING:
     from cgu.compose.language import Alternate
@@ -122,22 +124,24 @@ class OutputFolder:
         self,
         artifacts: list[Artifact],
         keep: Callable[[str], bool],
-        then: Callable[[Path], list[Artifact]] | None = None,
+        then: Callable[[Path, Mapping[str, str]], list[Artifact]] | None = None,
+        intact: Mapping[str, str] | None = None,
     ) -> None:
         """Put a new output in place of this one in one atomic step. It holds the previous files `keep` names whose
         bytes are still those cgu recorded writing (hard-linked: shared, never modified), `artifacts`, then what
-        `then` makes from the folder so far (the bundles of a site), and a manifest recording every file's SHA-256.
-        On any error nothing is left behind and the previous output is unchanged."""
+        `then` makes from the folder so far and its files' SHA-256 (the bundles of a site), and a manifest recording
+        every file's SHA-256. On any error nothing is left behind and the previous output is unchanged. `intact`: the
+        previous files found as cgu wrote them (`read_previous`) by this run, which holds the folder's lock since."""
         out = self.path
         staging = out.parent / f".{out.name}.staging-{os.getpid()}"
         try:
             staging.mkdir(parents=True)
-            outputs = _link_kept(out, staging, keep)
+            outputs = _link_kept(out, staging, keep, intact)
             _write_all(staging, artifacts, outputs)
             if then is not None:
-                _write_all(staging, then(staging), outputs)
+                _write_all(staging, then(staging, MappingProxyType(dict(outputs))), outputs)
             manifest = staging / MANIFEST
-            _write(manifest, with_outputs(manifest.read_bytes() if manifest.is_file() else None, outputs))
+            write_file(manifest, with_outputs(manifest.read_bytes() if manifest.is_file() else None, outputs))
             _swap(staging, out)
         except OSError as exc:
             shutil.rmtree(staging, ignore_errors=True)
@@ -156,7 +160,9 @@ def _unwritten(out: Path, what: str, exc: OSError) -> CguError:
     )
 
 
-def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[str, str]:
+def _link_kept(
+    out: Path, staging: Path, keep: Callable[[str], bool], intact: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Hard-link into `staging` each previous file that `keep` names and that is still as cgu wrote it; their hashes.
 
     A file edited since (or a folder an older cgu wrote, which recorded no hashes) is not carried over: its command
@@ -164,7 +170,7 @@ def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[st
     if not out.is_dir():
         return {}
     kept = {}
-    for name, digest in sorted(read_previous(out).intact.items()):
+    for name, digest in sorted((read_previous(out).intact if intact is None else intact).items()):
         if keep(name):
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             os.link(out / name, staging / name, follow_symlinks=False)
@@ -174,49 +180,9 @@ def _link_kept(out: Path, staging: Path, keep: Callable[[str], bool]) -> dict[st
 
 def _write_all(staging: Path, artifacts: list[Artifact], outputs: dict[str, str]) -> None:
     for artifact in artifacts:
-        _write(staging / artifact.path, artifact.content)
+        write_file(staging / artifact.path, artifact.content)
         if artifact.path != MANIFEST:
             outputs[artifact.path] = hashlib.sha256(artifact.content).hexdigest()
-
-
-def write_files(folder: Path, artifacts: list[Artifact]) -> None:
-    """Write each file into `folder`, each in one rename; nothing else in it is touched (the folder is not replaced).
-
-    A parent folder this creates gets an empty manifest: cgu made it, so a build may later replace it (build/ of the
-    default build/redlines).
-    """
-    real = Path(os.path.realpath(folder))
-    made = [p for p in real.parents if not os.path.lexists(p)]
-    temporary = None
-    try:
-        real.mkdir(parents=True, exist_ok=True)
-        for new in made:
-            (new / MANIFEST).write_bytes(manifest_bytes({}))
-        for artifact in artifacts:
-            target = real / artifact.path
-            temporary = target.with_name(f".{target.name}.writing-{os.getpid()}")
-            _write(temporary, artifact.content)
-            if os.path.isfile(target):  # a file written again keeps the mode its owner gave it
-                os.chmod(temporary, os.stat(target).st_mode & 0o7777)
-            os.replace(temporary, target)
-            temporary = None
-    except OSError as exc:
-        if temporary is not None:
-            temporary.unlink(missing_ok=True)
-        advice = f"; {room_to_write(exc)}" if exc.errno in DISK_FULL else ""
-        raise CguError.at(
-            SourceLocation(str(folder)), f"cannot write the output: {exc.strerror or exc}{advice}"
-        ) from None
-
-
-def _write(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        path.unlink()  # never write through a hard link shared with the previous build
-    path.write_bytes(content)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        os.utime(path, (int(epoch), int(epoch)))
 
 
 @contextmanager

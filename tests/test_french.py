@@ -143,21 +143,3 @@ def test_the_apostrophe_before_a_reference_is_typographic() -> None:
 
     html = render_markdown("Voir l'[article 9](#cookies) et l'[article 2 de la Politique](#privacy:x).", "a", 1).html
     assert html.count("l\u2019<a href=") == 2 and "l'<a" not in html
-
-
-def test_french_dates_are_babels_long_dates_with_the_first_of_the_month_as_1er() -> None:
-    """The month names are written in the code (loading Babel's locale data cost more than all dates of a
-    publication): every day of a leap year and a common one, and far years, as Babel's CLDR data writes them."""
-    import datetime as dt
-
-    from babel.dates import format_date
-
-    from cgu.compose.french import french_date
-
-    days = [dt.date(2024, 1, 1) + dt.timedelta(days=n) for n in range(366 + 365)]
-    days += [dt.date(1, 1, 1), dt.date(999, 12, 31), dt.date(9999, 12, 1)]
-    for day in days:
-        expected = format_date(day, format="long", locale="fr_FR")
-        assert french_date(day) == re.sub(r"^1 ", "1er ", expected), day
-        assert french_date(day.isoformat()) == french_date(day)
-    assert french_date("2024-06-01") == "1er juin 2024" and french_date(dt.date(2025, 8, 15)) == "15 août 2025"

@@ -1,5 +1,4 @@
-"""French wording of values: dates (CLDR's long format), lists (through Babel's CLDR data), addresses and phone
-numbers."""
+"""French wording of values: dates through Babel's CLDR data, lists, addresses and phone numbers."""
 
 from __future__ import annotations
 
@@ -13,28 +12,13 @@ from cgu.compose.markers import question_of, shown
 LOCALE = "fr_FR"
 
 
-MONTH_NAMES = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-"""CLDR's French month names (format "long", the only one a document writes): Babel's locale data takes longer to
-load than a whole no-change publication spends on dates; tests/test_french.py checks every day against Babel."""
-
-
 def french_date(value: dt.date | str) -> str:
-    """'1er juin 2024': CLDR's long date ("d MMMM y"), with the ordinal French uses for the first of the month."""
+    """'1er juin 2024': CLDR's long date, with the ordinal French uses for the first of the month."""
+    from babel.dates import format_date  # babel's locale data: only where a date is written (not in `cgu redline`)
+
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    return f"{'1er' if day.day == 1 else day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+    text = format_date(day, format="long", locale=LOCALE)
+    return re.sub(r"^1 ", "1er ", text)
 
 
 def join_french(items: Iterable[Any]) -> str:
@@ -232,7 +216,7 @@ def _prose(text: str) -> str:
     return _CLOSING.sub(NBSP + "»", text)
 
 
-FRENCH_MONTHS = "|".join(MONTH_NAMES)
+FRENCH_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
 _FIRST_OF_MONTH = re.compile(rf"\b1er(?=(?:[ \u00a0\u202f]|&nbsp;|&#160;)+(?:{FRENCH_MONTHS})\b)")
 """"1er" in a date (le 1er juin 2024): French typography writes its "er" as a superior letter."""
 _NOT_TEXT = re.compile(

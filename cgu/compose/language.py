@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from babel.dates import format_date
+from babel.lists import format_list
+
 from cgu.compose.french import french_date, join_french
 
 LOCALES: Mapping[str, str] = MappingProxyType({"fr": "fr_FR", "nl": "nl_BE", "de": "de_BE"})
@@ -130,8 +133,6 @@ def long_date(value: dt.date | str, language: str = "fr") -> str:
     if language == "fr":
         return french_date(value)
     day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-    from babel.dates import format_date  # Babel's locale data: only for a date in another language than French
-
     return str(format_date(day, format="long", locale=LOCALES[language]))
 
 
@@ -140,8 +141,6 @@ def joined(items: Iterable[Any], language: str) -> str:
     if language == "fr":
         return join_french(items)
     values = [str(item) for item in items]
-    from babel.lists import format_list
-
     return str(format_list(values, locale=LOCALES[language])) if values else ""
 
 

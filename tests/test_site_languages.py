@@ -5,6 +5,7 @@ that language. Real git repositories in tmp_path, real `cgu release` and `cgu pu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
@@ -14,38 +15,21 @@ from pathlib import Path
 import pytest
 
 from cgu.compose.page_words import PAGE_WORDS
-from cgu.rules.translations import blob_id
-from tests.helpers.git import commit_all, git
+from tests.helpers.bilingual import ORGANISM, bilingual_project, stamp
+from tests.helpers.git import commit_all
 from tests.helpers.project import FIXED_GIT_ENV, replace_in, run_cgu
 
-FIXTURE = Path(__file__).parent / "fixtures" / "bilingual"
-ORGANISM = "organisms/ebm/organism.yaml"
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]{2})" href="([^"]+)">')
-
-
-def _stamp(project: Path) -> None:
-    """Point every translation's `translates` at its source's current blob (the translator caught up)."""
-    for stem in ("clauses/objet", "clauses/droits"):
-        source = blob_id((project / f"{stem}.md").read_bytes())
-        path = project / f"{stem}.nl.md"
-        path.write_text(re.sub(r"translates: \S+", f"translates: {source}", path.read_text("utf-8")), "utf-8")
-    overlay = project / "organisms/ebm/organism.nl.yaml"
-    organism = blob_id((project / ORGANISM).read_bytes())
-    overlay.write_text(re.sub(r"translates: \S+", f"translates: {organism}", overlay.read_text("utf-8")), "utf-8")
 
 
 @pytest.fixture
 def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The bilingual fixture (French source, Dutch translation, every translation fresh) committed on 2026-12-02."""
+    """The bilingual fixture (French source, Dutch translation, every translation fresh) committed on 2026-12-02,
+    FIXED_GIT_ENV set for what cgu commits."""
     for name, value in FIXED_GIT_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HOME", str(tmp_path))
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    _stamp(root)
-    git(root, "init", "-q")
-    commit_all(root, "French and Dutch")
-    return root
+    return bilingual_project(tmp_path, when=dt.date(2026, 12, 2))
 
 
 def _release(project: Path, kind: str, version: str, *options: str) -> None:
@@ -66,7 +50,7 @@ def _two_cgu_releases(project: Path) -> None:
     _release(project, "privacy", "2025-06-01", "--form", "--summary", "Première version.")
     replace_in(project / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
     replace_in(project / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
-    _stamp(project)
+    stamp(project)
     commit_all(project, "objet: every service, in French and Dutch")
     _release(project, "cgu", "2026-12-02", "--material", "--effective", "2027-01-05", "--summary", "Tous les services.")
 
@@ -175,7 +159,7 @@ def test_a_release_without_its_translation_at_its_commit_is_not_published_in_tha
     replace_in(content / ORGANISM, "languages: [fr]", "languages: [fr, nl]")
     replace_in(content / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
     replace_in(content / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
-    _stamp(content)
+    stamp(content)
     commit_all(content, "Dutch too")
     site = tmp_path / "site"
     _publish(content, site, "2026-12-03")

@@ -17,30 +17,18 @@ import pytest
 from cgu.compose.language import joined, long_date
 from cgu.project import load_project
 from cgu.rules.translations import blob_id
+from tests.helpers.bilingual import TRANSLATIONS, bilingual_project
 from tests.helpers.git import commit_all, git
 from tests.helpers.project import ROOT, replace_in, run_cgu
 
-FIXTURE = Path(__file__).parent / "fixtures" / "bilingual"
-TRANSLATIONS = ("clauses/objet", "clauses/droits")
-
-
-def _stamp(project: Path) -> None:
-    """Point every `translates: SOURCE` of the fixture at its source's current blob."""
-    for stem in TRANSLATIONS:
-        replace_in(project / f"{stem}.nl.md", "SOURCE", blob_id((project / f"{stem}.md").read_bytes()))
-    organism = project / "organisms/ebm/organism.yaml"
-    replace_in(project / "organisms/ebm/organism.nl.yaml", "SOURCE", blob_id(organism.read_bytes()))
+FIRST_DAY = dt.date(2025, 6, 1)
+"""The day the fixture is committed, and the day its first releases are declared and committed."""
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """The bilingual fixture (French source, Dutch translation), every translation fresh, committed."""
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    _stamp(root)
-    git(root, "init", "-q")
-    commit_all(root, "French and Dutch")
-    return root
+    """The bilingual fixture (French source, Dutch translation), every translation fresh, committed on 2025-06-01."""
+    return bilingual_project(tmp_path, when=FIRST_DAY)
 
 
 def test_blob_id_is_what_git_hash_object_prints(project: Path) -> None:
@@ -382,12 +370,14 @@ def test_an_overlay_holds_text_facts_only_one_item_per_source_item(project: Path
 
 
 def _release(project: Path, kind: str) -> subprocess.CompletedProcess[str]:
-    """`cgu release ebm KIND`, a form-only first version of 2025-06-01, committed by cgu."""
+    """`cgu release ebm KIND`, a form-only first version of 2025-06-01, committed by cgu on that day (noon UTC)."""
     identity = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@t",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@t",
+        "GIT_AUTHOR_DATE": f"{FIRST_DAY}T12:00:00+00:00",
+        "GIT_COMMITTER_DATE": f"{FIRST_DAY}T12:00:00+00:00",
     }
     arguments = ["release", "ebm", kind, "--summary", "Première version.", "--form", "--version", "2025-06-01"]
     return subprocess.run(
@@ -411,15 +401,29 @@ def test_a_bilingual_document_releases_and_a_stale_translation_refuses_the_relea
 
 def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, tmp_path: Path) -> None:
     for kind in ("cgu", "privacy"):
-        assert _release(project, kind).returncode == 0
+        made = _release(project, kind)
+        assert made.returncode == 0, made.stderr
     site = tmp_path / "site"
     published = run_cgu(project, "publish", "--out", str(site), "--date", "2025-06-02")
     assert published.returncode == 0, published.stderr
+    for name in (
+        "index.html",
+        "index.nl.html",
+        "ebm/cgu/index.html",
+        "ebm/nl/cgu/index.html",
+        "ebm/privacy/index.html",
+        "ebm/nl/privacy/index.html",
+    ):
+        assert (site / name).is_file(), name
     built = run_cgu(project, "build", "--format", "html", "--out", str(tmp_path / "out"), "--date", "2025-06-02")
     assert built.returncode == 0, built.stderr
-    for page in [*site.rglob("*.html"), *(tmp_path / "out").rglob("*.html")]:
-        for href in _alternates(page.read_text(encoding="utf-8")).values():
-            assert (page.parent / href).is_file(), (page, href)
+    links: dict[str, int] = {"site": 0, "out": 0}
+    for where, folder in (("site", site), ("out", tmp_path / "out")):
+        for page in folder.rglob("*.html"):
+            for href in _alternates(page.read_text(encoding="utf-8")).values():
+                assert (page.parent / href).is_file(), (page, href)
+                links[where] += 1
+    assert links["site"] >= 2 * 6 and links["out"] >= 2 * 4, links  # both languages' links of each page above
 
 
 def test_a_translation_is_rendered_again_only_when_its_inputs_or_its_draft_mark_change(

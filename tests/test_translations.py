@@ -10,11 +10,13 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cgu.compose.language import joined, long_date
+from cgu.compose.page_words import PAGE_WORDS
 from cgu.project import load_project
 from cgu.rules.translations import blob_id
 from tests.helpers.bilingual import TRANSLATIONS, bilingual_project
@@ -313,6 +315,40 @@ def test_a_translation_that_loses_a_cross_reference_or_a_heading_is_refused(proj
     )
 
 
+def _french_page_words(page: str) -> list[str]:
+    """The French page words (those the Dutch catalogue says otherwise) that `page` shows."""
+    return [
+        french
+        for key, french in PAGE_WORDS["fr"].items()
+        if french != PAGE_WORDS["nl"][key] and len(french) > 3 and french in page
+    ]
+
+
+def test_a_dutch_draft_page_has_its_status_in_dutch_and_no_french_page_word(project: Path) -> None:
+    from cgu.render.html import PageLinks, render_page
+
+    loaded = load_project(project)
+    dutch, french = (
+        replace(next(d for d in documents if d.kind == "privacy"), draft=True)
+        for documents in (loaded.translations, loaded.documents)
+    )
+    links = PageLinks(
+        "draft",
+        history="privacy/changelog.html",
+        changes=(dt.date(2025, 6, 1), "privacy/redline-2025-06-01-to-draft.html"),
+    )
+    theme = loaded.themes[dutch.organism.theme.name]
+    page = render_page(dutch, theme, "html", project, "../../", links)
+    assert '<html lang="nl">' in page
+    assert "<strong>Ontwerp</strong>: deze tekst is niet gepubliceerd." in page
+    assert 'die van <time datetime="2025-06-01">1 juni 2025</time>.' in page
+    assert "Wijzigingen van dit ontwerp sinds de versie van 1 juni 2025</a>" in page
+    assert _french_page_words(page) == []
+    in_french = render_page(french, theme, "html", project, "../", links)
+    assert "<strong>Projet</strong> : ce texte n’est pas publié." in in_french
+    assert "Modifications de ce projet depuis la version du" in _french_page_words(in_french)  # the check can fail
+
+
 def test_preview_serves_each_language(project: Path) -> None:
     import threading
     import urllib.request
@@ -328,8 +364,12 @@ def test_preview_serves_each_language(project: Path) -> None:
         dutch = urllib.request.urlopen(f"{url}/doc/ebm/privacy/nl").read().decode()
         assert '<html lang="nl">' in dutch and "Artikel 2" in dutch and "Uw rechten" in dutch
         assert '<link rel="alternate" hreflang="fr" href="/doc/ebm/privacy">' in dutch
+        assert '<nav class="preview-nav" aria-label="Voorvertoning van het ontwerp">' in dutch
+        assert ">Ontwerp</a> · <a " in dutch and ">Wijzigingen sinds de laatste gepubliceerde versie</a>" in dutch
+        assert _french_page_words(dutch) == []
         french = urllib.request.urlopen(f"{url}/doc/ebm/privacy").read().decode()
         assert '<link rel="alternate" hreflang="nl" href="/doc/ebm/privacy/nl">' in french
+        assert ">Projet</a> · <a " in french and ">Modifications depuis la dernière version publiée</a>" in french
     finally:
         stop.set()
         server.shutdown()

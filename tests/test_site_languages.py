@@ -20,6 +20,11 @@ from tests.helpers.git import commit_all
 from tests.helpers.project import FIXED_GIT_ENV, replace_in, run_cgu
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]{2})" href="([^"]+)">')
+HEAD = re.compile(
+    r'<!DOCTYPE html>\n<html lang="(fr|nl)">\n<head>\n<meta charset="utf-8">\n'
+    r'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>[^<\n]+</title>\n'
+)
+"""How every member page starts: its language, then its title."""
 
 
 @pytest.fixture
@@ -85,6 +90,7 @@ def test_every_page_has_its_counterpart_in_the_other_language_with_reciprocal_hr
             continue
         pairs = _alternates(page)
         shown = page.relative_to(site).as_posix()
+        assert HEAD.match(page.read_text("utf-8")), shown  # themes/default/head.html (redline.html: its own copy)
         assert set(pairs) == {"fr", "nl"}, shown
         assert pairs[re.search(r'<html lang="([a-z]{2})"', page.read_text("utf-8")).group(1)] == page, shown
         for other in pairs.values():

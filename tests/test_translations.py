@@ -569,3 +569,25 @@ def test_the_cookie_banner_is_never_exported_in_a_language_it_is_not_translated_
     assert undeclared.stderr == (
         "organisms/ebm/organism.yaml:4: no language 'de' for ebm: its languages are fr, nl (organism ebm)\n"
     )
+
+
+def test_a_legal_text_finding_names_the_law_in_the_checked_language(project: Path) -> None:
+    with (project / "clauses/droits.md").open("a", encoding="utf-8") as clause:
+        clause.write("\nVos données sont protégées selon la {{ law('directive-95-46') }}.\n")
+    with (project / "clauses/droits.nl.md").open("a", encoding="utf-8") as clause:
+        clause.write("\nUw gegevens worden beschermd volgens {{ law('directive-95-46') }}.\n")
+    stamp(project)
+    checked = run_cgu(project, "check", "--format", "json")
+    assert checked.returncode == 1, checked.stderr
+    found = [f for f in json.loads(checked.stdout) if f["rule"] == "legal-text-superseded"]
+    messages = {"nl" if str(f["message"]).endswith("(in nl)") else "fr": str(f["message"]) for f in found}
+    assert len(found) == 2 and set(messages) == {"fr", "nl"}, found
+    assert (
+        "(directive 95/46/CE du 24 octobre 1995): replaced on 2018-05-25 by the règlement (UE) 2016/679"
+        in (messages["fr"])
+    )
+    assert (
+        "(Richtlijn 95/46/EG van 24 oktober 1995): replaced on 2018-05-25 by the Verordening (EU) 2016/679 van "
+        "27 april 2016 (algemene verordening gegevensbescherming); cite that instead (in nl)"
+    ) in messages["nl"]
+    assert "directive" not in messages["nl"] and "règlement" not in messages["nl"]

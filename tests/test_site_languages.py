@@ -10,6 +10,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -134,6 +135,15 @@ def test_versions_json_per_language_names_the_version_in_force_and_the_source_se
     assert "Gebruiksvoorwaarden" in index and "Privacybeleid" in index and "Conditions" not in index
 
 
+def _word_languages(path: Path) -> set[str]:
+    """Every language a Word file declares: its core property and each w:lang of its styles and text."""
+    with zipfile.ZipFile(path) as word:
+        core = word.read("docProps/core.xml").decode()
+        parts = [word.read(name).decode() for name in ("word/styles.xml", "word/document.xml")]
+    tags = set(re.findall(r"<dc:language>([^<]+)</dc:language>", core))
+    return tags | {tag for part in parts for tag in re.findall(r'<w:lang w:val="([^"]+)"', part)}
+
+
 def test_a_dutch_redline_between_two_releases_and_the_dutch_reacceptance_page(content: Path, tmp_path: Path) -> None:
     _two_cgu_releases(content)
     site = tmp_path / "site"
@@ -145,7 +155,8 @@ def test_a_dutch_redline_between_two_releases_and_the_dutch_reacceptance_page(co
     assert "Wat er verandert" in redline and "gewijzigd" in redline
     assert "Gebruiksvoorwaarden – wijzigingen tussen de versies van 1 juni 2025 en van 2 december 2026" in redline
     assert "tous les services" not in redline and "Ce qui change" not in redline
-    assert (site / "ebm/nl/cgu/redline-2025-06-01-to-2026-12-02.docx").is_file()
+    for folder, tag in (("ebm/nl", "nl-BE"), ("ebm", "fr-FR")):  # the Word tag of the redline's language
+        assert _word_languages(site / folder / "cgu/redline-2025-06-01-to-2026-12-02.docx") == {tag}, folder
     french = (site / "ebm/cgu/redline-2025-06-01-to-2026-12-02.html").read_text(encoding="utf-8")
     assert re.search(r"<ins>(?:(?!</ins>).)*tous(?:(?!</ins>).)*</ins>", french), french
     reaccept = (site / "ebm/nl/cgu/reaccept/2025-06-01.html").read_text(encoding="utf-8")

@@ -392,7 +392,9 @@ def test_dutch_pdf_and_docx_read_back_in_dutch(project: Path, tmp_path: Path) ->
     with zipfile.ZipFile(out / "ebm/nl/privacy-2025-06-01.docx") as word:
         core = word.read("docProps/core.xml").decode()
         body = word.read("word/document.xml").decode()
+        styles = word.read("word/styles.xml").decode()
     assert "<dc:language>nl-BE</dc:language>" in core
+    assert set(re.findall(r'<w:lang w:val="([^"]+)"', styles + body)) == {"nl-BE"}  # Word's spelling in Dutch
     assert "Artikel 2 – Uw rechten" in body and "Versie van 1 juni 2025, van kracht vanaf 1 juni 2025" in body
 
 

@@ -187,16 +187,18 @@ def check(project: Path, output_format: str, legal: bool, strict: bool, day: str
     default="tarteaucitron",
     show_default=True,
 )
-def export_cookies_command(project: Path, organism_id: str, output_format: str) -> None:
-    """Write the cookie banner's configuration from the organism's cookie inventory.
+@click.option("--language", metavar="LANG", help="One of the organism's languages (default: its first, the source).")
+def export_cookies_command(project: Path, organism_id: str, output_format: str, language: str | None) -> None:
+    """Write the cookie banner's configuration from the organism's cookie inventory, in one of its languages.
 
     \b
     Example:
       cgu export-cookies klesia --format tarteaucitron > tarteaucitron-config.js
+      cgu export-cookies partenamut --language nl > tarteaucitron-config.nl.js
     """
     from cgu.commands.authoring import run_export_cookies
 
-    run_export_cookies(project, organism_id, output_format)
+    run_export_cookies(project, organism_id, output_format, language)
 
 
 @main.command()

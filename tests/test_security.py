@@ -268,7 +268,7 @@ def test_the_index_page_cannot_run_a_command(mini: Path, tmp_path: Path) -> None
         ("{% import '/etc/passwd' as secrets %}", f":4: theme template error: '/etc/passwd' {NOT_THEME_FILE}"),
         (
             "{% include 'document.html' %}",
-            ":2: theme template error: nested too deeply (brackets, filters, tags or includes); simplify it",
+            ":4: theme template error: nested too deeply (brackets, filters, tags or includes); simplify it",
         ),
         ("{% if %}", ":4: theme template error: syntax error: Expected an expression, got 'end of statement block'"),
     ],

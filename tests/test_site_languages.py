@@ -5,47 +5,37 @@ that language. Real git repositories in tmp_path, real `cgu release` and `cgu pu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
 
 from cgu.compose.page_words import PAGE_WORDS
-from cgu.rules.translations import blob_id
-from tests.helpers.git import commit_all, git
+from tests.helpers.bilingual import ORGANISM, bilingual_project, stamp
+from tests.helpers.git import commit_all
 from tests.helpers.project import FIXED_GIT_ENV, replace_in, run_cgu
 
-FIXTURE = Path(__file__).parent / "fixtures" / "bilingual"
-ORGANISM = "organisms/ebm/organism.yaml"
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]{2})" href="([^"]+)">')
-
-
-def _stamp(project: Path) -> None:
-    """Point every translation's `translates` at its source's current blob (the translator caught up)."""
-    for stem in ("clauses/objet", "clauses/droits"):
-        source = blob_id((project / f"{stem}.md").read_bytes())
-        path = project / f"{stem}.nl.md"
-        path.write_text(re.sub(r"translates: \S+", f"translates: {source}", path.read_text("utf-8")), "utf-8")
-    overlay = project / "organisms/ebm/organism.nl.yaml"
-    organism = blob_id((project / ORGANISM).read_bytes())
-    overlay.write_text(re.sub(r"translates: \S+", f"translates: {organism}", overlay.read_text("utf-8")), "utf-8")
+HEAD = re.compile(
+    r'<!DOCTYPE html>\n<html lang="(fr|nl)">\n<head>\n<meta charset="utf-8">\n'
+    r'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>[^<\n]+</title>\n'
+)
+"""How every member page starts: its language, then its title."""
 
 
 @pytest.fixture
 def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The bilingual fixture (French source, Dutch translation, every translation fresh) committed on 2026-12-02."""
+    """The bilingual fixture (French source, Dutch translation, every translation fresh) committed on 2026-12-02,
+    FIXED_GIT_ENV set for what cgu commits."""
     for name, value in FIXED_GIT_ENV.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("HOME", str(tmp_path))
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    _stamp(root)
-    git(root, "init", "-q")
-    commit_all(root, "French and Dutch")
-    return root
+    return bilingual_project(tmp_path, when=dt.date(2026, 12, 2))
 
 
 def _release(project: Path, kind: str, version: str, *options: str) -> None:
@@ -66,7 +56,7 @@ def _two_cgu_releases(project: Path) -> None:
     _release(project, "privacy", "2025-06-01", "--form", "--summary", "Première version.")
     replace_in(project / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
     replace_in(project / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
-    _stamp(project)
+    stamp(project)
     commit_all(project, "objet: every service, in French and Dutch")
     _release(project, "cgu", "2026-12-02", "--material", "--effective", "2027-01-05", "--summary", "Tous les services.")
 
@@ -101,6 +91,7 @@ def test_every_page_has_its_counterpart_in_the_other_language_with_reciprocal_hr
             continue
         pairs = _alternates(page)
         shown = page.relative_to(site).as_posix()
+        assert HEAD.match(page.read_text("utf-8")), shown  # themes/default/head.html (redline.html: its own copy)
         assert set(pairs) == {"fr", "nl"}, shown
         assert pairs[re.search(r'<html lang="([a-z]{2})"', page.read_text("utf-8")).group(1)] == page, shown
         for other in pairs.values():
@@ -144,6 +135,15 @@ def test_versions_json_per_language_names_the_version_in_force_and_the_source_se
     assert "Gebruiksvoorwaarden" in index and "Privacybeleid" in index and "Conditions" not in index
 
 
+def _word_languages(path: Path) -> set[str]:
+    """Every language a Word file declares: its core property and each w:lang of its styles and text."""
+    with zipfile.ZipFile(path) as word:
+        core = word.read("docProps/core.xml").decode()
+        parts = [word.read(name).decode() for name in ("word/styles.xml", "word/document.xml")]
+    tags = set(re.findall(r"<dc:language>([^<]+)</dc:language>", core))
+    return tags | {tag for part in parts for tag in re.findall(r'<w:lang w:val="([^"]+)"', part)}
+
+
 def test_a_dutch_redline_between_two_releases_and_the_dutch_reacceptance_page(content: Path, tmp_path: Path) -> None:
     _two_cgu_releases(content)
     site = tmp_path / "site"
@@ -155,7 +155,8 @@ def test_a_dutch_redline_between_two_releases_and_the_dutch_reacceptance_page(co
     assert "Wat er verandert" in redline and "gewijzigd" in redline
     assert "Gebruiksvoorwaarden – wijzigingen tussen de versies van 1 juni 2025 en van 2 december 2026" in redline
     assert "tous les services" not in redline and "Ce qui change" not in redline
-    assert (site / "ebm/nl/cgu/redline-2025-06-01-to-2026-12-02.docx").is_file()
+    for folder, tag in (("ebm/nl", "nl-BE"), ("ebm", "fr-FR")):  # the Word tag of the redline's language
+        assert _word_languages(site / folder / "cgu/redline-2025-06-01-to-2026-12-02.docx") == {tag}, folder
     french = (site / "ebm/cgu/redline-2025-06-01-to-2026-12-02.html").read_text(encoding="utf-8")
     assert re.search(r"<ins>(?:(?!</ins>).)*tous(?:(?!</ins>).)*</ins>", french), french
     reaccept = (site / "ebm/nl/cgu/reaccept/2025-06-01.html").read_text(encoding="utf-8")
@@ -175,7 +176,7 @@ def test_a_release_without_its_translation_at_its_commit_is_not_published_in_tha
     replace_in(content / ORGANISM, "languages: [fr]", "languages: [fr, nl]")
     replace_in(content / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
     replace_in(content / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
-    _stamp(content)
+    stamp(content)
     commit_all(content, "Dutch too")
     site = tmp_path / "site"
     _publish(content, site, "2026-12-03")

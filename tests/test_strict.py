@@ -80,9 +80,8 @@ def test_the_starter_library_as_shipped_is_in_reserve(mini: Path) -> None:
 def test_an_organisms_own_translations_are_their_clauses_not_unlisted_clauses(tmp_path: Path) -> None:
     """`organisms/<id>/clauses/x.nl.md` translates `x.md` beside it: listed with it, never an unused clause of its own
     (as the shipped Partenamut's Dutch clauses are); an unlisted clause and its translation are one warning."""
-    from test_translations import FIXTURE
-
     from cgu.rules.translations import blob_id
+    from tests.helpers.bilingual import FIXTURE
     from tests.helpers.git import commit_all, git
 
     project = tmp_path / "content"

@@ -5,42 +5,33 @@ in Dutch. Real git repositories in tmp_path, real cgu processes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from cgu.compose.language import joined, long_date
+from cgu.compose.page_words import PAGE_WORDS
 from cgu.project import load_project
 from cgu.rules.translations import blob_id
+from tests.helpers.bilingual import TRANSLATIONS, bilingual_project, stamp
 from tests.helpers.git import commit_all, git
 from tests.helpers.project import ROOT, replace_in, run_cgu
 
-FIXTURE = Path(__file__).parent / "fixtures" / "bilingual"
-TRANSLATIONS = ("clauses/objet", "clauses/droits")
-
-
-def _stamp(project: Path) -> None:
-    """Point every `translates: SOURCE` of the fixture at its source's current blob."""
-    for stem in TRANSLATIONS:
-        replace_in(project / f"{stem}.nl.md", "SOURCE", blob_id((project / f"{stem}.md").read_bytes()))
-    organism = project / "organisms/ebm/organism.yaml"
-    replace_in(project / "organisms/ebm/organism.nl.yaml", "SOURCE", blob_id(organism.read_bytes()))
+FIRST_DAY = dt.date(2025, 6, 1)
+"""The day the fixture is committed, and the day its first releases are declared and committed."""
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """The bilingual fixture (French source, Dutch translation), every translation fresh, committed."""
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE, root)
-    _stamp(root)
-    git(root, "init", "-q")
-    commit_all(root, "French and Dutch")
-    return root
+    """The bilingual fixture (French source, Dutch translation), every translation fresh, committed on 2025-06-01."""
+    return bilingual_project(tmp_path, when=FIRST_DAY)
 
 
 def test_blob_id_is_what_git_hash_object_prints(project: Path) -> None:
@@ -325,6 +316,40 @@ def test_a_translation_that_loses_a_cross_reference_or_a_heading_is_refused(proj
     )
 
 
+def _french_page_words(page: str) -> list[str]:
+    """The French page words (those the Dutch catalogue says otherwise) that `page` shows."""
+    return [
+        french
+        for key, french in PAGE_WORDS["fr"].items()
+        if french != PAGE_WORDS["nl"][key] and len(french) > 3 and french in page
+    ]
+
+
+def test_a_dutch_draft_page_has_its_status_in_dutch_and_no_french_page_word(project: Path) -> None:
+    from cgu.render.html import PageLinks, render_page
+
+    loaded = load_project(project)
+    dutch, french = (
+        replace(next(d for d in documents if d.kind == "privacy"), draft=True)
+        for documents in (loaded.translations, loaded.documents)
+    )
+    links = PageLinks(
+        "draft",
+        history="privacy/changelog.html",
+        changes=(dt.date(2025, 6, 1), "privacy/redline-2025-06-01-to-draft.html"),
+    )
+    theme = loaded.themes[dutch.organism.theme.name]
+    page = render_page(dutch, theme, "html", project, "../../", links)
+    assert '<html lang="nl">' in page
+    assert "<strong>Ontwerp</strong>: deze tekst is niet gepubliceerd." in page
+    assert 'die van <time datetime="2025-06-01">1 juni 2025</time>.' in page
+    assert "Wijzigingen van dit ontwerp sinds de versie van 1 juni 2025</a>" in page
+    assert _french_page_words(page) == []
+    in_french = render_page(french, theme, "html", project, "../", links)
+    assert "<strong>Projet</strong> : ce texte n’est pas publié." in in_french
+    assert "Modifications de ce projet depuis la version du" in _french_page_words(in_french)  # the check can fail
+
+
 def test_preview_serves_each_language(project: Path) -> None:
     import threading
     import urllib.request
@@ -340,8 +365,12 @@ def test_preview_serves_each_language(project: Path) -> None:
         dutch = urllib.request.urlopen(f"{url}/doc/ebm/privacy/nl").read().decode()
         assert '<html lang="nl">' in dutch and "Artikel 2" in dutch and "Uw rechten" in dutch
         assert '<link rel="alternate" hreflang="fr" href="/doc/ebm/privacy">' in dutch
+        assert '<nav class="preview-nav" aria-label="Voorvertoning van het ontwerp">' in dutch
+        assert ">Ontwerp</a> · <a " in dutch and ">Wijzigingen sinds de laatste gepubliceerde versie</a>" in dutch
+        assert _french_page_words(dutch) == []
         french = urllib.request.urlopen(f"{url}/doc/ebm/privacy").read().decode()
         assert '<link rel="alternate" hreflang="nl" href="/doc/ebm/privacy/nl">' in french
+        assert ">Projet</a> · <a " in french and ">Modifications depuis la dernière version publiée</a>" in french
     finally:
         stop.set()
         server.shutdown()
@@ -363,7 +392,9 @@ def test_dutch_pdf_and_docx_read_back_in_dutch(project: Path, tmp_path: Path) ->
     with zipfile.ZipFile(out / "ebm/nl/privacy-2025-06-01.docx") as word:
         core = word.read("docProps/core.xml").decode()
         body = word.read("word/document.xml").decode()
+        styles = word.read("word/styles.xml").decode()
     assert "<dc:language>nl-BE</dc:language>" in core
+    assert set(re.findall(r'<w:lang w:val="([^"]+)"', styles + body)) == {"nl-BE"}  # Word's spelling in Dutch
     assert "Artikel 2 – Uw rechten" in body and "Versie van 1 juni 2025, van kracht vanaf 1 juni 2025" in body
 
 
@@ -382,12 +413,14 @@ def test_an_overlay_holds_text_facts_only_one_item_per_source_item(project: Path
 
 
 def _release(project: Path, kind: str) -> subprocess.CompletedProcess[str]:
-    """`cgu release ebm KIND`, a form-only first version of 2025-06-01, committed by cgu."""
+    """`cgu release ebm KIND`, a form-only first version of 2025-06-01, committed by cgu on that day (noon UTC)."""
     identity = {
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@t",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@t",
+        "GIT_AUTHOR_DATE": f"{FIRST_DAY}T12:00:00+00:00",
+        "GIT_COMMITTER_DATE": f"{FIRST_DAY}T12:00:00+00:00",
     }
     arguments = ["release", "ebm", kind, "--summary", "Première version.", "--form", "--version", "2025-06-01"]
     return subprocess.run(
@@ -411,15 +444,29 @@ def test_a_bilingual_document_releases_and_a_stale_translation_refuses_the_relea
 
 def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, tmp_path: Path) -> None:
     for kind in ("cgu", "privacy"):
-        assert _release(project, kind).returncode == 0
+        made = _release(project, kind)
+        assert made.returncode == 0, made.stderr
     site = tmp_path / "site"
     published = run_cgu(project, "publish", "--out", str(site), "--date", "2025-06-02")
     assert published.returncode == 0, published.stderr
+    for name in (
+        "index.html",
+        "index.nl.html",
+        "ebm/cgu/index.html",
+        "ebm/nl/cgu/index.html",
+        "ebm/privacy/index.html",
+        "ebm/nl/privacy/index.html",
+    ):
+        assert (site / name).is_file(), name
     built = run_cgu(project, "build", "--format", "html", "--out", str(tmp_path / "out"), "--date", "2025-06-02")
     assert built.returncode == 0, built.stderr
-    for page in [*site.rglob("*.html"), *(tmp_path / "out").rglob("*.html")]:
-        for href in _alternates(page.read_text(encoding="utf-8")).values():
-            assert (page.parent / href).is_file(), (page, href)
+    links: dict[str, int] = {"site": 0, "out": 0}
+    for where, folder in (("site", site), ("out", tmp_path / "out")):
+        for page in folder.rglob("*.html"):
+            for href in _alternates(page.read_text(encoding="utf-8")).values():
+                assert (page.parent / href).is_file(), (page, href)
+                links[where] += 1
+    assert links["site"] >= 2 * 6 and links["out"] >= 2 * 4, links  # both languages' links of each page above
 
 
 def test_a_translation_is_rendered_again_only_when_its_inputs_or_its_draft_mark_change(
@@ -464,3 +511,85 @@ def test_a_translation_comes_back_from_the_cache_exactly_and_never_stale(
     assert made == ["ebm/nl/cgu", "ebm/nl/privacy"] and changed != composed
     monkeypatch.setattr(Composer, "compose", real)
     assert changed == load_project(project).translations
+
+
+COOKIES = """cookies:
+  - {name: _pk_id, provider: Matomo, purpose: "Mesurer l'audience du site", category: audience, duration: "13 mois",
+     consent: true}
+  - {name: ebm_session, provider: EBM, purpose: "Garder la session ouverte", category: necessary, duration: session,
+     consent: false}
+cookie_settings: {consent_retention: "6 mois"}
+"""
+DUTCH_COOKIES = """cookies:
+  - {purpose: "Het publiek van de site meten", duration: "13 maanden"}
+  - {purpose: "De sessie open houden", duration: "tijdens de sessie"}
+cookie_settings: {consent_retention: "6 maanden"}
+"""
+
+
+def _with_cookies(project: Path, dutch: str = DUTCH_COOKIES) -> None:
+    """The fixture's organism with two cookies and the consent's retention, in French and (`dutch`) in Dutch."""
+    with (project / "organisms/ebm/organism.yaml").open("a", encoding="utf-8") as facts:
+        facts.write(COOKIES)
+    with (project / "organisms/ebm/organism.nl.yaml").open("a", encoding="utf-8") as facts:
+        facts.write(dutch)
+    stamp(project)
+
+
+def test_the_cookie_banner_is_exported_in_each_language_of_the_organism(project: Path) -> None:
+    _with_cookies(project)
+    french = run_cgu(project, "export-cookies", "ebm", "--format", "json")
+    dutch = run_cgu(project, "export-cookies", "ebm", "--format", "json", "--language", "nl")
+    assert french.returncode == dutch.returncode == 0, french.stderr + dutch.stderr
+    source, translated = json.loads(french.stdout), json.loads(dutch.stdout)
+    assert "language" not in source and translated["language"] == "nl"
+    assert [c["purpose"] for c in source["cookies"]] == ["Mesurer l'audience du site", "Garder la session ouverte"]
+    assert [c["purpose"] for c in translated["cookies"]] == ["Het publiek van de site meten", "De sessie open houden"]
+    assert [c["duration"] for c in translated["cookies"]] == ["13 maanden", "tijdens de sessie"]
+    assert [c["lifetime"] for c in translated["cookies"]] == [c["lifetime"] for c in source["cookies"]]
+    assert translated["cookies"][0]["lifetime"]["months"] == 13 and translated["consent_retention"] == "6 maanden"
+    assert [c["name"] for c in translated["cookies"]] == ["_pk_id", "ebm_session"]  # names are never translated
+    banner = run_cgu(project, "export-cookies", "ebm", "--language", "nl")
+    assert banner.returncode == 0, banner.stderr
+    assert banner.stdout.startswith("// Generated by cgu from organisms/ebm in 'nl': edit the organism file")
+    assert '"purposes": ["Het publiek van de site meten"]' in banner.stdout and "ebm_session" not in banner.stdout
+    assert '"cookieDuration": 183' in banner.stdout  # 6 maanden, read in Dutch
+    assert (
+        run_cgu(project, "export-cookies", "ebm", "--language", "fr").stdout
+        == run_cgu(project, "export-cookies", "ebm").stdout
+    )
+
+
+def test_the_cookie_banner_is_never_exported_in_a_language_it_is_not_translated_into(project: Path) -> None:
+    _with_cookies(project, DUTCH_COOKIES.replace('"13 maanden"', '"13 mois"'))
+    left_in_french = run_cgu(project, "export-cookies", "ebm", "--language", "nl")
+    assert (left_in_french.returncode, left_in_french.stdout) == (1, "")
+    assert "organisms/ebm/organism.nl.yaml:" in left_in_french.stderr and "13 mois" in left_in_french.stderr
+    assert "Traceback" not in left_in_french.stderr
+    undeclared = run_cgu(project, "export-cookies", "ebm", "--language", "de")
+    assert (undeclared.returncode, undeclared.stdout) == (1, "")
+    assert undeclared.stderr == (
+        "organisms/ebm/organism.yaml:4: no language 'de' for ebm: its languages are fr, nl (organism ebm)\n"
+    )
+
+
+def test_a_legal_text_finding_names_the_law_in_the_checked_language(project: Path) -> None:
+    with (project / "clauses/droits.md").open("a", encoding="utf-8") as clause:
+        clause.write("\nVos données sont protégées selon la {{ law('directive-95-46') }}.\n")
+    with (project / "clauses/droits.nl.md").open("a", encoding="utf-8") as clause:
+        clause.write("\nUw gegevens worden beschermd volgens {{ law('directive-95-46') }}.\n")
+    stamp(project)
+    checked = run_cgu(project, "check", "--format", "json")
+    assert checked.returncode == 1, checked.stderr
+    found = [f for f in json.loads(checked.stdout) if f["rule"] == "legal-text-superseded"]
+    messages = {"nl" if str(f["message"]).endswith("(in nl)") else "fr": str(f["message"]) for f in found}
+    assert len(found) == 2 and set(messages) == {"fr", "nl"}, found
+    assert (
+        "(directive 95/46/CE du 24 octobre 1995): replaced on 2018-05-25 by the règlement (UE) 2016/679"
+        in (messages["fr"])
+    )
+    assert (
+        "(Richtlijn 95/46/EG van 24 oktober 1995): replaced on 2018-05-25 by the Verordening (EU) 2016/679 van "
+        "27 april 2016 (algemene verordening gegevensbescherming); cite that instead (in nl)"
+    ) in messages["nl"]
+    assert "directive" not in messages["nl"] and "règlement" not in messages["nl"]

@@ -17,6 +17,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 from markupsafe import Markup
 
 from cgu.compose.language import alternates
+from cgu.compose.page_words import page_words
 from cgu.errors import CguError
 from cgu.load.themes import builtin_theme
 from cgu.model import SourceLocation
@@ -109,6 +110,7 @@ def _page(title: str, heading: str = "", preview: PreviewBar | None = None, **sh
         heading=heading or title,
         asset_base="/assets/default/",
         preview=preview,
+        says=page_words("fr"),
         script=RELOAD_SCRIPT,
         **values,
     )

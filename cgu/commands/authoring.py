@@ -84,13 +84,25 @@ def run_vars(project: Path, organism_id: str) -> None:
         click.echo(f"{variable.name:<40} {str(variable.defined):<40} {used}{source}")
 
 
-def run_export_cookies(project: Path, organism_id: str, output_format: str) -> None:
-    """`cgu export-cookies`: the banner configuration on standard output."""
-    from cgu.errors import CguError
+def run_export_cookies(project: Path, organism_id: str, output_format: str, language: str | None = None) -> None:
+    """`cgu export-cookies`: the banner configuration on standard output, in `language` (default: the source's)."""
+    from cgu.errors import CguError, Problems
+    from cgu.load.translations import organism_in_language
     from cgu.model import SourceLocation
     from cgu.render.cookie_banner import export_cookies
 
     loaded = load_project(project, organism_ids=(organism_id,), compose=False)
     if organism_id not in loaded.organisms:
         raise CguError.at(SourceLocation("organisms"), f"no organism {organism_id!r}")
-    click.echo(export_cookies(loaded.organisms[organism_id], output_format), nl=False)
+    organism = loaded.organisms[organism_id]
+    if language is not None and language not in organism.languages:
+        raise CguError.at(
+            organism.where("languages"),
+            f"no language {language!r} for {organism_id}: its languages are {', '.join(organism.languages)}",
+            organism_id,
+        )
+    if language not in (None, organism.source_language):
+        problems = Problems()
+        organism = organism_in_language(loaded.root, organism, language, problems)
+        problems.raise_if_any()  # an untranslated purpose or duration: never exported in French instead
+    click.echo(export_cookies(organism, output_format), nl=False)

@@ -76,6 +76,9 @@ _FR = {
     "writer_note_before": "Vue de rédaction : les documents marqués",
     "writer_note_after": "ne sont pas publiés et n’apparaissent pas sur le site publié.",
     "draft": "Projet",
+    # the preview bar (cgu preview)
+    "draft_preview": "Aperçu du projet",
+    "changes_since_published": "Modifications depuis la dernière version publiée",
     "published_caption": "Documents publiés, par organisme",
     "documents_caption": "Documents, par organisme",
     "in_force_column": "En vigueur",
@@ -184,6 +187,9 @@ _NL = {
     "writer_note_before": "Redactieweergave: de documenten gemarkeerd als",
     "writer_note_after": "zijn niet gepubliceerd en verschijnen niet op de gepubliceerde site.",
     "draft": "Ontwerp",
+    # the preview bar (cgu preview)
+    "draft_preview": "Voorvertoning van het ontwerp",
+    "changes_since_published": "Wijzigingen sinds de laatste gepubliceerde versie",
     "published_caption": "Gepubliceerde documenten, per instelling",
     "documents_caption": "Documenten, per instelling",
     "in_force_column": "Van kracht",
@@ -291,6 +297,9 @@ _DE = {
     "writer_note_after": "markierten Dokumente sind nicht veröffentlicht und erscheinen nicht auf der veröffentlichten "
     "Website.",
     "draft": "Entwurf",
+    # the preview bar (cgu preview)
+    "draft_preview": "Vorschau des Entwurfs",
+    "changes_since_published": "Änderungen seit der zuletzt veröffentlichten Fassung",
     "published_caption": "Veröffentlichte Dokumente, nach Einrichtung",
     "documents_caption": "Dokumente, nach Einrichtung",
     "in_force_column": "In Kraft",

@@ -242,12 +242,16 @@ def body_xml(redline: Redline, author: str, date: datetime) -> list[etree._Eleme
     return out
 
 
-def render_docx(redline: Redline, title: str, author: str, date: datetime) -> bytes:
-    """The redline as a DOCX: python-docx's default styles, the paragraphs with their revisions, document properties
-    from the title, the author and the date (never the clock), zip members in a fixed order with a fixed time."""
+def render_docx(redline: Redline, title: str, author: str, date: datetime, language: str = "fr-FR") -> bytes:
+    """The redline as a DOCX: python-docx's default styles in `language` (the Word tag of the texts' language,
+    cgu/compose/language.py), the paragraphs with their revisions, document properties from the title, the author
+    and the date (never the clock), zip members in a fixed order with a fixed time."""
     from docx import Document
 
+    from cgu.render.docx import styles_language
+
     document = Document()
+    styles_language(document, language)
     body = document.element.body
     for child in list(body):
         if child.tag != _w("sectPr"):
@@ -262,7 +266,7 @@ def render_docx(redline: Redline, title: str, author: str, date: datetime) -> by
     properties.title = title
     properties.author = author
     properties.last_modified_by = author
-    properties.language = "fr-FR"
+    properties.language = language
     properties.revision = 1
     naive = date.astimezone(UTC).replace(tzinfo=None)
     properties.created = naive

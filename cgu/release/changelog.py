@@ -350,7 +350,8 @@ def _document_files(
 
             result = result or redline(*pair)
             when = dt.datetime.combine(new_version, dt.time(), dt.UTC)
-            artifacts.append(Artifact(f"{base}/{name}.docx", render_docx(result, title, organism.name, when)))
+            tag = words(language).word_language
+            artifacts.append(Artifact(f"{base}/{name}.docx", render_docx(result, title, organism.name, when, tag)))
     versions = versions_json(organism, kind, releases, document, state.day, told, _tag(organism, language))
     changelog = changelog_html(
         organism, kind, entries, theme, language, alternates("changelog.html"), untranslated_summaries(states, releases)

@@ -61,7 +61,6 @@ from cgu.model import Article, Document, SourceLocation
 
 DOCX_IDENTIFIER_PREFIX = "cgu:"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-LANGUAGE = "fr-FR"
 FONT = "Lato"
 """The default theme's font (a theme's own is read from its style.css); Word and LibreOffice fall back to a
 sans-serif where it is not installed."""
@@ -195,18 +194,25 @@ class DocxBuilder:
 # --- styles, properties, header and footer ---
 
 
-def _styles(word: WordDocument, color: str, font: str, language: str = LANGUAGE) -> None:
+def _styles(word: WordDocument, color: str, font: str, language: str) -> None:
+    """The theme's font and colour in the styles, `language` (a Word tag: "nl-BE") as the text's language."""
     rgb = RGBColor.from_string(color.lstrip("#").upper()) if re.fullmatch(r"#[0-9a-fA-F]{6}", color) else None
     normal = word.styles["Normal"]
     normal.font.name = font
     normal.font.size = Pt(10.5)
-    _language(normal.element.get_or_add_rPr(), language)
     for name, size in (("Title", 22), ("Subtitle", 11), ("Heading 1", 15), ("Heading 2", 12.5)):
         style = word.styles[name]
         style.font.name = font
         style.font.size = Pt(size)
         if rgb is not None and name != "Subtitle":
             style.font.color.rgb = rgb
+    styles_language(word, language)
+
+
+def styles_language(word: WordDocument, language: str) -> None:
+    """`language` (a Word tag: "fr-FR", "nl-BE") as the language of the Normal style and of the document's defaults,
+    which Word's spelling and hyphenation follow."""
+    _language(word.styles["Normal"].element.get_or_add_rPr(), language)
     defaults = word.styles.element.find(qn("w:docDefaults"))
     if defaults is not None:
         run_defaults = defaults.find(qn("w:rPrDefault"))

@@ -13,23 +13,33 @@ from cgu.rules.values.legal_texts import BY_ID, LegalText, citations
 SOURCE = "Dates d'adoption et d'application publiées au JOUE, au Journal officiel et au Moniteur belge"
 
 
-def _citing(documents: Sequence[Document], problem: Callable[[dt.date, LegalText], str | None]) -> Iterable[Finding]:
-    """A finding for each citation whose text `problem` finds out of its time at the document's version date."""
+Problem = Callable[[dt.date, LegalText, str], str | None]
+"""What is wrong with citing a text in a document of that version date and language, or None."""
+
+
+def _title(legal: LegalText, language: str) -> str:
+    """The text's title as a clause in `language` cites it (the French one when none is registered in `language`)."""
+    return legal.title_in(language) or legal.title
+
+
+def _citing(documents: Sequence[Document], problem: Problem) -> Iterable[Finding]:
+    """A finding for each citation whose text `problem` finds out of its time at the document's version date, the
+    texts named in the document's language."""
     for document in documents:
         for article in document.articles:
             places = dict(article.cited_at)
             for legal, words in citations(article):
-                if (wrong := problem(document.version, legal)) is not None:
+                if (wrong := problem(document.version, legal, document.language)) is not None:
                     yield Finding(
                         legal.id,
                         places.get(legal.id, article.source),
                         f"the {document.kind} dated {document.version.isoformat()} cites, in clause {article.id!r}, "
-                        f"« {words} » ({legal.title}): {wrong}",
+                        f"« {words} » ({_title(legal, document.language)}): {wrong}",
                         (f"{document.kind}.{article.id}",),
                     )
 
 
-def _not_adopted(version: dt.date, legal: LegalText) -> str | None:
+def _not_adopted(version: dt.date, legal: LegalText, language: str) -> str | None:
     if version >= legal.adopted:
         return None
     return (
@@ -38,16 +48,16 @@ def _not_adopted(version: dt.date, legal: LegalText) -> str | None:
     )
 
 
-def _not_applicable(version: dt.date, legal: LegalText) -> str | None:
+def _not_applicable(version: dt.date, legal: LegalText, language: str) -> str | None:
     if not legal.adopted <= version < legal.applicable:
         return None
     return f"applicable only from {legal.applicable.isoformat()}; say from when it applies, or cite the text in force"
 
 
-def _superseded(version: dt.date, legal: LegalText) -> str | None:
+def _superseded(version: dt.date, legal: LegalText, language: str) -> str | None:
     if legal.superseded_on is None or version < legal.superseded_on:
         return None
-    replacement = BY_ID[legal.superseded_by].title if legal.superseded_by else "another text"
+    replacement = _title(BY_ID[legal.superseded_by], language) if legal.superseded_by else "another text"
     return f"replaced on {legal.superseded_on.isoformat()} by the {replacement}; cite that instead"
 
 

@@ -108,7 +108,7 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry], lang
             "",
             *(
                 [
-                    f"**{says['withdrawn_on']} {long_date(entry.withdrawn.on, language)}**{says['colon']} "
+                    f"**{says['withdrawn_on']} {long_date(entry.withdrawn.on, language)}.** "
                     f"{escape_markdown(entry.withdrawn.reason)} {says['withdrawn_note']}",
                     "",
                 ]
@@ -211,6 +211,8 @@ def changelog_html(
                     "articles": changed_articles(entry, language),
                     "sha256": entry.release.sha256,
                     "withdrawn": entry.withdrawn,
+                    # The reason is the organism file's, in the source language (no overlay translates it).
+                    "withdrawn_lang": organism.source_language if language != organism.source_language else "",
                 }
                 for entry in entries
             ],

@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,8 @@ class Withdrawn:
     on: dt.date
     reason: str
     files: tuple[tuple[str, str], ...] = ()
+    lang: str = ""
+    """The reason's language, when it is not the page's (the organism file's words, in its source language)."""
 
 
 _REPLACED_WHOLE = "cgu replaces its output folder whole"
@@ -383,6 +385,8 @@ def index_page(
         # Never released (no versions.json: no published release) or changed since: a draft, marked "Projet".
         draft = folder not in known or (known[folder]["current"] or {}).get("draft_pending") is True
         withdrawn = _withdrawn(folder, known.get(folder), present, says)
+        if withdrawn is not None and organism.source_language != (language or "fr"):
+            withdrawn = replace(withdrawn, lang=organism.source_language)
         if members and in_force is None and upcoming is None and withdrawn is None:
             continue  # never released: members never see it
         entries.append(

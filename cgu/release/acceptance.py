@@ -115,7 +115,7 @@ def versions_json(
                 "published": state.told_of(r).isoformat(),
                 "reaccept": reaccept_needed(standing, r),
                 "redline_to_current": None
-                if latest is None or r is latest
+                if latest is None or r.spec.version >= latest.spec.version  # a later one can only be withdrawn
                 else f"{redline_name(r, latest.spec.version.isoformat())}.html",
             }
             | ({"withdrawn": withdrawal_json(r)} if state.withdrawn(r) else {})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,16 +16,10 @@ from cgu.model import ReleaseSpec, SourceLocation, Withdrawal
 from cgu.release.lifecycle import IN_FORCE, UPCOMING, WITHDRAWN, lifecycle
 from tests.helpers.git import commit_all
 from tests.helpers.project import run_cgu
+from tests.test_lifecycle import Declared
 from tests.test_site_languages import ORGANISM, _publish, _stamp, _two_cgu_releases, content  # noqa: F401
 
 D = dt.date
-
-
-@dataclass(frozen=True)
-class Declared:
-    spec: ReleaseSpec
-    commit: str | None
-    published: dt.datetime | None
 
 
 def release(version: D, effective: D, material: bool = True, withdrawn: D | None = None) -> Declared:

@@ -126,6 +126,13 @@ def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(content
         assert not (site / folder / "reaccept/2025-06-01.html").exists(), "nothing to accept again"
         stable = (site / folder / "index.html").read_text(encoding="utf-8")
         assert "noindex" not in stable and "retirée" not in stable and "ingetrokken" not in stable
+    seal = json.loads((site / "ebm/cgu/versions.json").read_text(encoding="utf-8"))["releases"][1]["sha256"]
+    receipt = tmp_path / "receipt.json"
+    fields = {"organism": "ebm", "document": "cgu", "release": "2026-12-02", "sha256": seal}
+    receipt.write_text(json.dumps(fields | {"timestamp": "2026-12-04T09:00:00Z"}), encoding="utf-8")
+    verified = run_cgu(content, "verify-receipt", str(receipt), "--date", "2026-12-20")
+    assert verified.returncode == 0, verified.stderr
+    assert f"(withdrawn on 2026-12-10 ({REASON}): the release in force binds instead" in verified.stdout
     dutch = (site / "ebm/nl/cgu/changelog.html").read_text(encoding="utf-8")
     escaped = REASON.replace("'", "&#39;")
     assert f'<span lang="fr">{escaped}</span>' in dutch, "the reason is in the file's words"

@@ -15,8 +15,9 @@ import pytest
 from cgu.model import ReleaseSpec, SourceLocation, Withdrawal
 from cgu.release.lifecycle import IN_FORCE, UPCOMING, WITHDRAWN, lifecycle
 from tests.helpers.git import commit_all
-from tests.helpers.project import run_cgu
+from tests.helpers.project import replace_in, run_cgu
 from tests.test_lifecycle import Declared
+from tests.test_releases import releases, repo  # noqa: F401 - repo is a fixture
 from tests.test_site_languages import ORGANISM, _publish, _stamp, _two_cgu_releases, content  # noqa: F401
 
 D = dt.date
@@ -160,3 +161,17 @@ def test_when_every_release_is_withdrawn_the_site_says_no_version_is_in_force(co
     listed = json.loads((site / "index.json").read_text(encoding="utf-8"))["organisms"]
     privacy = next(e for e in listed if e["document"] == "privacy" and e["language"] == "fr")
     assert (privacy["in_force"], privacy["withdrawn"]) == (None, ["2025-06-01"])
+
+
+def test_adding_withdrawn_keeps_a_release_valid(repo: Path) -> None:
+    """Withdrawing adds metadata only: the release keeps its declaring commit and its text, so nothing is refused."""
+    before, _ = releases(repo)
+    replace_in(
+        repo / "organisms/base.yaml",
+        'summary: "',
+        'withdrawn: {on: 2024-07-01, reason: "Faits non confirmés."}, summary: "',
+    )
+    commit_all(repo, "withdraw the first release", when=D(2024, 7, 1))
+    found, problems = releases(repo)
+    assert not problems and found[0].spec.withdrawn == Withdrawal(D(2024, 7, 1), "Faits non confirmés.")
+    assert (found[0].commit, found[0].sha256) == (before[0].commit, before[0].sha256)

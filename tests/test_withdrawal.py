@@ -161,6 +161,10 @@ def test_when_every_release_is_withdrawn_the_site_says_no_version_is_in_force(co
     listed = json.loads((site / "index.json").read_text(encoding="utf-8"))["organisms"]
     privacy = next(e for e in listed if e["document"] == "privacy" and e["language"] == "fr")
     assert (privacy["in_force"], privacy["withdrawn"]) == (None, ["2025-06-01"])
+    _pages_pass_axe_at_phone_width(
+        [site / p for p in ("index.html", "index.nl.html", "ebm/privacy/index.html", "ebm/privacy/changelog.html")]
+        + [site / "ebm/nl/privacy/changelog.html", site / "ebm/privacy/releases/2025-06-01.html"]
+    )
 
 
 def test_adding_withdrawn_keeps_a_release_valid(repo: Path) -> None:
@@ -175,3 +179,23 @@ def test_adding_withdrawn_keeps_a_release_valid(repo: Path) -> None:
     found, problems = releases(repo)
     assert not problems and found[0].spec.withdrawn == Withdrawal(D(2024, 7, 1), "Faits non confirmés.")
     assert (found[0].commit, found[0].sha256) == (before[0].commit, before[0].sha256)
+
+
+def _pages_pass_axe_at_phone_width(pages: list[Path]) -> None:
+    """The withdrawal banners and rows add no accessibility violation and nothing wider than a phone."""
+    import shutil
+
+    from tests.helpers.chromium import AXE, axe_violations, headless_chromium
+
+    if not (shutil.which("chromium") and shutil.which("chromedriver")):
+        return  # test_site_languages skips the same check then, saying why
+    with headless_chromium() as driver:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+        )
+        for page in pages:
+            assert page.is_file(), page
+            found = [v["id"] for v in axe_violations(driver, page.as_uri())] if AXE.is_file() else []
+            if not AXE.is_file():
+                driver.get(page.as_uri())
+            assert found == [] and driver.execute_script("return document.scrollingElement.scrollWidth") <= 390, page

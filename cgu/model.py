@@ -118,6 +118,14 @@ class FactOverlay(YamlFile):
 
 
 @dataclass(frozen=True)
+class Withdrawal:
+    """A release withdrawn by its organism (`withdrawn: {on, reason}`): from `on`, it neither binds nor is coming."""
+
+    on: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
 class ReleaseSpec:
     """A release as declared in an organism file: dates, whether members must re-accept, a summary."""
 
@@ -130,6 +138,8 @@ class ReleaseSpec:
     """The canonical text's hash, once sealed; a later mismatch means history was rewritten."""
     prior: str | None = None
     """A prior release (published before cgu): the project-relative path of the Markdown file its text comes from."""
+    withdrawn: Withdrawal | None = None
+    """Its withdrawal, if the organism withdrew it: metadata added to the entry, its text and seal unchanged."""
 
 
 @dataclass(frozen=True)

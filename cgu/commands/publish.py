@@ -22,7 +22,7 @@ from cgu.model import LANGUAGES, Artifact, Document, Release
 from cgu.project import selected_organisms
 from cgu.release.acceptance import redline_name
 from cgu.release.changelog import untranslated_summaries
-from cgu.release.lifecycle import Lifecycle, lifecycle, today
+from cgu.release.lifecycle import WITHDRAWN, Lifecycle, lifecycle, today
 from cgu.render.html import PageLinks, render_page, site_alternates
 from cgu.render.registry import BUILDERS
 from cgu.site.bundles import BUNDLES, make_bundles
@@ -111,7 +111,7 @@ def _publish_into(
                 source, language, kind, {lang: states[(organism.id, kind, lang)] for lang in published_in}
             )
 
-            redlines = _redlines_to_current(state.published, folder)
+            redlines = _redlines_to_current(state.standing, folder)  # to the newest not withdrawn
             entries = []
             for release in state.published:
                 version = release.spec.version.isoformat()
@@ -169,10 +169,12 @@ def _publish_into(
                     )
                 )
             extras += reacceptance_pages(state, folder, theme, language, others)
-            shown = state.in_force or state.upcoming[0]
-            if state.in_force is not None:
+            # Every release withdrawn: none in force nor coming, the newest (withdrawn) one is listed as what it is.
+            shown = state.in_force or (state.upcoming[0] if state.upcoming else state.published[-1])
+            serves = state.in_force or (state.published[-1] if state.state == WITHDRAWN else None)
+            if serves is not None:  # every release withdrawn: the stable address says so (the newest, its banner)
                 stable = render_page(
-                    state.in_force.document,
+                    serves.document,
                     theme,
                     "html",
                     root,
@@ -193,6 +195,7 @@ def _publish_into(
                     "effective": shown.spec.effective.isoformat(),
                     "in_force": state.in_force.spec.version.isoformat() if state.in_force else None,
                     "upcoming": [r.spec.version.isoformat() for r in state.upcoming],
+                    "withdrawn": [r.spec.version.isoformat() for r in state.published if state.withdrawn(r)],
                     "draft": current.draft,
                     "html": f"{folder}/{IN_FORCE_PAGE}"
                     if state.in_force
@@ -279,8 +282,8 @@ class Counterparts:
 
 
 def _serves(state: Lifecycle[Release]) -> bool:
-    """Whether a document has a version in force (so a stable page) in one language."""
-    return state.in_force is not None
+    """Whether a document has a stable page in one language: a version in force, or only withdrawn ones."""
+    return state.in_force is not None or state.state == WITHDRAWN
 
 
 def _publishes(state: Lifecycle[Release], version: str) -> bool:
@@ -312,7 +315,7 @@ site never carries (CI publishes over the merged build)."""
 def release_links(state: Lifecycle[Release], release: Release | None, stem_in_folder: str = "") -> PageLinks:
     """The links of a published page: `release`'s permanent page (from `<folder>/releases/`), or the stable page of
     the version in force (`release` None, from `<folder>/`)."""
-    page = release or state.in_force
+    page = release or state.in_force or (state.published[-1] if state.state == WITHDRAWN else None)
     assert page is not None
     up = "../" if stem_in_folder else ""
     version = page.spec.version.isoformat()
@@ -321,6 +324,8 @@ def release_links(state: Lifecycle[Release], release: Release | None, stem_in_fo
         coming = (state.next.spec.effective, f"{up}{redline_name(page, state.next.spec.version.isoformat())}.html")
     if page is state.in_force:
         status = "in-force"
+    elif state.withdrawn(page):
+        status = "withdrawn"
     elif page in state.upcoming:
         status = "upcoming"
     else:
@@ -332,8 +337,9 @@ def release_links(state: Lifecycle[Release], release: Release | None, stem_in_fo
         in_force=f"{up}{IN_FORCE_PAGE}" if state.in_force is not None and release is not state.in_force else None,
         coming=coming,
         reaccept=f"../reaccept/{version}.html"
-        if release is not None and stem_in_folder and state.material_since(release)
+        if release is not None and stem_in_folder and not state.withdrawn(release) and state.material_since(release)
         else None,
+        withdrawn=page.spec.withdrawn if state.withdrawn(page) else None,
     )
 
 
@@ -350,8 +356,10 @@ def reacceptance_pages(
     the other languages that publish it."""
     pages: list[Artifact] = []
     published = list(state.published)
-    newest = published[-1].spec.version.isoformat()
-    for accepted in published[:-1]:
+    if state.current is None:
+        return pages  # every release withdrawn: there is nothing to accept again
+    newest = state.current.spec.version.isoformat()
+    for accepted in published[: published.index(state.current)]:
         material = state.material_since(accepted)
         if not material:
             continue
@@ -444,7 +452,8 @@ def releases_page(
 def _reaccepts(state: Lifecycle[Release], version: str) -> bool:
     """Whether a document's lifecycle in one language has a re-acceptance page for the release of `version`."""
     published = list(state.published)
-    return any(r.spec.version.isoformat() == version and state.material_since(r) for r in published[:-1])
+    before = published.index(state.current) if state.current is not None else 0  # as reacceptance_pages
+    return any(r.spec.version.isoformat() == version and state.material_since(r) for r in published[:before])
 
 
 def _redlines_to_current(published: tuple[Release, ...], folder: str) -> dict[str, str]:

@@ -65,7 +65,9 @@ def run_changelog(project: Path, organism_id: str, kind: str, output_format: str
             SourceLocation(str(loaded.root)),
             f"history unavailable ({book.unavailable}): a changelog needs the git history",
         )
-    entries = changelog_entries(list(book.of(document.organism.id, kind).releases))
+    from cgu.release.lifecycle import today
+
+    entries = changelog_entries(list(book.of(document.organism.id, kind).releases), today())
     if output_format == "html":
         page = changelog_html(document.organism, kind, entries, loaded.themes.get(document.organism.theme.name))
     else:

@@ -12,7 +12,7 @@ from cgu.errors import CguError, Problems
 from cgu.load import schema
 from cgu.load.files import Locations, load_yaml, read_text, relative
 from cgu.load.images import logo_problem
-from cgu.model import LANGUAGES, DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme, YamlFile
+from cgu.model import LANGUAGES, DocumentSpec, Organism, ReleaseSpec, SourceLocation, Theme, Withdrawal, YamlFile
 
 DEFAULT_THEME = "default"
 DEFAULT_COLOR = "#1f4e79"
@@ -200,6 +200,9 @@ def _document_spec(kind: str, spec: dict[str, Any], where: Any) -> DocumentSpec:
                 r.get("sha256"),
                 schema.prior_path(where(f"documents.{kind}.releases.{index}").path, r["prior"])
                 if "prior" in r
+                else None,
+                Withdrawal(_checked_date(r["withdrawn"]["on"]), str(r["withdrawn"]["reason"]).strip())
+                if isinstance(r.get("withdrawn"), dict)
                 else None,
             )
             for index, r in enumerate(spec.get("releases") or [])

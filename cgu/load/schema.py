@@ -44,6 +44,7 @@ RELEASE: Spec = {
     "summary": TEXT,
     "sha256": TEXT,
     "prior": TEXT,
+    "withdrawn": {"on": DATE, "reason": TEXT},
 }
 DOCUMENT: Spec = {"title": TEXT, "version": DATE, "effective": DATE, "clauses": [TEXT], "releases": [RELEASE]}
 
@@ -288,6 +289,8 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
                 seen.add(r_version)
             if "prior" in release and (reason := prior_problem(release["prior"])):
                 add(f"{where}.prior", reason)
+            if "withdrawn" in release:
+                _check_withdrawal(kind, index, release["withdrawn"], r_version, add)
         _check_priors_first(kind, _items(spec.get("releases")), add)
         for index, clause in enumerate(_items(spec.get("clauses"))):
             if isinstance(clause, str) and not ID_PATTERN.match(clause):
@@ -295,6 +298,33 @@ def _check_values(data: dict[str, Any], add: Callable[[str, str], None]) -> None
                     f"documents.{kind}.clauses.{index}",
                     f"clause id must be lower-case letters, digits and hyphens, not {clause!r}",
                 )
+
+
+def _check_withdrawal(
+    kind: str, index: int, withdrawn: Any, version: dt.date | None, add: Callable[[str, str], None]
+) -> None:
+    """A withdrawal says from when (`on`, not before the release's own date) and why (`reason`, in words)."""
+    where = f"documents.{kind}.releases.{index}.withdrawn"
+    if not isinstance(withdrawn, dict):
+        if withdrawn is None:
+            add(
+                where,
+                f"release {index + 1} of '{kind}' is withdrawn without saying when nor why: write "
+                "'withdrawn: {on: YYYY-MM-DD, reason: \"...\"}'",
+            )
+        return  # a wrong type is reported by the schema
+    on = as_date(withdrawn.get("on"))
+    if withdrawn.get("on") is None:
+        add(where, f"release {index + 1} of '{kind}' is withdrawn without the day: add 'on: YYYY-MM-DD'")
+    elif on is not None and version is not None and on < version:
+        add(f"{where}.on", f"withdrawal date {on} is before the release's version date {version}")
+    reason = withdrawn.get("reason")
+    if reason is None or (isinstance(reason, str) and not reason.strip()):
+        add(
+            where if reason is None else f"{where}.reason",
+            f"release {index + 1} of '{kind}' is withdrawn without a reason: say in 'reason' why members must no "
+            "longer rely on it",
+        )
 
 
 PRIOR_SUFFIX = ".md"

@@ -28,6 +28,13 @@ def reaccept_needed(releases: list[Release], accepted: Release) -> bool:
     return any(r.spec.material for r in releases if r.spec.version > accepted.spec.version)
 
 
+def withdrawal_json(release: Release) -> dict[str, str]:
+    """A withdrawn release's withdrawal as versions.json and changelog.json give it: from when, and why."""
+    withdrawal = release.spec.withdrawn
+    assert withdrawal is not None
+    return {"on": withdrawal.on.isoformat(), "reason": withdrawal.reason}
+
+
 def draft_pending(document: Document, newest: Release) -> bool:
     """Whether the working tree's page is not the newest release published on the day (changed since, or released
     but not yet published): a draft, marked in the writer's build, never on the published site."""
@@ -45,8 +52,9 @@ def versions_json(
     told: Told[Release] | None = None,
     language: str = "",
 ) -> str:
-    """What a member portal reads: the newest release (`current`), the one in force on `day` and those coming, and for
-    each earlier one whether to re-accept and the redline.
+    """What a member portal reads: the newest release not withdrawn (`current`, null when all are), the one in force
+    on `day` and those coming, and for each earlier one whether to re-accept and the redline; a release withdrawn by
+    `day` is listed with its `withdrawn` (`on`, `reason`), and never as current, in force or coming.
 
     Only releases published on `day` (`told`: the site's ledger on the published site) are listed: a portal must
     never ask a member to accept a draft. Notice periods and `published` count from the same days. `language`, for
@@ -59,12 +67,16 @@ def versions_json(
     releases = list(state.published)
     if not releases:
         raise ValueError(f"{organism.id} {kind} has no published release")
-    latest = releases[-1]
+    standing = list(state.standing)
+    latest = state.current
     data = {
         **({"language": language} if language else {}),
         "organism": organism.id,
         "document": kind,
-        "current": {
+        # The newest release not withdrawn: the one a member may be asked to accept (None: every one is withdrawn).
+        "current": None
+        if latest is None
+        else {
             "version": latest.spec.version.isoformat(),
             "effective": latest.spec.effective.isoformat(),
             "sha256": latest.sha256,
@@ -101,11 +113,12 @@ def versions_json(
                 "sha256": r.sha256,
                 "commit": r.commit,
                 "published": state.told_of(r).isoformat(),
-                "reaccept": reaccept_needed(releases, r),
+                "reaccept": reaccept_needed(standing, r),
                 "redline_to_current": None
-                if r is latest
+                if latest is None or r.spec.version >= latest.spec.version  # a later one can only be withdrawn
                 else f"{redline_name(r, latest.spec.version.isoformat())}.html",
             }
+            | ({"withdrawn": withdrawal_json(r)} if state.withdrawn(r) else {})
             for r in releases
         ],
     }
@@ -262,7 +275,10 @@ def acceptance_status(state: Lifecycle[Release], accepted: Release) -> str:
     """
     in_force = state.in_force.spec.version.isoformat() if state.in_force else "none yet"
     coming = state.material_since(accepted)
-    if not state.binding_on(accepted):
+    if state.withdrawn(accepted) and accepted.spec.withdrawn is not None:
+        then = "the release in force binds instead" if state.in_force else "no release is in force"
+        status = f"withdrawn on {accepted.spec.withdrawn.on.isoformat()} ({accepted.spec.withdrawn.reason}): {then}"
+    elif not state.binding_on(accepted):
         status = "re-acceptance required"
     elif coming:
         status = (

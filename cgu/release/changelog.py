@@ -15,7 +15,7 @@ from cgu.compose.composer import escape_markdown
 from cgu.compose.language import Alternate, language_folder, long_date, words
 from cgu.compose.page_words import page_words
 from cgu.load.themes import ThemeFolder, builtin_theme
-from cgu.model import Artifact, Document, Organism, Release
+from cgu.model import Artifact, Document, Organism, Release, Withdrawal
 from cgu.redline.compare import Redline, redline
 from cgu.redline.render import (
     kind_label,
@@ -23,10 +23,10 @@ from cgu.redline.render import (
     render_html_page,
     render_json,
 )
-from cgu.release.acceptance import draft_pending, redline_name, versions_json
+from cgu.release.acceptance import draft_pending, redline_name, versions_json, withdrawal_json
 from cgu.release.book import ReleaseBook
 from cgu.release.cache import ReleaseCache, content_digest, files_digest
-from cgu.release.lifecycle import Lifecycle, Told
+from cgu.release.lifecycle import Lifecycle, Told, withdrawn_on
 from cgu.render.html import GENERATOR, PreviewBar, page_context, site_alternates
 
 UNPUBLISHED = " (projet : déclaration non encore validée dans git)"
@@ -40,6 +40,8 @@ class Entry:
     release: Release
     redline: Redline | None
     redline_url: str | None
+    withdrawn: Withdrawal | None = None
+    """Its withdrawal, when it is withdrawn on the changelog's day: shown with its date and reason."""
 
 
 def folder(organism: Organism, kind: str, language: str = "") -> str:
@@ -67,12 +69,14 @@ def changed_articles(entry: Entry, language: str = "fr") -> list[tuple[str, str,
     return found
 
 
-def changelog_entries(releases: list[Release]) -> list[Entry]:
-    """Newest first; each release compared with the one before it."""
+def changelog_entries(releases: list[Release], day: dt.date | None = None) -> list[Entry]:
+    """Newest first; each release compared with the one before it (a withdrawn one too: the history is what was
+    published), and marked withdrawn when it is on `day`."""
     entries = []
     for index, release in enumerate(releases):
+        withdrawn = release.spec.withdrawn if day is not None and withdrawn_on(release, day) else None
         if index == 0:
-            entries.append(Entry(release, None, None))
+            entries.append(Entry(release, None, None, withdrawn))
             continue
         previous = releases[index - 1]
         entries.append(
@@ -80,6 +84,7 @@ def changelog_entries(releases: list[Release]) -> list[Entry]:
                 release,
                 redline(previous.document.articles, release.document.articles),
                 f"{redline_name(previous, release.spec.version.isoformat())}.html",
+                withdrawn,
             )
         )
     return entries[::-1]
@@ -101,6 +106,15 @@ def changelog_markdown(organism: Organism, kind: str, entries: list[Entry], lang
             "",
             f"{says['in_force_from']} {long_date(spec.effective, language)} ({flag}).",
             "",
+            *(
+                [
+                    f"**{says['withdrawn_on']} {long_date(entry.withdrawn.on, language)}.** "
+                    f"{escape_markdown(entry.withdrawn.reason)} {says['withdrawn_note']}",
+                    "",
+                ]
+                if entry.withdrawn is not None
+                else []
+            ),
             escape_markdown(spec.summary),
             "",
             f"{says['fingerprint']}{says['colon']} `{entry.release.sha256}`",
@@ -126,6 +140,7 @@ def changelog_json(organism: Organism, kind: str, entries: list[Entry], language
             "sha256": e.release.sha256,
             "commit": e.release.commit,
             "redline": e.redline_url,
+            "withdrawn": withdrawal_json(e.release) if e.withdrawn is not None else None,
             "articles": []
             if e.redline is None
             else [
@@ -195,6 +210,9 @@ def changelog_html(
                     "first": entry.redline is None,
                     "articles": changed_articles(entry, language),
                     "sha256": entry.release.sha256,
+                    "withdrawn": entry.withdrawn,
+                    # The reason is the organism file's, in the source language (no overlay translates it).
+                    "withdrawn_lang": organism.source_language if language != organism.source_language else "",
                 }
                 for entry in entries
             ],
@@ -301,7 +319,7 @@ def _document_files(
         having = tuple(lang for lang, other in states.items() if page in _pages(other))
         return site_alternates(source, having, language, f"{kind}/{page}") if language in having else ()
 
-    entries = changelog_entries(releases)
+    entries = changelog_entries(releases, state.day)
     redlines: dict[str, tuple[Release, Release]] = {}
     for index in range(1, len(releases)):
         redlines[redline_name(releases[index - 1], releases[index].spec.version.isoformat())] = (
@@ -310,6 +328,10 @@ def _document_files(
         )
     for release in releases[:-1]:
         redlines[redline_name(release, releases[-1].spec.version.isoformat())] = (release, releases[-1])
+    for newest in {id(r): r for r in (state.current, state.in_force) if r is not None}.values():
+        # A withdrawn newest release: versions.json compares with the newest one standing and the one in force.
+        for release in releases[: _position(releases, newest)]:
+            redlines[redline_name(release, newest.spec.version.isoformat())] = (release, newest)
     if state.in_force is not None:  # what changes for members on each coming effective date
         for coming in state.upcoming:
             redlines[redline_name(state.in_force, coming.spec.version.isoformat())] = (state.in_force, coming)
@@ -380,6 +402,11 @@ def _tag(organism: Organism, language: str) -> str:
     return language if len(organism.languages) > 1 else ""
 
 
+def _position(releases: list[Release], release: Release) -> int:
+    """Where `release` (the very object) stands in `releases`."""
+    return next(i for i, r in enumerate(releases) if r is release)
+
+
 def _pages(state: Lifecycle[Release]) -> set[str]:
     """The changelog and redline pages (under `<kind>/`) a document's published releases give, in one language."""
     releases = list(state.published)
@@ -390,6 +417,12 @@ def _pages(state: Lifecycle[Release]) -> set[str]:
         f"{redline_name(releases[i - 1], releases[i].spec.version.isoformat())}.html" for i in range(1, len(releases))
     }
     names |= {f"{redline_name(r, releases[-1].spec.version.isoformat())}.html" for r in releases[:-1]}
+    for newest in (state.current, state.in_force):
+        if newest is not None:
+            names |= {
+                f"{redline_name(r, newest.spec.version.isoformat())}.html"
+                for r in releases[: _position(releases, newest)]
+            }
     if state.in_force is not None:
         names |= {f"{redline_name(state.in_force, c.spec.version.isoformat())}.html" for c in state.upcoming}
     return names

@@ -19,8 +19,9 @@ from typing import Generic, Protocol, TypeVar
 from cgu.errors import CguError
 from cgu.model import ReleaseSpec, SourceLocation
 
-IN_FORCE, UPCOMING, DRAFT = "in-force", "upcoming", "draft"
-"""A document's state on a day, as `versions.json` and `cgu verify-receipt` name it."""
+IN_FORCE, UPCOMING, DRAFT, WITHDRAWN = "in-force", "upcoming", "draft", "withdrawn"
+"""A document's state on a day, as `versions.json` and `cgu verify-receipt` name it (`withdrawn`: releases were
+published, and every one of them is withdrawn by then, so none binds members)."""
 
 
 class Declared(Protocol):
@@ -104,10 +105,27 @@ class Lifecycle(Generic[R]):
 
     @property
     def state(self) -> str:
-        """`in-force` (something binds members), `upcoming` (only releases still in their notice period), or `draft`."""
+        """`in-force` (something binds members), `upcoming` (only releases still in their notice period), `withdrawn`
+        (every published release is withdrawn), or `draft`."""
         if self.in_force is not None:
             return IN_FORCE
-        return UPCOMING if self.upcoming else DRAFT
+        if self.upcoming:
+            return UPCOMING
+        return WITHDRAWN if self.published else DRAFT
+
+    def withdrawn(self, release: R) -> bool:
+        """Whether `release` is withdrawn on `day` (before its withdrawal date, it is what it was)."""
+        return withdrawn_on(release, self.day)
+
+    @property
+    def standing(self) -> tuple[R, ...]:
+        """The published releases not withdrawn on `day`, oldest first: the ones a member may be asked to accept."""
+        return tuple(r for r in self.published if not self.withdrawn(r))
+
+    @property
+    def current(self) -> R | None:
+        """The newest published release not withdrawn on `day` (None when there is none)."""
+        return self.standing[-1] if self.standing else None
 
     @property
     def next(self) -> R | None:
@@ -128,27 +146,37 @@ class Lifecycle(Generic[R]):
         return not self.material_since(accepted, effective_only=True)
 
     def material_since(self, accepted: R, effective_only: bool = False) -> list[R]:
-        """Material published releases after `accepted`, oldest first; with `effective_only`, those in force by now."""
+        """Material published releases after `accepted`, oldest first (a withdrawn one asks nothing of members); with
+        `effective_only`, those in force by now."""
         return [
             r
-            for r in self.published
+            for r in self.standing
             if r.spec.version > accepted.spec.version
             and r.spec.material
             and (not effective_only or r.spec.effective <= self.day)
         ]
 
 
+def withdrawn_on(release: Declared, day: dt.date) -> bool:
+    """Whether `release` is withdrawn on `day`: its entry says `withdrawn` and its withdrawal date has come."""
+    withdrawal = release.spec.withdrawn
+    return withdrawal is not None and withdrawal.on <= day
+
+
 def lifecycle(releases: Sequence[R], day: dt.date, told: Told[R] | None = None) -> Lifecycle[R]:
     """The state of a document's `releases` (oldest first, as declared) on `day`: published are those members were
-    told of by `day` (`told`, default `told_by_history`)."""
+    told of by `day` (`told`, default `told_by_history`). A release withdrawn by `day` stays published (its page and
+    its place in the history remain) but is neither in force nor coming: the newest earlier one not withdrawn is in
+    force again, or none is."""
     told = told or told_by_history
     dates = [(r, told(r)) for r in releases]
     shown = [(r, d) for r, d in dates if d is not None and d <= day]
     published = tuple(r for r, _ in shown)
-    effective = [r for r in published if r.spec.effective <= day]
+    standing = [r for r in published if not withdrawn_on(r, day)]
+    effective = [r for r in standing if r.spec.effective <= day]
     in_force = max(effective, key=lambda r: (r.spec.effective, r.spec.version)) if effective else None
     upcoming = tuple(
-        sorted((r for r in published if r.spec.effective > day), key=lambda r: (r.spec.effective, r.spec.version))
+        sorted((r for r in standing if r.spec.effective > day), key=lambda r: (r.spec.effective, r.spec.version))
     )
     drafts = tuple(r for r in releases if not any(r is p for p in published))
     return Lifecycle(day, published, in_force, upcoming, drafts, tuple(d for _, d in shown))

@@ -16,7 +16,7 @@ from cgu.compose.language import Alternate, alternates, language_folder, words
 from cgu.compose.markdown import linked_document
 from cgu.compose.page_words import page_words
 from cgu.load.themes import ThemeFolder
-from cgu.model import Article, Document
+from cgu.model import Article, Document, Withdrawal
 
 GENERATOR = "cgu"
 
@@ -26,8 +26,8 @@ class PageLinks:
     """Where a published page leads a member: its PDF, the history, the version in force, what changes next."""
 
     status: str
-    """`in-force`, `upcoming` (published, not yet in force), `superseded`, or `draft` (a writer's build only: the
-    working tree differs from every published release)."""
+    """`in-force`, `upcoming` (published, not yet in force), `superseded`, `withdrawn` (see `withdrawn`), or `draft` (a
+    writer's build only: the working tree differs from every published release)."""
     pdf: str | None = None
     history: str | None = None
     in_force: str | None = None
@@ -38,6 +38,8 @@ class PageLinks:
     """For a member who accepted this version: what changed materially since, and from when it applies."""
     changes: tuple[dt.date, str] | None = None
     """On a draft: the version date of the newest published release and the redline from it to the draft."""
+    withdrawn: Withdrawal | None = None
+    """On a withdrawn release's page: from when and why (a banner; the page is not indexed)."""
 
 
 @dataclass(frozen=True)

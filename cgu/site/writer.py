@@ -11,7 +11,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -54,6 +54,20 @@ class IndexEntry:
     """The release in force on the run's day (from versions.json), when it is not the built page itself."""
     upcoming: Version | None = None
     """The published release not yet in force: its effective date and a link to what changes."""
+    withdrawn: Withdrawn | None = None
+    """When every published release is withdrawn (none in force nor coming): the newest one and its withdrawal."""
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """A withdrawn release as the index shows it: its version, from when and why, and where to read more."""
+
+    version: dt.date
+    on: dt.date
+    reason: str
+    files: tuple[tuple[str, str], ...] = ()
+    lang: str = ""
+    """The reason's language, when it is not the page's (the organism file's words, in its source language)."""
 
 
 _REPLACED_WHOLE = "cgu replaces its output folder whole"
@@ -281,7 +295,11 @@ def versions_in(files: Mapping[str, bytes]) -> dict[str, dict[str, Any]]:
                 data = json.loads(content)
             except ValueError:
                 continue
-            if isinstance(data, dict) and isinstance(data.get("current"), dict):
+            # `current` is null only when every release is withdrawn (state `withdrawn`).
+            if isinstance(data, dict) and (
+                isinstance(data.get("current"), dict)
+                or (data.get("current") is None and data.get("state") == "withdrawn")
+            ):
                 found[path.removesuffix("/versions.json")] = data
     return found
 
@@ -331,10 +349,15 @@ def index_page(
         if organism.abstract or not (files or members):
             continue
         # Never released (no versions.json: no published release) or changed since: a draft, marked "Projet".
-        draft = folder not in known or known[folder]["current"].get("draft_pending") is True
-        if members and in_force is None and upcoming is None:
+        draft = folder not in known or (known[folder]["current"] or {}).get("draft_pending") is True
+        withdrawn = _withdrawn(folder, known.get(folder), present, says)
+        if withdrawn is not None and organism.source_language != (language or "fr"):
+            withdrawn = replace(withdrawn, lang=organism.source_language)
+        if members and in_force is None and upcoming is None and withdrawn is None:
             continue  # never released: members never see it
-        entries.append(IndexEntry(organism.name, title, version, effective, files, draft, in_force, upcoming))
+        entries.append(
+            IndexEntry(organism.name, title, version, effective, files, draft, in_force, upcoming, withdrawn)
+        )
     theme = project.themes.get("default") or find_theme(project.root, "default")
     return listing_page(
         theme,
@@ -403,3 +426,22 @@ def _released(
     if isinstance(upcoming, dict) and upcoming.get("redline_from_in_force"):
         changes = ((says["what_changes"], f"{folder}/{upcoming['redline_from_in_force']}"),)
     return linked(in_force, release_files), linked(upcoming, changes)
+
+
+def _withdrawn(
+    folder: str, versions: dict[str, Any] | None, present: set[str], says: Mapping[str, str]
+) -> Withdrawn | None:
+    """The newest release and its withdrawal, when versions.json says every published release is withdrawn."""
+    if not versions or versions.get("state") != "withdrawn":
+        return None
+    rows = [r for r in versions.get("releases") or () if isinstance(r, dict) and isinstance(r.get("withdrawn"), dict)]
+    if not rows:
+        return None
+    newest = max(rows, key=lambda r: str(r.get("version")))
+    links = (("HTML", f"{folder}/index.html"), (says["changelog"], f"{folder}/changelog.html"))
+    return Withdrawn(
+        dt.date.fromisoformat(str(newest["version"])),
+        dt.date.fromisoformat(str(newest["withdrawn"]["on"])),
+        str(newest["withdrawn"]["reason"]),
+        tuple((label, href) for label, href in links if href in present),
+    )

@@ -147,3 +147,18 @@ def browser():  # type: ignore[no-untyped-def]
 
     with headless_chromium() as driver:
         yield driver
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bilingual fixture project (French source, Dutch translation, every translation fresh) in git, committed on
+    2026-12-02, with FIXED_GIT_ENV set for what cgu commits (helpers.bilingual; test_rules has a `content` of its own)."""
+    import datetime as dt
+
+    from helpers.bilingual import bilingual_project
+    from helpers.project import FIXED_GIT_ENV
+
+    for name, value in FIXED_GIT_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    return bilingual_project(tmp_path, when=dt.date(2026, 12, 2))

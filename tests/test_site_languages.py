@@ -5,7 +5,6 @@ that language. Real git repositories in tmp_path, real `cgu release` and `cgu pu
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 import shutil
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from cgu.compose.page_words import PAGE_WORDS
-from tests.helpers.bilingual import ORGANISM, bilingual_project, stamp
+from tests.helpers.bilingual import ORGANISM, stamp
 from tests.helpers.git import commit_all
-from tests.helpers.project import FIXED_GIT_ENV, replace_in, run_cgu
+from tests.helpers.project import replace_in, run_cgu
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]{2})" href="([^"]+)">')
 HEAD = re.compile(
@@ -26,16 +25,6 @@ HEAD = re.compile(
     r'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>[^<\n]+</title>\n'
 )
 """How every member page starts: its language, then its title."""
-
-
-@pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The bilingual fixture (French source, Dutch translation, every translation fresh) committed on 2026-12-02,
-    FIXED_GIT_ENV set for what cgu commits."""
-    for name, value in FIXED_GIT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    return bilingual_project(tmp_path, when=dt.date(2026, 12, 2))
 
 
 def _release(project: Path, kind: str, version: str, *options: str) -> None:

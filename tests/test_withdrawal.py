@@ -14,11 +14,12 @@ import pytest
 
 from cgu.model import ReleaseSpec, SourceLocation, Withdrawal
 from cgu.release.lifecycle import IN_FORCE, UPCOMING, WITHDRAWN, lifecycle
+from tests.helpers.bilingual import ORGANISM, stamp
 from tests.helpers.git import commit_all
 from tests.helpers.project import replace_in, run_cgu
+from tests.helpers.releases import releases
 from tests.test_lifecycle import Declared
-from tests.test_releases import releases, repo  # noqa: F401 - repo is a fixture
-from tests.test_site_languages import ORGANISM, _publish, _stamp, _two_cgu_releases, content  # noqa: F401
+from tests.test_site_languages import _publish, _two_cgu_releases
 
 D = dt.date
 
@@ -85,7 +86,7 @@ def _withdraw(project: Path, version: str, on: str, reason: str = REASON, kind: 
     assert found is not None, text
     line = f'{found.group(1)}  withdrawn: {{on: {on}, reason: "{reason}"}}\n'
     path.write_text(text[: found.end()] + line + text[found.end() :], encoding="utf-8")
-    _stamp(project)  # the Dutch overlay translates the organism file as it now stands
+    stamp(project)  # the Dutch overlay translates the organism file as it now stands
     commit_all(project, f"withdraw the {kind} of {version}")
 
 

@@ -202,7 +202,7 @@ def die_at_call(owner, name, nth=int(nth), only_from=None):
 import shutil, zipfile
 import cgu.render.pdf, cgu.site.writer
 owner, name = {
-    "pdf": (cgu.render.pdf.PdfBuilder, "render"), "write": (cgu.site.writer, "_write"), "swap": (cgu.site.writer, "_swap"),
+    "pdf": (cgu.render.pdf.PdfBuilder, "render"), "write": (cgu.site.writer, "write_file"), "swap": (cgu.site.writer, "_swap"),
     "rename": (os, "rename"), "cleanup": (shutil, "rmtree"), "link": (os, "link"),
     "bundle": (zipfile.ZipFile, "writestr"),
 }[point]

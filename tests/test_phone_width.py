@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from helpers.chromium import AXE, axe_violations, headless_chromium
+from helpers.chromium import AXE, PHONE_WIDTH, axe_violations, phone_chromium
 from helpers.notice import DURING, SECOND_EFFECTIVE, declare_second, edit, released_project
 
-WIDTH = 390
+WIDTH = PHONE_WIDTH
 
 
 @pytest.fixture
@@ -23,13 +23,7 @@ def released(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def phone():  # type: ignore[no-untyped-def]
-    with headless_chromium() as driver:
-        # The layout viewport of a phone, whatever the window's own chrome takes; not "mobile", which would zoom
-        # out to fit a page wider than the screen instead of letting it overflow.
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": WIDTH, "height": 800, "deviceScaleFactor": 1, "mobile": False},
-        )
+    with phone_chromium() as driver:
         yield driver
 
 

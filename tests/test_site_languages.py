@@ -214,7 +214,7 @@ def test_a_bilingual_published_site_passes_axe_the_nu_validator_and_a_phone_widt
 ) -> None:
     """The quality gate (tests/test_quality_gate.py) on every page of a site published in French and Dutch: releases,
     pages in force, changelogs, redlines, re-acceptance pages and the index, in both languages."""
-    from tests.helpers.chromium import AXE, axe_violations, headless_chromium
+    from tests.helpers.chromium import PHONE_WIDTH, at_phone_width, phone_chromium
 
     _two_cgu_releases(content)
     site = tmp_path / "site"
@@ -233,20 +233,12 @@ def test_a_bilingual_published_site_passes_axe_the_nu_validator_and_a_phone_widt
         assert result.returncode == 0, result.stdout + result.stderr
         checked = True
     if shutil.which("chromium") and shutil.which("chromedriver"):
-        with headless_chromium() as driver:
-            driver.execute_cdp_cmd(
-                "Emulation.setDeviceMetricsOverride",
-                {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": False},
-            )
+        with phone_chromium() as driver:
             found, wide = {}, {}
             for page in pages:
                 shown = page.relative_to(site).as_posix()
-                if AXE.is_file():
-                    found[shown] = [v["id"] for v in axe_violations(driver, page.as_uri())]
-                else:
-                    driver.get(page.as_uri())
-                width = driver.execute_script("return document.scrollingElement.scrollWidth")
-                if width > 390:
+                found[shown], width = at_phone_width(driver, page)
+                if width > PHONE_WIDTH:
                     wide[shown] = width
             assert wide == {}
             assert {k: v for k, v in found.items() if v} == {}

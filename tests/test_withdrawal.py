@@ -186,17 +186,12 @@ def _pages_pass_axe_at_phone_width(pages: list[Path]) -> None:
     """The withdrawal banners and rows add no accessibility violation and nothing wider than a phone."""
     import shutil
 
-    from tests.helpers.chromium import AXE, axe_violations, headless_chromium
+    from tests.helpers.chromium import PHONE_WIDTH, at_phone_width, phone_chromium
 
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
         return  # test_site_languages skips the same check then, saying why
-    with headless_chromium() as driver:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 800, "deviceScaleFactor": 1, "mobile": False}
-        )
+    with phone_chromium() as driver:
         for page in pages:
             assert page.is_file(), page
-            found = [v["id"] for v in axe_violations(driver, page.as_uri())] if AXE.is_file() else []
-            if not AXE.is_file():
-                driver.get(page.as_uri())
-            assert found == [] and driver.execute_script("return document.scrollingElement.scrollWidth") <= 390, page
+            found, width = at_phone_width(driver, page)
+            assert found == [] and width <= PHONE_WIDTH, page

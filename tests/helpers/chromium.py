@@ -57,3 +57,30 @@ def axe_violations(driver, url: str) -> list[dict]:  # type: ignore[no-untyped-d
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(r.violations)).catch(e => done([{id: 'axe-error', help: String(e), nodes: []}]));"
     )
     return list(result)
+
+
+PHONE_WIDTH = 390
+"""A phone's screen, in CSS pixels: no member page may be wider."""
+
+
+@contextmanager
+def phone_chromium() -> Iterator[Any]:
+    """`headless_chromium` with the layout viewport of a phone (PHONE_WIDTH), whatever the window's own chrome takes;
+    not "mobile", which would zoom out to fit a page wider than the screen instead of letting it overflow."""
+    with headless_chromium() as driver:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": PHONE_WIDTH, "height": 800, "deviceScaleFactor": 1, "mobile": False},
+        )
+        yield driver
+
+
+def at_phone_width(driver, page: Path) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+    """The ids of axe-core's violations on `page` (none checked when axe-core is not installed) and the width of its
+    document, in a `phone_chromium` driver."""
+    if AXE.is_file():
+        found = [v["id"] for v in axe_violations(driver, page.as_uri())]
+    else:
+        driver.get(page.as_uri())
+        found = []
+    return found, int(driver.execute_script("return document.scrollingElement.scrollWidth"))

@@ -125,7 +125,8 @@ class Lifecycle(Generic[R]):
     @property
     def current(self) -> R | None:
         """The newest published release not withdrawn on `day` (None when there is none)."""
-        return self.standing[-1] if self.standing else None
+        standing = self.standing
+        return standing[-1] if standing else None
 
     @property
     def next(self) -> R | None:

@@ -99,3 +99,22 @@ def test_a_redline_of_two_files_never_loads_jinja_babel_or_weasyprint(tmp_path: 
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.stdout.split() == ["0"], result.stdout + result.stderr
     assert "payant" in (tmp_path / "out" / "redline-a-to-b.html").read_text(encoding="utf-8")
+
+
+def test_only_the_release_history_and_repository_modules_touch_git() -> None:
+    """GitPython in `cgu.release.history` alone; a process (the git program) run by `cgu.release.repository` alone."""
+    touching: dict[str, set[str]] = {"GitPython": set(), "a process": set()}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "git" for a in node.names):
+                touching["GitPython"].add(module_name(path))
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "git" and not node.level:
+                touching["GitPython"].add(module_name(path))
+            elif isinstance(node, (ast.Import, ast.ImportFrom)) and "subprocess" in (
+                [a.name for a in node.names] + [getattr(node, "module", None) or ""]
+            ):
+                touching["a process"].add(module_name(path))
+    assert touching == {
+        "GitPython": {"cgu.release.history"},
+        "a process": {"cgu.release.repository"},
+    }

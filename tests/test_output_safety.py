@@ -181,13 +181,14 @@ def test_a_full_site_disk_keeps_the_published_site_whole(repo: Path, tmp_path: P
 
     disk, seen = tmp_path / "disk", tmp_path / "seen"
     seen.mkdir()
-    publish = f'"{sys.executable}" "{ROOT / "cgu_cli.py"}" publish --project "{repo}" --quiet --date 2024-07-01'
+    publish = f'"{sys.executable}" "{ROOT / "cgu_cli.py"}" publish --project "{repo}" --quiet'
+    # The second publication is for the next day: one that would change nothing writes nothing (cgu/site/unchanged.py).
     script = f"""
-{publish} --out "$DISK/public"
+{publish} --date 2024-07-01 --out "$DISK/public"
 snapshot() {{ (cd "$DISK/public" && find . -type f | LC_ALL=C sort | xargs sha256sum) > "{seen}/$1"; }}
 snapshot before
 cat /dev/zero > "$DISK/ballast" 2>/dev/null || true
-{publish} --out "$DISK/public" 2> "{seen}/stderr" || echo $? > "{seen}/exit"
+{publish} --date 2024-07-02 --out "$DISK/public" 2> "{seen}/stderr" || echo $? > "{seen}/exit"
 snapshot after
 ls -A "$DISK" > "{seen}/disk"
 """

@@ -18,7 +18,8 @@ from cgu.commands.build import build
 from cgu.compose.composer import Composer
 from cgu.errors import Problems
 from cgu.project import load_project
-from cgu.release.cache import ReleaseCache, signing_key
+from cgu.release.cache import ReleaseCache
+from cgu.release.signing import signing_key
 
 RELEASE = """    releases:
       - {version: 2024-06-01, effective: 2024-06-15, material: false, summary: "Première publication."}

@@ -145,7 +145,8 @@ def _findings_inputs(loaded: Project, legal: bool) -> str | None:
     from importlib.metadata import PackageNotFoundError, version
 
     from cgu.builtin import BUILTIN_THEMES
-    from cgu.release.cache import content_digest, files_digest
+    from cgu.release.cache import content_digest
+    from cgu.release.signing import files_digest
 
     if loaded.cache is None:
         return None

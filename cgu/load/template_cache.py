@@ -22,7 +22,7 @@ from pathlib import Path
 
 import jinja2
 
-from cgu.release.cache import signing_key, tool_fingerprint
+from cgu.release.signing import signing_key, tool_fingerprint
 
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
 """Larger entries are not read (a compiled page is a few tens of kilobytes)."""

@@ -25,8 +25,9 @@ from cgu.redline.render import (
 )
 from cgu.release.acceptance import draft_pending, redline_name, versions_json, withdrawal_json
 from cgu.release.book import ReleaseBook
-from cgu.release.cache import ReleaseCache, content_digest, files_digest
+from cgu.release.cache import ReleaseCache, content_digest
 from cgu.release.lifecycle import Lifecycle, Told, withdrawn_on
+from cgu.release.signing import files_digest
 from cgu.render.html import GENERATOR, PreviewBar, page_context, site_alternates
 
 UNPUBLISHED = " (projet : déclaration non encore validée dans git)"

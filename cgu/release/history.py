@@ -1,4 +1,6 @@
-"""The only module that touches git: find the commit that declared a release, and read the project as it was then."""
+"""What was committed, read through GitPython: find the commit that declared a release, and read the project as it was
+then. With `cgu.release.repository` (a digest of the repository's state, with git's plumbing), the only code that
+touches git."""
 
 from __future__ import annotations
 

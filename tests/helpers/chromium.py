@@ -29,9 +29,13 @@ FLAGS = (
 
 @contextmanager
 def headless_chromium(window: str = "1200,1600") -> Iterator[Any]:
-    """A selenium driver of headless Chromium with its own throw-away profile; skips when Chromium is missing."""
+    """A selenium driver of headless Chromium with its own throw-away profile; skips when Chromium or selenium is
+    missing (a venv made by `bash .ci/setup` without `--quality-gate` has no selenium, the machine may have Chromium)."""
     if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (bash .ci/setup installs them)")
+        pytest.skip(
+            "Debian's chromium and chromium-driver are not installed (bash .ci/setup --quality-gate installs them)"
+        )
+    pytest.importorskip("selenium", reason="selenium is not installed (bash .ci/setup --quality-gate installs it)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

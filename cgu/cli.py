@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from cgu.articles import DOCUMENT_KINDS, LANGUAGES
 from cgu.errors import Commands
-from cgu.model import DOCUMENT_KINDS, LANGUAGES
 
 project_option = click.option(
     "--project",

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import click
 
-from cgu.model import Problem, SourceLocation
+from cgu.articles import Problem, SourceLocation
 
 _UNPRINTABLE = r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 """Characters a terminal or a log reader acts on or hides: controls (escape sequences, line breaks), bidirectional

@@ -10,9 +10,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from cgu.articles import Section
 from cgu.compose.french import NBSP, french_typography
 from cgu.compose.markers import SHOWN
-from cgu.model import Section
 
 SAFE_SCHEMES = ("https:", "http:", "mailto:", "tel:")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")

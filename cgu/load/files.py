@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cgu.articles import SourceLocation
 from cgu.errors import CguError
-from cgu.model import SourceLocation
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """No clause or organism file is anywhere near this; a larger one is refused before parsing."""

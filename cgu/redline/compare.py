@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline, ReferenceNote
+from cgu.articles import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline, ReferenceNote
 from cgu.redline.classify import _CROSS_REFERENCE, heading_number, normalize
 from cgu.redline.diff import WorkBudget, shortest_diff
 from cgu.redline.sections import HEADING_NUMBER

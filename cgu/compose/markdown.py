@@ -28,8 +28,9 @@ HTML_ELEMENTS = (
 ).split()
 """Every HTML element name, current or obsolete: any is raw HTML in a clause (a placeholder like <nom> is not)."""
 _RAW_TAG = r"(?i)</?(?:" + "|".join(sorted(HTML_ELEMENTS, key=len, reverse=True)) + r")(?=[\s/>]|$)[^>]*>?"
-"""An element's tag, any case: compiled when a clause is first checked (`re`'s cache), since compiling it (a 150-name
-alternation, case-folded) costs more than any other pattern of a run, and a redline of two files checks no clause."""
+"""An element's tag, any case: compiled when a clause is first checked (`re`'s cache), since compiling it (142 names
+in one alternation, case-folded) costs more than any other pattern of a run, and a redline of two files checks no
+clause."""
 _FAILED_LINK = re.compile(r"(?:(!)\[[^\[\]\n]*)?\]\(\s*<?\s*([^\s>]+)")  # alt text stops at '[': linear
 """What is left as text of `[text](target)` or `![alt](target)` when the target was refused."""
 _FAILED_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]\n]+\]:[ \t]*<?([^\s>]+)")

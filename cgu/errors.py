@@ -10,18 +10,19 @@ from typing import IO, Any
 
 import click
 
-from cgu.model import Problem, SourceLocation
+from cgu.articles import Problem, SourceLocation
 
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+_UNPRINTABLE = r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 """Characters a terminal or a log reader acts on or hides: controls (escape sequences, line breaks), bidirectional
-marks and overrides, zero-width characters, line and paragraph separators."""
-_WORKFLOW_COMMAND = re.compile(r"\s*(::|##\[)")
+marks and overrides, zero-width characters, line and paragraph separators. Compiled when a message is first printed
+(`re`'s cache), as `_WORKFLOW_COMMAND`: a command that succeeds prints none."""
+_WORKFLOW_COMMAND = r"\s*(::|##\[)"
 """GitHub Actions reads a log line starting (after spaces) with `::` or `##[` as a command (set a variable, mask...)."""
 
 
 def printable(text: str) -> str:
     """`text` with each character a terminal could act on written as an escape (\\x1b, \\n, \\u202e): shown, inert."""
-    return _UNPRINTABLE.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+    return re.sub(_UNPRINTABLE, lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def counted(count: int, noun: str, plural: str = "") -> str:
@@ -33,7 +34,7 @@ def counted(count: int, noun: str, plural: str = "") -> str:
 def diagnostic_line(text: str) -> str:
     """One line of a diagnostic as printed: escaped as `printable`, one physical line, never a CI workflow command."""
     line = printable(text)
-    if command := _WORKFLOW_COMMAND.match(line):
+    if command := re.match(_WORKFLOW_COMMAND, line):
         line = line[: command.start(1)] + "\\x" + f"{ord(line[command.start(1)]):02x}" + line[command.start(1) + 1 :]
     return line
 

@@ -88,13 +88,15 @@ def test_a_command_that_makes_no_pdf_never_loads_weasyprint() -> None:
     assert result.stdout.split() == ["0", "False"], result.stdout + result.stderr
 
 
-def test_a_redline_of_two_files_never_loads_jinja_babel_or_weasyprint(tmp_path: Path) -> None:
+def test_a_redline_of_two_files_never_loads_jinja_babel_weasyprint_or_cgu_model(tmp_path: Path) -> None:
+    """Nor cgu.model's organisms, documents and releases: the articles and redlines it needs are cgu.articles."""
     (tmp_path / "a.md").write_text("# Objet\n\nLe service est gratuit.\n", encoding="utf-8")
     (tmp_path / "b.md").write_text("# Objet\n\nLe service est payant.\n", encoding="utf-8")
     probe = (
         "import sys; from click.testing import CliRunner; from cgu.cli import main; "
         "r = CliRunner().invoke(main, ['redline', 'a.md', 'b.md', '--format', 'html', '--out', 'out']); "
-        "print(r.exit_code, *sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'babel', 'weasyprint'}))"
+        "print(r.exit_code, *sorted({m.split('.')[0] for m in sys.modules} & {'jinja2', 'babel', 'weasyprint'}), "
+        "*{'cgu.model'} & set(sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert result.stdout.split() == ["0"], result.stdout + result.stderr

@@ -41,9 +41,9 @@ def run_release_redline(
     author: str | None = None,
 ) -> None:
     """`cgu redline ORGANISM DOCUMENT`: between two releases, or the last release and the draft."""
+    from cgu.articles import DOCUMENT_KINDS, SourceLocation
     from cgu.commands.releases import one_document  # loads the project: not for a redline of two files
     from cgu.errors import CguError
-    from cgu.model import DOCUMENT_KINDS, SourceLocation
     from cgu.redline.compare import redline
 
     if kind not in DOCUMENT_KINDS:
@@ -120,7 +120,7 @@ def write_redline(
     tracked: TrackedChanges | None = None,
 ) -> None:
     """Write a redline in the requested formats into `out` (each file atomically; nothing else in `out` is touched)."""
-    from cgu.model import Artifact
+    from cgu.articles import Artifact
     from cgu.redline.compare import Redline
     from cgu.redline.render import (
         render_html_fragment,
@@ -136,8 +136,8 @@ def write_redline(
 
         assert isinstance(theme, ThemeFolder)
     if tracked and any(ord(c) < 32 or 0xD800 <= ord(c) < 0xE000 or ord(c) in (0xFFFE, 0xFFFF) for c in tracked.author):
+        from cgu.articles import SourceLocation
         from cgu.errors import CguError
-        from cgu.model import SourceLocation
 
         raise CguError.at(SourceLocation("--author"), "the author has a control character Word cannot store: remove it")
     render = {

@@ -51,7 +51,8 @@ def phone_number(value: Any) -> str:
 
 _ASPIRATED_H = ("hainaut", "hall", "hameau", "handicap", "hasard", "haut", "héros", "hollande", "hongrie", "honte")
 """Words whose h is aspirated: no elision before them ("de Hainaut Santé", not "d'Hainaut")."""
-_VOWEL = re.compile(r"^[aeiouyàâäéèêëîïôöûüÿœæ]", re.IGNORECASE)
+_VOWEL = r"(?i)^[aeiouyàâäéèêëîïôöûüÿœæ]"
+"""Compiled when a phrase is first elided (`re`'s cache): a redline never elides."""
 
 
 def elides(phrase: str) -> bool:
@@ -59,7 +60,7 @@ def elides(phrase: str) -> bool:
     word = phrase.strip()
     if word[:1].lower() == "h":
         return not word.lower().startswith(_ASPIRATED_H)
-    return bool(_VOWEL.match(word))
+    return bool(re.match(_VOWEL, word))
 
 
 def elide(word: str, phrase: Any) -> str:
@@ -217,11 +218,10 @@ def _prose(text: str) -> str:
 
 
 FRENCH_MONTHS = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre"
-_FIRST_OF_MONTH = re.compile(rf"\b1er(?=(?:[ \u00a0\u202f]|&nbsp;|&#160;)+(?:{FRENCH_MONTHS})\b)")
-""""1er" in a date (le 1er juin 2024): French typography writes its "er" as a superior letter."""
-_NOT_TEXT = re.compile(
-    r"<!--.*?-->|<(script|style|title|textarea|pre|code|sup)\b[^>]*>.*?</\1\s*>|<[^>]*>", re.DOTALL | re.IGNORECASE
-)
+_FIRST_OF_MONTH = rf"\b1er(?=(?:[ \u00a0\u202f]|&nbsp;|&#160;)+(?:{FRENCH_MONTHS})\b)"
+""""1er" in a date (le 1er juin 2024): French typography writes its "er" as a superior letter. Compiled when a page
+or a Word document is first written (`re`'s cache), as `_NOT_TEXT`: a redline writes neither."""
+_NOT_TEXT = r"(?si)<!--.*?-->|<(script|style|title|textarea|pre|code|sup)\b[^>]*>.*?</\1\s*>|<[^>]*>"
 """What of an HTML page is not running text: tags (their attributes), comments, and the elements whose text is code,
 a title bar's or already superior."""
 
@@ -231,7 +231,7 @@ def ordinal_pieces(text: str) -> list[tuple[str, bool]]:
     pieces superior, for a format that writes them as runs (a Word document), as `superior_ordinals` does in HTML."""
     pieces: list[tuple[str, bool]] = []
     start = 0
-    for found in _FIRST_OF_MONTH.finditer(text):
+    for found in re.finditer(_FIRST_OF_MONTH, text):
         pieces += [(text[start : found.start() + 1], False), ("er", True)]
         start = found.end()
     if start < len(text) or not pieces:
@@ -246,9 +246,10 @@ def superior_ordinals(html: str) -> str:
     "1er" still."""
     parts: list[str] = []
     start = 0
-    for found in _NOT_TEXT.finditer(html):
-        parts.append(_FIRST_OF_MONTH.sub("1<sup>er</sup>", html[start : found.start()]))
+    first_of_month = re.compile(_FIRST_OF_MONTH)
+    for found in re.finditer(_NOT_TEXT, html):
+        parts.append(first_of_month.sub("1<sup>er</sup>", html[start : found.start()]))
         parts.append(found.group(0))
         start = found.end()
-    parts.append(_FIRST_OF_MONTH.sub("1<sup>er</sup>", html[start:]))
+    parts.append(first_of_month.sub("1<sup>er</sup>", html[start:]))
     return "".join(parts)

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from cgu.articles import SourceLocation
 from cgu.errors import CguError
-from cgu.model import SourceLocation
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """No clause or organism file is anywhere near this; a larger one is refused before parsing."""
@@ -20,11 +20,12 @@ MAX_YAML_DEPTH = 64
 MAX_INT_DIGITS = 4300
 """Python converts no longer integer from text (a guard against slow conversion since 3.11)."""
 _LONG_NUMBER = re.compile(rf"\d{{{MAX_INT_DIGITS + 1}}}")
-_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BIDI = r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 """Bidirectional marks, embeddings, overrides and isolates: refused rather than neutralised, because removing them
 changes the text that is hashed and sealed, and French or Belgian terms of use never need them."""
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-"""Control characters (C0 but tab and line breaks, DEL, C1): invisible, and never meant in a clause or organism file."""
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+"""Control characters (C0 but tab and line breaks, DEL, C1): invisible, and never meant in a clause or organism file.
+Both compiled when a source file is first read (`re`'s cache): a redline of two files shows them, never looks."""
 
 _YAML_HINTS = (
     ("mapping values are not allowed", "; a ': ' inside a value: put the value in quotes, or check the indentation"),
@@ -108,7 +109,7 @@ def read_text(path: Path, shown: str, controls: bool = False) -> str:
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}){utf16}; save the file as UTF-8",
         ) from None
     for pattern, what in () if controls else _INVISIBLE:
-        if found := pattern.search(text):
+        if found := re.search(pattern, text):
             line = text.count("\n", 0, found.start()) + 1
             character = f"U+{ord(found.group()):04X}"
             raise CguError.at(SourceLocation(shown, line), f"invisible {what.format(character)}; delete it") from None

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from cgu.model import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline, ReferenceNote
+from cgu.articles import DELETE, EQUAL, INSERT, Article, ArticleChange, Piece, Redline, ReferenceNote
 from cgu.redline.classify import _CROSS_REFERENCE, heading_number, normalize
 from cgu.redline.diff import WorkBudget, shortest_diff
 from cgu.redline.sections import HEADING_NUMBER
@@ -160,8 +160,10 @@ _SPLITTERS = (lambda text: text.splitlines(keepends=True), _sentences)
 
 def _pair_units(old_lines: list[str], new_lines: list[str]) -> list[tuple[int, int]]:
     """The order-keeping pairing of similar lines (or sentences) with the most total similarity (a small dynamic
-    programme)."""
-    old_grams, new_grams = [_bigrams(line) for line in old_lines], [_bigrams(line) for line in new_lines]
+    programme). Each distinct text's word pairs are counted once: the articles under a repeated heading are often
+    one text, and an unchanged line or article is the same text in both versions."""
+    grams = {text: _bigrams(text) for text in {*old_lines, *new_lines}}
+    old_grams, new_grams = [grams[line] for line in old_lines], [grams[line] for line in new_lines]
     rows, cols = len(old_lines), len(new_lines)
     score = [[0.0] * (cols + 1) for _ in range(rows + 1)]
     for i in range(rows - 1, -1, -1):
@@ -328,6 +330,8 @@ def _reference_notes(
     """Each reference ("l'article 8") that both versions of an article make to the same article, when that article
     changed in substance: the words are the same, what they send the member to is not."""
     modified = {c.anchor for c in changes if c.kind == "modified"}
+    if not modified:
+        return ()  # nothing changed in substance: no reference leads anywhere new
     notes: list[ReferenceNote] = []
     for change in changes:
         if change.old is None or change.new is None:

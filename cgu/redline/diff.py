@@ -11,7 +11,7 @@ import itertools
 
 from diff_match_patch import diff_match_patch
 
-from cgu.model import DELETE, EQUAL, INSERT
+from cgu.articles import DELETE, EQUAL, INSERT
 
 REDLINE_WORK = 4_000_000
 """Operations one redline may spend on diffs (about two seconds of Python on a slow machine). Real edits of a

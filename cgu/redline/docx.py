@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from cgu.model import DELETE, EQUAL, INSERT, ArticleChange, Redline
+from cgu.articles import DELETE, EQUAL, INSERT, ArticleChange, Redline
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

@@ -14,9 +14,9 @@ from html import unescape
 
 from markupsafe import Markup
 
+from cgu.articles import ArticleChange
 from cgu.compose.markdown import MARKDOWN, PLAIN_MARKDOWN
 from cgu.compose.page_words import page_words
-from cgu.model import ArticleChange
 from cgu.redline.compare import pieces
 
 INS, DEL, FORM = ("\ue000", "\ue001"), ("\ue002", "\ue003"), ("\ue004", "\ue005")

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
+from cgu.articles import Article, ArticleChange, Redline
 from cgu.builtin import BUILTIN_THEMES
 from cgu.compose.page_words import page_words
 from cgu.load.plain_template import render_plain
-from cgu.model import Article, ArticleChange, Redline
 from cgu.redline.compare import carried_over, pieces
 from cgu.redline.markup import article_markup, visible
 

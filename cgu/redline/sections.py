@@ -8,8 +8,8 @@ from collections import Counter
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from cgu.articles import Article, SourceLocation
 from cgu.compose.markdown import MARKDOWN, slugify
-from cgu.model import Article, SourceLocation
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 """A line as the Markdown parser counts them: only CR, LF and CRLF end a line (not U+2028 or form feeds)."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cgu.articles import Artifact, SourceLocation
 from cgu.errors import DISK_FULL, CguError, room_to_write
-from cgu.model import Artifact, SourceLocation
 
 
 def write_files(folder: Path, artifacts: list[Artifact]) -> None:

@@ -23,6 +23,27 @@ def run_cgu(project: Path, *args: str, cwd: Path | None = None, timeout: int = 6
     )
 
 
+def cgu_in_process(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`cgu ARGS --project PROJECT` run in this process (click's CliRunner), in `cwd` (the project by default): what
+    `run_cgu` returns (exit code, standard output, standard error) without a new interpreter, for tests of what a
+    command says rather than of the process. An exception the command lets escape is written to standard error as
+    the interpreter would print it (a "Traceback"), with exit code 1."""
+    import contextlib
+    import traceback
+
+    from click.testing import CliRunner
+
+    from cgu.cli import main
+
+    argv = [*args, "--project", str(project)]
+    with contextlib.chdir(cwd or project):
+        result = CliRunner().invoke(main, argv, prog_name="cgu_cli.py", catch_exceptions=True)
+    stderr = result.stderr
+    if result.exc_info is not None and result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(*result.exc_info))
+    return subprocess.CompletedProcess(["cgu", *argv], result.exit_code, result.stdout, stderr)
+
+
 def replace_in(path: Path, old: str, new: str) -> None:
     """Replace the first `old` of a file, which must be there."""
     text = path.read_text(encoding="utf-8")

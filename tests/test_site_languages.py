@@ -1,7 +1,8 @@
 """The published site in every declared language (docs/languages.md, issue 16): each language's release pages,
 versions.json, changelog, redlines and re-acceptance pages, composed from the commit that declared each release, with
 reciprocal hreflang pairs; a release without a fresh translation at its commit, or a draft, never reaches the site in
-that language. Real git repositories in tmp_path, real `cgu release` and `cgu publish` processes."""
+that language. Real git repositories in tmp_path, `cgu release` and `cgu publish` run in this process
+(helpers.project.cgu_in_process: what they write is the point, not the process)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import pytest
 from cgu.compose.page_words import PAGE_WORDS
 from tests.helpers.bilingual import ORGANISM, stamp
 from tests.helpers.git import commit_all
-from tests.helpers.project import replace_in, run_cgu
+from tests.helpers.project import cgu_in_process, replace_in
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]{2})" href="([^"]+)">')
 HEAD = re.compile(
@@ -28,12 +29,12 @@ HEAD = re.compile(
 
 
 def _release(project: Path, kind: str, version: str, *options: str) -> None:
-    made = run_cgu(project, "release", "ebm", kind, "--version", version, "--date", version, *options)
+    made = cgu_in_process(project, "release", "ebm", kind, "--version", version, "--date", version, *options)
     assert made.returncode == 0, made.stderr
 
 
 def _publish(project: Path, site: Path, day: str) -> None:
-    published = run_cgu(project, "publish", "--out", str(site), "--date", day)
+    published = cgu_in_process(project, "publish", "--out", str(site), "--date", day)
     assert published.returncode == 0, published.stderr
     assert "Traceback" not in published.stderr
 

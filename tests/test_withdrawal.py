@@ -16,7 +16,7 @@ from cgu.model import ReleaseSpec, SourceLocation, Withdrawal
 from cgu.release.lifecycle import IN_FORCE, UPCOMING, WITHDRAWN, lifecycle
 from tests.helpers.bilingual import ORGANISM, stamp
 from tests.helpers.git import commit_all
-from tests.helpers.project import replace_in, run_cgu
+from tests.helpers.project import cgu_in_process, replace_in
 from tests.helpers.releases import releases
 from tests.test_lifecycle import Declared
 from tests.test_site_languages import _publish, _two_cgu_releases
@@ -92,11 +92,14 @@ def _withdraw(project: Path, version: str, on: str, reason: str = REASON, kind: 
 
 def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(content: Path, tmp_path: Path) -> None:
     _two_cgu_releases(content)
-    sealed = run_cgu(content, "releases", "ebm", "cgu").stdout
+    sealed = cgu_in_process(content, "releases", "ebm", "cgu").stdout
     _withdraw(content, "2026-12-02", "2026-12-10")
-    checked = run_cgu(content, "check")
+    checked = cgu_in_process(content, "check")
     assert checked.returncode == 0 and "release-immutable" not in checked.stderr, checked.stderr
-    assert run_cgu(content, "releases", "ebm", "cgu").stdout.split("working tree")[0] == sealed.split("working tree")[0]
+    assert (
+        cgu_in_process(content, "releases", "ebm", "cgu").stdout.split("working tree")[0]
+        == sealed.split("working tree")[0]
+    )
 
     before = tmp_path / "before"
     _publish(content, before, "2026-12-05")  # before the withdrawal day: the release is coming, as it was
@@ -132,7 +135,7 @@ def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(content
     receipt = tmp_path / "receipt.json"
     fields = {"organism": "ebm", "document": "cgu", "release": "2026-12-02", "sha256": seal}
     receipt.write_text(json.dumps(fields | {"timestamp": "2026-12-04T09:00:00Z"}), encoding="utf-8")
-    verified = run_cgu(content, "verify-receipt", str(receipt), "--date", "2026-12-20")
+    verified = cgu_in_process(content, "verify-receipt", str(receipt), "--date", "2026-12-20")
     assert verified.returncode == 0, verified.stderr
     assert f"(withdrawn on 2026-12-10 ({REASON}): the release in force binds instead" in verified.stdout
     dutch = (site / "ebm/nl/cgu/changelog.html").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from conftest import ROOT
-from test_faults import snapshot
+from helpers.faults import snapshot
 
 from cgu.cli import main
 from cgu.commands.build import build

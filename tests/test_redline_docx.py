@@ -341,7 +341,7 @@ def test_an_author_word_cannot_store_is_refused(tmp_path: Path) -> None:
 def test_the_published_site_carries_each_redline_as_word_tracked_changes(repo: Path, tmp_path: Path) -> None:
     """Beside each HTML redline of the site, a DOCX of the same changes (by the organism, dated the newer release),
     listed in index.json and releases.html, in the bundles, and the same bytes from one publication to the next."""
-    from test_faults import snapshot
+    from helpers.faults import snapshot
 
     from cgu.commands.publish import publish
 

@@ -109,11 +109,21 @@ SLOW_CASES = ("cookie-table-10000-rows", "jinja-output-too-large", "yaml-nesting
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `slow` (left out of the fast subset, `-m "not slow"`) the tests that need a slow fixture or case."""
+    """Mark `slow` (left out of the fast subset, `-m "not slow"`) the tests that need a slow fixture or case; then put
+    the files that hold slow tests first, each file's tests kept together and in order.
+
+    With `--dist loadfile` a file is one worker's, and the workers take the files in this order (pyproject.toml's
+    `--no-loadscope-reorder`; xdist would otherwise order them by their number of tests, which puts the long files of
+    one to three tests, the README's tour and set-up, the wheel, the killed runs, at the very end): long files first,
+    the many short ones after, so that the workers finish together instead of one ending alone on a long file."""
+    slow_files: set[str] = set()
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if any(name in SLOW_FIXTURES for name in fixtures) or item.name in {f"test_bad_input[{c}]" for c in SLOW_CASES}:
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("slow"):
+            slow_files.add(item.nodeid.split("::", 1)[0])
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in slow_files)  # stable: each file's order kept
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from helpers.git import git
+from helpers.project import cgu_here
 
 WHOLE = "cgu replaces its output folder whole"
 LINK = f"the output folder is a link (to {{target}}); {WHOLE}: point --out at a real folder of its own"
@@ -19,14 +20,9 @@ FOREIGN = f"the output folder is not empty and holds no .cgu-build.json, so cgu 
 
 
 def cgu(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *args],
-        cwd=cwd,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`cgu ARGS` in `cwd`, in this process: what it refuses and leaves is the point (the full-disk and size-limit
+    cases below run real processes, under their own limits)."""
+    return cgu_here(cwd, *args)
 
 
 def tree(folder: Path) -> dict[str, str]:

@@ -24,10 +24,15 @@ def run_cgu(project: Path, *args: str, cwd: Path | None = None, timeout: int = 6
 
 
 def cgu_in_process(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`cgu ARGS --project PROJECT` run in this process (click's CliRunner), in `cwd` (the project by default): what
-    `run_cgu` returns (exit code, standard output, standard error) without a new interpreter, for tests of what a
-    command says rather than of the process. An exception the command lets escape is written to standard error as
-    the interpreter would print it (a "Traceback"), with exit code 1."""
+    """`cgu ARGS --project PROJECT` run in this process, in `cwd` (the project by default): see `cgu_here`."""
+    return cgu_here(cwd or project, *args, "--project", str(project))
+
+
+def cgu_here(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`cgu ARGS` run in this process (click's CliRunner), in the folder `cwd`: what `run_cgu` returns (exit code,
+    standard output, standard error) without a new interpreter, for tests of what a command says and writes rather
+    than of the process. An exception the command lets escape is written to standard error as the interpreter would
+    print it (a "Traceback"), with exit code 1."""
     import contextlib
     import traceback
 
@@ -35,13 +40,12 @@ def cgu_in_process(project: Path, *args: str, cwd: Path | None = None) -> subpro
 
     from cgu.cli import main
 
-    argv = [*args, "--project", str(project)]
-    with contextlib.chdir(cwd or project):
-        result = CliRunner().invoke(main, argv, prog_name="cgu_cli.py", catch_exceptions=True)
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(main, list(args), prog_name="cgu_cli.py", catch_exceptions=True)
     stderr = result.stderr
     if result.exc_info is not None and result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(*result.exc_info))
-    return subprocess.CompletedProcess(["cgu", *argv], result.exit_code, result.stdout, stderr)
+    return subprocess.CompletedProcess(["cgu", *args], result.exit_code, result.stdout, stderr)
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

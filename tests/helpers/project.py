@@ -28,11 +28,11 @@ def cgu_in_process(project: Path, *args: str, cwd: Path | None = None) -> subpro
     return cgu_here(cwd or project, *args, "--project", str(project))
 
 
-def cgu_here(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def cgu_here(cwd: Path, *args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
     """`cgu ARGS` run in this process (click's CliRunner), in the folder `cwd`: what `run_cgu` returns (exit code,
     standard output, standard error) without a new interpreter, for tests of what a command says and writes rather
     than of the process. An exception the command lets escape is written to standard error as the interpreter would
-    print it (a "Traceback"), with exit code 1."""
+    print it (a "Traceback"), with exit code 1. `env`: variables set (None: unset) while the command runs."""
     import contextlib
     import traceback
 
@@ -41,7 +41,7 @@ def cgu_here(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     from cgu.cli import main
 
     with contextlib.chdir(cwd):
-        result = CliRunner().invoke(main, list(args), prog_name="cgu_cli.py", catch_exceptions=True)
+        result = CliRunner(env=env).invoke(main, list(args), prog_name="cgu_cli.py", catch_exceptions=True)
     stderr = result.stderr
     if result.exc_info is not None and result.exception is not None and not isinstance(result.exception, SystemExit):
         stderr += "".join(traceback.format_exception(*result.exc_info))

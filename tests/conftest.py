@@ -159,6 +159,33 @@ def browser():  # type: ignore[no-untyped-def]
         yield driver
 
 
+@pytest.fixture(scope="session")
+def released_bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual project of `content` with its cgu released twice and its privacy once (helpers.bilingual.
+    two_cgu_releases), made once per worker. Read only: `released_content` copies it for a test that changes it."""
+    import datetime as dt
+
+    from helpers.bilingual import bilingual_project, two_cgu_releases
+    from helpers.project import git_environment
+
+    folder = tmp_path_factory.mktemp("released-bilingual")
+    with pytest.MonkeyPatch.context() as patch:
+        git_environment(patch, folder)
+        project = bilingual_project(folder, when=dt.date(2026, 12, 2))
+        two_cgu_releases(project)
+    return project
+
+
+@pytest.fixture
+def released_content(released_bilingual: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of `released_bilingual` (its git repository included) at `tmp_path`/content, with `content`'s
+    environment: what `content` then `two_cgu_releases` make, without releasing again."""
+    from helpers.project import git_environment
+
+    git_environment(monkeypatch, tmp_path)
+    return Path(shutil.copytree(released_bilingual, tmp_path / "content", symlinks=True))
+
+
 @pytest.fixture
 def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The bilingual fixture project (French source, Dutch translation, every translation fresh) in git, committed on
@@ -166,9 +193,7 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     import datetime as dt
 
     from helpers.bilingual import bilingual_project
-    from helpers.project import FIXED_GIT_ENV
+    from helpers.project import git_environment
 
-    for name, value in FIXED_GIT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    git_environment(monkeypatch, tmp_path)
     return bilingual_project(tmp_path, when=dt.date(2026, 12, 2))

@@ -66,12 +66,17 @@ FIXED_GIT_ENV = {
 """A committer and a fixed day (2026-12-02) for tests that make commits through cgu itself."""
 
 
+def git_environment(patch: pytest.MonkeyPatch, home: Path) -> None:
+    """FIXED_GIT_ENV for what cgu commits, and HOME in `home` (the user's git configuration never applies)."""
+    for name, value in FIXED_GIT_ENV.items():
+        patch.setenv(name, value)
+    patch.setenv("HOME", str(home))
+
+
 def committed_copy(fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """`fixture` copied to `tmp_path/content` as a git repository with one commit, FIXED_GIT_ENV set for what cgu
     commits and HOME in `tmp_path` (the user's git configuration never applies)."""
-    for name, value in FIXED_GIT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    git_environment(monkeypatch, tmp_path)
     target = tmp_path / "content"
     shutil.copytree(fixture, target)
     for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "content"]):

@@ -115,15 +115,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     With `--dist loadfile` a file is one worker's, and the workers take the files in this order (pyproject.toml's
     `--no-loadscope-reorder`; xdist would otherwise order them by their number of tests, which puts the long files of
     one to three tests, the README's tour and set-up, the wheel, the killed runs, at the very end): long files first,
-    the many short ones after, so that the workers finish together instead of one ending alone on a long file."""
+    the many short ones after, so that the workers finish together instead of one ending alone on a long file. Of the
+    files that read the shipped build, the first comes first (its worker builds it) and the others after the other
+    slow files, so that no worker waits for the build while the other makes it."""
     slow_files: set[str] = set()
+    shipped_files: list[str] = []
     for item in items:
+        file = item.nodeid.split("::", 1)[0]
         fixtures = getattr(item, "fixturenames", ())
         if any(name in SLOW_FIXTURES for name in fixtures) or item.name in {f"test_bad_input[{c}]" for c in SLOW_CASES}:
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("slow"):
-            slow_files.add(item.nodeid.split("::", 1)[0])
-    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in slow_files)  # stable: each file's order kept
+            slow_files.add(file)
+        if "shipped_build" in fixtures and file not in shipped_files:
+            shipped_files.append(file)
+
+    def rank(item: pytest.Item) -> int:
+        file = item.nodeid.split("::", 1)[0]
+        if shipped_files and file == shipped_files[0]:
+            return 0
+        return 2 if file in shipped_files else 1 if file in slow_files else 3
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 @pytest.fixture

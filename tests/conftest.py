@@ -104,7 +104,7 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SLOW_FIXTURES = ("shipped_build", "ci_sites", "styled_build")
 """A test that needs one of these is slow: the full build of the shipped content (a minute or so), the CI workflow's
 publication (test_publish.py), the many-page PDFs (test_render.py)."""
-SLOW_CASES = ("cookie-table-10000-rows", "jinja-output-too-large", "yaml-nesting-flow-5000")
+SLOW_CASES = ("cookie-table-10000-rows", "jinja-output-too-large", "yaml-alias-bomb", "yaml-nesting-flow-5000")
 """Bad-input corpus cases at the size limits (one parametrized test in bad_inputs/, no function to mark)."""
 
 

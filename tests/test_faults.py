@@ -24,6 +24,7 @@ def small_disk(tmp_path: Path) -> Path:
     subprocess.run(["umount", str(mount)], check=False)
 
 
+@pytest.mark.slow
 def test_disk_full_keeps_the_published_output(mini: Path, small_disk: Path) -> None:
     out = small_disk / "site"
     assert cgu(mini, out, "--format", "html").returncode == 0

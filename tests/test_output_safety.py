@@ -154,6 +154,7 @@ def _edit_a_clause(project: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_full_temporary_disk_stops_the_build_and_keeps_the_output(mini: Path, tmp_path: Path) -> None:
     """TMPDIR on a 64 KiB tmpfs, really full: WeasyPrint cannot write the theme's fonts while making the PDF."""
     from helpers.disk import on_small_disk
@@ -171,6 +172,7 @@ def test_a_full_temporary_disk_stops_the_build_and_keeps_the_output(mini: Path, 
     assert tree(tmp_path) == {**before, "disk": "folder"}
 
 
+@pytest.mark.slow
 def test_a_full_site_disk_keeps_the_published_site_whole(repo: Path, tmp_path: Path) -> None:
     """The site on a 16 MiB tmpfs: published once, then the disk filled up and the site published again."""
     from helpers.disk import on_small_disk
@@ -217,6 +219,7 @@ def test_a_file_size_limit_stops_the_build_and_keeps_the_output(mini: Path, tmp_
     assert tree(tmp_path) == before, "nothing outside the output changed, and the output neither"
 
 
+@pytest.mark.slow
 def test_a_file_size_limit_on_temporary_files_stops_the_build(mini: Path, tmp_path: Path) -> None:
     from helpers.disk import under_file_size_limit
 

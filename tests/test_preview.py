@@ -75,6 +75,7 @@ def test_a_theme_error_shows_in_the_page_and_runs_nothing(preview, tmp_path: Pat
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # type: ignore[no-untyped-def]
     project, url = preview
     browser.get(f"{url}/doc/beta/cgu")

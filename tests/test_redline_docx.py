@@ -181,6 +181,7 @@ def test_every_corpus_pair_accepts_to_new_and_rejects_to_old() -> None:
     assert len(corpus_pairs()) == 71
 
 
+@pytest.mark.slow
 @needs_soffice
 def test_libreoffice_accepts_to_new_and_rejects_to_old_with_a_move(tmp_path: Path, libreoffice_profile: Path) -> None:
     docx = tmp_path / "redline.docx"
@@ -229,6 +230,7 @@ def test_no_kept_paragraph_mark_sits_between_two_insertions(shape: str) -> None:
         previous = ((revisions[-1] if revisions else previous[0] if previous else "r"), mark_status or "kept")
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("shape", KEPT_MARK)
 def test_libreoffice_keeps_the_paragraph_mark_between_two_insertions(
@@ -352,6 +354,7 @@ def test_an_author_word_cannot_store_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "redline-old-to-new.docx").exists()
 
 
+@pytest.mark.slow
 def test_the_published_site_carries_each_redline_as_word_tracked_changes(repo: Path, tmp_path: Path) -> None:
     """Beside each HTML redline of the site, a DOCX of the same changes (by the organism, dated the newer release),
     listed in index.json and releases.html, in the bundles, and the same bytes from one publication to the next."""

@@ -198,6 +198,7 @@ def test_every_language_has_the_same_page_words() -> None:
         assert all(value.strip() for value in table.values()), language
 
 
+@pytest.mark.slow
 def test_a_bilingual_published_site_passes_axe_the_nu_validator_and_a_phone_width(
     site_in_notice: Path, tmp_path: Path
 ) -> None:

@@ -443,6 +443,7 @@ def test_a_bilingual_document_releases_and_a_stale_translation_refuses_the_relea
     assert (project / "organisms/ebm/organism.yaml").read_text(encoding="utf-8") == before
 
 
+@pytest.mark.slow
 def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, tmp_path: Path) -> None:
     for kind in ("cgu", "privacy"):
         made = _release(project, kind)

@@ -89,6 +89,7 @@ def _withdraw(project: Path, version: str, on: str, reason: str = REASON, kind: 
     commit_all(project, f"withdraw the {kind} of {version}")
 
 
+@pytest.mark.slow
 def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(
     released_content: Path, tmp_path: Path
 ) -> None:
@@ -146,6 +147,7 @@ def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(
     assert "noindex" not in older
 
 
+@pytest.mark.slow
 def test_when_every_release_is_withdrawn_the_site_says_no_version_is_in_force(
     released_content: Path, tmp_path: Path
 ) -> None:

@@ -61,6 +61,7 @@ def work(shards: Path, tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.mark.slow
 def test_the_three_shards_merge(work: Path) -> None:
     result = run(work, "merge", "--project", "mini", "site", "s1", "s2", "s3")
     assert result.returncode == 0 and result.stderr == "", result.stderr
@@ -210,6 +211,7 @@ def _outside_site(work: Path) -> dict[str, bytes | str]:
     return {k: v for k, v in snapshot(work).items() if not k.startswith("site/") and not k.endswith(".lock")}
 
 
+@pytest.mark.slow
 def test_a_link_left_in_a_previous_site_is_neither_published_nor_bundled(work: Path) -> None:
     """A previous site is untrusted too: a link in it (even under releases/, which publish keeps) is dropped."""
     first = run(work, "publish", "--project", "mini", "--out", "site")
@@ -433,6 +435,7 @@ def test_manifest_fields_print_without_control_characters(tmp_path: Path) -> Non
     assert result.stdout == "valid: 0 files match the manifest (tool x\\x1b[1A\\rvalid: forged, commit unknown)\n"
 
 
+@pytest.mark.slow
 def test_a_zip_bomb_is_streamed_within_the_manifest_size(tmp_path: Path) -> None:
     """200 MB of zeros in a 200 KB zip, declared honestly: checked a megabyte at a time, never held in memory."""
     size = 200 * 1024 * 1024

@@ -1,17 +1,15 @@
 """Languages (docs/languages.md): translations beside their source, stale when the source moves on (form: a warning;
 substance: the language is refused), missing ones refused, per-language outputs with hreflang pairs, the legal checks
 in Dutch. Real git repositories in tmp_path; cgu's commands run in this process (helpers.project.cgu_in_process:
-what they say and write is the point), `cgu init` and `cgu release` in processes of their own."""
+what they say and write is the point)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from cgu.project import load_project
 from cgu.rules.translations import blob_id
 from tests.helpers.bilingual import TRANSLATIONS, bilingual_project, stamp
 from tests.helpers.git import commit_all, git
-from tests.helpers.project import ROOT, cgu_in_process, replace_in
+from tests.helpers.project import cgu_here, cgu_in_process, replace_in
 
 FIRST_DAY = dt.date(2025, 6, 1)
 """The day the fixture is committed, and the day its first releases are declared and committed."""
@@ -281,12 +279,7 @@ def test_a_single_language_organism_has_no_alternates(tmp_path: Path) -> None:
 
 
 def _init(target: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), "init", str(target), "--cgu-from", "cgu", *options],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cgu_here(Path.cwd(), "init", str(target), "--cgu-from", "cgu", *options)
 
 
 def test_init_accepts_languages_and_the_project_lists_what_to_translate(tmp_path: Path) -> None:
@@ -424,13 +417,7 @@ def _release(project: Path, kind: str) -> subprocess.CompletedProcess[str]:
         "GIT_COMMITTER_DATE": f"{FIRST_DAY}T12:00:00+00:00",
     }
     arguments = ["release", "ebm", kind, "--summary", "Première version.", "--form", "--version", "2025-06-01"]
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *arguments, "--date", "2025-06-01", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **identity},
-    )
+    return cgu_here(Path.cwd(), *arguments, "--date", "2025-06-01", "--project", str(project), env=identity)
 
 
 def test_a_bilingual_document_releases_and_a_stale_translation_refuses_the_release(project: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def cgu_in_process(project: Path, *args: str, cwd: Path | None = None) -> subpro
     return cgu_here(cwd or project, *args, "--project", str(project))
 
 
-def cgu_here(cwd: Path, *args: str, env: dict[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
+def cgu_here(cwd: Path, *args: str, env: Mapping[str, str | None] | None = None) -> subprocess.CompletedProcess[str]:
     """`cgu ARGS` run in this process (click's CliRunner), in the folder `cwd`: what `run_cgu` returns (exit code,
     standard output, standard error) without a new interpreter, for tests of what a command says and writes rather
     than of the process. An exception the command lets escape is written to standard error as the interpreter would

@@ -104,16 +104,39 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
 SLOW_FIXTURES = ("shipped_build", "ci_sites", "styled_build")
 """A test that needs one of these is slow: the full build of the shipped content (a minute or so), the CI workflow's
 publication (test_publish.py), the many-page PDFs (test_render.py)."""
-SLOW_CASES = ("cookie-table-10000-rows", "jinja-output-too-large", "yaml-nesting-flow-5000")
+SLOW_CASES = ("cookie-table-10000-rows", "jinja-output-too-large", "yaml-alias-bomb", "yaml-nesting-flow-5000")
 """Bad-input corpus cases at the size limits (one parametrized test in bad_inputs/, no function to mark)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark `slow` (left out of the fast subset, `-m "not slow"`) the tests that need a slow fixture or case."""
+    """Mark `slow` (left out of the fast subset, `-m "not slow"`) the tests that need a slow fixture or case; then put
+    the files that hold slow tests first, each file's tests kept together and in order.
+
+    With `--dist loadfile` a file is one worker's, and the workers take the files in this order (pyproject.toml's
+    `--no-loadscope-reorder`; xdist would otherwise order them by their number of tests, which puts the long files of
+    one to three tests, the README's tour and set-up, the wheel, the killed runs, at the very end): long files first,
+    the many short ones after, so that the workers finish together instead of one ending alone on a long file. Of the
+    files that read the shipped build, the first comes first (its worker builds it) and the others after the other
+    slow files, so that no worker waits for the build while the other makes it."""
+    slow_files: set[str] = set()
+    shipped_files: list[str] = []
     for item in items:
+        file = item.nodeid.split("::", 1)[0]
         fixtures = getattr(item, "fixturenames", ())
         if any(name in SLOW_FIXTURES for name in fixtures) or item.name in {f"test_bad_input[{c}]" for c in SLOW_CASES}:
             item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("slow"):
+            slow_files.add(file)
+        if "shipped_build" in fixtures and file not in shipped_files:
+            shipped_files.append(file)
+
+    def rank(item: pytest.Item) -> int:
+        file = item.nodeid.split("::", 1)[0]
+        if shipped_files and file == shipped_files[0]:
+            return 0
+        return 2 if file in shipped_files else 1 if file in slow_files else 3
+
+    items.sort(key=rank)  # stable: each file's tests keep their order
 
 
 @pytest.fixture
@@ -149,6 +172,33 @@ def browser():  # type: ignore[no-untyped-def]
         yield driver
 
 
+@pytest.fixture(scope="session")
+def released_bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bilingual project of `content` with its cgu released twice and its privacy once (helpers.bilingual.
+    two_cgu_releases), made once per worker. Read only: `released_content` copies it for a test that changes it."""
+    import datetime as dt
+
+    from helpers.bilingual import bilingual_project, two_cgu_releases
+    from helpers.project import git_environment
+
+    folder = tmp_path_factory.mktemp("released-bilingual")
+    with pytest.MonkeyPatch.context() as patch:
+        git_environment(patch, folder)
+        project = bilingual_project(folder, when=dt.date(2026, 12, 2))
+        two_cgu_releases(project)
+    return project
+
+
+@pytest.fixture
+def released_content(released_bilingual: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of `released_bilingual` (its git repository included) at `tmp_path`/content, with `content`'s
+    environment: what `content` then `two_cgu_releases` make, without releasing again."""
+    from helpers.project import git_environment
+
+    git_environment(monkeypatch, tmp_path)
+    return Path(shutil.copytree(released_bilingual, tmp_path / "content", symlinks=True))
+
+
 @pytest.fixture
 def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The bilingual fixture project (French source, Dutch translation, every translation fresh) in git, committed on
@@ -156,9 +206,7 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     import datetime as dt
 
     from helpers.bilingual import bilingual_project
-    from helpers.project import FIXED_GIT_ENV
+    from helpers.project import git_environment
 
-    for name, value in FIXED_GIT_ENV.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("HOME", str(tmp_path))
+    git_environment(monkeypatch, tmp_path)
     return bilingual_project(tmp_path, when=dt.date(2026, 12, 2))

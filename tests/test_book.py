@@ -88,6 +88,7 @@ def test_a_build_loads_the_work_tree_once_and_each_past_release_at_most_once(
     assert (tmp_path / "out/beta/cgu/versions.json").is_file()
 
 
+@pytest.mark.slow
 def test_a_publication_extends_its_build_instead_of_redoing_it(
     released: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

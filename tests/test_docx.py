@@ -229,6 +229,7 @@ def test_zip_members_have_fixed_dates(rich: Path) -> None:
         assert "docProps/thumbnail.jpeg" not in archive.namelist()
 
 
+@pytest.mark.slow
 def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     from conftest import FIXTURES
 

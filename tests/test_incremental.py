@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT
-from test_faults import snapshot
+from helpers.faults import snapshot
 
 from cgu.cli import main
 from cgu.commands.build import build
@@ -67,12 +68,14 @@ def test_explain_says_why(mini: Path, tmp_path: Path) -> None:
     assert "rebuilt beta/privacy-2024-06-01.html: changed: clauses/cookies.md" in output
 
 
+@pytest.mark.slow
 def test_parallel_build_is_identical(mini: Path, tmp_path: Path) -> None:
     build(mini, tmp_path / "one", jobs=1)
     build(mini, tmp_path / "two", jobs=2)
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
+@pytest.mark.slow
 def test_shards_merge_into_the_unsharded_build(mini: Path, tmp_path: Path) -> None:
     for index in range(3):  # more organisms so that shards are not trivially empty
         (mini / f"organisms/extra-{index}.yaml").write_text(

@@ -121,6 +121,7 @@ def test_before_during_and_after_the_notice_period_every_output_says_the_same(re
     assert "Politique de confidentialité" not in members and "Beta Mutualité Conditions générales" in members
 
 
+@pytest.mark.slow
 def test_the_published_site_serves_the_version_in_force_and_announces_the_next_never_a_draft(
     released: Path, tmp_path: Path
 ) -> None:
@@ -167,6 +168,7 @@ def test_the_preview_compares_a_draft_with_the_newest_release_published_on_its_d
     assert "modifications depuis la version du 20 novembre 2026" in during
 
 
+@pytest.mark.slow
 def test_each_earlier_release_gets_a_reacceptance_page_listing_exactly_the_material_releases_since(
     released: Path, tmp_path: Path
 ) -> None:

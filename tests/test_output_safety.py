@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from helpers.git import git
+from helpers.project import cgu_here
 
 WHOLE = "cgu replaces its output folder whole"
 LINK = f"the output folder is a link (to {{target}}); {WHOLE}: point --out at a real folder of its own"
@@ -19,14 +20,9 @@ FOREIGN = f"the output folder is not empty and holds no .cgu-build.json, so cgu 
 
 
 def cgu(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *args],
-        cwd=cwd,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`cgu ARGS` in `cwd`, in this process: what it refuses and leaves is the point (the full-disk and size-limit
+    cases below run real processes, under their own limits)."""
+    return cgu_here(cwd, *args)
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -158,6 +154,7 @@ def _edit_a_clause(project: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_full_temporary_disk_stops_the_build_and_keeps_the_output(mini: Path, tmp_path: Path) -> None:
     """TMPDIR on a 64 KiB tmpfs, really full: WeasyPrint cannot write the theme's fonts while making the PDF."""
     from helpers.disk import on_small_disk
@@ -175,6 +172,7 @@ def test_a_full_temporary_disk_stops_the_build_and_keeps_the_output(mini: Path, 
     assert tree(tmp_path) == {**before, "disk": "folder"}
 
 
+@pytest.mark.slow
 def test_a_full_site_disk_keeps_the_published_site_whole(repo: Path, tmp_path: Path) -> None:
     """The site on a 16 MiB tmpfs: published once, then the disk filled up and the site published again."""
     from helpers.disk import on_small_disk
@@ -222,6 +220,7 @@ def test_a_file_size_limit_stops_the_build_and_keeps_the_output(mini: Path, tmp_
     assert tree(tmp_path) == before, "nothing outside the output changed, and the output neither"
 
 
+@pytest.mark.slow
 def test_a_file_size_limit_on_temporary_files_stops_the_build(mini: Path, tmp_path: Path) -> None:
     from helpers.disk import under_file_size_limit
 

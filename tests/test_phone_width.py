@@ -41,6 +41,7 @@ def too_wide(driver, site: Path) -> dict[str, int]:  # type: ignore[no-untyped-d
     return wide
 
 
+@pytest.mark.slow
 def test_no_page_of_the_shipped_build_is_wider_than_a_phone(phone, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from cgu.commands.build import build
 
@@ -48,6 +49,7 @@ def test_no_page_of_the_shipped_build_is_wider_than_a_phone(phone, tmp_path: Pat
     assert too_wide(phone, tmp_path / "build") == {}
 
 
+@pytest.mark.slow
 def test_no_page_of_a_published_site_is_wider_than_a_phone(phone, released: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from cgu.commands.publish import publish
 
@@ -58,6 +60,7 @@ def test_no_page_of_a_published_site_is_wider_than_a_phone(phone, released: Path
     assert too_wide(phone, site) == {}
 
 
+@pytest.mark.slow
 def test_member_pages_pass_axe_and_the_nu_validator(phone, released: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Each new kind of page: the members' index, releases.html, the stable page of the version in force, a release
     page in force and one coming, the re-acceptance page, the writer's index with its "Projet" marks, and the writer's

@@ -75,6 +75,7 @@ def test_a_theme_error_shows_in_the_page_and_runs_nothing(preview, tmp_path: Pat
     assert not marker.exists()
 
 
+@pytest.mark.slow
 def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # type: ignore[no-untyped-def]
     project, url = preview
     browser.get(f"{url}/doc/beta/cgu")
@@ -102,14 +103,9 @@ def test_live_update_and_errors_in_the_browser(preview, browser) -> None:  # typ
 
 def released_project(tmp_path: Path) -> Path:
     """The mini project in git with one release of its CGU, and a draft edit of a clause since."""
-    from helpers.git import commit_all, git
-    from helpers.releases import RELEASE_1, edit
+    from helpers.releases import edit, released_in_one_commit
 
-    project = tmp_path / "content"
-    shutil.copytree(FIXTURES / "mini", project)
-    edit(project / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
-    git(project, "init", "-q", "-b", "main")
-    commit_all(project, "release")
+    project = released_in_one_commit(tmp_path / "content")
     edit(project / "clauses/droit.md", "relèvent du droit", "sont soumises au droit")
     return project
 

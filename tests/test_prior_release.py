@@ -113,6 +113,7 @@ def test_a_rewritten_seal_is_refused(repo: Path) -> None:
     assert code == 1 and "release-immutable" in output and "changed after it was sealed" in output
 
 
+@pytest.mark.slow
 def test_redline_from_the_prior_release_to_a_later_one_and_the_site_shows_both(repo: Path) -> None:
     assert declare_prior(repo)[0] == 0
     code, output = cgu(repo, "release", "acme", "cgu", "--material", "--summary", "Conditions refondues.")
@@ -260,6 +261,7 @@ SHIPPED_PRIORS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not History(ROOT).available, reason="the shipped example's history needs its git repository")
 def test_the_shipped_example_starts_from_the_seeds_dated_texts_as_sealed_prior_releases() -> None:
     project = load_project(ROOT, tuple(sorted({o for o, _ in SHIPPED_PRIORS})))

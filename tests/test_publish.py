@@ -18,10 +18,10 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, ROOT
+from helpers.faults import snapshot
 from helpers.git import commit_all, git
 from helpers.releases import RELEASE_1, declare, edit
 from ruamel.yaml import YAML
-from test_faults import snapshot
 
 from cgu.cli import main
 from cgu.commands.build import build

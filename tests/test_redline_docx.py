@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SHARED
 from helpers.git import commit_all
-from helpers.libreoffice import SOFFICE, resolve_all
+from helpers.libreoffice import SOFFICE, accepted_and_rejected_by_libreoffice
 from helpers.releases import declare, edit
 from lxml import etree
 from test_redline_corpus import pairs as corpus_pairs
@@ -30,6 +30,14 @@ from cgu.release.history import History
 CORPUS = SHARED / "corpus"
 DATE = datetime(2024, 3, 1, tzinfo=UTC)
 needs_soffice = pytest.mark.skipif(SOFFICE is None, reason="soffice (libreoffice-writer-nogui) is not installed")
+
+
+@pytest.fixture(scope="module")
+def libreoffice_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One private LibreOffice profile for the module's documents, made on the first start (a start per test made it
+    again each time)."""
+    return tmp_path_factory.mktemp("libreoffice") / "profile"
+
 
 OLD = """# Conditions
 
@@ -173,13 +181,13 @@ def test_every_corpus_pair_accepts_to_new_and_rejects_to_old() -> None:
     assert len(corpus_pairs()) == 71
 
 
+@pytest.mark.slow
 @needs_soffice
-def test_libreoffice_accepts_to_new_and_rejects_to_old_with_a_move(tmp_path: Path) -> None:
+def test_libreoffice_accepts_to_new_and_rejects_to_old_with_a_move(tmp_path: Path, libreoffice_profile: Path) -> None:
     docx = tmp_path / "redline.docx"
     docx.write_bytes(_docx(OLD, NEW))
     assert b"<w:moveFrom " in _document_xml(docx.read_bytes())
-    assert resolve_all(docx, "accept", tmp_path / "profile") == NEW + "\n"
-    assert resolve_all(docx, "reject", tmp_path / "profile") == OLD + "\n"
+    assert accepted_and_rejected_by_libreoffice(docx, libreoffice_profile) == (NEW + "\n", OLD + "\n")
 
 
 KEPT_MARK = {
@@ -222,15 +230,19 @@ def test_no_kept_paragraph_mark_sits_between_two_insertions(shape: str) -> None:
         previous = ((revisions[-1] if revisions else previous[0] if previous else "r"), mark_status or "kept")
 
 
+@pytest.mark.slow
 @needs_soffice
 @pytest.mark.parametrize("shape", KEPT_MARK)
-def test_libreoffice_keeps_the_paragraph_mark_between_two_insertions(shape: str, tmp_path: Path) -> None:
+def test_libreoffice_keeps_the_paragraph_mark_between_two_insertions(
+    shape: str, tmp_path: Path, libreoffice_profile: Path
+) -> None:
     result = _kept_mark_redline(KEPT_MARK[shape])
     (change,) = result.changes
     docx = tmp_path / "redline.docx"
     docx.write_bytes(render_docx(result, "Comparaison", "Harmonie", DATE))
-    assert resolve_all(docx, "reject", tmp_path / "profile") == change.old_text() + "\n"
-    assert resolve_all(docx, "accept", tmp_path / "profile") == change.new_text() + "\n"
+    accepted, rejected = accepted_and_rejected_by_libreoffice(docx, libreoffice_profile)
+    assert rejected == change.old_text() + "\n"
+    assert accepted == change.new_text() + "\n"
 
 
 MOVE_PAIR = 41
@@ -244,14 +256,15 @@ joined the two (the mark with them) and its reject-all came out a line short unt
 @pytest.mark.slow
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent (a user's clone has none; CI has it)")
 @pytest.mark.parametrize("index", [0, *KEPT_MARK_PAIRS])
-def test_libreoffice_on_corpus_pairs(index: int, tmp_path: Path) -> None:
+def test_libreoffice_on_corpus_pairs(index: int, tmp_path: Path, libreoffice_profile: Path) -> None:
     old, new = corpus_pairs()[index]
     old_text, new_text = old.read_text(encoding="utf-8"), new.read_text(encoding="utf-8")
     docx = tmp_path / "corpus.docx"
     docx.write_bytes(_docx(old_text, new_text))
     assert (b"<w:moveFrom " in _document_xml(docx.read_bytes())) == (index == MOVE_PAIR)
-    assert resolve_all(docx, "reject", tmp_path / "profile") == old_text.replace("\r\n", "\n") + "\n"
-    assert resolve_all(docx, "accept", tmp_path / "profile") == new_text.replace("\r\n", "\n") + "\n"
+    accepted, rejected = accepted_and_rejected_by_libreoffice(docx, libreoffice_profile)
+    assert rejected == old_text.replace("\r\n", "\n") + "\n"
+    assert accepted == new_text.replace("\r\n", "\n") + "\n"
 
 
 SHIPPED_REDLINES = (
@@ -288,10 +301,13 @@ def test_shipped_release_redlines_accept_to_the_draft_and_reject_to_the_release(
 @pytest.mark.slow
 @pytest.mark.skipif(not History(ROOT).available, reason="the shipped releases are read from the git repository")
 @pytest.mark.parametrize(("organism", "kind"), SHIPPED_REDLINES)
-def test_libreoffice_on_shipped_release_redlines(organism: str, kind: str, tmp_path: Path) -> None:
+def test_libreoffice_on_shipped_release_redlines(
+    organism: str, kind: str, tmp_path: Path, libreoffice_profile: Path
+) -> None:
     docx, new, old = _shipped_redline(organism, kind, tmp_path / "out")
-    assert resolve_all(docx, "reject", tmp_path / "profile") == old + "\n"
-    assert resolve_all(docx, "accept", tmp_path / "profile") == new + "\n"
+    accepted, rejected = accepted_and_rejected_by_libreoffice(docx, libreoffice_profile)
+    assert rejected == old + "\n"
+    assert accepted == new + "\n"
 
 
 def test_release_redline_is_tracked_by_the_organism_on_the_source_date(repo: Path, tmp_path: Path) -> None:
@@ -338,10 +354,11 @@ def test_an_author_word_cannot_store_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "redline-old-to-new.docx").exists()
 
 
+@pytest.mark.slow
 def test_the_published_site_carries_each_redline_as_word_tracked_changes(repo: Path, tmp_path: Path) -> None:
     """Beside each HTML redline of the site, a DOCX of the same changes (by the organism, dated the newer release),
     listed in index.json and releases.html, in the bundles, and the same bytes from one publication to the next."""
-    from test_faults import snapshot
+    from helpers.faults import snapshot
 
     from cgu.commands.publish import publish
 

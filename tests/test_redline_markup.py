@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -141,9 +142,8 @@ def test_any_markdown_pair_gives_well_nested_html(old: list[str], new: list[str]
     assert "\ue000" not in html and "\ue003" not in html and "<b>" not in html
 
 
+@pytest.mark.slow
 def test_every_corpus_redline_renders_well_nested() -> None:
-    import pytest
-
     from cgu.redline.render import render_html_fragment
 
     corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"

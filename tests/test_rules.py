@@ -826,6 +826,7 @@ def test_the_registry_refuses_a_second_rule_with_the_same_id_or_an_unknown_sever
     assert "a-new-rule" not in RULES
 
 
+@pytest.mark.slow
 def test_every_finding_of_a_check_names_a_registered_rule_with_its_severity(content: Path) -> None:
     """Findings of every kind at once (legal, waivers, unused variable, font), in text and in JSON."""
     organism = content / "organisms/klesia/organism.yaml"

@@ -48,6 +48,7 @@ def test_what_a_run_keeps_is_forgotten_with_its_scratch_space() -> None:
         assert for_this_run("test", object) is not kept
 
 
+@pytest.mark.slow
 def test_two_commands_in_one_process_both_render_their_pdfs(tmp_path: Path) -> None:
     """The PDF font configuration keeps its font files in the first command's scratch folder, removed when it ends: the
     second command (the tests, a program embedding cgu) must make its own, not write into the removed folder."""

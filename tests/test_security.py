@@ -7,12 +7,12 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers.project import cgu_in_process
 from weasyprint import HTML
 
 from cgu.compose.composer import escape_markdown
@@ -103,13 +103,8 @@ def _serve() -> tuple[http.server.HTTPServer, str]:
 
 
 def _cgu(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *args, "--project", str(project)],
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    """`cgu ARGS --project PROJECT`, in this process: what it refuses, fetches and writes is the point."""
+    return cgu_in_process(project, *args, cwd=Path.cwd())
 
 
 def test_a_clause_image_on_the_network_or_the_disk_is_refused_and_never_fetched(mini: Path, tmp_path: Path) -> None:

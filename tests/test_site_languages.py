@@ -1,7 +1,8 @@
 """The published site in every declared language (docs/languages.md, issue 16): each language's release pages,
 versions.json, changelog, redlines and re-acceptance pages, composed from the commit that declared each release, with
 reciprocal hreflang pairs; a release without a fresh translation at its commit, or a draft, never reaches the site in
-that language. Real git repositories in tmp_path, real `cgu release` and `cgu publish` processes."""
+that language. Real git repositories in tmp_path, `cgu release` and `cgu publish` run in this process
+(helpers.project.cgu_in_process: what they write is the point, not the process)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from cgu.compose.page_words import PAGE_WORDS
-from tests.helpers.bilingual import ORGANISM, stamp
+from tests.helpers.bilingual import ORGANISM, publish, release, stamp
 from tests.helpers.git import commit_all
-from tests.helpers.project import replace_in, run_cgu
+from tests.helpers.project import git_environment, replace_in
 
 ALTERNATE = re.compile(r'<link rel="alternate" hreflang="([a-z]{2})" href="([^"]+)">')
 HEAD = re.compile(
@@ -27,27 +28,25 @@ HEAD = re.compile(
 """How every member page starts: its language, then its title."""
 
 
-def _release(project: Path, kind: str, version: str, *options: str) -> None:
-    made = run_cgu(project, "release", "ebm", kind, "--version", version, "--date", version, *options)
-    assert made.returncode == 0, made.stderr
+def _published(released: Path, folder: Path, day: str) -> Path:
+    """A site of a copy of the released project (publishing fills the copy's release cache), published on `day`."""
+    project = Path(shutil.copytree(released, folder / "content", symlinks=True))
+    with pytest.MonkeyPatch.context() as patch:
+        git_environment(patch, folder)
+        publish(project, folder / "site", day)
+    return folder / "site"
 
 
-def _publish(project: Path, site: Path, day: str) -> None:
-    published = run_cgu(project, "publish", "--out", str(site), "--date", day)
-    assert published.returncode == 0, published.stderr
-    assert "Traceback" not in published.stderr
+@pytest.fixture(scope="module")
+def site_in_notice(released_bilingual: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two cgu releases published on 2026-12-20, the second published, not yet in force (read only)."""
+    return _published(released_bilingual, tmp_path_factory.mktemp("in-notice"), "2026-12-20")
 
 
-def _two_cgu_releases(project: Path) -> None:
-    """The cgu released on 2025-06-01 (form), then, after a change of substance in both languages, on 2026-12-02
-    (material, effective 2027-01-05); the privacy released once."""
-    _release(project, "cgu", "2025-06-01", "--form", "--summary", "Première version.")
-    _release(project, "privacy", "2025-06-01", "--form", "--summary", "Première version.")
-    replace_in(project / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
-    replace_in(project / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
-    stamp(project)
-    commit_all(project, "objet: every service, in French and Dutch")
-    _release(project, "cgu", "2026-12-02", "--material", "--effective", "2027-01-05", "--summary", "Tous les services.")
+@pytest.fixture(scope="module")
+def site_after_notice(released_bilingual: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The two cgu releases published on 2027-02-01, the second in force (read only)."""
+    return _published(released_bilingual, tmp_path_factory.mktemp("after-notice"), "2027-02-01")
 
 
 def _alternates(page: Path) -> dict[str, Path]:
@@ -56,12 +55,8 @@ def _alternates(page: Path) -> dict[str, Path]:
     return {lang: (page.parent / href).resolve() for lang, href in ALTERNATE.findall(text)}
 
 
-def test_every_page_has_its_counterpart_in_the_other_language_with_reciprocal_hreflang(
-    content: Path, tmp_path: Path
-) -> None:
-    _two_cgu_releases(content)
-    site = tmp_path / "site"
-    _publish(content, site, "2027-02-01")
+def test_every_page_has_its_counterpart_in_the_other_language_with_reciprocal_hreflang(site_after_notice: Path) -> None:
+    site = site_after_notice
     pages = sorted(p for p in site.rglob("*.html") if not p.name.endswith(".fragment.html"))
     dutch = {p.relative_to(site / "ebm/nl").as_posix() for p in pages if p.is_relative_to(site / "ebm/nl")}
     assert dutch == {
@@ -96,12 +91,8 @@ def test_every_page_has_its_counterpart_in_the_other_language_with_reciprocal_hr
     assert "Historique" not in changelog and "Version du" not in changelog
 
 
-def test_versions_json_per_language_names_the_version_in_force_and_the_source_seal(
-    content: Path, tmp_path: Path
-) -> None:
-    _two_cgu_releases(content)
-    site = tmp_path / "site"
-    _publish(content, site, "2026-12-20")  # the second release is published, not yet in force
+def test_versions_json_per_language_names_the_version_in_force_and_the_source_seal(site_in_notice: Path) -> None:
+    site = site_in_notice  # the second release is published, not yet in force
     french = json.loads((site / "ebm/cgu/versions.json").read_text(encoding="utf-8"))
     dutch = json.loads((site / "ebm/nl/cgu/versions.json").read_text(encoding="utf-8"))
     assert (french["language"], dutch["language"]) == ("fr", "nl")
@@ -133,10 +124,8 @@ def _word_languages(path: Path) -> set[str]:
     return tags | {tag for part in parts for tag in re.findall(r'<w:lang w:val="([^"]+)"', part)}
 
 
-def test_a_dutch_redline_between_two_releases_and_the_dutch_reacceptance_page(content: Path, tmp_path: Path) -> None:
-    _two_cgu_releases(content)
-    site = tmp_path / "site"
-    _publish(content, site, "2027-02-01")
+def test_a_dutch_redline_between_two_releases_and_the_dutch_reacceptance_page(site_after_notice: Path) -> None:
+    site = site_after_notice
     redline = (site / "ebm/nl/cgu/redline-2025-06-01-to-2026-12-02.html").read_text(encoding="utf-8")
     assert '<html lang="nl">' in redline and '<div class="redline" lang="nl">' in redline
     assert re.search(r'<ins><span class="sr-only">\[begin toevoeging\] </span>alle<span', redline), redline
@@ -161,20 +150,20 @@ def test_a_release_without_its_translation_at_its_commit_is_not_published_in_tha
 ) -> None:
     replace_in(content / ORGANISM, "languages: [fr, nl]", "languages: [fr]")
     commit_all(content, "French only for now")
-    _release(content, "cgu", "2025-06-01", "--form", "--summary", "Première version.")
+    release(content, "cgu", "2025-06-01", "--form", "--summary", "Première version.")
     replace_in(content / ORGANISM, "languages: [fr]", "languages: [fr, nl]")
     replace_in(content / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
     replace_in(content / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
     stamp(content)
     commit_all(content, "Dutch too")
     site = tmp_path / "site"
-    _publish(content, site, "2026-12-03")
+    publish(content, site, "2026-12-03")
     assert (site / "ebm/cgu/releases/2025-06-01.html").is_file()
     assert not (site / "ebm/nl").exists()  # the release said nothing in Dutch: the site says nothing in Dutch
     assert not (site / "index.nl.html").exists()
     assert "hreflang" not in (site / "ebm/cgu/releases/2025-06-01.html").read_text(encoding="utf-8")
-    _release(content, "cgu", "2026-12-02", "--form", "--summary", "Version bilingue.")
-    _publish(content, site, "2026-12-03")
+    release(content, "cgu", "2026-12-02", "--form", "--summary", "Version bilingue.")
+    publish(content, site, "2026-12-03")
     dutch = json.loads((site / "ebm/nl/cgu/versions.json").read_text(encoding="utf-8"))
     assert [r["version"] for r in dutch["releases"]] == ["2026-12-02"]
     assert not (site / "ebm/nl/cgu/releases/2025-06-01.html").exists()
@@ -184,11 +173,11 @@ def test_a_release_without_its_translation_at_its_commit_is_not_published_in_tha
 
 
 def test_a_dutch_draft_never_reaches_the_site(content: Path, tmp_path: Path) -> None:
-    _release(content, "cgu", "2025-06-01", "--form", "--summary", "Première version.")
+    release(content, "cgu", "2025-06-01", "--form", "--summary", "Première version.")
     replace_in(content / "clauses/objet.nl.md", "van toepassing op", "geldt voor")  # the Dutch alone, reworded
     commit_all(content, "objet.nl: reworded, not released")
     site = tmp_path / "site"
-    _publish(content, site, "2026-12-03")
+    publish(content, site, "2026-12-03")
     dutch = json.loads((site / "ebm/nl/cgu/versions.json").read_text(encoding="utf-8"))
     assert dutch["current"]["draft_pending"] is True  # the working tree's Dutch is not the release's
     for page in (site / "ebm/nl").rglob("*"):
@@ -209,16 +198,15 @@ def test_every_language_has_the_same_page_words() -> None:
         assert all(value.strip() for value in table.values()), language
 
 
+@pytest.mark.slow
 def test_a_bilingual_published_site_passes_axe_the_nu_validator_and_a_phone_width(
-    content: Path, tmp_path: Path
+    site_in_notice: Path, tmp_path: Path
 ) -> None:
     """The quality gate (tests/test_quality_gate.py) on every page of a site published in French and Dutch: releases,
     pages in force, changelogs, redlines, re-acceptance pages and the index, in both languages."""
     from tests.helpers.chromium import PHONE_WIDTH, at_phone_width, phone_chromium
 
-    _two_cgu_releases(content)
-    site = tmp_path / "site"
-    _publish(content, site, "2026-12-20")  # during the notice period: a release in force and one coming
+    site = site_in_notice  # during the notice period: a release in force and one coming
     pages = sorted(p for p in site.rglob("*.html") if "assets" not in p.parts and not p.name.endswith(".fragment.html"))
     assert sum(p.is_relative_to(site / "ebm/nl") for p in pages) == 9 and (site / "index.nl.html") in pages
     checked = False

@@ -7,13 +7,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from helpers.project import replace_in, run_cgu
+from helpers.project import cgu_in_process, replace_in
 
 from cgu.builtin import STARTER_CLAUSES
 
 
 def cgu(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_cgu(project, *args)
+    return cgu_in_process(project, *args)
 
 
 UNLISTED = (

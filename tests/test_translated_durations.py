@@ -9,7 +9,7 @@ from pathlib import Path
 from cgu.project import load_project
 from cgu.rules.translations import blob_id
 from tests.helpers.git import commit_all
-from tests.helpers.project import replace_in, run_cgu
+from tests.helpers.project import cgu_in_process, replace_in
 from tests.test_translated_law import _in_german
 from tests.test_translations import project  # noqa: F401 - the bilingual fixture, every translation fresh
 
@@ -47,7 +47,7 @@ def _line_of(path: Path, needle: str) -> int:
 
 def test_a_dutch_overlay_writes_durations_in_dutch(project: Path) -> None:
     _with_a_cookie(project, "nl", "13 maanden", "6 maanden")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
     assert "cookies.0.duration" not in checked.stderr and "consent_retention" not in checked.stderr
     dutch = next(d for d in load_project(project).translations if d.kind == "privacy")
@@ -56,7 +56,7 @@ def test_a_dutch_overlay_writes_durations_in_dutch(project: Path) -> None:
 
 def test_a_dutch_duration_saying_another_length_than_the_source_is_refused(project: Path) -> None:
     _with_a_cookie(project, "nl", "1 jaar", "6 maanden")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     line = _line_of(project / "organisms/ebm/organism.nl.yaml", "1 jaar")
     assert (
@@ -67,7 +67,7 @@ def test_a_dutch_duration_saying_another_length_than_the_source_is_refused(proje
 
 def test_a_french_or_unreadable_duration_in_a_dutch_overlay_is_refused(project: Path) -> None:
     _with_a_cookie(project, "nl", "13 mois", "zes maanden lang")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert (
         "translation-mismatch: 'cookies.0.duration': duration '13 mois': unknown unit 'mois'; write it like '30 min', "
@@ -79,10 +79,10 @@ def test_a_french_or_unreadable_duration_in_a_dutch_overlay_is_refused(project: 
 def test_a_german_overlay_writes_durations_in_german(project: Path) -> None:
     _in_german(project)
     _with_a_cookie(project, "de", "13 Monate", "sechs Monate")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
     replace_in(project / "organisms/ebm/organism.de.yaml", "sechs Monate", "ein halbes Jahr")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert (
         "translation-mismatch: 'cookie_settings.consent_retention': duration 'ein halbes Jahr': unknown unit 'halbes'"

@@ -9,7 +9,7 @@ from cgu.project import load_project
 from cgu.rules.translations import blob_id
 from cgu.rules.values.legal_texts import LEGAL_TEXTS, TITLES, legal_titles_table
 from tests.helpers.git import commit_all
-from tests.helpers.project import ROOT, replace_in, run_cgu
+from tests.helpers.project import ROOT, cgu_in_process, replace_in
 from tests.test_translations import TRANSLATIONS, project  # noqa: F401 - the bilingual fixture, every translation fresh
 
 OBJET_NL = "clauses/objet.nl.md"
@@ -83,7 +83,7 @@ def test_law_prints_the_official_dutch_title_in_a_dutch_clause(project: Path) ->
         "van persoonsgegevens" in text
     )
     assert "règlement" not in text and "loi du" not in text, "never the French title in a Dutch document"
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
 
 
@@ -95,7 +95,7 @@ def test_law_prints_the_official_german_title_in_a_german_clause(project: Path) 
         f"{GERMAN_VERSION_LINE} {{{{ law('rgpd') }}}}, {{{{ law('dsa') }}}}, {{{{ law('apd') }}}}.",
     )
     text = _translated_text(project)
-    assert run_cgu(project, "check").returncode == 0
+    assert cgu_in_process(project, "check").returncode == 0
     assert "Verordnung (EU) 2016/679 vom 27. April 2016 (Datenschutz-Grundverordnung)" in text
     assert "Verordnung (EU) 2022/2065 vom 19. Oktober 2022 über einen Binnenmarkt für digitale Dienste" in text
     assert "Datenschutzbehörde (Gesetz vom 3. Dezember 2017)" in text
@@ -103,14 +103,14 @@ def test_law_prints_the_official_german_title_in_a_german_clause(project: Path) 
 
 def test_a_law_with_no_official_title_in_the_clause_language_is_refused_at_its_line(project: Path) -> None:
     replace_in(project / OBJET_NL, VERSION_LINE, f"{VERSION_LINE}\n\nZie de {{{{ law('loi-78-17') }}}}.")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert (
         f"{OBJET_NL}:11: law('loi-78-17') has no official nl title in the registry (it has: fr); cite the text in "
         "the clause's own words" in checked.stderr
     ), checked.stderr
     out = project.parent / "out"
-    built = run_cgu(project, "build", "--format", "html", "--out", str(out))
+    built = cgu_in_process(project, "build", "--format", "html", "--out", str(out))
     assert built.returncode == 1 and "law('loi-78-17') has no official nl title" in built.stderr
     assert not out.exists(), "nothing built, and never the French title in its place"
 
@@ -120,7 +120,7 @@ def test_a_belgian_law_with_no_sourced_german_title_is_refused_in_german(project
     replace_in(
         project / "clauses/objet.de.md", GERMAN_VERSION_LINE, f"{GERMAN_VERSION_LINE} {{{{ law('loi-be-2018') }}}}."
     )
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1 and "Traceback" not in checked.stderr
     assert "clauses/objet.de.md:9: law('loi-be-2018') has no official de title in the registry (it has: fr, nl)" in (
         checked.stderr
@@ -132,7 +132,7 @@ def test_a_dutch_text_citing_a_law_before_it_existed_is_found_in_its_own_words(p
         replace_in(project / "organisms/ebm/organism.yaml", "version: 2025-06-01", "version: 2018-06-01")
     replace_in(project / OBJET_NL, VERSION_LINE, f"{VERSION_LINE} Ze volgt de wet van 30 juli 2018.")
     commit_all(project, "a Dutch citation of the 2018 law in a June 2018 document")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1, checked.stderr
     found = [line for line in checked.stderr.splitlines() if "legal-text-date" in line]
     assert len(found) == 2, found  # the Dutch text of both documents (objet is in each), none in French

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.project import run_cgu
+from tests.helpers.project import cgu_in_process
 from tests.test_translated_law import _in_german
 from tests.test_translations import _commit_change, _release, project  # noqa: F401 - project: the bilingual fixture
 
@@ -34,7 +34,7 @@ def test_a_draft_pdf_says_draft_and_page_in_its_language(
     assert _release(project, "privacy").returncode == 0
     _commit_change(project, "Vous disposez d'un droit", "Vous  disposez d’un droit")  # form only: a draft, built
     out = tmp_path / "out"
-    built = run_cgu(project, "build", "--format", "pdf,docx", "--document", "privacy", "--out", str(out))
+    built = cgu_in_process(project, "build", "--format", "pdf,docx", "--document", "privacy", "--out", str(out))
     assert built.returncode == 0, built.stderr
     translated = _pdf_text(out / f"ebm/{language}/privacy-2025-06-01.pdf")
     assert draft in translated and page in translated, translated

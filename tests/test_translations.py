@@ -1,16 +1,15 @@
 """Languages (docs/languages.md): translations beside their source, stale when the source moves on (form: a warning;
 substance: the language is refused), missing ones refused, per-language outputs with hreflang pairs, the legal checks
-in Dutch. Real git repositories in tmp_path, real cgu processes."""
+in Dutch. Real git repositories in tmp_path; cgu's commands run in this process (helpers.project.cgu_in_process:
+what they say and write is the point)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from cgu.project import load_project
 from cgu.rules.translations import blob_id
 from tests.helpers.bilingual import TRANSLATIONS, bilingual_project, stamp
 from tests.helpers.git import commit_all, git
-from tests.helpers.project import ROOT, replace_in, run_cgu
+from tests.helpers.project import cgu_here, cgu_in_process, replace_in
 
 FIRST_DAY = dt.date(2025, 6, 1)
 """The day the fixture is committed, and the day its first releases are declared and committed."""
@@ -40,7 +39,7 @@ def test_blob_id_is_what_git_hash_object_prints(project: Path) -> None:
 
 
 def test_fresh_translations_check_and_compose_in_dutch(project: Path) -> None:
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
     assert "translation" not in checked.stderr
     loaded = load_project(project)
@@ -77,7 +76,7 @@ def test_german_document_dates(project: Path) -> None:
 
 def _refused(project: Path, *expected: str) -> str:
     """`cgu check` fails, each expected text in its diagnostics, without a traceback; the diagnostics."""
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 1, checked.stderr
     assert "Traceback" not in checked.stderr
     for text in expected:
@@ -92,10 +91,10 @@ def _commit_change(project: Path, old: str, new: str, path: str = "clauses/droit
 
 def test_form_only_change_of_the_source_is_a_warning_and_still_builds(project: Path, tmp_path: Path) -> None:
     _commit_change(project, "Vous disposez d'un droit", "Vous  disposez d’un droit")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
     assert re.search(r"clauses/droits\.nl\.md:\d+: warning: translation-stale-form: clauses/droits\.md", checked.stderr)
-    built = run_cgu(project, "build", "--format", "html", "--out", str(tmp_path / "out"))
+    built = cgu_in_process(project, "build", "--format", "html", "--out", str(tmp_path / "out"))
     assert built.returncode == 0, built.stderr
     assert (tmp_path / "out/ebm/nl/privacy-2025-06-01.html").is_file()
 
@@ -105,14 +104,14 @@ def test_substantive_change_of_a_drafts_source_is_a_warning_and_the_release_is_r
 ) -> None:
     # The writer's French draft goes on (check, build); the Dutch cannot be released until the translator catches up.
     _commit_change(project, "de portabilité.", "de portabilité de vos données.")
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
     assert (
         "clauses/droits.nl.md:5: warning: translation-behind: clauses/droits.md changed in substance since this "
         "translation: the nl documents cannot be released until it is updated"
     ) in checked.stderr
     out = tmp_path / "out"
-    built = run_cgu(project, "build", "--format", "html", "--out", str(out))
+    built = cgu_in_process(project, "build", "--format", "html", "--out", str(out))
     assert built.returncode == 0, built.stderr
     assert (out / "ebm/nl/privacy-2025-06-01.html").is_file()  # a draft: never released, so never published
     before = (project / "organisms/ebm/organism.yaml").read_text(encoding="utf-8")
@@ -121,7 +120,7 @@ def test_substantive_change_of_a_drafts_source_is_a_warning_and_the_release_is_r
     assert "translation-stale: clauses/droits.md changed in substance" in refused.stderr
     assert "the privacy is released in this state: its nl version would say something else" in refused.stderr
     assert (project / "organisms/ebm/organism.yaml").read_text(encoding="utf-8") == before
-    listed = run_cgu(project, "translations", "ebm")
+    listed = cgu_in_process(project, "translations", "ebm")
     assert listed.returncode == 1
     assert "droits [nl] stale: clauses/droits.nl.md" in listed.stdout
     assert "{+de+} {+vos+} {+données.+}" in listed.stdout or "{+ de vos données+}" in listed.stdout
@@ -131,7 +130,7 @@ def test_a_release_declared_by_hand_over_a_stale_translation_refuses_check_build
     project: Path, tmp_path: Path
 ) -> None:
     _commit_change(project, "de portabilité.", "de portabilité de vos données.")
-    sealed = run_cgu(project, "releases", "ebm", "privacy")
+    sealed = cgu_in_process(project, "releases", "ebm", "privacy")
     digest = re.search(r"working tree: sha256 ([0-9a-f]{64})", sealed.stdout)
     assert digest, sealed.stdout + sealed.stderr
     path = project / "organisms/ebm/organism.yaml"
@@ -148,17 +147,17 @@ def test_a_release_declared_by_hand_over_a_stale_translation_refuses_check_build
     commit_all(project, "privacy released by hand")
     _refused(project, "clauses/droits.nl.md:5: translation-stale: clauses/droits.md changed in substance")
     out = tmp_path / "out"
-    built = run_cgu(project, "build", "--format", "html", "--out", str(out))
+    built = cgu_in_process(project, "build", "--format", "html", "--out", str(out))
     assert built.returncode == 1 and "translation-stale" in built.stderr
     assert not out.exists()
     site = tmp_path / "site"
-    published = run_cgu(project, "publish", "--out", str(site), "--date", "2025-06-02")
+    published = cgu_in_process(project, "publish", "--out", str(site), "--date", "2025-06-02")
     assert published.returncode == 1 and "translation-stale" in published.stderr
     assert not (site / "ebm").exists()
 
 
 def test_translations_lists_each_clause_and_language(project: Path) -> None:
-    listed = run_cgu(project, "translations", "ebm")
+    listed = cgu_in_process(project, "translations", "ebm")
     assert listed.returncode == 0, listed.stderr
     assert "objet [nl] fresh: clauses/objet.nl.md" in listed.stdout
     assert "droits [nl] fresh: clauses/droits.nl.md" in listed.stdout
@@ -209,7 +208,7 @@ def test_a_fact_changed_in_the_source_makes_its_translation_lag_behind(project: 
     _commit_change(
         project, "consultation du dossier", "consultation et gestion du dossier", "organisms/ebm/organism.yaml"
     )
-    checked = run_cgu(project, "check")
+    checked = cgu_in_process(project, "check")
     assert checked.returncode == 0, checked.stderr
     assert re.search(
         r"organisms/ebm/organism\.nl\.yaml:\d+: warning: translation-behind: 'services\.0\.description' changed in "
@@ -244,7 +243,7 @@ def _alternates(page: str) -> dict[str, str]:
 
 def test_hreflang_pairs_on_every_page(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    built = run_cgu(project, "build", "--format", "html", "--out", str(out))
+    built = cgu_in_process(project, "build", "--format", "html", "--out", str(out))
     assert built.returncode == 0, built.stderr
     pages = sorted(p for p in (out / "ebm").rglob("*.html"))
     assert [p.relative_to(out).as_posix() for p in pages] == [
@@ -273,19 +272,14 @@ def test_hreflang_pairs_on_every_page(project: Path, tmp_path: Path) -> None:
 def test_a_single_language_organism_has_no_alternates(tmp_path: Path) -> None:
     root = tmp_path / "mini"
     shutil.copytree(Path(__file__).parent / "fixtures" / "mini", root)
-    built = run_cgu(root, "build", "--format", "html", "--out", str(tmp_path / "out"))
+    built = cgu_in_process(root, "build", "--format", "html", "--out", str(tmp_path / "out"))
     assert built.returncode == 0, built.stderr
     page = (tmp_path / "out/acme/cgu-2024-06-01.html").read_text(encoding="utf-8")
     assert "hreflang" not in page and "language-switch" not in page
 
 
 def _init(target: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), "init", str(target), "--cgu-from", "cgu", *options],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return cgu_here(Path.cwd(), "init", str(target), "--cgu-from", "cgu", *options)
 
 
 def test_init_accepts_languages_and_the_project_lists_what_to_translate(tmp_path: Path) -> None:
@@ -293,7 +287,7 @@ def test_init_accepts_languages_and_the_project_lists_what_to_translate(tmp_path
     assert made.returncode == 0, made.stderr
     organism = (tmp_path / "new/organisms/mutuelle-exemple/organism.yaml").read_text(encoding="utf-8")
     assert "languages: [fr, nl]" in organism
-    checked = run_cgu(tmp_path / "new", "check")
+    checked = cgu_in_process(tmp_path / "new", "check")
     assert checked.returncode == 1
     assert "translation-missing" in checked.stderr and "Traceback" not in checked.stderr
 
@@ -380,7 +374,7 @@ def test_dutch_pdf_and_docx_read_back_in_dutch(project: Path, tmp_path: Path) ->
     import zipfile
 
     out = tmp_path / "out"
-    built = run_cgu(project, "build", "--format", "pdf,docx", "--out", str(out))
+    built = cgu_in_process(project, "build", "--format", "pdf,docx", "--out", str(out))
     assert built.returncode == 0, built.stderr
     text = subprocess.run(
         ["pdftotext", "-layout", str(out / "ebm/nl/privacy-2025-06-01.pdf"), "-"],
@@ -423,13 +417,7 @@ def _release(project: Path, kind: str) -> subprocess.CompletedProcess[str]:
         "GIT_COMMITTER_DATE": f"{FIRST_DAY}T12:00:00+00:00",
     }
     arguments = ["release", "ebm", kind, "--summary", "Première version.", "--form", "--version", "2025-06-01"]
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *arguments, "--date", "2025-06-01", "--project", str(project)],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, **identity},
-    )
+    return cgu_here(Path.cwd(), *arguments, "--date", "2025-06-01", "--project", str(project), env=identity)
 
 
 def test_a_bilingual_document_releases_and_a_stale_translation_refuses_the_release(project: Path) -> None:
@@ -442,12 +430,13 @@ def test_a_bilingual_document_releases_and_a_stale_translation_refuses_the_relea
     assert (project / "organisms/ebm/organism.yaml").read_text(encoding="utf-8") == before
 
 
+@pytest.mark.slow
 def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, tmp_path: Path) -> None:
     for kind in ("cgu", "privacy"):
         made = _release(project, kind)
         assert made.returncode == 0, made.stderr
     site = tmp_path / "site"
-    published = run_cgu(project, "publish", "--out", str(site), "--date", "2025-06-02")
+    published = cgu_in_process(project, "publish", "--out", str(site), "--date", "2025-06-02")
     assert published.returncode == 0, published.stderr
     for name in (
         "index.html",
@@ -458,7 +447,7 @@ def test_every_hreflang_link_of_a_published_site_leads_to_a_page(project: Path, 
         "ebm/nl/privacy/index.html",
     ):
         assert (site / name).is_file(), name
-    built = run_cgu(project, "build", "--format", "html", "--out", str(tmp_path / "out"), "--date", "2025-06-02")
+    built = cgu_in_process(project, "build", "--format", "html", "--out", str(tmp_path / "out"), "--date", "2025-06-02")
     assert built.returncode == 0, built.stderr
     links: dict[str, int] = {"site": 0, "out": 0}
     for where, folder in (("site", site), ("out", tmp_path / "out")):
@@ -538,8 +527,8 @@ def _with_cookies(project: Path, dutch: str = DUTCH_COOKIES) -> None:
 
 def test_the_cookie_banner_is_exported_in_each_language_of_the_organism(project: Path) -> None:
     _with_cookies(project)
-    french = run_cgu(project, "export-cookies", "ebm", "--format", "json")
-    dutch = run_cgu(project, "export-cookies", "ebm", "--format", "json", "--language", "nl")
+    french = cgu_in_process(project, "export-cookies", "ebm", "--format", "json")
+    dutch = cgu_in_process(project, "export-cookies", "ebm", "--format", "json", "--language", "nl")
     assert french.returncode == dutch.returncode == 0, french.stderr + dutch.stderr
     source, translated = json.loads(french.stdout), json.loads(dutch.stdout)
     assert "language" not in source and translated["language"] == "nl"
@@ -549,24 +538,24 @@ def test_the_cookie_banner_is_exported_in_each_language_of_the_organism(project:
     assert [c["lifetime"] for c in translated["cookies"]] == [c["lifetime"] for c in source["cookies"]]
     assert translated["cookies"][0]["lifetime"]["months"] == 13 and translated["consent_retention"] == "6 maanden"
     assert [c["name"] for c in translated["cookies"]] == ["_pk_id", "ebm_session"]  # names are never translated
-    banner = run_cgu(project, "export-cookies", "ebm", "--language", "nl")
+    banner = cgu_in_process(project, "export-cookies", "ebm", "--language", "nl")
     assert banner.returncode == 0, banner.stderr
     assert banner.stdout.startswith("// Generated by cgu from organisms/ebm in 'nl': edit the organism file")
     assert '"purposes": ["Het publiek van de site meten"]' in banner.stdout and "ebm_session" not in banner.stdout
     assert '"cookieDuration": 183' in banner.stdout  # 6 maanden, read in Dutch
     assert (
-        run_cgu(project, "export-cookies", "ebm", "--language", "fr").stdout
-        == run_cgu(project, "export-cookies", "ebm").stdout
+        cgu_in_process(project, "export-cookies", "ebm", "--language", "fr").stdout
+        == cgu_in_process(project, "export-cookies", "ebm").stdout
     )
 
 
 def test_the_cookie_banner_is_never_exported_in_a_language_it_is_not_translated_into(project: Path) -> None:
     _with_cookies(project, DUTCH_COOKIES.replace('"13 maanden"', '"13 mois"'))
-    left_in_french = run_cgu(project, "export-cookies", "ebm", "--language", "nl")
+    left_in_french = cgu_in_process(project, "export-cookies", "ebm", "--language", "nl")
     assert (left_in_french.returncode, left_in_french.stdout) == (1, "")
     assert "organisms/ebm/organism.nl.yaml:" in left_in_french.stderr and "13 mois" in left_in_french.stderr
     assert "Traceback" not in left_in_french.stderr
-    undeclared = run_cgu(project, "export-cookies", "ebm", "--language", "de")
+    undeclared = cgu_in_process(project, "export-cookies", "ebm", "--language", "de")
     assert (undeclared.returncode, undeclared.stdout) == (1, "")
     assert undeclared.stderr == (
         "organisms/ebm/organism.yaml:4: no language 'de' for ebm: its languages are fr, nl (organism ebm)\n"
@@ -579,7 +568,7 @@ def test_a_legal_text_finding_names_the_law_in_the_checked_language(project: Pat
     with (project / "clauses/droits.nl.md").open("a", encoding="utf-8") as clause:
         clause.write("\nUw gegevens worden beschermd volgens {{ law('directive-95-46') }}.\n")
     stamp(project)
-    checked = run_cgu(project, "check", "--format", "json")
+    checked = cgu_in_process(project, "check", "--format", "json")
     assert checked.returncode == 1, checked.stderr
     found = [f for f in json.loads(checked.stdout) if f["rule"] == "legal-text-superseded"]
     messages = {"nl" if str(f["message"]).endswith("(in nl)") else "fr": str(f["message"]) for f in found}

@@ -14,12 +14,11 @@ import pytest
 
 from cgu.model import ReleaseSpec, SourceLocation, Withdrawal
 from cgu.release.lifecycle import IN_FORCE, UPCOMING, WITHDRAWN, lifecycle
-from tests.helpers.bilingual import ORGANISM, stamp
+from tests.helpers.bilingual import ORGANISM, publish, stamp
 from tests.helpers.git import commit_all
-from tests.helpers.project import replace_in, run_cgu
+from tests.helpers.project import cgu_in_process, replace_in
 from tests.helpers.releases import releases
 from tests.test_lifecycle import Declared
-from tests.test_site_languages import _publish, _two_cgu_releases
 
 D = dt.date
 
@@ -90,22 +89,28 @@ def _withdraw(project: Path, version: str, on: str, reason: str = REASON, kind: 
     commit_all(project, f"withdraw the {kind} of {version}")
 
 
-def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(content: Path, tmp_path: Path) -> None:
-    _two_cgu_releases(content)
-    sealed = run_cgu(content, "releases", "ebm", "cgu").stdout
+@pytest.mark.slow
+def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(
+    released_content: Path, tmp_path: Path
+) -> None:
+    content = released_content
+    sealed = cgu_in_process(content, "releases", "ebm", "cgu").stdout
     _withdraw(content, "2026-12-02", "2026-12-10")
-    checked = run_cgu(content, "check")
+    checked = cgu_in_process(content, "check")
     assert checked.returncode == 0 and "release-immutable" not in checked.stderr, checked.stderr
-    assert run_cgu(content, "releases", "ebm", "cgu").stdout.split("working tree")[0] == sealed.split("working tree")[0]
+    assert (
+        cgu_in_process(content, "releases", "ebm", "cgu").stdout.split("working tree")[0]
+        == sealed.split("working tree")[0]
+    )
 
     before = tmp_path / "before"
-    _publish(content, before, "2026-12-05")  # before the withdrawal day: the release is coming, as it was
+    publish(content, before, "2026-12-05")  # before the withdrawal day: the release is coming, as it was
     versions = json.loads((before / "ebm/cgu/versions.json").read_text(encoding="utf-8"))
     assert [r["version"] for r in versions["upcoming"]] == ["2026-12-02"]
     assert not any("withdrawn" in r for r in versions["releases"])
 
     site = tmp_path / "site"
-    _publish(content, site, "2026-12-20")
+    publish(content, site, "2026-12-20")
     for folder, says in (
         ("ebm/cgu", "Version retirée le 10 décembre 2026."),
         ("ebm/nl/cgu", "Versie ingetrokken op 10 december 2026."),
@@ -132,7 +137,7 @@ def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(content
     receipt = tmp_path / "receipt.json"
     fields = {"organism": "ebm", "document": "cgu", "release": "2026-12-02", "sha256": seal}
     receipt.write_text(json.dumps(fields | {"timestamp": "2026-12-04T09:00:00Z"}), encoding="utf-8")
-    verified = run_cgu(content, "verify-receipt", str(receipt), "--date", "2026-12-20")
+    verified = cgu_in_process(content, "verify-receipt", str(receipt), "--date", "2026-12-20")
     assert verified.returncode == 0, verified.stderr
     assert f"(withdrawn on 2026-12-10 ({REASON}): the release in force binds instead" in verified.stdout
     dutch = (site / "ebm/nl/cgu/changelog.html").read_text(encoding="utf-8")
@@ -142,11 +147,14 @@ def test_a_withdrawn_release_in_versions_json_changelogs_pages_and_index(content
     assert "noindex" not in older
 
 
-def test_when_every_release_is_withdrawn_the_site_says_no_version_is_in_force(content: Path, tmp_path: Path) -> None:
-    _two_cgu_releases(content)
+@pytest.mark.slow
+def test_when_every_release_is_withdrawn_the_site_says_no_version_is_in_force(
+    released_content: Path, tmp_path: Path
+) -> None:
+    content = released_content
     _withdraw(content, "2025-06-01", "2026-12-10", kind="privacy")
     site = tmp_path / "site"
-    _publish(content, site, "2026-12-20")
+    publish(content, site, "2026-12-20")
     versions = json.loads((site / "ebm/privacy/versions.json").read_text(encoding="utf-8"))
     assert (versions["state"], versions["current"], versions["in_force"], versions["upcoming"]) == (
         "withdrawn",

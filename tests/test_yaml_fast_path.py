@@ -39,6 +39,7 @@ def _both(text: str, shown: str, first: int) -> tuple[object, object]:
     return fast, read(files._round_trip_yaml)
 
 
+@pytest.mark.slow
 def test_the_shipped_content_takes_the_fast_path_and_reads_the_same() -> None:
     documents = _documents()
     assert len(documents) > 50

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.project import cgu_here
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -51,11 +51,8 @@ def commit(repo: Path) -> None:
 
 
 def check(repo: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), "check", "--no-legal", "--project", str(repo)],
-        capture_output=True,
-        text=True,
-    )
+    """`cgu check --no-legal` of `repo`, in this process (what it says is the point)."""
+    return cgu_here(Path.cwd(), "check", "--no-legal", "--project", str(repo))
 
 
 def assert_one_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
@@ -112,12 +109,9 @@ def test_downloaded_archive_builds_the_working_tree(tmp_path: Path) -> None:
 
 def sealed_hash(repo: Path) -> str:
     """The SHA-256 `cgu releases` gives the committed release, to paste into its declaration."""
-    out = subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), "releases", "beta", "cgu", "--project", str(repo)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    listed = cgu_here(Path.cwd(), "releases", "beta", "cgu", "--project", str(repo))
+    assert listed.returncode == 0, listed.stderr
+    out = listed.stdout
     return out.split("sha256 ", 1)[1].split()[0]
 
 
@@ -272,9 +266,7 @@ def test_a_git_tree_holding_one_name_twice(tmp_path: Path, folder: str, name: st
     (tmp_path / "receipt.json").write_text(RECEIPT % ("0" * 64), encoding="utf-8")
     before = snapshot(tmp_path)
     arguments = [{"OUT": str(tmp_path / "out"), "RECEIPT": str(tmp_path / "receipt.json")}.get(a, a) for a in command]
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *arguments, "--project", str(repo)], capture_output=True, text=True
-    )
+    result = cgu_here(Path.cwd(), *arguments, "--project", str(repo))
     problem = TWIN.format(path=f"{folder}/{name}", commit=twin[:10])
     if folder == "clauses" and command[0] == "verify-receipt":  # a release that cannot be rebuilt is not published
         expected = f"{tmp_path / 'receipt.json'}: beta cgu has no published release 2024-06-01; published: none"

@@ -11,10 +11,10 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers.project import cgu_here
 from test_bad_history import git  # the same git, with a fixed author and no user config
 
 HERE = Path(__file__).resolve().parent
@@ -33,9 +33,8 @@ def commit(repo: Path, message: str) -> None:
 
 
 def cgu(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *args], capture_output=True, text=True, timeout=120, cwd=cwd
-    )
+    """`cgu ARGS` in `cwd`, in this process (what it says is the point)."""
+    return cgu_here(cwd, *args)
 
 
 def release_hash(repo: Path, version: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cgu.rules.translations import blob_id
 from tests.helpers.git import commit_all, git
+from tests.helpers.project import cgu_in_process, replace_in
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "bilingual"
 ORGANISM = "organisms/ebm/organism.yaml"
@@ -36,3 +37,28 @@ def bilingual_project(tmp_path: Path, when: dt.date) -> Path:
     git(root, "init", "-q")
     commit_all(root, "French and Dutch", when=when)
     return root
+
+
+def release(project: Path, kind: str, version: str, *options: str) -> None:
+    """`cgu release ebm KIND --version VERSION --date VERSION OPTIONS`, which must succeed."""
+    made = cgu_in_process(project, "release", "ebm", kind, "--version", version, "--date", version, *options)
+    assert made.returncode == 0, made.stderr
+
+
+def publish(project: Path, site: Path, day: str) -> None:
+    """`cgu publish --out SITE --date DAY`, which must succeed without a traceback."""
+    published = cgu_in_process(project, "publish", "--out", str(site), "--date", day)
+    assert published.returncode == 0, published.stderr
+    assert "Traceback" not in published.stderr
+
+
+def two_cgu_releases(project: Path) -> None:
+    """The cgu released on 2025-06-01 (form), then, after a change of substance in both languages, on 2026-12-02
+    (material, effective 2027-01-05); the privacy released once."""
+    release(project, "cgu", "2025-06-01", "--form", "--summary", "Première version.")
+    release(project, "privacy", "2025-06-01", "--form", "--summary", "Première version.")
+    replace_in(project / "clauses/objet.md", "s'applique aux services", "s'applique à tous les services")
+    replace_in(project / "clauses/objet.nl.md", "op de diensten", "op alle diensten")
+    stamp(project)
+    commit_all(project, "objet: every service, in French and Dutch")
+    release(project, "cgu", "2026-12-02", "--material", "--effective", "2027-01-05", "--summary", "Tous les services.")

@@ -4,13 +4,13 @@ published on 2026-11-20 and effective on 2027-01-01, and the days before, during
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
+
+from helpers.project import cgu_here
 
 FIRST = '      - {version: 2024-06-01, effective: 2024-06-15, material: true, summary: "Première publication."}\n'
 SECOND_VERSION, SECOND_EFFECTIVE = dt.date(2026, 11, 20), dt.date(2027, 1, 1)
@@ -36,10 +36,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def cgu(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    return subprocess.run(
-        [sys.executable, str(ROOT / "cgu_cli.py"), *args], capture_output=True, text=True, env=env, timeout=600
-    )
+    """`cgu ARGS`, in this process (helpers.project.cgu_here), with no SOURCE_DATE_EPOCH: the days come from --date."""
+    return cgu_here(Path.cwd(), *args, env={"SOURCE_DATE_EPOCH": None})
 
 
 def released_project(tmp_path: Path) -> Path:

@@ -36,6 +36,15 @@ def mini_in_git(target: Path) -> Path:
     return target
 
 
+def released_in_one_commit(target: Path) -> Path:
+    """The mini project copied to `target` with its CGU's first release declared, in git in a single commit."""
+    shutil.copytree(MINI, target)
+    edit(target / "organisms/base.yaml", "    version: 2024-06-01\n    effective: 2024-06-15\n", RELEASE_1)
+    git(target, "init", "-q", "-b", "main")
+    commit_all(target, "release")
+    return target
+
+
 def with_three_releases(repo: Path) -> Path:
     """`repo` (from `mini_in_git`) with two more releases of the cgu: 2024-09-01 (a rewording) and THIRD, 2025-01-01
     (material: moved and rewritten, effective 30 days after today, so it is always coming)."""

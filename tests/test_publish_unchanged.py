@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from helpers.faults import snapshot
 from helpers.git import commit_all, git
 from helpers.releases import mini_in_git
-from test_faults import snapshot
 
 from cgu.commands.publish import publish
 from cgu.site.unchanged import Kept, kept_publication, publication_inputs

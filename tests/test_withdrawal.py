@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from docx.oxml.ns import qn
 
 from cgu.model import ReleaseSpec, SourceLocation, Withdrawal
 from cgu.release.lifecycle import IN_FORCE, UPCOMING, WITHDRAWN, lifecycle
@@ -174,6 +175,55 @@ def test_when_every_release_is_withdrawn_the_site_says_no_version_is_in_force(
         [site / p for p in ("index.html", "index.nl.html", "ebm/privacy/index.html", "ebm/privacy/changelog.html")]
         + [site / "ebm/nl/privacy/changelog.html", site / "ebm/privacy/releases/2025-06-01.html"]
     )
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+def _docx_text(path: Path) -> str:
+    import docx
+
+    return " ".join(" ".join(p.text for p in docx.Document(str(path)).paragraphs).split())
+
+
+@pytest.mark.slow
+def test_the_pdf_and_word_files_of_a_withdrawn_release_say_so_from_its_withdrawal_day(
+    released_content: Path, tmp_path: Path
+) -> None:
+    """Published before its withdrawal day, a release's PDF and Word files are rendered again into the same site once
+    it is withdrawn: a member who downloads them reads the theme's notice, in the file's language; the release in
+    force keeps files that say nothing of it."""
+    content = released_content
+    _withdraw(content, "2026-12-02", "2026-12-10")
+    site = tmp_path / "site"
+    notices = {
+        "ebm/cgu": "Version retirée le 10 décembre 2026.",
+        "ebm/nl/cgu": "Versie ingetrokken op 10 december 2026.",
+    }
+    publish(content, site, "2026-12-05")  # coming, not yet withdrawn
+    for folder, says in notices.items():
+        stem = site / folder / "releases/2026-12-02"
+        assert says not in _pdf_text(stem.with_suffix(".pdf")) and says not in _docx_text(stem.with_suffix(".docx"))
+    publish(content, site, "2026-12-20")
+    for folder, says in notices.items():
+        stem = site / folder / "releases/2026-12-02"
+        for text in (_pdf_text(stem.with_suffix(".pdf")), _docx_text(stem.with_suffix(".docx"))):
+            assert f"{says} {REASON}" in text, text[:600]
+        older = site / folder / "releases/2025-06-01"
+        assert says.split(" 10 ")[0] not in _pdf_text(older.with_suffix(".pdf"))
+        assert says.split(" 10 ")[0] not in _docx_text(older.with_suffix(".docx"))
+    import docx
+
+    reason = next(
+        run
+        for paragraph in docx.Document(str(site / "ebm/nl/cgu/releases/2026-12-02.docx")).paragraphs
+        for run in paragraph.runs
+        if REASON in run.text
+    )
+    assert reason._r.rPr.find(qn("w:lang")).get(qn("w:val")) == "fr-FR", "the reason is the organism file's French"
 
 
 def test_adding_withdrawn_keeps_a_release_valid(repo: Path) -> None:

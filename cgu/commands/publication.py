@@ -17,7 +17,7 @@ from cgu.compose.language import Alternate, language_folder, words
 from cgu.compose.page_words import page_words
 from cgu.errors import counted
 from cgu.load.themes import ThemeFolder, find_theme
-from cgu.model import LANGUAGES, Artifact, Document, Release
+from cgu.model import LANGUAGES, Artifact, Document, Release, Withdrawal
 from cgu.project import selected_organisms
 from cgu.release.acceptance import redline_name
 from cgu.release.changelog import untranslated_summaries
@@ -124,8 +124,8 @@ def publish_into(
                     address=_in_force_from("../../", serving, language),
                 )
                 extras.append(Artifact(f"{stem}.html", html.encode("utf-8")))
-                extras += _release_pdf(out, intact, stem, release, theme, root)
-                extras += _release_docx(out, intact, stem, release, theme, root)
+                withdrawn = release.spec.withdrawn if state.withdrawn(release) else None
+                extras += _release_files(out, intact, stem, release, theme, root, withdrawn)
                 entries.append(
                     {
                         "version": version,
@@ -392,23 +392,25 @@ def reacceptance_pages(
     return pages
 
 
-def _release_pdf(
-    out: Path, intact: Mapping[str, str], stem: str, release: Release, theme: ThemeFolder, root: Path
+def _release_files(
+    out: Path,
+    intact: Mapping[str, str],
+    stem: str,
+    release: Release,
+    theme: ThemeFolder,
+    root: Path,
+    withdrawn: Withdrawal | None = None,
 ) -> list[Artifact]:
-    """A release's PDF and the hash marker that says it was rendered from exactly that text (rendered once)."""
+    """A release's PDF, the hash marker that says it was rendered from exactly that text, and its Word document.
+    A release never changes: its files are rendered once (an earlier publication's are kept), but on every
+    publication while it is `withdrawn` (its notice at the top: a file rendered before the withdrawal day, or by a
+    cgu that wrote none, would not say it)."""
     seal = Artifact(f"{stem}.sha256", (release.sha256 + "\n").encode())
-    if _rendered_before(out, intact, f"{stem}.pdf", release):
-        return [seal]  # a release never changes: its PDF was rendered by an earlier publication
-    return [Artifact(f"{stem}.pdf", BUILDERS["pdf"].render(release.document, theme, root)), seal]
-
-
-def _release_docx(
-    out: Path, intact: Mapping[str, str], stem: str, release: Release, theme: ThemeFolder, root: Path
-) -> list[Artifact]:
-    """A release's Word document, rendered once like its PDF (the same hash marker says which text it holds)."""
-    if _rendered_before(out, intact, f"{stem}.docx", release):
-        return []
-    return [Artifact(f"{stem}.docx", BUILDERS["docx"].render(release.document, theme, root))]
+    return [seal] + [
+        Artifact(f"{stem}.{name}", BUILDERS[name].render(release.document, theme, root, withdrawn))
+        for name in ("pdf", "docx")
+        if withdrawn is not None or not _rendered_before(out, intact, f"{stem}.{name}", release)
+    ]
 
 
 def _rendered_before(out: Path, intact: Mapping[str, str], path: str, release: Release) -> bool:

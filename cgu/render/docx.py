@@ -55,9 +55,10 @@ from lxml import html as lxml_html
 from cgu.compose.french import ordinal_pieces
 from cgu.compose.language import long_date, words
 from cgu.compose.markdown import linked_document
+from cgu.compose.page_words import page_words
 from cgu.errors import CguError
 from cgu.load.themes import ThemeFolder
-from cgu.model import Article, Document, SourceLocation
+from cgu.model import Article, Document, SourceLocation, Withdrawal
 
 DOCX_IDENTIFIER_PREFIX = "cgu:"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -96,9 +97,12 @@ def theme_font(theme: ThemeFolder | None) -> str:
     return FONT
 
 
-def start_docx(document: Document, font: str = FONT, root: Path | None = None) -> WordDocument:
+def start_docx(
+    document: Document, font: str = FONT, root: Path | None = None, withdrawn: Withdrawal | None = None
+) -> WordDocument:
     """A Word document with styles, properties, header/footer, title, banner and table of contents, no article;
-    with the organism's logo in the header when `root`, the project the logo's path is relative to, is given."""
+    with the organism's logo in the header when `root`, the project the logo's path is relative to, is given, and
+    a withdrawn release's notice under the banner (`withdrawn`)."""
     word = docx.Document()
     rels = word.part.package.rels
     for rid in [rid for rid, rel in rels.items() if rel.reltype == RELATIONSHIP_TYPE.THUMBNAIL]:
@@ -119,16 +123,37 @@ def start_docx(document: Document, font: str = FONT, root: Path | None = None) -
         f"{long_date(document.effective, document.language)}",
         banner.add_run,
     )
+    if withdrawn is not None:
+        _withdrawal(word, document, withdrawn)
     _table_of_contents(word, document.articles, said.toc)
     return word
 
 
+def _withdrawal(word: WordDocument, document: Document, withdrawn: Withdrawal) -> None:
+    """What the theme's banner says of a withdrawn release, as a paragraph: from when (bold), why, and that it no
+    longer applies. The reason is the organism file's words, in its source language (tagged so where it differs)."""
+    says = page_words(document.language)
+    notice = word.add_paragraph()
+    for run in _dated(notice, f"{says['withdrawn_on']} {long_date(withdrawn.on, document.language)}.", notice.add_run):
+        run.bold = True
+    reason = notice.add_run(f" {withdrawn.reason}")
+    source = document.organism.source_language
+    if source != document.language:
+        _language(reason._r.get_or_add_rPr(), words(source).word_language)
+    notice.add_run(f" {says['withdrawn_note']}")
+
+
 def docx_document_from_articles(
-    document: Document, articles: Iterable[Article] | None = None, font: str = FONT, root: Path | None = None
+    document: Document,
+    articles: Iterable[Article] | None = None,
+    font: str = FONT,
+    root: Path | None = None,
+    withdrawn: Withdrawal | None = None,
 ) -> WordDocument:
     """The whole Word document of `document`, its articles (or `articles`) in order, in the font `font`, with the
-    organism's logo found under the project `root` (when given)."""
-    word = start_docx(document, font, root)
+    organism's logo found under the project `root` (when given); `withdrawn`, a withdrawn release's notice under the
+    banner."""
+    word = start_docx(document, font, root, withdrawn)
     for article in document.articles if articles is None else articles:
         add_article(word, article)
     return word
@@ -187,8 +212,9 @@ class DocxBuilder:
     name = "docx"
     suffix = ".docx"
 
-    def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
-        return docx_bytes(docx_document_from_articles(document, font=theme_font(theme), root=root), document)
+    def render(self, document: Document, theme: ThemeFolder, root: Path, withdrawn: Withdrawal | None = None) -> bytes:
+        word = docx_document_from_articles(document, font=theme_font(theme), root=root, withdrawn=withdrawn)
+        return docx_bytes(word, document)
 
 
 # --- styles, properties, header and footer ---

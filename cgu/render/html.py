@@ -42,6 +42,12 @@ class PageLinks:
     """On a withdrawn release's page: from when and why (a banner; the page is not indexed)."""
 
 
+def withdrawn_links(withdrawn: Withdrawal | None) -> PageLinks | None:
+    """The links of a standalone file (PDF, a build's page) of a withdrawn release: its status and withdrawal alone
+    (the theme's banner), no link to a site it may not sit in."""
+    return PageLinks("withdrawn", withdrawn=withdrawn) if withdrawn is not None else None
+
+
 @dataclass(frozen=True)
 class PreviewBar:
     """What a page of `cgu preview` adds (the theme's preview-bar.html and a script): links to the draft and to its
@@ -173,11 +179,12 @@ class HtmlBuilder:
     name = "html"
     suffix = ".html"
 
-    def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
+    def render(self, document: Document, theme: ThemeFolder, root: Path, withdrawn: Withdrawal | None = None) -> bytes:
         site_root = "../" if document.language == document.organism.source_language else "../../"
         file_name = f"{document.kind}-{document.version.isoformat()}.html"
         others = alternates(document.organism.languages, document.language, file_name)
-        return render_page(document, theme, "html", root, site_root, others=others).encode("utf-8")
+        links = withdrawn_links(withdrawn)
+        return render_page(document, theme, "html", root, site_root, links, others=others).encode("utf-8")
 
 
 def _suffix(path: str) -> str:

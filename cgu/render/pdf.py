@@ -17,9 +17,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from cgu.load.themes import ThemeFolder
-from cgu.model import Document
+from cgu.model import Document, Withdrawal
 from cgu.render.fonts import run_fonts
-from cgu.render.html import render_page
+from cgu.render.html import render_page, withdrawn_links
 
 
 class ConfinedFetcher(URLFetcher):
@@ -74,12 +74,13 @@ class PdfBuilder:
         """One configuration for every document of the run, holding the theme's @font-face fonts only."""
         return run_fonts()
 
-    def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
-        return self.write(self.page(document, theme, root))
+    def render(self, document: Document, theme: ThemeFolder, root: Path, withdrawn: Withdrawal | None = None) -> bytes:
+        return self.write(self.page(document, theme, root, withdrawn))
 
-    def page(self, document: Document, theme: ThemeFolder, root: Path) -> PdfPage:
-        """Everything cgu prepares before WeasyPrint runs (the benchmark times `write` alone on it)."""
-        html = render_page(document, theme, "pdf", root)
+    def page(self, document: Document, theme: ThemeFolder, root: Path, withdrawn: Withdrawal | None = None) -> PdfPage:
+        """Everything cgu prepares before WeasyPrint runs (the benchmark times `write` alone on it); `withdrawn`: the
+        theme's banner of a withdrawn release at the top."""
+        html = render_page(document, theme, "pdf", root, links=withdrawn_links(withdrawn))
         identifier = hashlib.sha256(f"{document.organism.id}/{document.slug}".encode()).hexdigest()[:32].encode()
         return PdfPage(
             html,

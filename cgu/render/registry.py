@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Protocol
 
 from cgu.load.themes import ThemeFolder
-from cgu.model import Document
+from cgu.model import Document, Withdrawal
 
 
 class Builder(Protocol):
@@ -16,7 +16,11 @@ class Builder(Protocol):
     name: str
     suffix: str
 
-    def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes: ...
+    def render(
+        self, document: Document, theme: ThemeFolder, root: Path, withdrawn: Withdrawal | None = None
+    ) -> bytes: ...
+
+    """`withdrawn`: the document is a release withdrawn by its organism, and its file says so at the top."""
 
 
 BUILDERS: dict[str, Builder] = {}
@@ -39,10 +43,10 @@ class DeferredBuilder:
         self.name, self.suffix, self._module, self._factory = name, suffix, module, factory
         self._builder: Builder | None = None
 
-    def render(self, document: Document, theme: ThemeFolder, root: Path) -> bytes:
+    def render(self, document: Document, theme: ThemeFolder, root: Path, withdrawn: Withdrawal | None = None) -> bytes:
         if self._builder is None:
             self._builder = getattr(importlib.import_module(self._module), self._factory)()
-        return self._builder.render(document, theme, root)
+        return self._builder.render(document, theme, root, withdrawn)
 
 
 register(DeferredBuilder("html", ".html", "cgu.render.html", "HtmlBuilder"))

@@ -73,7 +73,7 @@ def publication_inputs(root: Path, out: Path, day: dt.date) -> Inputs | None:
         tool_fingerprint(),
         tool_version(),
         sys.version,
-        "" if inside else _folder_digest(BUILTIN_THEMES),
+        "" if inside else folder_digest(BUILTIN_THEMES),
         day.isoformat(),
         os.environ.get("SOURCE_DATE_EPOCH", ""),
         str(out),
@@ -106,7 +106,7 @@ def kept_publication(inputs: Inputs) -> Kept | None:
             return None
         if record["read_too_digest"] != _read_too_digest(inputs.root, read_too):
             return None
-        if record["site"] != site_digest(inputs.out):
+        if record["site"] != folder_digest(inputs.out):
             return None
         return Kept(*counts)
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
@@ -124,7 +124,7 @@ def remember_publication(inputs: Inputs, read_too: tuple[str, ...], kept: Kept) 
         "made_of": inputs.digest,
         "read_too": list(read_too),
         "read_too_digest": _read_too_digest(inputs.root, list(read_too)),
-        "site": site_digest(inputs.out),
+        "site": folder_digest(inputs.out),
         "kept": [kept.files, kept.releases, kept.bundles],
     }
     payload = json.dumps(record, sort_keys=True)
@@ -137,30 +137,21 @@ def remember_publication(inputs: Inputs, read_too: tuple[str, ...], kept: Kept) 
         temporary.unlink(missing_ok=True)
 
 
-def site_digest(out: Path) -> str:
-    """Every file of a published site by path and bytes (a link by its target), folders by name."""
+def folder_digest(folder: Path) -> str:
+    """Every file of a folder (a published site, the built-in theme) by its path in it and its bytes, a link by its
+    target, folders by name; where the folder is does not count."""
     digest = hashlib.sha256()
-    for directory, folders, files in os.walk(out):
+    for directory, folders, files in os.walk(folder):
         folders.sort()
         place = Path(directory)
-        digest.update(b"folder\0" + os.fsencode(place.relative_to(out).as_posix()) + b"\0")
+        digest.update(b"folder\0" + os.fsencode(place.relative_to(folder).as_posix()) + b"\0")
         for name in sorted(files + [f for f in folders if (place / f).is_symlink()]):
             path = place / name
-            digest.update(os.fsencode(path.relative_to(out).as_posix()) + b"\0")
+            digest.update(os.fsencode(path.relative_to(folder).as_posix()) + b"\0")
             if path.is_symlink():
                 digest.update(b"link\0" + os.fsencode(os.readlink(path)) + b"\0")
             else:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
-
-
-def _folder_digest(folder: Path) -> str:
-    """Every file of a folder by its path in it and its bytes (where the folder is does not count)."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(
-            os.fsencode(path.relative_to(folder).as_posix()) + b"\0" + hashlib.sha256(path.read_bytes()).digest()
-        )
     return digest.hexdigest()
 
 
